@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createOperationContext } from './context.js';
+import type { Logger } from './logger.js';
+import { defineProvider, type ProviderSpec } from './define-provider.js';
+import { AuthError } from './errors.js';
+import { describeConnectorForm } from './form.js';
+import type { ProviderOperations } from './contract.js';
+
+const SECRET = 'super-secret-token-123456';
+
+const base = (operations: Partial<ProviderOperations> = {}): ProviderSpec<z.ZodObject<{ url: z.ZodString; retries: z.ZodDefault<z.ZodNumber> }>, 'token' | 'extra'> => ({
+  type: 'demo-group',
+  displayName: 'Demo',
+  description: 'A provider for tests.',
+  configSchema: z.object({ url: z.string().meta({ title: 'URL' }), retries: z.number().int().default(2) }),
+  secrets: { token: { label: 'API token' }, extra: { label: 'Extra key', optional: true } },
+  capabilities: { createGroups: false, maxBatchSize: 1, membershipCheck: 'direct', manual: false },
+  setup: { steps: 'Do things.', permissions: ['read'] },
+  create: () => ({
+    test: async () => ({ ok: true, checks: [{ name: 'c', passed: true, message: 'fine' }] }),
+    resolveIdentity: async () => ({ outcome: 'resolved', identity: { id: 'u1' }, matchedBy: 'email' }),
+    bindGroup: async (_ctx, spec) => ({ group: { id: spec.groupId ?? 'g' }, outcome: 'bound' }),
+    add: async () => ({ outcome: 'applied' }),
+    remove: async () => ({ outcome: 'applied' }),
+    check: async () => ({ outcome: 'member', via: 'direct' }),
+    ...operations,
+  }),
+});
+
+const connect = (spec = base(), config: unknown = { url: 'https://x' }, secrets: Record<string, string | undefined> = { token: SECRET }) =>
+  defineProvider(spec).connect({ config, secrets });
+
+describe('defineProvider', () => {
+  it('refuses malformed declarations', () => {
+    expect(() => defineProvider({ ...base(), type: 'Bad Type' })).toThrow(/lowercase/);
+    expect(() => defineProvider({ ...base(), capabilities: { ...base().capabilities, maxBatchSize: 0 } })).toThrow(/maxBatchSize/);
+    expect(() => connect({ ...base(), capabilities: { ...base().capabilities, maxBatchSize: 20 } })).toThrow(/addBatch/);
+  });
+
+  it('validates settings and names the bad field without echoing values', () => {
+    const attempt = () => connect(base(), { url: 42 });
+    expect(attempt).toThrow(expect.objectContaining({ kind: 'invalid_config', code: 'invalid_settings' }));
+    expect(attempt).toThrow(/url/);
+  });
+
+  it('names a missing required secret by its label and accepts a missing optional one', () => {
+    expect(() => connect(base(), { url: 'https://x' }, {})).toThrow(/missing its API token/);
+    expect(() => connect(base(), { url: 'https://x' }, { token: SECRET })).not.toThrow();
+  });
+
+  it('passes parsed settings (with defaults) and secrets to create', () => {
+    let seen: unknown;
+    connect({ ...base(), create: (init) => ((seen = { config: init.config, secrets: init.secrets }), base().create(init)) });
+    expect(seen).toEqual({ config: { url: 'https://x', retries: 2 }, secrets: { token: SECRET, extra: undefined } });
+  });
+
+  it('turns anything a provider throws into a connector error with its secrets redacted', async () => {
+    const connector = connect(
+      base({
+        add: async () => {
+          throw new AuthError(`token ${SECRET} was refused`);
+        },
+        remove: async () => {
+          throw new Error(`raw upstream body containing ${SECRET}`);
+        },
+      }),
+    );
+    const ctx = createOperationContext();
+    await expect(connector.add(ctx, { id: 'g' }, { id: 'u' })).rejects.toMatchObject({ kind: 'auth', message: 'token [REDACTED] was refused' });
+    const removal = connector.remove(ctx, { id: 'g' }, { id: 'u' });
+    await expect(removal).rejects.toMatchObject({ kind: 'transient', code: 'unexpected_error' });
+    await expect(removal).rejects.not.toHaveProperty('message', expect.stringContaining(SECRET));
+  });
+
+  it('redacts secrets from log lines and from test() check messages', async () => {
+    const lines: string[] = [];
+    const logger: Logger = { debug: (m, f) => lines.push(m + JSON.stringify(f)), info: () => {}, warn: () => {}, error: () => {} };
+    const connector = connect(
+      base({
+        test: async (ctx) => {
+          ctx.logger.debug(`calling with ${SECRET}`, { header: `Bearer ${SECRET}` });
+          return { ok: true, checks: [{ name: 'Token', passed: true, message: `used ${SECRET}` }] };
+        },
+      }),
+    );
+    const result = await connector.test(createOperationContext({ logger }), {});
+    expect(result.checks[0]?.message).toBe('used [REDACTED]');
+    expect(lines.join()).not.toContain(SECRET);
+    expect(lines).toHaveLength(1);
+  });
+
+  it('never reports ok when a check failed', async () => {
+    const connector = connect(base({ test: async () => ({ ok: true, checks: [{ name: 'c', passed: false, message: 'no' }] }) }));
+    expect((await connector.test(createOperationContext(), {})).ok).toBe(false);
+  });
+
+  it('checks the deadline before calling the provider', async () => {
+    let called = false;
+    const connector = connect(base({ add: async () => ((called = true), { outcome: 'applied' }) }));
+    const ctx = createOperationContext({ deadline: Date.now() - 1 });
+    await expect(connector.add(ctx, { id: 'g' }, { id: 'u' })).rejects.toMatchObject({ kind: 'transient', code: 'deadline_exceeded' });
+    expect(called).toBe(false);
+  });
+
+  it('refuses a group spec without id or name, and creation by a provider that cannot create', async () => {
+    const connector = connect();
+    const ctx = createOperationContext();
+    await expect(connector.bindGroup(ctx, {})).rejects.toMatchObject({ kind: 'invalid_config', code: 'group_unspecified' });
+    await expect(connector.bindGroup(ctx, { name: 'n', createIfMissing: true })).rejects.toMatchObject({ kind: 'unsupported' });
+  });
+
+  it('gives providers without batching an addBatch that adds one by one, and bounds batches', async () => {
+    const added: string[] = [];
+    const connector = connect(base({ add: async (_ctx, _group, identity) => (added.push(identity.id), { outcome: 'applied' }) }));
+    const ctx = createOperationContext();
+    expect(await connector.addBatch(ctx, { id: 'g' }, [{ id: 'a' }])).toEqual([{ outcome: 'applied' }]);
+    expect(added).toEqual(['a']);
+    await expect(connector.addBatch(ctx, { id: 'g' }, [{ id: 'a' }, { id: 'b' }])).rejects.toMatchObject({ code: 'batch_too_large' });
+  });
+});
+
+describe('describeConnectorForm', () => {
+  it('describes settings as JSON Schema and secrets by name and label only', () => {
+    const form = describeConnectorForm(defineProvider(base()));
+    expect(form.settings).toMatchObject({
+      type: 'object',
+      properties: { url: { type: 'string', title: 'URL' }, retries: { type: 'integer', default: 2 } },
+      required: ['url'],
+    });
+    expect(form.secrets).toEqual([
+      { name: 'token', label: 'API token', optional: false },
+      { name: 'extra', label: 'Extra key', optional: true },
+    ]);
+    expect(form.setup.permissions).toEqual(['read']);
+  });
+});

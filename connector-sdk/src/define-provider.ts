@@ -1,0 +1,218 @@
+import type { z } from 'zod';
+import { assertCanProceed } from './context.js';
+import type {
+  Connector,
+  ExternalIdentity,
+  GroupRef,
+  MembershipOutcome,
+  OperationContext,
+  ProviderCapabilities,
+  ProviderHost,
+  ProviderOperations,
+} from './contract.js';
+import { InvalidConfigError, InvalidRequestError, UnsupportedError, isConnectorError, type ConnectorError } from './errors.js';
+import { redactingLogger } from './logger.js';
+import { toConnectorError } from './network.js';
+import { createRedactor, type Redactor } from './redact.js';
+
+/** A secret setting: stored in secret storage, write-only in the admin form, never echoed back. */
+export interface SecretField {
+  readonly label: string;
+  readonly description?: string;
+  /** Optional secrets are needed by some auth modes only; the provider checks the combination. */
+  readonly optional?: boolean;
+}
+
+/** What an admin needs to prepare in the provider before the connector works, shown beside the form. */
+export interface SetupGuide {
+  /** Short markdown: what to create in the IdP and where. */
+  readonly steps: string;
+  /** The exact permissions or scopes the credential needs, one per line item. */
+  readonly permissions: readonly string[];
+}
+
+export interface ProviderInit<Config, SecretName extends string> {
+  readonly config: Config;
+  readonly secrets: Readonly<Record<SecretName, string | undefined>>;
+  readonly host: ProviderHost;
+}
+
+export interface ProviderSpec<Schema extends z.ZodType, SecretName extends string> {
+  /** The provider type connectors are created from, e.g. `okta-group`. Lowercase, dash-separated. */
+  readonly type: string;
+  readonly displayName: string;
+  readonly description: string;
+  /** Non-secret settings. Field titles and descriptions (`.meta({ title, description })`) label the form. */
+  readonly configSchema: Schema;
+  readonly secrets: Readonly<Record<SecretName, SecretField>>;
+  readonly capabilities: ProviderCapabilities;
+  readonly setup: SetupGuide;
+  /** Builds the operations for one connector. Throw `InvalidConfigError` for a bad combination. */
+  create(init: ProviderInit<z.output<Schema>, SecretName>): ProviderOperations;
+}
+
+export interface ConnectOptions {
+  /** Settings as stored; validated against the config schema here. */
+  readonly config: unknown;
+  /** Secret values by field name, as read from secret storage. */
+  readonly secrets: Readonly<Record<string, string | undefined>>;
+  readonly host?: ProviderHost;
+}
+
+export interface ProviderDefinition<Schema extends z.ZodType = z.ZodType, SecretName extends string = string> {
+  readonly type: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly configSchema: Schema;
+  readonly secrets: Readonly<Record<SecretName, SecretField>>;
+  readonly capabilities: ProviderCapabilities;
+  readonly setup: SetupGuide;
+  /** Validates settings and secrets and returns a guarded connector. Throws `InvalidConfigError`. */
+  connect(options: ConnectOptions): Connector;
+}
+
+const TYPE_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+const defaultHost: ProviderHost = { now: () => Date.now() };
+
+/**
+ * Declares a provider. The returned definition validates a connector's settings and secrets and
+ * wraps every operation so that, whatever the provider does, a caller gets: no work started past
+ * the deadline or after an abort, only `ConnectorError`s, and no configured secret in any error
+ * message or log line.
+ */
+export function defineProvider<Schema extends z.ZodType, SecretName extends string>(
+  spec: ProviderSpec<Schema, SecretName>,
+): ProviderDefinition<Schema, SecretName> {
+  if (!TYPE_PATTERN.test(spec.type)) {
+    throw new TypeError(`Provider type "${spec.type}" must be lowercase words separated by dashes.`);
+  }
+  if (!Number.isInteger(spec.capabilities.maxBatchSize) || spec.capabilities.maxBatchSize < 1) {
+    throw new TypeError(`Provider "${spec.type}": maxBatchSize must be a positive integer.`);
+  }
+
+  const connect = (options: ConnectOptions): Connector => {
+    const config = parseConfig(spec, options.config);
+    const secrets = pickSecrets(spec, options.secrets);
+    const redactor = createRedactor(Object.values<string | undefined>(secrets));
+    const host = options.host ?? defaultHost;
+    let operations: ProviderOperations;
+    try {
+      operations = spec.create({ config, secrets, host });
+    } catch (error) {
+      throw redactError(toConnectorError(error, `Setting up the ${spec.displayName} connector`), redactor);
+    }
+    if (spec.capabilities.maxBatchSize > 1 && !operations.addBatch) {
+      throw new TypeError(`Provider "${spec.type}" declares batches of ${spec.capabilities.maxBatchSize} but has no addBatch.`);
+    }
+    return guardOperations(spec.type, spec.capabilities, operations, redactor);
+  };
+
+  return {
+    type: spec.type,
+    displayName: spec.displayName,
+    description: spec.description,
+    configSchema: spec.configSchema,
+    secrets: spec.secrets,
+    capabilities: spec.capabilities,
+    setup: spec.setup,
+    connect,
+  };
+}
+
+function parseConfig<Schema extends z.ZodType>(spec: ProviderSpec<Schema, string>, raw: unknown): z.output<Schema> {
+  const parsed = spec.configSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  // Name the fields and what is wrong with them; never echo the values.
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`);
+  throw new InvalidConfigError(`The ${spec.displayName} connector settings are invalid: ${problems.join('; ')}.`, {
+    code: 'invalid_settings',
+  });
+}
+
+function pickSecrets<SecretName extends string>(
+  spec: ProviderSpec<z.ZodType, SecretName>,
+  given: Readonly<Record<string, string | undefined>>,
+): Record<SecretName, string | undefined> {
+  const names = Object.keys(spec.secrets) as SecretName[];
+  const missing = names.filter((name) => !spec.secrets[name].optional && !given[name]);
+  if (missing.length > 0) {
+    const labels = missing.map((name) => spec.secrets[name].label);
+    throw new InvalidConfigError(`The ${spec.displayName} connector is missing its ${labels.join(', ')}.`, {
+      code: 'missing_secret',
+    });
+  }
+  return Object.fromEntries(names.map((name) => [name, given[name] || undefined])) as Record<SecretName, string | undefined>;
+}
+
+function redactError(error: ConnectorError, redactor: Redactor): ConnectorError {
+  const message = redactor.redact(error.message);
+  return message === error.message ? error : error.withMessage(message);
+}
+
+function guardOperations(
+  type: string,
+  capabilities: ProviderCapabilities,
+  operations: ProviderOperations,
+  redactor: Redactor,
+): Connector {
+  const guard = <Args extends unknown[], Result>(
+    action: string,
+    run: (ctx: OperationContext, ...args: Args) => Promise<Result>,
+    redactResult: (result: Result) => Result = (result) => result,
+  ) => {
+    return async (ctx: OperationContext, ...args: Args): Promise<Result> => {
+      assertCanProceed(ctx, action);
+      const safeCtx: OperationContext = { ...ctx, logger: redactingLogger(ctx.logger, redactor) };
+      try {
+        return redactResult(await run(safeCtx, ...args));
+      } catch (error) {
+        const classified = isConnectorError(error) ? error : toConnectorError(error, action);
+        throw redactError(classified, redactor);
+      }
+    };
+  };
+
+  const addBatch = operations.addBatch
+    ? operations.addBatch.bind(operations)
+    : async (ctx: OperationContext, group: GroupRef, identities: readonly ExternalIdentity[]) => {
+        const outcomes: MembershipOutcome[] = [];
+        for (const identity of identities) outcomes.push(await operations.add(ctx, group, identity));
+        return outcomes;
+      };
+
+  return {
+    type,
+    capabilities,
+    // Check messages are admin-facing text: they get the same redaction as errors.
+    test: guard('Testing the connection', (ctx, options) => operations.test(ctx, options), (result) => ({
+      ok: result.ok && result.checks.every((check) => check.passed),
+      checks: result.checks.map((check) => ({ ...check, message: redactor.redact(check.message) })),
+    })),
+    resolveIdentity: guard('Resolving the user', (ctx, subject) => operations.resolveIdentity(ctx, subject)),
+    bindGroup: guard('Binding the group', (ctx, spec) => {
+      if (!spec.groupId && !spec.name) {
+        throw new InvalidConfigError('A configured group needs a group id or a group name.', { code: 'group_unspecified' });
+      }
+      if (spec.createIfMissing && !capabilities.createGroups && !spec.groupId) {
+        throw new UnsupportedError(`The ${type} provider cannot create groups; bind an existing group instead.`);
+      }
+      return operations.bindGroup(ctx, spec);
+    }),
+    add: guard('Adding the user to the group', (ctx, group, identity) => operations.add(ctx, group, identity)),
+    addBatch: guard('Adding users to the group', async (ctx, group: GroupRef, identities: readonly ExternalIdentity[]) => {
+      if (identities.length > capabilities.maxBatchSize) {
+        throw new InvalidRequestError(`A batch of ${identities.length} users exceeds the provider's limit of ${capabilities.maxBatchSize}.`, {
+          code: 'batch_too_large',
+        });
+      }
+      const outcomes = await addBatch(ctx, group, identities);
+      if (outcomes.length !== identities.length) {
+        throw new TypeError(`addBatch returned ${outcomes.length} outcomes for ${identities.length} users.`);
+      }
+      return outcomes;
+    }),
+    remove: guard('Removing the user from the group', (ctx, group, identity) => operations.remove(ctx, group, identity)),
+    check: guard('Checking group membership', (ctx, group, identity) => operations.check(ctx, group, identity)),
+  };
+}

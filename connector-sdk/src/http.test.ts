@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { classifyHttpError, errorKindForStatus } from './http.js';
+
+describe('errorKindForStatus', () => {
+  it.each([
+    [429, 'rate_limited'],
+    [500, 'transient'],
+    [502, 'transient'],
+    [503, 'transient'],
+    [504, 'transient'],
+    [408, 'transient'],
+    [401, 'auth'],
+    [403, 'permission'],
+    [404, 'not_found'],
+    [410, 'not_found'],
+    [400, 'invalid_request'],
+    [409, 'invalid_request'],
+    [422, 'invalid_request'],
+    [501, 'unsupported'],
+  ] as const)('%i → %s', (status, kind) => {
+    expect(errorKindForStatus(status)).toBe(kind);
+  });
+});
+
+describe('classifyHttpError', () => {
+  it('gives a 429 its wait and the request id', () => {
+    const error = classifyHttpError({
+      status: 429,
+      headers: { 'Retry-After': '12', 'X-Okta-Request-Id': 'req-9' },
+      providerCode: 'E0000047',
+      action: 'Adding the user',
+    });
+    expect(error.kind).toBe('rate_limited');
+    expect(error.retryAfterMs).toBe(12_000);
+    expect(error.requestId).toBe('req-9');
+    expect(error.providerCode).toBe('E0000047');
+    expect(error.message).toMatch(/^Adding the user failed \(HTTP 429\)/);
+  });
+
+  it('keeps a 503 wait hint but none for terminal kinds', () => {
+    expect(classifyHttpError({ status: 503, headers: { 'retry-after': '2' } }).retryAfterMs).toBe(2000);
+    expect(classifyHttpError({ status: 401, headers: { 'retry-after': '2' } }).retryAfterMs).toBeUndefined();
+  });
+
+  it('lets a provider code override the status', () => {
+    const error = classifyHttpError({ status: 400, kind: 'transient', code: 'replication_delay', summary: 'Not replicated yet.' });
+    expect(error.kind).toBe('transient');
+    expect(error.code).toBe('replication_delay');
+    expect(error.message).toContain('Not replicated yet.');
+  });
+});

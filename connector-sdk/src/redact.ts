@@ -1,0 +1,76 @@
+/**
+ * Secret redaction. Every text a connector emits (error messages, log lines, admin-facing check
+ * messages) passes through a redactor built from the connector's configured secret values, and
+ * always through the credential patterns below, which catch tokens the connector obtained itself.
+ */
+export const REDACTED = '[REDACTED]';
+
+/** Shortest configured secret that is redacted on its own: shorter values would mangle ordinary text. */
+const MIN_SECRET_LENGTH = 6;
+
+const CREDENTIAL_PATTERNS: readonly RegExp[] = [
+  // Authorization schemes followed by a credential.
+  /\b(Bearer|SSWS|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi,
+  // JSON Web Tokens (access tokens, client assertions).
+  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+  // key=value and "key": "value" pairs whose key names a credential.
+  /\b(client_secret|client_assertion|access_token|refresh_token|id_token|password|api[_-]?key|apiToken|token|secret|private[_-]?key)(["']?\s*[:=]\s*["']?)([^"'&\s,}]{4,})/gi,
+  // PEM blocks (private keys, certificates with keys).
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+];
+
+export interface Redactor {
+  /** The text with every secret value and credential-shaped substring replaced by `[REDACTED]`. */
+  readonly redact: (text: string) => string;
+  /** A deep copy of a JSON-like value with every string redacted. */
+  readonly redactValue: <T>(value: T) => T;
+}
+
+function encodingsOf(secret: string): string[] {
+  const forms = new Set([secret, encodeURIComponent(secret), Buffer.from(secret, 'utf8').toString('base64')]);
+  return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Builds a redactor for the given secret values (plain, URL-encoded and base64 forms).
+ * Longer values are replaced first so that a secret containing another is removed whole.
+ */
+export function createRedactor(secretValues: Iterable<string | undefined> = []): Redactor {
+  const forms = [...new Set([...secretValues].flatMap((value) => (value ? encodingsOf(value) : [])))].sort(
+    (a, b) => b.length - a.length,
+  );
+  const secretPattern = forms.length > 0 ? new RegExp(forms.map(escapeRegExp).join('|'), 'g') : undefined;
+
+  const redact = (text: string): string => {
+    let out = secretPattern ? text.replace(secretPattern, REDACTED) : text;
+    for (const pattern of CREDENTIAL_PATTERNS) {
+      out = out.replace(pattern, (_match: string, ...groups: unknown[]) => {
+        const [first, second] = groups;
+        if (typeof first === 'string' && /^(Bearer|SSWS|Basic)$/i.test(first)) return `${first} ${REDACTED}`;
+        if (typeof first === 'string' && typeof second === 'string') return `${first}${second}${REDACTED}`;
+        return REDACTED;
+      });
+    }
+    return out;
+  };
+
+  const redactValue = <T>(value: T): T => {
+    if (typeof value === 'string') return redact(value) as T;
+    if (Array.isArray(value)) return value.map((item: unknown) => redactValue(item)) as T;
+    if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).map(([key, item]) => [key, redactValue(item)]),
+      ) as T;
+    }
+    return value;
+  };
+
+  return { redact, redactValue };
+}
+
+/** Redacts credential-shaped text only; used where the configured secrets are not known. */
+export const patternRedactor: Redactor = createRedactor();

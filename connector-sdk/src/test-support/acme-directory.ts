@@ -1,0 +1,110 @@
+/**
+ * An in-memory "Acme Directory": a tiny HTTP API with users, groups and membership, a bearer
+ * token, and injectable faults. It answers through a fetch-compatible function so the example
+ * provider runs unchanged against it.
+ */
+import type { FaultInjector } from '../testing/harness.js';
+
+export interface AcmeUser {
+  id: string;
+  login: string;
+  email: string;
+  status: 'active' | 'suspended';
+}
+
+interface AcmeGroup {
+  id: string;
+  name: string;
+  members: Set<string>;
+}
+
+type Fault = { status: number; headers?: Record<string, string> } | 'reset';
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+const empty = (status: number) => new Response(null, { status });
+const problem = (status: number, code: string, message: string) => json(status, { error: { code, message } });
+
+export class AcmeDirectory implements FaultInjector {
+  readonly baseUrl = 'https://acme.example/api';
+  readonly users = new Map<string, AcmeUser>();
+  readonly groups = new Map<string, AcmeGroup>();
+  readonly calls: string[] = [];
+  private readonly faults: Fault[] = [];
+  private nextId = 1;
+
+  constructor(readonly token: string) {}
+
+  addUser(user: Omit<AcmeUser, 'id'> & { id?: string }): AcmeUser {
+    const created = { ...user, id: user.id ?? `u${this.nextId++}` };
+    this.users.set(created.id, created);
+    return created;
+  }
+
+  addGroup(name: string): { id: string; name: string } {
+    const group = { id: `g${this.nextId++}`, name, members: new Set<string>() };
+    this.groups.set(group.id, group);
+    return { id: group.id, name };
+  }
+
+  rateLimitNext(retryAfterMs: number): void {
+    this.faults.push({ status: 429, headers: { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } });
+  }
+  unavailableNext(): void {
+    this.faults.push({ status: 503 });
+  }
+  unauthorizedNext(): void {
+    this.faults.push({ status: 401 });
+  }
+  forbiddenNext(): void {
+    this.faults.push({ status: 403 });
+  }
+  resetNext(): void {
+    this.faults.push('reset');
+  }
+
+  readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : input.toString());
+    const method = (init.method ?? 'GET').toUpperCase();
+    this.calls.push(`${method} ${url.pathname}${url.search}`);
+    if (init.signal?.aborted) throw Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
+    const fault = this.faults.shift();
+    if (fault === 'reset') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } });
+    if (fault) return json(fault.status, { error: { code: `status_${fault.status}`, message: 'injected' } }, fault.headers);
+    if (new Headers(init.headers).get('authorization') !== `Bearer ${this.token}`) return problem(401, 'unauthenticated', 'Bad token');
+    const path = url.pathname.replace(/^\/api/, '').split('/').filter(Boolean);
+    return this.route(method, path, url.searchParams, init.body);
+  };
+
+  private route(method: string, path: string[], query: URLSearchParams, body: unknown): Response {
+    const [resource, id, sub, memberId] = path;
+    if (resource === 'me' && method === 'GET') return json(200, { permissions: ['users:read', 'groups:write'] });
+    if (resource === 'users' && method === 'GET') {
+      if (!id) return json(200, [...this.users.values()].filter((user) => user.email === query.get('email')));
+      const user = [...this.users.values()].find((candidate) => candidate.id === id || candidate.login === id);
+      return user ? json(200, user) : problem(404, 'not_found', 'No such user');
+    }
+    if (resource !== 'groups') return problem(404, 'not_found', 'No such route');
+    if (!id && method === 'GET') {
+      // Like many directories, the name search is a prefix match: callers must filter exact names.
+      const prefix = query.get('name') ?? '';
+      return json(200, [...this.groups.values()].filter((group) => group.name.startsWith(prefix)).map(({ id: gid, name }) => ({ id: gid, name })));
+    }
+    if (!id && method === 'POST') {
+      const { name } = JSON.parse(String(body)) as { name: string };
+      return json(201, this.addGroup(name));
+    }
+    const group = id ? this.groups.get(id) : undefined;
+    if (!group) return problem(404, 'not_found', 'No such group');
+    if (!sub && method === 'GET') return json(200, { id: group.id, name: group.name });
+    if (sub !== 'members' || !memberId) return problem(404, 'not_found', 'No such route');
+    if (!this.users.has(memberId)) return problem(404, 'not_found', 'No such user');
+    if (method === 'PUT') {
+      group.members.add(memberId);
+      return empty(204);
+    }
+    if (method === 'DELETE') return group.members.delete(memberId) ? empty(204) : problem(404, 'not_found', 'Not a member');
+    if (method === 'GET') return group.members.has(memberId) ? empty(204) : problem(404, 'not_found', 'Not a member');
+    return problem(405, 'method_not_allowed', 'No such route');
+  }
+}

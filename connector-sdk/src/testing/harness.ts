@@ -1,0 +1,49 @@
+import type { GroupRef, ExternalIdentity, Subject } from '../contract.js';
+import type { ConnectOptions, ProviderDefinition } from '../define-provider.js';
+
+/** A user the backing directory knows, and the provider id it must resolve to. */
+export interface KnownUser {
+  readonly subject: Subject;
+  readonly expectedId: string;
+}
+
+/**
+ * Arranges for the backing directory's next request to fail. Each call affects exactly one
+ * request; the one after it succeeds again.
+ */
+export interface FaultInjector {
+  /** 429 with the provider's rate-limit headers saying to wait `retryAfterMs`. */
+  readonly rateLimitNext: (retryAfterMs: number) => void;
+  /** 503 without a wait hint. */
+  readonly unavailableNext: () => void;
+  /** 401: the credential is refused. */
+  readonly unauthorizedNext: () => void;
+  /** 403: the credential lacks a permission. */
+  readonly forbiddenNext: () => void;
+  /** The connection is reset before any response. */
+  readonly resetNext?: () => void;
+}
+
+/** One fresh backing directory and the connector settings that reach it. */
+export interface ConformanceFixture {
+  readonly connect: ConnectOptions;
+  /** At least one; the first is used for single-user checks, all (up to the batch size) for batches. */
+  readonly users: readonly [KnownUser, ...KnownUser[]];
+  /** A subject the directory does not know (directory providers). */
+  readonly unknownSubject?: Subject;
+  /** A group that exists and whose membership the connector may manage. */
+  readonly existingGroup: Required<GroupRef>;
+  /** A group name that does not exist yet (providers that can create groups). */
+  readonly newGroupName?: string;
+  /** Required for providers that call a directory (`capabilities.manual` false). */
+  readonly faults?: FaultInjector;
+  /** Required for manual providers: records a person's confirmation that `check` then reports. */
+  readonly confirmManual?: (group: GroupRef, identity: ExternalIdentity, member: boolean) => Promise<void> | void;
+  readonly teardown?: () => Promise<void> | void;
+}
+
+export interface ConformanceHarness {
+  readonly provider: ProviderDefinition;
+  /** Called once per check, so every check starts from the same directory state. */
+  readonly setup: () => Promise<ConformanceFixture> | ConformanceFixture;
+}

@@ -1,0 +1,5 @@
+export type { CheckEnvironment, ConformanceCheck, ProviderMode } from './check.js';
+export { describeProviderConformance } from './describe.js';
+export type { ConformanceFixture, ConformanceHarness, FaultInjector, KnownUser } from './harness.js';
+export { EmissionRecorder, findSecretLeaks } from './recorder.js';
+export { ALL_CHECKS, applicableChecks, runCheck, runConformance, type CheckResult } from './run.js';

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import type { ExternalIdentity } from '../contract.js';
+import type { CheckEnvironment, ConformanceCheck } from './check.js';
+import { modeOf } from './check.js';
+import { commonChecks } from './checks-common.js';
+import { directoryChecks } from './checks-directory.js';
+import { manualChecks } from './checks-manual.js';
+import type { ConformanceHarness } from './harness.js';
+import { EmissionRecorder, findSecretLeaks } from './recorder.js';
+
+export const ALL_CHECKS: readonly ConformanceCheck[] = [...commonChecks, ...directoryChecks, ...manualChecks];
+
+/** Secrets shorter than this cannot be told apart from ordinary text, so a leak would go unseen. */
+const MIN_FIXTURE_SECRET_LENGTH = 12;
+
+/** The checks that apply to a provider, given its capabilities. */
+export function applicableChecks(harness: ConformanceHarness): ConformanceCheck[] {
+  const mode = modeOf(harness);
+  return ALL_CHECKS.filter((check) => check.modes.includes(mode) && (check.when?.(harness) ?? true));
+}
+
+/**
+ * Runs one check on a fresh fixture, then proves no configured secret appeared in anything the
+ * connector returned, threw or logged while it ran.
+ */
+export async function runCheck(harness: ConformanceHarness, check: ConformanceCheck): Promise<void> {
+  const fixture = await harness.setup();
+  try {
+    for (const [name, value] of Object.entries(fixture.connect.secrets)) {
+      assert.ok(!value || value.length >= MIN_FIXTURE_SECRET_LENGTH, `fixture secret "${name}" must be at least ${MIN_FIXTURE_SECRET_LENGTH} characters`);
+    }
+    const recorder = new EmissionRecorder();
+    const connector = recorder.watch(harness.provider.connect(fixture.connect));
+    const identities = new Map<number, ExternalIdentity>();
+    const env: CheckEnvironment = {
+      harness,
+      fixture,
+      connector,
+      recorder,
+      ctx: (options) => recorder.context(options),
+      async identity(index = 0) {
+        const cached = identities.get(index);
+        if (cached) return cached;
+        const user = fixture.users[index];
+        assert.ok(user, `the fixture has no user #${index}`);
+        const resolution = await connector.resolveIdentity(recorder.context(), user.subject);
+        assert.equal(resolution.outcome, 'resolved', `fixture user #${index} must resolve: ${JSON.stringify(resolution)}`);
+        if (resolution.outcome !== 'resolved') throw new Error('unreachable');
+        identities.set(index, resolution.identity);
+        return resolution.identity;
+      },
+    };
+    await check.run(env);
+    const leaks = findSecretLeaks(fixture.connect.secrets, recorder.emissions);
+    assert.deepEqual(leaks, [], 'no configured secret may appear in a result, an error or a log line');
+  } finally {
+    await fixture.teardown?.();
+  }
+}
+
+export interface CheckResult {
+  readonly id: string;
+  readonly title: string;
+  readonly passed: boolean;
+  readonly failure?: string;
+}
+
+/** Runs every applicable check and reports each; never throws for a failing provider. */
+export async function runConformance(harness: ConformanceHarness): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const check of applicableChecks(harness)) {
+    try {
+      await runCheck(harness, check);
+      results.push({ id: check.id, title: check.title, passed: true });
+    } catch (error) {
+      results.push({ id: check.id, title: check.title, passed: false, failure: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return results;
+}
