@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { put } from '../ports/store.js';
+import { AUDIT_MAC_KEY_SECRET } from '../ports/secrets.js';
+import { DAY_MS } from '../ports/clock.js';
+import { transact } from '../shared/transact.js';
+import { admin, makeDeps, type TestDeps } from '../test-support/harness.js';
+import { verifyAuditLog } from './audit-service.js';
+import { exportEvidence, verifyEvidence, verifyEvidenceCsv } from './evidence.js';
+import { pruneAuditEvents } from './retention.js';
+
+async function record(deps: TestDeps, count: number, type = 'test.event') {
+  for (let index = 0; index < count; index += 1) {
+    await transact(deps, async () => ({ writes: [], audit: [{ actor: 'tester', type, data: { index } }], result: undefined }));
+    deps.clock.advance(1_000);
+  }
+}
+
+async function exportPack(deps: TestDeps, range: { from?: number; to?: number } = {}) {
+  const jsonl: string[] = [];
+  const csv: string[] = [];
+  const manifest = await exportEvidence(deps, admin, range, { jsonl: (line) => void jsonl.push(line), csv: (line) => void csv.push(line) });
+  return { jsonl, csv, manifest, key: (await deps.secrets.get(AUDIT_MAC_KEY_SECRET))! };
+}
+
+/** Rewrites one stored event as a tamperer with database access would. */
+function tamperStored(deps: TestDeps, seq: number, change: (data: Record<string, unknown>) => void) {
+  const id = String(seq).padStart(12, '0');
+  const row = deps.store.db.prepare("SELECT data FROM records WHERE entity = 'audit' AND id = ?").get(id) as { data: string };
+  const event = JSON.parse(row.data) as Record<string, unknown>;
+  change(event);
+  deps.store.db.prepare("UPDATE records SET data = ? WHERE entity = 'audit' AND id = ?").run(JSON.stringify(event), id);
+}
+
+describe('audit chain', () => {
+  it('links every event to the one before and verifies', async () => {
+    const deps = await makeDeps();
+    await record(deps, 5);
+    const events = (await deps.store.query('audit', 'bySeq', { partition: [], limit: 100 })).items;
+    expect(events.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    events.slice(1).forEach((event, index) => expect(event.prevHash).toBe(events[index]!.entryHash));
+    expect(await verifyAuditLog(deps)).toMatchObject({ ok: true, verified: 6, headSeq: 6, macChecked: true });
+  });
+
+  it('never forks or skips under concurrent appends', async () => {
+    const deps = await makeDeps();
+    await Promise.all(Array.from({ length: 40 }, (_, index) => transact(deps, async () => ({ writes: [], audit: [{ actor: `a${index}`, type: 'parallel' }], result: index }))));
+    const events = (await deps.store.query('audit', 'bySeq', { partition: [], limit: 100 })).items;
+    expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 41 }, (_, index) => index + 1));
+    expect(await verifyAuditLog(deps)).toMatchObject({ ok: true, verified: 41 });
+  });
+
+  it('detects an edited event', async () => {
+    const deps = await makeDeps();
+    await record(deps, 5);
+    tamperStored(deps, 3, (event) => (event.actor = 'someone-else'));
+    expect(await verifyAuditLog(deps)).toMatchObject({ ok: false, firstBadSeq: 3, problem: 'entry_hash_mismatch' });
+  });
+
+  it('detects an edit whose hashes were recomputed, by its mac', async () => {
+    const deps = await makeDeps();
+    await record(deps, 3);
+    const { computeEntryHash } = await import('./chain.js');
+    tamperStored(deps, 4, (event) => {
+      event.data = { index: 99 };
+      event.entryHash = computeEntryHash(event.prevHash as string, event as never);
+    });
+    expect(await verifyAuditLog(deps)).toMatchObject({ ok: false, firstBadSeq: 4, problem: 'entry_mac_mismatch' });
+  });
+
+  it('detects a deleted event, a reordering and a truncated tail', async () => {
+    const deleted = await makeDeps();
+    await record(deleted, 5);
+    deleted.store.db.prepare("DELETE FROM records WHERE entity = 'audit' AND id = ?").run('000000000003');
+    deleted.store.db.prepare("DELETE FROM index_entries WHERE entity = 'audit' AND id = ?").run('000000000003');
+    expect(await verifyAuditLog(deleted)).toMatchObject({ ok: false, firstBadSeq: 3, problem: 'seq_gap' });
+
+    const reordered = await makeDeps();
+    await record(reordered, 5);
+    tamperStored(reordered, 3, (event) => (event.seq = 99));
+    expect(await verifyAuditLog(reordered)).toMatchObject({ ok: false, firstBadSeq: 3 });
+
+    const truncated = await makeDeps();
+    await record(truncated, 5);
+    truncated.store.db.prepare("DELETE FROM records WHERE entity = 'audit' AND id = ?").run('000000000006');
+    truncated.store.db.prepare("DELETE FROM index_entries WHERE entity = 'audit' AND id = ?").run('000000000006');
+    expect(await verifyAuditLog(truncated)).toMatchObject({ ok: false, firstBadSeq: 6, problem: 'seq_gap', detail: /head says 6/ });
+  });
+
+  it('prunes past retention behind a checkpoint, and the rest still verifies', async () => {
+    const deps = await makeDeps();
+    await record(deps, 30);
+    deps.clock.advance(400 * DAY_MS);
+    await record(deps, 3, 'recent');
+    const result = await pruneAuditEvents(deps, { retentionDays: 365 });
+    expect(result.pruned).toBe(31);
+    expect(result.checkpoint).toMatchObject({ seq: 31 });
+    const remaining = (await deps.store.query('audit', 'bySeq', { partition: [], limit: 100 })).items;
+    expect(remaining.map((event) => event.type)).toEqual(['recent', 'recent', 'recent', 'audit.pruned']);
+    expect(await verifyAuditLog(deps)).toMatchObject({ ok: true, verified: 4, firstSeq: 32 });
+    expect((await pruneAuditEvents(deps, { retentionDays: 365 })).pruned).toBe(0);
+  });
+});
+
+describe('evidence packs', () => {
+  it('exports the last 90 days by default and verifies offline with the key, or by hash alone', async () => {
+    const deps = await makeDeps();
+    await record(deps, 2);
+    deps.clock.advance(100 * DAY_MS);
+    await record(deps, 4);
+    const { jsonl, manifest, key } = await exportPack(deps);
+    expect(manifest).toMatchObject({ count: 4, firstSeq: 4, lastSeq: 7, range: { to: deps.clock.at, from: deps.clock.at - 90 * DAY_MS } });
+    expect(JSON.parse(jsonl.at(-1)!)).toEqual({ manifest });
+    expect(await verifyEvidence(jsonl, { key })).toMatchObject({ ok: true, verified: 4, macChecked: true });
+    expect(await verifyEvidence(jsonl)).toMatchObject({ ok: true, verified: 4, macChecked: false });
+    expect(await verifyEvidence(jsonl, { key: 'another key' })).toMatchObject({ ok: false, problem: 'entry_mac_mismatch', firstBadSeq: 4 });
+  });
+
+  it('refuses ranges that end before they start or span more than 365 days', async () => {
+    const deps = await makeDeps();
+    const now = deps.clock.at;
+    await expect(exportPack(deps, { from: now, to: now - 1 })).rejects.toMatchObject({ code: 'range_invalid' });
+    await expect(exportPack(deps, { from: now - 366 * DAY_MS, to: now })).rejects.toMatchObject({ code: 'range_invalid', message: /at most 365 days/ });
+    await expect(exportEvidence(deps, { accountId: 'auditor' }, {}, {})).rejects.toMatchObject({ code: 'forbidden' });
+  });
+
+  it.each([
+    ['an edited event', (lines: string[]) => lines.splice(1, 1, lines[1]!.replace('"index":0', '"index":7')), 'entry_hash_mismatch'],
+    ['a deleted event', (lines: string[]) => lines.splice(2, 1), 'seq_gap'],
+    ['reordered events', (lines: string[]) => lines.splice(1, 2, lines[2]!, lines[1]!), 'seq_gap'],
+    ['a cut-off tail', (lines: string[]) => lines.splice(-3, 2), 'manifest_mismatch'],
+    ['a missing manifest', (lines: string[]) => lines.splice(-1, 1), 'manifest_missing'],
+  ])('detects %s in a pack', async (_what, tamper, problem) => {
+    const deps = await makeDeps();
+    await record(deps, 5);
+    const { jsonl, key } = await exportPack(deps);
+    tamper(jsonl);
+    expect(await verifyEvidence(jsonl, { key })).toMatchObject({ ok: false, problem });
+  });
+
+  it('exports CSV that verifies against its manifest', async () => {
+    const deps = await makeDeps();
+    await transact(deps, async () => ({ writes: [], audit: [{ actor: 'x', type: 'quoted', data: { text: 'a, "quoted", value' } }], result: undefined }));
+    await record(deps, 2);
+    const { csv, manifest, key } = await exportPack(deps);
+    expect(csv[0]).toBe('seq,at,actor,type,policyVersion,refs,data,prevHash,entryHash,entryMac');
+    expect(await verifyEvidenceCsv(csv, manifest, { key })).toMatchObject({ ok: true, verified: 4 });
+    const edited = [...csv];
+    edited[2] = edited[2]!.replace('quoted', 'QUOTED');
+    expect(await verifyEvidenceCsv(edited, manifest, { key })).toMatchObject({ ok: false, firstBadSeq: 2 });
+    expect(await verifyEvidenceCsv(csv.slice(0, -1), manifest, { key })).toMatchObject({ ok: false, problem: 'manifest_mismatch' });
+  });
+
+  it('records each export in the chain', async () => {
+    const deps = await makeDeps();
+    await exportPack(deps);
+    const [last] = (await deps.store.query('audit', 'bySeq', { partition: [], direction: 'desc', limit: 1 })).items;
+    expect(last).toMatchObject({ type: 'evidence.exported', actor: 'admin-1' });
+    await deps.store.commit([put('meta', { id: 'unrelated', version: 0, value: 1 })]);
+    expect(await verifyAuditLog(deps)).toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,91 @@
+import { defineProvider, type ProviderDefinition } from '@clearway/connector-sdk';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { saveTool } from '../catalog/catalog-service.js';
+import { admin, approver, chatgpt, makeDeps, snapshot } from '../test-support/harness.js';
+import { createConnector, deleteConnector, setConnectorEnabled, setIdentityMapping, testConnector, updateConnector } from './connector-service.js';
+
+const TOKEN = 'tok-1234567890abcdef';
+
+const demo = defineProvider({
+  type: 'demo-group',
+  displayName: 'Demo',
+  description: 'test provider',
+  configSchema: z.object({ baseUrl: z.url(), timeoutMs: z.number().int().default(5_000) }),
+  secrets: { apiToken: { label: 'API token' } },
+  capabilities: { createGroups: true, maxBatchSize: 1, membershipCheck: 'direct', manual: false },
+  setup: { steps: 'none', permissions: [] },
+  create: ({ secrets }) => ({
+    test: async () => ({ ok: secrets.apiToken === TOKEN, checks: [{ name: 'Token', passed: secrets.apiToken === TOKEN, message: secrets.apiToken === TOKEN ? 'accepted' : `refused ${secrets.apiToken}` }] }),
+    resolveIdentity: async () => ({ outcome: 'unresolved', reason: 'not_found', message: 'none' }),
+    bindGroup: async () => ({ group: { id: 'g' }, outcome: 'bound' }),
+    add: async () => ({ outcome: 'applied' }),
+    remove: async () => ({ outcome: 'applied' }),
+    check: async () => ({ outcome: 'member', via: 'direct' }),
+  }),
+});
+
+const registry = (providers: ProviderDefinition[]) => ({ get: (type: string) => providers.find((provider) => provider.type === type), list: () => providers });
+
+async function world() {
+  return { ...(await makeDeps()), providers: registry([demo]) };
+}
+
+describe('connectors', () => {
+  it('creates a connector: settings validated and normalised, secrets stored apart, only their names audited', async () => {
+    const deps = await world();
+    const connector = await createConnector(deps, admin, { id: 'demo-main', providerType: 'demo-group', name: 'Demo', settings: { baseUrl: 'https://demo.example' }, secrets: { apiToken: TOKEN } });
+    expect(connector).toMatchObject({ id: 'demo-main', settings: { baseUrl: 'https://demo.example', timeoutMs: 5_000 }, secretsSet: ['apiToken'], enabled: true });
+    expect(deps.secrets.values.get('connector:demo-main:apiToken')).toBe(TOKEN);
+    expect(JSON.stringify(await deps.store.get('connector', 'demo-main'))).not.toContain(TOKEN);
+    const events = (await deps.store.query('audit', 'bySeq', { partition: [], limit: 100 })).items;
+    expect(JSON.stringify(events)).not.toContain(TOKEN);
+    expect(events.at(-1)).toMatchObject({ type: 'connector.created', data: { secretsSet: ['apiToken'] } });
+  });
+
+  it('refuses unknown providers, invalid settings, missing secrets and non-admins, changing nothing', async () => {
+    const deps = await world();
+    const before = snapshot(deps.store);
+    await expect(createConnector(deps, admin, { providerType: 'nope', name: 'x', settings: {} })).rejects.toMatchObject({ code: 'validation_failed', message: /no provider "nope"/ });
+    await expect(createConnector(deps, admin, { providerType: 'demo-group', name: 'x', settings: { baseUrl: 'not a url' }, secrets: { apiToken: TOKEN } })).rejects.toMatchObject({ code: 'validation_failed', message: /baseUrl/ });
+    await expect(createConnector(deps, admin, { providerType: 'demo-group', name: 'x', settings: { baseUrl: 'https://d.example' } })).rejects.toMatchObject({ code: 'validation_failed', message: /missing its API token/ });
+    await expect(createConnector(deps, approver, { providerType: 'demo-group', name: 'x', settings: { baseUrl: 'https://d.example' }, secrets: { apiToken: TOKEN } })).rejects.toMatchObject({ code: 'forbidden' });
+    expect(snapshot(deps.store)).toBe(before);
+    expect(deps.secrets.values.size).toBe(1);
+  });
+
+  it('updates settings and rotates secrets; tests the connection without leaking the secret', async () => {
+    const deps = await world();
+    await createConnector(deps, admin, { id: 'demo-main', providerType: 'demo-group', name: 'Demo', settings: { baseUrl: 'https://demo.example' }, secrets: { apiToken: TOKEN } });
+    expect(await testConnector(deps, admin, 'demo-main')).toMatchObject({ ok: true });
+    const rotated = await updateConnector(deps, admin, 'demo-main', { secrets: { apiToken: 'wrong-token-000000000' } });
+    expect(rotated.secretsSet).toEqual(['apiToken']);
+    const result = await testConnector(deps, admin, 'demo-main');
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain('wrong-token-000000000');
+    await expect(updateConnector(deps, admin, 'demo-main', { secrets: { apiToken: null } })).rejects.toMatchObject({ code: 'validation_failed', message: /missing its API token/ });
+    await expect(updateConnector(deps, admin, 'demo-main', { secrets: { other: 'x' } })).rejects.toMatchObject({ code: 'validation_failed' });
+  });
+
+  it('disables and enables, and deletes only connectors no tool is bound to', async () => {
+    const deps = await world();
+    await createConnector(deps, admin, { id: 'demo-main', providerType: 'demo-group', name: 'Demo', settings: { baseUrl: 'https://demo.example' }, secrets: { apiToken: TOKEN } });
+    expect((await setConnectorEnabled(deps, admin, 'demo-main', false)).enabled).toBe(false);
+    await saveTool(deps, admin, { ...chatgpt, fulfillment: { connectorId: 'demo-main', group: { name: 'g' } } });
+    await expect(deleteConnector(deps, admin, 'demo-main')).rejects.toMatchObject({ code: 'conflict', message: /bound to ChatGPT Enterprise/ });
+    await expect(deleteConnector(deps, admin, 'manual')).rejects.toMatchObject({ code: 'conflict' });
+    await saveTool(deps, admin, chatgpt);
+    await deleteConnector(deps, admin, 'demo-main');
+    expect(await deps.store.get('connector', 'demo-main')).toBeUndefined();
+    expect(deps.secrets.values.has('connector:demo-main:apiToken')).toBe(false);
+  });
+
+  it('maps a Jira user to a provider user, and removes the mapping', async () => {
+    const deps = await world();
+    const mapping = await setIdentityMapping(deps, admin, { connectorId: 'manual', accountId: 'user-1', externalId: 'una.user' });
+    expect(mapping).toMatchObject({ id: 'manual:user-1', source: 'mapping', externalId: 'una.user' });
+    await setIdentityMapping(deps, admin, { connectorId: 'manual', accountId: 'user-1', externalId: null });
+    expect(await deps.store.get('identity', 'manual:user-1')).toBeUndefined();
+    await expect(setIdentityMapping(deps, admin, { connectorId: 'missing', accountId: 'user-1', externalId: 'x' })).rejects.toMatchObject({ code: 'not_found' });
+  });
+});

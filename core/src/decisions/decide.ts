@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { isRequestable, type RiskLevel, type Tool } from '../catalog/tool.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
+import { currentGovernance } from '../governance/current.js';
+import type { Grant } from '../grants/grant.js';
+import { openClaimId, toolKeyOf, newClaim } from '../requests/claims.js';
+import type { AccessRequest, Decision, DecisionSource } from '../requests/request.js';
+import { put, remove } from '../ports/store.js';
+import type { Actor, CoreDeps } from '../shared/deps.js';
+import { transact } from '../shared/transact.js';
+import { parseInput } from '../shared/validate.js';
+import { approvalChange, denialChange } from './approval.js';
+import { approverVerdict } from './approvers.js';
+import { syncDecisionToJira } from './jira-sync.js';
+
+export const decisionInputSchema = z
+  .object({
+    requestId: z.string().min(1).max(64),
+    outcome: z.enum(['approved', 'denied']),
+    rationale: z.string().trim().min(3, 'give a short reason').max(1_000),
+    /** Approve for fewer (or, within limits, more) days than asked. */
+    durationDays: z.number().int().min(1).max(365).optional(),
+    /** For a request for a tool outside the catalog: the catalog tool it was added as. */
+    toolId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+export type DecisionInput = z.input<typeof decisionInputSchema>;
+
+export interface DecisionResult {
+  readonly request: AccessRequest;
+  readonly grant?: Grant;
+}
+
+/** New tools are judged as high risk until they are linked to a catalog tool. */
+const UNCATALOGUED_RISK: RiskLevel = 'high';
+
+/**
+ * Approves or denies one pending request. Refuses the requester's own request, actors who may not
+ * approve for that project and risk, requests already decided, and approvals of tools no longer
+ * requestable. Two approvers racing on one request: exactly one decision is recorded.
+ */
+export async function decide(deps: CoreDeps, actor: Actor, rawInput: DecisionInput, source: Exclude<DecisionSource, 'auto'> = 'human'): Promise<DecisionResult> {
+  const input = parseInput(decisionInputSchema, rawInput, 'decision');
+  let toolName = 'the tool';
+  const result = await transact(deps, async () => {
+    const request = await deps.store.get('request', input.requestId);
+    if (!request) throw new NotFoundError('Request', input.requestId);
+    if (request.status !== 'pending') {
+      throw new ConflictError('already_decided', `Request ${request.issueKey} is already ${request.status}.`, { status: request.status });
+    }
+    const governance = await currentGovernance(deps.store);
+    const toolId = request.toolId ?? input.toolId;
+    const tool = toolId ? await deps.store.get('tool', toolId) : undefined;
+    if (toolId && !tool) throw new NotFoundError('Tool', toolId);
+    const now = deps.clock.now();
+    const verdict = approverVerdict(actor, request, tool?.riskLevel ?? UNCATALOGUED_RISK, governance.rules, now);
+    if (!verdict.allowed) {
+      if (verdict.reason === 'self_approval') throw new ForbiddenError('self_approval', 'You cannot decide your own request.');
+      throw new ForbiddenError(
+        'forbidden',
+        verdict.reason === 'security_review_required'
+          ? `${tool?.name ?? 'This tool'} is ${tool?.riskLevel ?? UNCATALOGUED_RISK} risk: a security reviewer must decide.`
+          : `You are not an approver for project ${request.projectKey}.`,
+      );
+    }
+    toolName = tool?.name ?? request.newTool?.name ?? toolName;
+    const decision: Decision = {
+      outcome: input.outcome,
+      decidedBy: actor.accountId,
+      decidedAt: now,
+      source,
+      rationale: input.rationale,
+      policyVersion: governance.policyVersion,
+    };
+    const openClaim = await deps.store.get('claim', openClaimId(request.requesterAccountId, toolKeyOf(request)));
+
+    if (input.outcome === 'denied') {
+      const change = denialChange({ request, decision, openClaim, now });
+      return { writes: change.writes, audit: change.audit, policyVersion: governance.policyVersion, result: { request: change.request } };
+    }
+
+    const approvable = requireApprovableTool(request, tool);
+    const maxDays = Math.min(approvable.maxDurationDays, governance.rules.riskRules[approvable.riskLevel].maxDurationDays);
+    const durationDays = input.durationDays ?? request.durationDays;
+    if (durationDays > maxDays) {
+      throw new ValidationError(`At most ${maxDays} days can be approved for ${approvable.name}.`, [{ path: 'durationDays', message: `at most ${maxDays}` }]);
+    }
+    const change = approvalChange({ request, tool: approvable, decision, durationDays, now, ids: deps.ids });
+    // A request for a new tool was claimed under its name: move the claim to the catalog tool.
+    const claimWrites = [];
+    if (!request.toolId) {
+      const catalogClaimId = openClaimId(request.requesterAccountId, approvable.id);
+      if (await deps.store.get('claim', catalogClaimId)) {
+        throw new ConflictError('duplicate_request', `The requester already has an open request or grant for ${approvable.name}.`);
+      }
+      if (openClaim) claimWrites.push(remove('claim', openClaim));
+      claimWrites.push(put('claim', newClaim(catalogClaimId, { requestId: request.id }, now)));
+    }
+    return {
+      writes: [...change.writes, ...claimWrites],
+      audit: change.audit,
+      policyVersion: governance.policyVersion,
+      result: { request: change.request, ...(change.grant && { grant: change.grant }) },
+    };
+  });
+  if (result.request.decision) await syncDecisionToJira(deps, result.request, result.request.decision, toolName);
+  return result;
+}
+
+function requireApprovableTool(request: AccessRequest, tool: Tool | undefined): Tool {
+  if (!tool) {
+    throw new ValidationError(`${request.newTool?.name ?? 'This tool'} is not in the catalog: add it, then approve with its catalog id.`, [
+      { path: 'toolId', message: 'required for a tool outside the catalog' },
+    ]);
+  }
+  if (!isRequestable(tool)) {
+    throw new ConflictError('tool_not_requestable', `${tool.name} is ${tool.status} in the catalog now; it cannot be approved.`, { toolId: tool.id });
+  }
+  return tool;
+}

@@ -1,0 +1,31 @@
+import type { ConnectorErrorJson, ManualTask } from '@clearway/connector-sdk';
+
+/** One provider action for a grant. */
+export const JOB_TYPES = ['provision', 'deprovision', 'check'] as const;
+export type JobType = (typeof JOB_TYPES)[number];
+
+export const JOB_STATUSES = ['queued', 'running', 'retry_wait', 'succeeded', 'failed', 'awaiting_manual'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface Job {
+  readonly id: string;
+  readonly version: number;
+  readonly type: JobType;
+  readonly grantId: string;
+  readonly connectorId: string;
+  readonly toolId: string;
+  readonly status: JobStatus;
+  /** Deduplicates creation: one job per grant, type and cause. */
+  readonly idempotencyKey: string;
+  readonly attempts: number;
+  /** When a queued or retry_wait job may run next, or when a running job's lease expires. */
+  readonly wakeAt?: number;
+  readonly leaseOwner?: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly lastError?: ConnectorErrorJson;
+  readonly manualTask?: ManualTask;
+  readonly outcome?: string;
+  readonly completedAt?: number;
+  readonly completedBy?: string;
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { MAX_DURATION_DAYS, RISK_LEVELS, type RiskLevel } from '../catalog/tool.js';
+
+const accountId = z.string().trim().min(1).max(128);
+const days = z.number().int().min(1).max(MAX_DURATION_DAYS);
+
+const riskRuleSchema = z
+  .object({
+    /** false: requests for tools of this risk are approved on submission. */
+    requiresApproval: z.boolean(),
+    maxDurationDays: days,
+    /** Only security reviewers (or admins, with admin fallback) may approve; never auto-approved. */
+    requiresSecurityReview: z.boolean(),
+  })
+  .strict();
+
+const autoApprovalPolicySchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+    name: z.string().trim().min(1).max(120),
+    /** Projects and tools the policy covers; both empty means every tool in every intake project. */
+    scope: z
+      .object({ projectKeys: z.array(z.string().min(1)).max(50).default([]), toolIds: z.array(z.string().min(1)).max(200).default([]) })
+      .strict()
+      .default({ projectKeys: [], toolIds: [] }),
+    autoApprove: z.boolean(),
+    /** The requester must belong to at least one of these Jira groups. */
+    allowedGroups: z.array(z.string().min(1).max(255)).min(1).max(50),
+    maxDurationDays: days.optional(),
+  })
+  .strict();
+
+const delegationSchema = z
+  .object({ from: accountId, to: accountId, until: z.number().int().positive() })
+  .strict()
+  .refine((delegation) => delegation.from !== delegation.to, { message: 'a delegation needs two different people' });
+
+const intakeSchema = z
+  .object({
+    projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'a Jira project key such as AIR').optional(),
+    portalId: z.string().min(1).max(32).optional(),
+    /** Empty means every request type of the portal. */
+    requestTypeIds: z.array(z.string().min(1).max(32)).max(50).default([]),
+    recertIssueTypeId: z.string().min(1).max(32).optional(),
+  })
+  .strict();
+
+/** The versioned rules in force. Every change creates a new version; decisions record it. */
+export const governanceRulesSchema = z
+  .object({
+    riskRules: z.record(z.enum(RISK_LEVELS), riskRuleSchema),
+    unknownTools: z.enum(['block', 'allow_request']),
+    autoApproval: z.array(autoApprovalPolicySchema).max(50),
+    approvers: z
+      .object({
+        /** Approvers per intake project; projects not listed use `default`. */
+        byProject: z.record(z.string(), z.array(accountId).max(100)).default({}),
+        default: z.array(accountId).max(100).default([]),
+        securityReviewers: z.array(accountId).max(100).default([]),
+        /** Jira admins may approve anything when true. */
+        adminFallback: z.boolean().default(true),
+        delegations: z.array(delegationSchema).max(100).default([]),
+      })
+      .strict(),
+    escalation: z
+      .object({ approvalSlaHours: z.number().int().min(1).max(24 * 30), escalateTo: z.array(accountId).max(50).default([]) })
+      .strict(),
+    reviewWindowDays: z.number().int().min(1).max(90),
+    stalePendingDays: z.number().int().min(1).max(365),
+    retentionDays: z.number().int().min(30).max(3_650),
+    intake: intakeSchema,
+  })
+  .strict();
+
+export type GovernanceRules = z.output<typeof governanceRulesSchema>;
+export type GovernanceRulesInput = z.input<typeof governanceRulesSchema>;
+export type AutoApprovalPolicy = GovernanceRules['autoApproval'][number];
+export type RiskRule = GovernanceRules['riskRules'][RiskLevel];
+
+export interface GovernanceVersion {
+  /** The record id: the version number, zero-padded so ids sort. */
+  readonly id: string;
+  readonly version: number;
+  readonly policyVersion: number;
+  readonly rules: GovernanceRules;
+  readonly createdAt: number;
+  readonly createdBy: string;
+  readonly note?: string;
+}
+
+export function governanceVersionId(policyVersion: number): string {
+  return String(policyVersion).padStart(8, '0');
+}
+
+/** The rules a fresh installation starts with (version 1): conservative, every risk needs approval. */
+export const DEFAULT_GOVERNANCE_RULES: GovernanceRules = {
+  riskRules: {
+    low: { requiresApproval: true, maxDurationDays: 180, requiresSecurityReview: false },
+    medium: { requiresApproval: true, maxDurationDays: 90, requiresSecurityReview: false },
+    high: { requiresApproval: true, maxDurationDays: 30, requiresSecurityReview: false },
+    critical: { requiresApproval: true, maxDurationDays: 14, requiresSecurityReview: true },
+  },
+  unknownTools: 'allow_request',
+  autoApproval: [],
+  approvers: { byProject: {}, default: [], securityReviewers: [], adminFallback: true, delegations: [] },
+  escalation: { approvalSlaHours: 48, escalateTo: [] },
+  reviewWindowDays: 14,
+  stalePendingDays: 30,
+  retentionDays: 365,
+  intake: { requestTypeIds: [] },
+};

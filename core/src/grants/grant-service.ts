@@ -1,0 +1,200 @@
+import type { ConnectorErrorJson } from '@clearway/connector-sdk';
+import { z } from 'zod';
+import type { AuditEntry } from '../audit/event.js';
+import { approverVerdict } from '../decisions/approvers.js';
+import { BoundsError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { currentGovernance } from '../governance/current.js';
+import { DAY_MS } from '../ports/clock.js';
+import { put, remove, type Page, type Write } from '../ports/store.js';
+import { newClaim, openClaimId } from '../requests/claims.js';
+import type { Actor, CoreDeps } from '../shared/deps.js';
+import { transact } from '../shared/transact.js';
+import { parseInput } from '../shared/validate.js';
+import type { Grant, GrantStatus } from './grant.js';
+import { EXTENSION_GRACE_DAYS, MAX_GRANT_LIFETIME_DAYS, expiryLabel, grantStart, isExpiringSoon, nextGrantStatus, type ExpiryLabel, type GrantEvent } from './lifecycle.js';
+
+export async function getGrant(deps: CoreDeps, grantId: string): Promise<Grant> {
+  const grant = await deps.store.get('grant', grantId);
+  if (!grant) throw new NotFoundError('Grant', grantId);
+  return grant;
+}
+
+interface Transition {
+  readonly grant: Grant;
+  readonly writes: Write[];
+  readonly audit: AuditEntry;
+}
+
+/** Moves a grant through the state machine; ending it releases the (requester, tool) claim. */
+async function transitionGrant(
+  deps: CoreDeps,
+  grant: Grant,
+  event: GrantEvent,
+  actor: string,
+  patch: Partial<Grant>,
+  data: Record<string, unknown> = {},
+): Promise<Transition> {
+  const status = nextGrantStatus(grant, event);
+  const updated: Grant = { ...grant, ...patch, status, updatedAt: deps.clock.now() };
+  const writes: Write[] = [put('grant', updated)];
+  if (status === 'expired' || status === 'revoked') {
+    const claim = await deps.store.get('claim', openClaimId(grant.requesterAccountId, grant.toolId));
+    if (claim?.requestId === grant.requestId) writes.push(remove('claim', claim));
+  }
+  const refs = { grantId: grant.id, requestId: grant.requestId, toolId: grant.toolId, connectorId: grant.connectorId, issueKey: grant.issueKey };
+  return { grant: { ...updated, version: updated.version + 1 }, writes, audit: { actor, type: `grant.${statusEvent(status)}`, refs, data: { from: grant.status, to: status, ...data } } };
+}
+
+function statusEvent(status: GrantStatus): string {
+  return status === 'pending_provision' ? 'reprovisioning' : status;
+}
+
+/**
+ * The provider's add succeeded (or a person marked the task fulfilled): the grant becomes active,
+ * and its expiry counts from now.
+ */
+export async function activateGrant(deps: CoreDeps, grantId: string, evidence: { by: string; via: 'provider' | 'manual'; outcome: string }): Promise<Grant> {
+  return transact(deps, async () => {
+    const grant = await getGrant(deps, grantId);
+    const now = deps.clock.now();
+    const change = await transitionGrant(deps, grant, 'activate', evidence.by, { activatedAt: now, expiresAt: now + grant.durationDays * DAY_MS }, evidence);
+    return { writes: change.writes, audit: [change.audit], result: change.grant };
+  });
+}
+
+/** Provisioning failed terminally: the grant shows why, until someone retries. */
+export async function failGrantProvisioning(deps: CoreDeps, grantId: string, failure: ConnectorErrorJson): Promise<Grant> {
+  return transact(deps, async () => {
+    const grant = await getGrant(deps, grantId);
+    const change = await transitionGrant(deps, grant, 'fail_provision', 'clearway:system', { failure: { ...failure, at: deps.clock.now() } }, { kind: failure.kind, code: failure.code });
+    return { writes: change.writes, audit: [change.audit], result: change.grant };
+  });
+}
+
+export async function retryGrantProvisioning(deps: CoreDeps, actor: Actor, grantId: string): Promise<Grant> {
+  return transact(deps, async () => {
+    const grant = await getGrant(deps, grantId);
+    await requireApproverFor(deps, actor, grant, 'retry provisioning');
+    const change = await transitionGrant(deps, grant, 'retry_provision', actor.accountId, { failure: undefined });
+    return { writes: change.writes, audit: [change.audit], result: change.grant };
+  });
+}
+
+async function requireApproverFor(deps: CoreDeps, actor: Actor, grant: Grant, action: string): Promise<void> {
+  const [governance, tool, request] = await Promise.all([
+    currentGovernance(deps.store),
+    deps.store.get('tool', grant.toolId),
+    deps.store.get('request', grant.requestId),
+  ]);
+  const verdict = approverVerdict(actor, { requesterAccountId: grant.requesterAccountId, projectKey: request?.projectKey ?? '' }, tool?.riskLevel ?? 'high', governance.rules, deps.clock.now());
+  if (verdict.allowed) return;
+  if (verdict.reason === 'self_approval') {
+    throw new ForbiddenError('self_extension', `You cannot ${action} on your own grant; ask an approver.`);
+  }
+  throw new ForbiddenError('forbidden', `Only an approver for this tool can ${action}.`);
+}
+
+const extendSchema = z.object({ grantId: z.string().min(1), days: z.number().int().min(1).max(MAX_GRANT_LIFETIME_DAYS), rationale: z.string().trim().min(3).max(1_000) }).strict();
+
+/**
+ * Extends a grant by `days`: never past 180 days from its start, and an expired grant only within
+ * 7 days of its expiry (it is provisioned again). Requesters cannot extend their own grants.
+ */
+export async function extendGrant(deps: CoreDeps, actor: Actor, rawInput: z.input<typeof extendSchema>): Promise<Grant> {
+  const input = parseInput(extendSchema, rawInput, 'extension');
+  return transact(deps, async () => {
+    const grant = await getGrant(deps, input.grantId);
+    await requireApproverFor(deps, actor, grant, 'extend access');
+    const now = deps.clock.now();
+    if (grant.status === 'expired' && now > grant.expiresAt + EXTENSION_GRACE_DAYS * DAY_MS) {
+      throw new BoundsError(`This grant expired more than ${EXTENSION_GRACE_DAYS} days ago; the requester must ask again.`, { expiredAt: grant.expiresAt });
+    }
+    if (grant.status === 'revoked' || grant.status === 'provision_failed') {
+      throw new ConflictError('invalid_transition', `Grant ${grant.id} is ${grant.status.replace('_', ' ')}; it cannot be extended.`);
+    }
+    const base = grant.status === 'expired' ? now : grant.expiresAt;
+    const newExpiresAt = base + input.days * DAY_MS;
+    const limit = grantStart(grant) + MAX_GRANT_LIFETIME_DAYS * DAY_MS;
+    if (newExpiresAt > limit) {
+      const allowed = Math.max(0, Math.floor((limit - base) / DAY_MS));
+      throw new BoundsError(`A grant may last at most ${MAX_GRANT_LIFETIME_DAYS} days from its start; at most ${allowed} more days are possible.`, { limit, allowedDays: allowed });
+    }
+    const extension = { extendedBy: actor.accountId, extendedAt: now, previousExpiresAt: grant.expiresAt, newExpiresAt, rationale: input.rationale };
+    const patch = { expiresAt: newExpiresAt, extensions: [...grant.extensions, extension] };
+    const refs = { grantId: grant.id, requestId: grant.requestId, toolId: grant.toolId, issueKey: grant.issueKey };
+    const data = { days: input.days, previousExpiresAt: grant.expiresAt, newExpiresAt, rationale: input.rationale };
+    if (grant.status !== 'expired') {
+      const updated: Grant = { ...grant, ...patch, updatedAt: now };
+      return { writes: [put('grant', updated)], audit: [{ actor: actor.accountId, type: 'grant.extended', refs, data }], result: { ...updated, version: updated.version + 1 } };
+    }
+    // Re-opening an expired grant takes the (requester, tool) claim back: refused if a new request holds it.
+    const claimId = openClaimId(grant.requesterAccountId, grant.toolId);
+    const change = await transitionGrant(deps, grant, 'extend_expired', actor.accountId, { ...patch, deprovision: grant.deprovision === 'done' ? 'not_needed' : grant.deprovision }, data);
+    return {
+      writes: [...change.writes, put('claim', newClaim(claimId, { requestId: grant.requestId, grantId: grant.id }, now))],
+      audit: [{ actor: actor.accountId, type: 'grant.extended', refs, data }, change.audit],
+      result: change.grant,
+    };
+  });
+}
+
+/** Ends access now. Approvers revoke; a requester may give up their own access. Deprovisioning follows. */
+export async function revokeGrant(deps: CoreDeps, actor: Actor, input: { grantId: string; rationale: string }): Promise<Grant> {
+  const rationale = input.rationale.trim();
+  return transact(deps, async () => {
+    const grant = await getGrant(deps, input.grantId);
+    if (actor.accountId !== grant.requesterAccountId) await requireApproverFor(deps, actor, grant, 'revoke access');
+    const change = await transitionGrant(
+      deps,
+      grant,
+      'revoke',
+      actor.accountId,
+      { endedAt: deps.clock.now(), endedBy: actor.accountId, endReason: rationale || 'revoked', deprovision: 'pending' },
+      { rationale },
+    );
+    return { writes: change.writes, audit: [change.audit], result: change.grant };
+  });
+}
+
+/** The expiry sweep's step for one grant: expired now, deprovisioning pending. */
+export async function expireGrant(deps: CoreDeps, grantId: string): Promise<Grant | undefined> {
+  return transact(deps, async () => {
+    const grant = await getGrant(deps, grantId);
+    const now = deps.clock.now();
+    if (grant.expiresAt > now || !['active', 'pending_provision', 'provision_failed'].includes(grant.status)) {
+      return { writes: [], audit: [], result: undefined };
+    }
+    const change = await transitionGrant(deps, grant, 'expire', 'clearway:system', {
+      endedAt: now,
+      endedBy: 'clearway:system',
+      endReason: 'expired',
+      deprovision: grant.status === 'provision_failed' ? 'not_needed' : 'pending',
+    });
+    return { writes: change.writes, audit: [change.audit], result: change.grant };
+  });
+}
+
+export interface GrantView extends Grant {
+  readonly expiryLabel: ExpiryLabel;
+  readonly expiringSoon: boolean;
+}
+
+export function viewGrant(grant: Grant, now: number, timeZone?: string): GrantView {
+  return { ...grant, expiryLabel: expiryLabel(grant.expiresAt, now, timeZone), expiringSoon: isExpiringSoon(grant.expiresAt, now) };
+}
+
+/** My Access: the requester's grants, newest first, with expiry labels. */
+export async function listMyGrants(
+  deps: CoreDeps,
+  actor: Actor,
+  options: { limit?: number; cursor?: string; timeZone?: string } = {},
+): Promise<Page<GrantView>> {
+  const page = await deps.store.query('grant', 'byRequester', {
+    partition: [actor.accountId],
+    direction: 'desc',
+    limit: Math.min(options.limit ?? 25, 100),
+    ...(options.cursor !== undefined && { cursor: options.cursor }),
+  });
+  const now = deps.clock.now();
+  return { ...page, items: page.items.map((grant) => viewGrant(grant, now, options.timeZone)) };
+}

@@ -1,0 +1,46 @@
+import type { ConnectorErrorJson } from '@clearway/connector-sdk';
+
+/**
+ * `pending_provision → active → expired | revoked`; `provision_failed` when the provider's
+ * action failed terminally (a retry returns it to `pending_provision`).
+ */
+export const GRANT_STATUSES = ['pending_provision', 'active', 'provision_failed', 'expired', 'revoked'] as const;
+export type GrantStatus = (typeof GRANT_STATUSES)[number];
+
+/** Where removing access stands after expiry or revoke. */
+export type DeprovisionState = 'not_needed' | 'pending' | 'done' | 'failed';
+
+export interface GrantExtension {
+  readonly extendedBy: string;
+  readonly extendedAt: number;
+  readonly previousExpiresAt: number;
+  readonly newExpiresAt: number;
+  readonly rationale: string;
+}
+
+export interface Grant {
+  readonly id: string;
+  readonly version: number;
+  readonly requestId: string;
+  readonly issueKey: string;
+  readonly requesterAccountId: string;
+  readonly toolId: string;
+  readonly connectorId: string;
+  readonly status: GrantStatus;
+  readonly durationDays: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** When access started (the provider's add succeeded or a person marked it fulfilled). */
+  readonly activatedAt?: number;
+  /** Provisional until activation, then `activatedAt + duration`; moved by extensions. */
+  readonly expiresAt: number;
+  readonly endedAt?: number;
+  readonly endedBy?: string;
+  readonly endReason?: string;
+  readonly deprovision: DeprovisionState;
+  readonly extensions: readonly GrantExtension[];
+  /** Why provisioning failed, as the provider classified it. */
+  readonly failure?: ConnectorErrorJson & { readonly at: number };
+  /** Review-before-expiry: opened once per grant. */
+  readonly recertification?: { readonly issueKey: string; readonly openedAt: number };
+}

@@ -1,0 +1,129 @@
+/**
+ * The entities core stores and the indexes its queries use. Each index has partition fields
+ * (equality) and one range field (ordered, filterable), like a Forge KVS custom-entity index. An
+ * index's fields are computed from the record here, once, for every adapter; a record for which
+ * `range` (or a partition value) is undefined is simply absent from that index, which keeps
+ * "due work" indexes holding due work only.
+ */
+import type { AuditEvent } from '../audit/event.js';
+import type { Tool } from '../catalog/tool.js';
+import type { ConnectorRecord, IdentityRecord } from '../connectors/connector.js';
+import type { Job } from '../fulfillment/job.js';
+import type { Grant } from '../grants/grant.js';
+import type { GovernanceVersion } from '../governance/policy.js';
+import type { AccessRequest } from '../requests/request.js';
+import type { Scalar } from './store.js';
+
+/** A one-per-key marker that makes uniqueness atomic (one open request per user and tool, one request per issue). */
+export interface Claim {
+  readonly id: string;
+  readonly version: number;
+  readonly requestId?: string;
+  readonly grantId?: string;
+  readonly createdAt: number;
+}
+
+/** Small singleton documents: the audit chain head, counters, pointers. */
+export interface MetaRecord {
+  readonly id: string;
+  readonly version: number;
+  readonly value: unknown;
+}
+
+export interface EntityMap {
+  tool: Tool;
+  connector: ConnectorRecord;
+  identity: IdentityRecord;
+  governance: GovernanceVersion;
+  request: AccessRequest;
+  grant: Grant;
+  job: Job;
+  audit: AuditEvent;
+  claim: Claim;
+  meta: MetaRecord;
+}
+
+export type EntityName = keyof EntityMap;
+export type EntityRecord<E extends EntityName = EntityName> = EntityMap[E];
+
+export interface IndexSpec<T> {
+  readonly partition: (record: T) => readonly Scalar[] | undefined;
+  readonly range: (record: T) => Scalar | undefined;
+}
+
+type Schema = { readonly [E in EntityName]: Readonly<Record<string, IndexSpec<EntityMap[E]>>> };
+
+const all = () => [] as const;
+
+const RUNNABLE_JOB_STATUSES = new Set(['queued', 'retry_wait', 'running']);
+
+export const STORE_SCHEMA = {
+  tool: {
+    byName: { partition: all, range: (tool) => tool.name.toLowerCase() },
+    byStatus: { partition: (tool) => [tool.status], range: (tool) => tool.name.toLowerCase() },
+    byConnector: { partition: (tool) => [tool.fulfillment.connectorId], range: (tool) => tool.name.toLowerCase() },
+  },
+  connector: {
+    byName: { partition: all, range: (connector) => connector.name.toLowerCase() },
+  },
+  identity: {
+    byConnector: { partition: (identity) => [identity.connectorId], range: (identity) => identity.accountId },
+    // Only cached resolutions expire; explicit mappings stay until an admin removes them.
+    resolvedByLastUse: { partition: (identity) => (identity.source === 'resolved' ? [] : undefined), range: (identity) => identity.lastUsedAt },
+  },
+  governance: {
+    byVersion: { partition: all, range: (governance) => governance.policyVersion },
+  },
+  request: {
+    byRequester: { partition: (request) => [request.requesterAccountId], range: (request) => request.createdAt },
+    byStatus: { partition: (request) => [request.status], range: (request) => request.createdAt },
+    // Pending requests not yet escalated, by age: the escalation sweep reads only these.
+    awaitingEscalation: {
+      partition: (request) => (request.status === 'pending' && request.escalatedAt === undefined ? [] : undefined),
+      range: (request) => request.createdAt,
+    },
+    all: { partition: all, range: (request) => request.createdAt },
+  },
+  grant: {
+    byRequester: { partition: (grant) => [grant.requesterAccountId], range: (grant) => grant.createdAt },
+    byStatus: { partition: (grant) => [grant.status], range: (grant) => grant.expiresAt },
+    byTool: { partition: (grant) => [grant.toolId, grant.status], range: (grant) => grant.expiresAt },
+    // Active grants without a recertification issue, by expiry: the recertification sweep reads only these.
+    awaitingReview: {
+      partition: (grant) => (grant.status === 'active' && grant.recertification === undefined ? [] : undefined),
+      range: (grant) => grant.expiresAt,
+    },
+    all: { partition: all, range: (grant) => grant.createdAt },
+  },
+  job: {
+    // Runnable jobs only, by the time they may (re)run or their lease expires.
+    due: { partition: (job) => (RUNNABLE_JOB_STATUSES.has(job.status) ? [] : undefined), range: (job) => job.wakeAt },
+    byGrant: { partition: (job) => [job.grantId], range: (job) => job.createdAt },
+    byStatus: { partition: (job) => [job.status], range: (job) => job.updatedAt },
+  },
+  audit: {
+    bySeq: { partition: all, range: (event) => event.seq },
+    byTime: { partition: all, range: (event) => event.at },
+  },
+  claim: {},
+  meta: {},
+} as const satisfies Schema;
+
+export type IndexName<E extends EntityName> = keyof (typeof STORE_SCHEMA)[E] & string;
+
+export const ENTITY_NAMES = Object.keys(STORE_SCHEMA) as EntityName[];
+
+/** The index entries (name → partition key and range value) a record has. */
+export function indexEntriesOf<E extends EntityName>(
+  entity: E,
+  record: EntityRecord<E>,
+): Array<{ index: string; partition: readonly Scalar[]; range: Scalar }> {
+  const specs = STORE_SCHEMA[entity] as Readonly<Record<string, IndexSpec<EntityRecord<E>>>>;
+  const entries: Array<{ index: string; partition: readonly Scalar[]; range: Scalar }> = [];
+  for (const [index, spec] of Object.entries(specs)) {
+    const partition = spec.partition(record);
+    const range = spec.range(record);
+    if (partition !== undefined && range !== undefined) entries.push({ index, partition, range });
+  }
+  return entries;
+}

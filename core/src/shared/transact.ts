@@ -1,0 +1,45 @@
+import { auditMacKey, sealAuditEntries } from '../audit/audit-log.js';
+import type { AuditEntry } from '../audit/event.js';
+import { ConcurrencyError, StoreLimitError } from '../errors.js';
+import { currentPolicyVersion } from '../governance/current.js';
+import { MAX_COMMIT_WRITES, type Write } from '../ports/store.js';
+import type { CoreDeps } from './deps.js';
+import { withLock } from './lock.js';
+
+/** What a use case decided, from state it just read: the writes, what to audit, what to answer. */
+export interface Change<T> {
+  readonly writes: readonly Write[];
+  readonly audit: readonly AuditEntry[];
+  readonly result: T;
+  /** The governance-policy version the change was decided under (read when not given). */
+  readonly policyVersion?: number;
+}
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Runs a use case as one atomic store commit: its writes, its audit events and the moved chain
+ * head together. If anything it read moved before the commit (another approver, another
+ * append), `decide` runs again on fresh state, so its rules are re-checked, not bypassed.
+ */
+export async function transact<T>(deps: CoreDeps, decide: () => Promise<Change<T>>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const change = await decide();
+    if (change.writes.length === 0 && change.audit.length === 0) return change.result;
+    try {
+      await withLock(deps.store, async () => {
+        const key = await auditMacKey(deps.secrets, deps.ids);
+        const policyVersion = change.policyVersion ?? (await currentPolicyVersion(deps.store));
+        const sealed = await sealAuditEntries(deps.store, key, change.audit, deps.clock.now(), policyVersion);
+        const writes = [...change.writes, ...(change.audit.length > 0 ? sealed.writes : [])];
+        if (writes.length > MAX_COMMIT_WRITES) {
+          throw new StoreLimitError(`One change may write at most ${MAX_COMMIT_WRITES} records; this one writes ${writes.length}.`);
+        }
+        await deps.store.commit(writes);
+      });
+      return change.result;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
