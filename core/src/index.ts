@@ -43,19 +43,22 @@ export { decide, decisionInputSchema, type DecisionInput, type DecisionResult } 
 export { BULK_MAX_ITEMS, BULK_MAX_PER_MINUTE, bulkDecide, type BulkDecisionInput, type BulkItemResult } from './decisions/bulk-decide.js';
 
 // Grants
-export type { DeprovisionState, Grant, GrantExtension, GrantStatus } from './grants/grant.js';
+export type { DeprovisionState, DriftKind, Grant, GrantExtension, GrantStatus } from './grants/grant.js';
 export { EXPIRING_SOON_DAYS, EXTENSION_GRACE_DAYS, MAX_GRANT_LIFETIME_DAYS, canTransition, expiryLabel, grantStart, isExpiringSoon, nextGrantStatus, type ExpiryLabel, type GrantEvent } from './grants/lifecycle.js';
 export {
   activateGrant,
+  activationPatch,
   expireGrant,
   extendGrant,
   failGrantProvisioning,
   getGrant,
+  grantTransition,
   listMyGrants,
   retryGrantProvisioning,
   revokeGrant,
   viewGrant,
   type GrantView,
+  type Transition,
 } from './grants/grant-service.js';
 
 // Audit
@@ -77,3 +80,24 @@ export {
   type EvidenceVerification,
 } from './audit/evidence.js';
 export { pruneAuditEvents } from './audit/retention.js';
+
+// Fulfillment engine
+export { JOB_STATUSES, JOB_TYPES, type Job, type JobStatus, type JobType } from './fulfillment/job.js';
+export { cancelOpenProvisioning, enqueueJob, isOpenJob, jobIdFor, newJob } from './fulfillment/jobs.js';
+export { DEFAULT_RETRY_POLICY, hasAttemptsLeft, retryDelayMs, type RetryPolicy } from './fulfillment/retry-policy.js';
+export { ConnectorThrottle, DEFAULT_THROTTLE, realSleep, type Sleep, type ThrottleLimits } from './fulfillment/throttle.js';
+export { CORE_DEPS, ContainerProviderRegistry, ENGINE_OPTIONS, PROVIDER, PROVIDER_REGISTRY, createProviderContainer, registerProvider } from './fulfillment/provider-registry.js';
+export { ConnectionPool, manualConfirmationId, readManualConfirmation, type Connection } from './fulfillment/connections.js';
+export { DEFAULT_ENGINE_OPTIONS, FulfillmentEngine, type EngineOptions, type RunSummary } from './fulfillment/engine.js';
+export { MANUAL_COMPLETIONS, completeManualTask, listManualTasks, type ManualCompletionInput } from './fulfillment/manual-tasks.js';
+export { listFailedJobs, retryFailedJob } from './fulfillment/failures.js';
+export { settleFailure, settleManual, settleSuccess, type JobResult, type Settler } from './fulfillment/settle.js';
+
+// Lifecycle sweeps
+export { expireDueGrants } from './lifecycle/expiry.js';
+export { openRecertifications } from './lifecycle/recertification.js';
+export { escalateOverdueApprovals, expireStaleRequests } from './lifecycle/approvals.js';
+export { applyRetention } from './lifecycle/retention.js';
+export { scheduleDriftChecks } from './lifecycle/drift.js';
+export { insightsId, readInsights, refreshInsights, type DailyInsights } from './lifecycle/insights.js';
+export { runLifecycleSweeps, type SweepReport } from './lifecycle/sweeps.js';

@@ -83,7 +83,8 @@ describe('connectors', () => {
   it('maps a Jira user to a provider user, and removes the mapping', async () => {
     const deps = await world();
     const mapping = await setIdentityMapping(deps, admin, { connectorId: 'manual', accountId: 'user-1', externalId: 'una.user' });
-    expect(mapping).toMatchObject({ id: 'manual:user-1', source: 'mapping', externalId: 'una.user' });
+    expect(mapping).toMatchObject({ id: 'manual:user-1', source: 'mapping', mappedExternalId: 'una.user' });
+    expect(mapping?.externalId).toBeUndefined();
     await setIdentityMapping(deps, admin, { connectorId: 'manual', accountId: 'user-1', externalId: null });
     expect(await deps.store.get('identity', 'manual:user-1')).toBeUndefined();
     await expect(setIdentityMapping(deps, admin, { connectorId: 'missing', accountId: 'user-1', externalId: 'x' })).rejects.toMatchObject({ code: 'not_found' });

@@ -237,7 +237,7 @@ export async function setIdentityMapping(
       connectorId: input.connectorId,
       accountId: input.accountId,
       source: 'mapping',
-      externalId,
+      mappedExternalId: externalId,
       updatedAt: now,
       lastUsedAt: now,
     };

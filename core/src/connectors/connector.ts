@@ -25,7 +25,10 @@ export interface IdentityRecord {
   readonly connectorId: string;
   readonly accountId: string;
   readonly source: 'mapping' | 'resolved';
-  readonly externalId: string;
+  /** The admin's explicit mapping (an id or login the provider understands). */
+  readonly mappedExternalId?: string;
+  /** The provider user id, once resolved; jobs use it without asking the provider again. */
+  readonly externalId?: string;
   readonly login?: string;
   readonly email?: string;
   readonly displayName?: string;

@@ -1,5 +1,6 @@
 import type { AuditEntry } from '../audit/event.js';
 import type { Tool } from '../catalog/tool.js';
+import { newJob } from '../fulfillment/jobs.js';
 import type { Grant } from '../grants/grant.js';
 import { DAY_MS } from '../ports/clock.js';
 import type { Ids } from '../ports/ids.js';
@@ -14,7 +15,7 @@ export interface DecisionChange {
   readonly audit: AuditEntry[];
 }
 
-/** Approving a pending request: the decision on the request, and a new grant waiting for provisioning. */
+/** Approving a pending request: the decision, a new grant waiting for provisioning, and its provision job. */
 export function approvalChange(input: {
   request: AccessRequest;
   tool: Tool;
@@ -53,7 +54,8 @@ export function approvalChange(input: {
   return {
     request: { ...decided, version: decided.version + 1 },
     grant: { ...grant, version: 1 },
-    writes: [put('request', decided), put('grant', grant)],
+    // The grant's provisioning job is queued in the same commit: approval never loses it.
+    writes: [put('request', decided), put('grant', grant), put('job', newJob('provision', grant, 'approval', now))],
     audit: [
       {
         actor: decision.decidedBy,

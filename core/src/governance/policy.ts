@@ -66,6 +66,15 @@ export const governanceRulesSchema = z
       .object({ approvalSlaHours: z.number().int().min(1).max(24 * 30), escalateTo: z.array(accountId).max(50).default([]) })
       .strict(),
     reviewWindowDays: z.number().int().min(1).max(90),
+    drift: z
+      .object({
+        /** How often each active grant's membership is checked against its group. */
+        checkIntervalDays: z.number().int().min(1).max(90),
+        /** Remove a member the group still has after their grant ended (otherwise only report it). */
+        deprovisionUnexpected: z.boolean(),
+      })
+      .strict()
+      .default({ checkIntervalDays: 7, deprovisionUnexpected: false }),
     stalePendingDays: z.number().int().min(1).max(365),
     retentionDays: z.number().int().min(30).max(3_650),
     intake: intakeSchema,
@@ -105,6 +114,7 @@ export const DEFAULT_GOVERNANCE_RULES: GovernanceRules = {
   approvers: { byProject: {}, default: [], securityReviewers: [], adminFallback: true, delegations: [] },
   escalation: { approvalSlaHours: 48, escalateTo: [] },
   reviewWindowDays: 14,
+  drift: { checkIntervalDays: 7, deprovisionUnexpected: false },
   stalePendingDays: 30,
   retentionDays: 365,
   intake: { requestTypeIds: [] },

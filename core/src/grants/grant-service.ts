@@ -5,6 +5,7 @@ import { approverVerdict } from '../decisions/approvers.js';
 import { BoundsError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { currentGovernance } from '../governance/current.js';
 import { DAY_MS } from '../ports/clock.js';
+import { cancelOpenProvisioning, enqueueJob } from '../fulfillment/jobs.js';
 import { put, remove, type Page, type Write } from '../ports/store.js';
 import { newClaim, openClaimId } from '../requests/claims.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
@@ -19,14 +20,18 @@ export async function getGrant(deps: CoreDeps, grantId: string): Promise<Grant> 
   return grant;
 }
 
-interface Transition {
+export interface Transition {
   readonly grant: Grant;
   readonly writes: Write[];
   readonly audit: AuditEntry;
 }
 
-/** Moves a grant through the state machine; ending it releases the (requester, tool) claim. */
-async function transitionGrant(
+/**
+ * Moves a grant through the state machine, with the jobs the move causes: ending a grant
+ * releases the (requester, tool) claim, cancels provisioning still waiting, and queues a
+ * deprovision job when access may have been given; reopening one queues provisioning again.
+ */
+export async function grantTransition(
   deps: CoreDeps,
   grant: Grant,
   event: GrantEvent,
@@ -35,18 +40,45 @@ async function transitionGrant(
   data: Record<string, unknown> = {},
 ): Promise<Transition> {
   const status = nextGrantStatus(grant, event);
-  const updated: Grant = { ...grant, ...patch, status, updatedAt: deps.clock.now() };
-  const writes: Write[] = [put('grant', updated)];
+  const now = deps.clock.now();
+  let updated: Grant = { ...grant, ...patch, status, updatedAt: now };
+  const writes: Write[] = [];
   if (status === 'expired' || status === 'revoked') {
     const claim = await deps.store.get('claim', openClaimId(grant.requesterAccountId, grant.toolId));
     if (claim?.requestId === grant.requestId) writes.push(remove('claim', claim));
+    writes.push(...(await cancelOpenProvisioning(deps.store, grant.id, now)));
+    if (updated.deprovision === 'pending') {
+      writes.push(...(await enqueueJob(deps.store, 'deprovision', grant, `end-${grant.extensions.length}`, now)).writes);
+    }
   }
+  if (event === 'extend_expired') {
+    writes.push(...(await enqueueJob(deps.store, 'provision', grant, `reopen-${updated.extensions.length}`, now)).writes);
+  }
+  if (event === 'retry_provision') {
+    updated = { ...updated, failure: undefined };
+    writes.push(...(await requeueFailedProvisioning(deps, grant, now)));
+  }
+  writes.unshift(put('grant', updated));
   const refs = { grantId: grant.id, requestId: grant.requestId, toolId: grant.toolId, connectorId: grant.connectorId, issueKey: grant.issueKey };
   return { grant: { ...updated, version: updated.version + 1 }, writes, audit: { actor, type: `grant.${statusEvent(status)}`, refs, data: { from: grant.status, to: status, ...data } } };
 }
 
+/** A retry puts the failed provision job back in the queue with a fresh attempt budget. */
+async function requeueFailedProvisioning(deps: CoreDeps, grant: Grant, now: number): Promise<Write[]> {
+  const jobs = await deps.store.query('job', 'byGrant', { partition: [grant.id], direction: 'desc', limit: 20 });
+  const failed = jobs.items.find((job) => job.type === 'provision' && job.status === 'failed');
+  if (!failed) return (await enqueueJob(deps.store, 'provision', grant, `retry-${now}`, now)).writes;
+  const { lastError: _error, ...rest } = failed;
+  return [put('job', { ...rest, status: 'queued', attempts: 0, wakeAt: now, updatedAt: now })];
+}
+
 function statusEvent(status: GrantStatus): string {
   return status === 'pending_provision' ? 'reprovisioning' : status;
+}
+
+/** Activation starts the clock: the grant's expiry counts from the moment access began. */
+export function activationPatch(grant: Pick<Grant, 'durationDays'>, now: number): Partial<Grant> {
+  return { activatedAt: now, expiresAt: now + grant.durationDays * DAY_MS };
 }
 
 /**
@@ -57,7 +89,7 @@ export async function activateGrant(deps: CoreDeps, grantId: string, evidence: {
   return transact(deps, async () => {
     const grant = await getGrant(deps, grantId);
     const now = deps.clock.now();
-    const change = await transitionGrant(deps, grant, 'activate', evidence.by, { activatedAt: now, expiresAt: now + grant.durationDays * DAY_MS }, evidence);
+    const change = await grantTransition(deps, grant, 'activate', evidence.by, activationPatch(grant, now), evidence);
     return { writes: change.writes, audit: [change.audit], result: change.grant };
   });
 }
@@ -66,7 +98,7 @@ export async function activateGrant(deps: CoreDeps, grantId: string, evidence: {
 export async function failGrantProvisioning(deps: CoreDeps, grantId: string, failure: ConnectorErrorJson): Promise<Grant> {
   return transact(deps, async () => {
     const grant = await getGrant(deps, grantId);
-    const change = await transitionGrant(deps, grant, 'fail_provision', 'clearway:system', { failure: { ...failure, at: deps.clock.now() } }, { kind: failure.kind, code: failure.code });
+    const change = await grantTransition(deps, grant, 'fail_provision', 'clearway:system', { failure: { ...failure, at: deps.clock.now() } }, { kind: failure.kind, code: failure.code });
     return { writes: change.writes, audit: [change.audit], result: change.grant };
   });
 }
@@ -75,7 +107,7 @@ export async function retryGrantProvisioning(deps: CoreDeps, actor: Actor, grant
   return transact(deps, async () => {
     const grant = await getGrant(deps, grantId);
     await requireApproverFor(deps, actor, grant, 'retry provisioning');
-    const change = await transitionGrant(deps, grant, 'retry_provision', actor.accountId, { failure: undefined });
+    const change = await grantTransition(deps, grant, 'retry_provision', actor.accountId, {});
     return { writes: change.writes, audit: [change.audit], result: change.grant };
   });
 }
@@ -129,7 +161,8 @@ export async function extendGrant(deps: CoreDeps, actor: Actor, rawInput: z.inpu
     }
     // Re-opening an expired grant takes the (requester, tool) claim back: refused if a new request holds it.
     const claimId = openClaimId(grant.requesterAccountId, grant.toolId);
-    const change = await transitionGrant(deps, grant, 'extend_expired', actor.accountId, { ...patch, deprovision: grant.deprovision === 'done' ? 'not_needed' : grant.deprovision }, data);
+    // Any deprovisioning still queued for the old term is skipped by the engine once the grant is live again.
+    const change = await grantTransition(deps, grant, 'extend_expired', actor.accountId, { ...patch, deprovision: 'not_needed' }, data);
     return {
       writes: [...change.writes, put('claim', newClaim(claimId, { requestId: grant.requestId, grantId: grant.id }, now))],
       audit: [{ actor: actor.accountId, type: 'grant.extended', refs, data }, change.audit],
@@ -144,7 +177,7 @@ export async function revokeGrant(deps: CoreDeps, actor: Actor, input: { grantId
   return transact(deps, async () => {
     const grant = await getGrant(deps, input.grantId);
     if (actor.accountId !== grant.requesterAccountId) await requireApproverFor(deps, actor, grant, 'revoke access');
-    const change = await transitionGrant(
+    const change = await grantTransition(
       deps,
       grant,
       'revoke',
@@ -164,7 +197,7 @@ export async function expireGrant(deps: CoreDeps, grantId: string): Promise<Gran
     if (grant.expiresAt > now || !['active', 'pending_provision', 'provision_failed'].includes(grant.status)) {
       return { writes: [], audit: [], result: undefined };
     }
-    const change = await transitionGrant(deps, grant, 'expire', 'clearway:system', {
+    const change = await grantTransition(deps, grant, 'expire', 'clearway:system', {
       endedAt: now,
       endedBy: 'clearway:system',
       endReason: 'expired',

@@ -7,6 +7,9 @@ import type { ConnectorErrorJson } from '@clearway/connector-sdk';
 export const GRANT_STATUSES = ['pending_provision', 'active', 'provision_failed', 'expired', 'revoked'] as const;
 export type GrantStatus = (typeof GRANT_STATUSES)[number];
 
+/** A grant and its configured group disagreeing: the grant says member and the group not, or the reverse. */
+export type DriftKind = 'missing_member' | 'unexpected_member';
+
 /** Where removing access stands after expiry or revoke. */
 export type DeprovisionState = 'not_needed' | 'pending' | 'done' | 'failed';
 
@@ -41,6 +44,9 @@ export interface Grant {
   readonly extensions: readonly GrantExtension[];
   /** Why provisioning failed, as the provider classified it. */
   readonly failure?: ConnectorErrorJson & { readonly at: number };
-  /** Review-before-expiry: opened once per grant. */
-  readonly recertification?: { readonly issueKey: string; readonly openedAt: number };
+  /** Review-before-expiry: opened once per grant (`opening` while the Jira issue is being created). */
+  readonly recertification?: { readonly state: 'opening' | 'opened'; readonly issueKey?: string; readonly at: number };
+  /** When a membership check last ran, and what disagreement it found, if any. */
+  readonly lastCheckedAt?: number;
+  readonly drift?: { readonly kind: DriftKind; readonly detectedAt: number };
 }

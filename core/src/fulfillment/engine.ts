@@ -1,0 +1,309 @@
+import { createOperationContext, InvalidRequestError, isConnectorError, toConnectorError, TransientError, type ConnectorError, type ExternalIdentity, type GroupRef, type MembershipCheck, type MembershipOutcome, type OperationContext } from '@clearway/connector-sdk';
+import { ClearwayError } from '../errors.js';
+import type { Grant } from '../grants/grant.js';
+import type { ProviderRegistry } from '../connectors/provider-registry.js';
+import { put } from '../ports/store.js';
+import type { CoreDeps } from '../shared/deps.js';
+import { ConnectionPool, type Connection } from './connections.js';
+import { CORE_DEPS, ENGINE_OPTIONS, PROVIDER_REGISTRY, inject, injectable } from './provider-registry.js';
+import type { Job } from './job.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { settleFailure, settleManual, settleSuccess, type JobResult, type Settler } from './settle.js';
+import { groupForTool, identityForGrant, touchIdentity } from './targets.js';
+import { DEFAULT_THROTTLE, realSleep, type Sleep, type ThrottleLimits } from './throttle.js';
+
+export interface EngineOptions {
+  /** Names this worker in leases; unique per process. */
+  readonly workerId: string;
+  /** How long a claimed job is ours before another worker may take it over. */
+  readonly leaseMs: number;
+  /** Time one provider call may take; no work starts when less than this is left. */
+  readonly callTimeoutMs: number;
+  /** Jobs (or batches) in flight at once, across connectors. */
+  readonly concurrency: number;
+  readonly pageSize: number;
+  readonly retry: RetryPolicy;
+  readonly throttle: ThrottleLimits;
+  readonly sleep: Sleep;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+  workerId: 'worker',
+  leaseMs: 5 * 60_000,
+  callTimeoutMs: 15_000,
+  concurrency: 8,
+  pageSize: 50,
+  retry: DEFAULT_RETRY_POLICY,
+  throttle: DEFAULT_THROTTLE,
+  sleep: realSleep,
+};
+
+export interface RunSummary {
+  claimed: number;
+  succeeded: number;
+  retrying: number;
+  failed: number;
+  awaitingManual: number;
+  skipped: number;
+  /** Lost a race for a job (another worker took it): nothing recorded by us. */
+  lost: number;
+  /**
+   * Set when work remains: call again after this many milliseconds (0 = at once). The Forge app
+   * turns it into a delayed queue event; undefined means the queue is empty.
+   */
+  redispatchAfterMs?: number;
+}
+
+/**
+ * The fulfillment engine: claims due jobs, runs each through its connector (identity → group →
+ * add/remove/check), and records the outcome. At-least-once: a job is claimed with a lease and a
+ * version check, and a worker that dies leaves the lease to expire; the provider operations are
+ * idempotent, so running a job twice changes nothing visible twice.
+ */
+@injectable()
+export class FulfillmentEngine {
+  readonly options: EngineOptions;
+  private readonly pool: ConnectionPool;
+
+  constructor(
+    @inject(CORE_DEPS) private readonly deps: CoreDeps,
+    @inject(PROVIDER_REGISTRY) registry: ProviderRegistry,
+    @inject(ENGINE_OPTIONS) options: Partial<EngineOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    this.pool = new ConnectionPool(deps, registry, this.options.sleep, this.options.throttle);
+  }
+
+  private now(): number {
+    return this.deps.clock.now();
+  }
+
+  /** Runs due jobs until none are left or the deadline is near; see `RunSummary.redispatchAfterMs`. */
+  async runDueJobs(options: { deadline: number; maxJobs?: number }): Promise<RunSummary> {
+    const summary: RunSummary = { claimed: 0, succeeded: 0, retrying: 0, failed: 0, awaitingManual: 0, skipped: 0, lost: 0 };
+    const groups = new Map<string, Promise<GroupRef>>();
+    const fits = () => this.now() + this.options.callTimeoutMs < options.deadline;
+    const budgetLeft = () => options.maxJobs === undefined || summary.claimed < options.maxJobs;
+
+    while (fits() && budgetLeft()) {
+      const page = await this.deps.store.query('job', 'due', { partition: [], range: { lte: this.now() }, limit: this.options.pageSize });
+      if (page.items.length === 0) {
+        const wait = await this.nextWakeIn();
+        if (wait === undefined) return summary;
+        if (this.now() + wait + this.options.callTimeoutMs >= options.deadline) return { ...summary, redispatchAfterMs: wait };
+        await this.options.sleep(wait);
+        continue;
+      }
+      const units = await this.unitsOf(page.items, options.maxJobs === undefined ? undefined : options.maxJobs - summary.claimed);
+      await runPool(units, this.options.concurrency, async (unit) => {
+        if (!fits()) return;
+        await this.runUnit(unit, options.deadline, summary, groups);
+      });
+    }
+    const wait = await this.nextWakeIn();
+    return wait === undefined ? summary : { ...summary, redispatchAfterMs: wait };
+  }
+
+  /** Milliseconds until the earliest runnable job may run (0 if one is due), or undefined if none. */
+  private async nextWakeIn(): Promise<number | undefined> {
+    const [next] = (await this.deps.store.query('job', 'due', { partition: [], limit: 1 })).items;
+    return next?.wakeAt === undefined ? undefined : Math.max(0, next.wakeAt - this.now());
+  }
+
+  /** Groups provision jobs for batch-capable connectors by tool (up to the batch size); others run alone. */
+  private async unitsOf(jobs: readonly Job[], limit: number | undefined): Promise<Job[][]> {
+    const chosen = limit === undefined ? jobs : jobs.slice(0, Math.max(0, limit));
+    const units: Job[][] = [];
+    const batches = new Map<string, Job[]>();
+    for (const job of chosen) {
+      const batchSize = job.type === 'provision' ? await this.batchSizeOf(job.connectorId) : 1;
+      if (batchSize <= 1) {
+        units.push([job]);
+        continue;
+      }
+      const key = `${job.connectorId}\u0000${job.toolId}`;
+      const open = batches.get(key);
+      if (open && open.length < batchSize) open.push(job);
+      else {
+        const fresh = [job];
+        batches.set(key, fresh);
+        units.push(fresh);
+      }
+    }
+    return units;
+  }
+
+  private async batchSizeOf(connectorId: string): Promise<number> {
+    try {
+      return (await this.pool.open(connectorId)).provider.capabilities.maxBatchSize;
+    } catch {
+      return 1;
+    }
+  }
+
+  /** Takes a job: running, attempt counted, leased to this worker. Undefined if another worker got it. */
+  private async claim(job: Job): Promise<(Job & { settler: Settler }) | undefined> {
+    const now = this.now();
+    const claimed: Job = { ...job, status: 'running', attempts: job.attempts + 1, leaseOwner: this.options.workerId, wakeAt: now + this.options.leaseMs, updatedAt: now };
+    try {
+      await this.deps.store.commit([put('job', claimed)]);
+    } catch (error) {
+      if (error instanceof ClearwayError && error.code === 'version_conflict') return undefined;
+      throw error;
+    }
+    return { ...claimed, version: claimed.version + 1, settler: { kind: 'worker', workerId: this.options.workerId, attempt: claimed.attempts } };
+  }
+
+  private context(job: Job, deadline: number): OperationContext {
+    return createOperationContext({
+      correlationId: `${job.id}#${job.attempts}`,
+      deadline: Math.min(deadline, this.now() + this.options.callTimeoutMs),
+      logger: this.deps.logger,
+      now: () => this.now(),
+    });
+  }
+
+  private async runUnit(unit: readonly Job[], deadline: number, summary: RunSummary, groups: Map<string, Promise<GroupRef>>): Promise<void> {
+    const claimed = (await Promise.all(unit.map((job) => this.claim(job)))).filter((job): job is Job & { settler: Settler } => job !== undefined);
+    summary.lost += unit.length - claimed.length;
+    summary.claimed += claimed.length;
+    if (claimed.length === 0) return;
+    if (claimed.length > 1) return this.runBatch(claimed, deadline, summary, groups);
+    const [job] = claimed;
+    if (job) await this.runJob(job, deadline, summary, groups);
+  }
+
+  /** Everything a job needs before its provider action, or the reason to skip it. */
+  private async prepare(job: Job, ctx: OperationContext, groups: Map<string, Promise<GroupRef>>): Promise<{ skip: string } | { connection: Connection; grant: Grant; identity: ExternalIdentity; group: GroupRef }> {
+    const grant = await this.deps.store.get('grant', job.grantId);
+    if (!grant) return { skip: 'the grant no longer exists' };
+    if (job.type === 'provision' && grant.status !== 'pending_provision') return { skip: `the grant is ${grant.status}` };
+    if (job.type === 'deprovision' && grant.status !== 'expired' && grant.status !== 'revoked') return { skip: `the grant is ${grant.status} again` };
+    const connection = await this.pool.open(job.connectorId);
+    if (job.type === 'deprovision' && grant.activatedAt === undefined && connection.provider.capabilities.manual) {
+      return { skip: 'access was never given' };
+    }
+    const [tool, request] = await Promise.all([this.deps.store.get('tool', job.toolId), this.deps.store.get('request', grant.requestId)]);
+    if (!tool) throw new ClearwayError('not_found', `Tool ${job.toolId} is no longer in the catalog.`);
+    let group = groups.get(tool.id);
+    if (!group) {
+      group = groupForTool(this.deps, connection, ctx, tool);
+      groups.set(tool.id, group);
+      group.catch(() => groups.delete(tool.id));
+    }
+    const identity = await identityForGrant(this.deps, connection, ctx, grant, request);
+    return { connection, grant, identity, group: await group };
+  }
+
+  private async runJob(job: Job & { settler: Settler }, deadline: number, summary: RunSummary, groups: Map<string, Promise<GroupRef>>): Promise<void> {
+    const ctx = this.context(job, deadline);
+    try {
+      const ready = await this.prepare(job, ctx, groups);
+      if ('skip' in ready) return this.record(job, { kind: 'skipped', reason: ready.skip }, summary);
+      const { connection, identity, group } = ready;
+      const connector = connection.connector;
+      const outcome = await connection.throttle.run<MembershipOutcome | MembershipCheck>(() =>
+        job.type === 'provision' ? connector.add(ctx, group, identity) : job.type === 'deprovision' ? connector.remove(ctx, group, identity) : connector.check(ctx, group, identity),
+      );
+      await touchIdentity(this.deps, job.connectorId, ready.grant.requesterAccountId);
+      await this.settleOutcome(job, outcome, summary);
+    } catch (error) {
+      await this.fail(job, error, summary);
+    }
+  }
+
+  /** Adds several users to one group in one provider call (Entra: 20 per request). */
+  private async runBatch(jobs: ReadonlyArray<Job & { settler: Settler }>, deadline: number, summary: RunSummary, groups: Map<string, Promise<GroupRef>>): Promise<void> {
+    const [first] = jobs;
+    if (!first) return;
+    const ctx = this.context(first, deadline);
+    const ready: Array<{ job: Job & { settler: Settler }; identity: ExternalIdentity; group: GroupRef; connection: Connection }> = [];
+    for (const job of jobs) {
+      try {
+        const prepared = await this.prepare(job, ctx, groups);
+        if ('skip' in prepared) await this.record(job, { kind: 'skipped', reason: prepared.skip }, summary);
+        else ready.push({ job, identity: prepared.identity, group: prepared.group, connection: prepared.connection });
+      } catch (error) {
+        await this.fail(job, error, summary);
+      }
+    }
+    const head = ready[0];
+    if (!head) return;
+    try {
+      const outcomes = await head.connection.throttle.run(() => head.connection.connector.addBatch(ctx, head.group, ready.map((entry) => entry.identity)));
+      await Promise.all(ready.map((entry, index) => this.settleOutcome(entry.job, outcomes[index] ?? { outcome: 'already_satisfied' }, summary)));
+    } catch (error) {
+      await Promise.all(ready.map((entry) => this.fail(entry.job, error, summary)));
+    }
+  }
+
+  private async settleOutcome(job: Job & { settler: Settler }, outcome: MembershipOutcome | MembershipCheck, summary: RunSummary): Promise<void> {
+    if (outcome.outcome === 'pending_manual') {
+      if (await settleManual(this.deps, job.id, job.settler, outcome.task)) summary.awaitingManual += 1;
+      else summary.lost += 1;
+      return;
+    }
+    const result: JobResult =
+      outcome.outcome === 'member' || outcome.outcome === 'not_member'
+        ? { kind: 'check', member: outcome.outcome === 'member', via: outcome.via }
+        : { kind: 'membership', outcome: outcome.outcome };
+    await this.record(job, result, summary);
+  }
+
+  private async record(job: Job & { settler: Settler }, result: JobResult, summary: RunSummary): Promise<void> {
+    if (!(await settleSuccess(this.deps, job.id, job.settler, result))) summary.lost += 1;
+    else if (result.kind === 'skipped') summary.skipped += 1;
+    else summary.succeeded += 1;
+  }
+
+  private async fail(job: Job & { settler: Settler }, error: unknown, summary: RunSummary): Promise<void> {
+    const classified = classify(error);
+    if (classified.kind === 'rate_limited' && classified.retryAfterMs !== undefined) {
+      // Everything else bound for this connector waits too, instead of collecting its own 429.
+      (await this.pool.open(job.connectorId).catch(() => undefined))?.throttle.pauseFor(classified.retryAfterMs);
+    }
+    const settled = await settleFailure(this.deps, job.id, job.settler, classified, this.options.retry);
+    if (!settled.settled) {
+      summary.lost += 1;
+      return;
+    }
+    if (settled.status === 'retry_wait') {
+      summary.retrying += 1;
+      return;
+    }
+    summary.failed += 1;
+    if (settled.grant) await this.commentFailure(job, settled.grant, settled.error.message, settled.error.code);
+  }
+
+  /** Tells the request's Jira issue that fulfillment needs an admin. Jira trouble is logged, not fatal. */
+  private async commentFailure(job: Job, grant: Grant, message: string, code: string): Promise<void> {
+    const action = job.type === 'provision' ? 'Granting access' : 'Removing access';
+    try {
+      await this.deps.jira.comment(grant.issueKey, `${action} failed and needs an admin: ${message} (${code}). Fix the cause, then retry it from Clearway → Approvals → Failed fulfillments.`);
+    } catch (error) {
+      this.deps.logger.warn('Could not comment a fulfillment failure on Jira', { issueKey: grant.issueKey, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
+
+/** Core's own errors (a missing tool) are terminal; anything else is classified by the SDK. */
+function classify(error: unknown): ConnectorError {
+  if (isConnectorError(error)) return error;
+  if (error instanceof ClearwayError) {
+    return error.code === 'version_conflict' ? new TransientError(error.message, { code: 'version_conflict' }) : new InvalidRequestError(error.message, { code: error.code });
+  }
+  return toConnectorError(error, 'The fulfillment step');
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next];
+      next += 1;
+      if (item !== undefined) await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}

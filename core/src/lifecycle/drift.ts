@@ -1,0 +1,37 @@
+import { enqueueJob } from '../fulfillment/jobs.js';
+import { currentGovernance } from '../governance/current.js';
+import { DAY_MS } from '../ports/clock.js';
+import { put } from '../ports/store.js';
+import type { MetaRecord } from '../ports/store-schema.js';
+import type { CoreDeps } from '../shared/deps.js';
+import { transact } from '../shared/transact.js';
+
+const CURSOR_ID = 'sweep:drift:cursor';
+
+function dayOf(at: number): string {
+  return new Date(at).toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+/**
+ * Queues membership checks for active grants not checked within the interval. It walks the
+ * active grants a page per run from a stored cursor (wrapping around), so each run costs one page
+ * however many grants there are, and every grant is visited in turn.
+ */
+export async function scheduleDriftChecks(deps: CoreDeps, options: { pageSize?: number } = {}): Promise<{ queued: number; visited: number }> {
+  const { rules } = await currentGovernance(deps.store);
+  const now = deps.clock.now();
+  const cursorRecord = await deps.store.get('meta', CURSOR_ID);
+  const cursor = cursorRecord?.value as string | undefined;
+  const page = await deps.store.query('grant', 'byStatus', { partition: ['active'], limit: options.pageSize ?? 100, ...(cursor !== undefined && { cursor }) });
+  let queued = 0;
+  for (const grant of page.items) {
+    if (grant.lastCheckedAt !== undefined && now - grant.lastCheckedAt < rules.drift.checkIntervalDays * DAY_MS) continue;
+    const { writes } = await enqueueJob(deps.store, 'check', grant, `drift-${dayOf(now)}`, now);
+    if (writes.length === 0) continue;
+    await transact(deps, async () => ({ writes, audit: [], result: undefined })).catch(() => undefined);
+    queued += 1;
+  }
+  const next: MetaRecord = { id: CURSOR_ID, version: cursorRecord?.version ?? 0, value: page.nextCursor };
+  await deps.store.commit([put('meta', next)]).catch(() => undefined);
+  return { queued, visited: page.items.length };
+}

@@ -1,0 +1,60 @@
+import type { CoreDeps } from '../shared/deps.js';
+import { DAY_MS } from '../ports/clock.js';
+import { escalateOverdueApprovals, expireStaleRequests } from './approvals.js';
+import { scheduleDriftChecks } from './drift.js';
+import { expireDueGrants } from './expiry.js';
+import { refreshInsights } from './insights.js';
+import { openRecertifications } from './recertification.js';
+import { applyRetention } from './retention.js';
+
+export interface SweepReport {
+  readonly expiredGrants: number;
+  readonly recertificationsOpened: number;
+  readonly escalated: number;
+  readonly staleRequestsExpired: number;
+  readonly driftChecksQueued: number;
+  readonly auditPruned: number;
+  readonly identitiesPruned: number;
+  readonly insightsRefreshed: readonly string[];
+  /** Sweeps not reached before the deadline; the next run does them. */
+  readonly deferred: readonly string[];
+  readonly notes: readonly string[];
+}
+
+/**
+ * Every lifecycle sweep in one pass, most urgent first, each idempotent and paged. Stops
+ * starting sweeps once the deadline is near (Forge triggers are limited to 5 per app, so the
+ * app runs them together on one schedule).
+ */
+export async function runLifecycleSweeps(deps: CoreDeps, options: { deadline: number; minimumMs?: number }): Promise<SweepReport> {
+  const report = { expiredGrants: 0, recertificationsOpened: 0, escalated: 0, staleRequestsExpired: 0, driftChecksQueued: 0, auditPruned: 0, identitiesPruned: 0, insightsRefreshed: [] as string[], deferred: [] as string[], notes: [] as string[] };
+  const minimum = options.minimumMs ?? 5_000;
+  const steps: Array<[string, () => Promise<void>]> = [
+    ['expiry', async () => void (report.expiredGrants = (await expireDueGrants(deps)).expired)],
+    ['recertification', async () => {
+      const result = await openRecertifications(deps);
+      report.recertificationsOpened = result.opened;
+      if (result.skipped) report.notes.push(`recertification: ${result.skipped}`);
+    }],
+    ['escalation', async () => void (report.escalated = (await escalateOverdueApprovals(deps)).escalated)],
+    ['stale requests', async () => void (report.staleRequestsExpired = (await expireStaleRequests(deps)).expired)],
+    ['drift', async () => void (report.driftChecksQueued = (await scheduleDriftChecks(deps)).queued)],
+    ['retention', async () => {
+      const result = await applyRetention(deps);
+      report.auditPruned = result.auditPruned;
+      report.identitiesPruned = result.identitiesPruned;
+    }],
+    ['insights', async () => {
+      const now = deps.clock.now();
+      for (const at of [now - DAY_MS, now]) report.insightsRefreshed.push((await refreshInsights(deps, at)).day);
+    }],
+  ];
+  for (const [name, run] of steps) {
+    if (deps.clock.now() + minimum >= options.deadline) {
+      report.deferred.push(name);
+      continue;
+    }
+    await run();
+  }
+  return report;
+}

@@ -1,0 +1,150 @@
+import { defineProvider, type ConnectorError, type ExternalIdentity, type GroupRef, type MembershipOutcome, type ProviderDefinition } from '@clearway/connector-sdk';
+import { z } from 'zod';
+
+type Op = 'resolve' | 'bind' | 'add' | 'remove' | 'check' | 'batch';
+
+/**
+ * An in-memory directory behind a scripted provider: real membership state, a queue of faults
+ * each consumed by the next matching operation, optional latency on a fake clock, and a log of
+ * every operation and outcome so tests can prove what the engine made the provider do.
+ */
+export class ScriptedDirectory {
+  readonly users = new Map<string, { id: string; email: string; active: boolean }>();
+  readonly members = new Map<string, Set<string>>();
+  readonly log: Array<{ op: Op; user?: string; group?: string; outcome: string; at: number }> = [];
+  readonly groups = new Map<string, string>();
+  private readonly faults: Array<{ op: Op | 'any'; error: ConnectorError }> = [];
+  /** Resolves when an `add` that was told to hang is let go. */
+  gate: Promise<void> | undefined;
+  latencyMs = 0;
+
+  constructor(
+    readonly now: () => number = Date.now,
+    readonly advance: (ms: number) => void = () => undefined,
+  ) {}
+
+  addUser(email: string, active = true): string {
+    const id = `u-${email.split('@')[0]}`;
+    this.users.set(id, { id, email, active });
+    return id;
+  }
+
+  failNext(op: Op | 'any', error: ConnectorError, times = 1): void {
+    for (let index = 0; index < times; index += 1) this.faults.push({ op, error });
+  }
+
+  isMember(groupId: string, userId: string): boolean {
+    return this.members.get(groupId)?.has(userId) ?? false;
+  }
+
+  appliedAdds(userId: string): number {
+    return this.log.filter((entry) => entry.op === 'add' && entry.user === userId && entry.outcome === 'applied').length;
+  }
+
+  async step(op: Op): Promise<void> {
+    if (this.latencyMs > 0) this.advance(this.latencyMs);
+    const index = this.faults.findIndex((fault) => fault.op === op || fault.op === 'any');
+    if (index >= 0) {
+      const [fault] = this.faults.splice(index, 1);
+      this.log.push({ op, outcome: `error:${fault!.error.kind}`, at: this.now() });
+      throw fault!.error;
+    }
+  }
+
+  record(op: Op, outcome: string, group?: GroupRef, user?: ExternalIdentity): void {
+    this.log.push({ op, outcome, at: this.now(), ...(group && { group: group.id }), ...(user && { user: user.id }) });
+  }
+
+  membersOf(groupId: string): Set<string> {
+    let set = this.members.get(groupId);
+    if (!set) {
+      set = new Set();
+      this.members.set(groupId, set);
+    }
+    return set;
+  }
+}
+
+export function scriptedProvider(directory: ScriptedDirectory, options: { type?: string; maxBatchSize?: number; manual?: boolean } = {}): ProviderDefinition {
+  const maxBatchSize = options.maxBatchSize ?? 1;
+  const addOne = async (group: GroupRef, identity: ExternalIdentity): Promise<MembershipOutcome> => {
+    const members = directory.membersOf(group.id);
+    const outcome = members.has(identity.id) ? 'already_satisfied' : 'applied';
+    members.add(identity.id);
+    directory.record('add', outcome, group, identity);
+    return { outcome };
+  };
+  return defineProvider({
+    type: options.type ?? 'scripted-group',
+    displayName: 'Scripted directory',
+    description: 'A directory for tests.',
+    configSchema: z.object({}),
+    secrets: {},
+    capabilities: { createGroups: true, maxBatchSize, membershipCheck: options.manual ? 'manual' : 'direct', manual: options.manual ?? false },
+    setup: { steps: 'none', permissions: [] },
+    create: ({ host }) => ({
+      test: async () => ({ ok: true, checks: [{ name: 'Directory', passed: true, message: 'reachable' }] }),
+      resolveIdentity: async (_ctx, subject) => {
+        await directory.step('resolve');
+        if (options.manual) {
+          const id = subject.mappedExternalId ?? subject.email ?? subject.accountId;
+          return { outcome: 'resolved', identity: { id, ...(subject.email !== undefined && { email: subject.email }) }, matchedBy: subject.mappedExternalId ? 'mapping' : 'email' };
+        }
+        const user = subject.mappedExternalId
+          ? directory.users.get(subject.mappedExternalId)
+          : [...directory.users.values()].find((candidate) => candidate.email === subject.email);
+        directory.record('resolve', user ? 'resolved' : 'not_found');
+        if (!user) return { outcome: 'unresolved', reason: 'not_found', message: `no user with email ${subject.email ?? '(none)'}` };
+        if (!user.active) return { outcome: 'unresolved', reason: 'inactive', message: 'the user is deactivated' };
+        return { outcome: 'resolved', identity: { id: user.id, email: user.email }, matchedBy: subject.mappedExternalId ? 'mapping' : 'email' };
+      },
+      bindGroup: async (_ctx, spec) => {
+        await directory.step('bind');
+        const name = spec.name ?? spec.groupId ?? 'group';
+        const existing = spec.groupId ?? [...directory.groups.entries()].find(([, groupName]) => groupName === name)?.[0];
+        if (existing) {
+          directory.record('bind', 'bound');
+          return { group: { id: existing, name }, outcome: 'bound' };
+        }
+        const id = `g-${directory.groups.size + 1}`;
+        directory.groups.set(id, name);
+        directory.record('bind', 'created');
+        return { group: { id, name }, outcome: 'created' };
+      },
+      add: async (_ctx, group, identity) => {
+        await directory.step('add');
+        if (options.manual) return { outcome: 'pending_manual', task: { action: 'provision', summary: `Give ${identity.id} access to ${group.name ?? group.id}` } };
+        const outcome = await addOne(group, identity);
+        if (directory.gate) await directory.gate;
+        return outcome;
+      },
+      ...(maxBatchSize > 1 && {
+        addBatch: async (_ctx, group, identities) => {
+          await directory.step('batch');
+          directory.record('batch', `size:${identities.length}`, group);
+          const outcomes: MembershipOutcome[] = [];
+          for (const identity of identities) outcomes.push(await addOne(group, identity));
+          return outcomes;
+        },
+      }),
+      remove: async (_ctx, group, identity) => {
+        await directory.step('remove');
+        if (options.manual) return { outcome: 'pending_manual', task: { action: 'deprovision', summary: `Remove ${identity.id} from ${group.name ?? group.id}` } };
+        const outcome = directory.membersOf(group.id).delete(identity.id) ? 'applied' : 'already_satisfied';
+        directory.record('remove', outcome, group, identity);
+        return { outcome };
+      },
+      check: async (_ctx, group, identity) => {
+        await directory.step('check');
+        if (options.manual) {
+          const confirmation = await host.manualConfirmation?.(group, identity);
+          if (!confirmation) return { outcome: 'pending_manual', task: { action: 'verify', summary: `Check ${identity.id}` } };
+          return { outcome: confirmation.member ? 'member' : 'not_member', via: 'manual_confirmation' };
+        }
+        const member = directory.isMember(group.id, identity.id);
+        directory.record('check', member ? 'member' : 'not_member', group, identity);
+        return { outcome: member ? 'member' : 'not_member', via: 'direct' };
+      },
+    }),
+  });
+}
