@@ -1,3 +1,4 @@
 import { clearwayProject } from '../../vitest.shared.js';
 
-export default clearwayProject('connector-entra-group');
+// The network guard fails any test that makes a request no nock interceptor answers.
+export default clearwayProject('connector-entra-group', { setupFiles: ['./src/test-support/network-guard.ts'] });
