@@ -5,7 +5,9 @@ import { defineProject } from 'vitest/config';
  * sources through the `@clearway/source` export condition, so tests never need a build first.
  */
 export function clearwayProject(name: string, overrides: { setupFiles?: string[] } = {}) {
-  const conditions = ['@clearway/source', 'module', 'node', 'import', 'default'];
+  // Only these: vitest hands them to workers as Node `--conditions`, and `import` or `module` there
+  // would change how CommonJS dependencies `require()` each other (Okta's SDK breaks).
+  const conditions = ['@clearway/source', 'node', 'default'];
   return defineProject({
     resolve: { conditions },
     ssr: { resolve: { conditions, externalConditions: ['@clearway/source'] } },

@@ -1,0 +1,45 @@
+/**
+ * How an Okta user found for a Jira user becomes a resolution: who counts as inactive, and which
+ * of several users sharing an email is meant.
+ */
+import type { IdentityResolution, UnresolvedReason } from '@clearway/connector-sdk';
+import type { OktaUser } from './okta-directory.js';
+
+/** Suspended and deactivated users cannot use the tool: resolving them is a terminal outcome. */
+const INACTIVE_STATUSES: Readonly<Partial<Record<NonNullable<OktaUser['status']>, string>>> = {
+  SUSPENDED: 'suspended',
+  DEPROVISIONED: 'deactivated',
+};
+
+export function resolution(user: OktaUser, matchedBy: 'mapping' | 'login' | 'email'): IdentityResolution {
+  const inactive = user.status && INACTIVE_STATUSES[user.status];
+  if (inactive) {
+    return unresolved('inactive', `The Okta user ${user.login ?? user.id} is ${inactive} (${user.status}); reactivate them in Okta or map another user.`);
+  }
+  const identity = {
+    id: user.id,
+    ...(user.login !== undefined && { login: user.login }),
+    ...(user.email !== undefined && { email: user.email }),
+    ...(user.displayName !== undefined && { displayName: user.displayName }),
+  };
+  return { outcome: 'resolved', identity, matchedBy };
+}
+
+/**
+ * Okta's email search also returns deactivated users, so a reused email resolves to the one live
+ * account; several live accounts are ambiguous, and only deactivated ones are inactive.
+ */
+export function resolveByEmail(email: string, candidates: readonly OktaUser[]): IdentityResolution {
+  const matches = candidates.filter((user) => user.email?.toLowerCase() === email.toLowerCase());
+  const live = matches.filter((user) => user.status !== 'DEPROVISIONED');
+  const [first] = live.length > 0 ? live : matches;
+  if (!first) return unresolved('not_found', `No Okta user has the login or primary email ${email}; map the Jira user to an Okta user.`);
+  if (live.length > 1) {
+    return unresolved('ambiguous', `${live.length} Okta users have the primary email ${email}; map the Jira user to one of them explicitly.`);
+  }
+  return resolution(first, 'email');
+}
+
+export function unresolved(reason: UnresolvedReason, message: string): IdentityResolution {
+  return { outcome: 'unresolved', reason, message };
+}

@@ -1,0 +1,183 @@
+/**
+ * The Okta calls the provider makes, each one typed, named for the admin and classified. The
+ * provider decides what to do; this module only knows how Okta's API is asked.
+ */
+import type { OperationContext } from '@clearway/connector-sdk';
+import type { Collection, Group, GroupType, User, UserStatus } from '@okta/okta-sdk-nodejs';
+import type { OktaConnection } from './okta-client.js';
+import { isOktaResourceNotFound, oktaErrorFields } from './okta-errors.js';
+
+export interface OktaUser {
+  readonly id: string;
+  readonly status: UserStatus | undefined;
+  readonly login: string | undefined;
+  readonly email: string | undefined;
+  readonly displayName: string | undefined;
+}
+
+export interface OktaGroup {
+  readonly id: string;
+  readonly name: string;
+  readonly type: GroupType | undefined;
+}
+
+/** Members per page when paging a group (Okta's documented default for this call). */
+export const MEMBER_PAGE_SIZE = 1_000;
+/** Groups per name query. `q` is not paged, so a full page means the exact name may lie beyond it. */
+export const GROUP_QUERY_LIMIT = 200;
+/** Users sharing one email that are worth looking at; more than this is ambiguous anyway. */
+const EMAIL_MATCH_LIMIT = 20;
+
+export interface OktaDirectory {
+  /** A user by id or login; undefined when Okta answers 404 E0000007. */
+  findUser(ctx: OperationContext, idOrLogin: string): Promise<OktaUser | undefined>;
+  /** Users whose primary email is `email` (any status, DEPROVISIONED included). */
+  findUsersByEmail(ctx: OperationContext, email: string): Promise<OktaUser[]>;
+  /** Reads one user page: proves the credential is accepted and may read users. */
+  probeUsers(ctx: OperationContext): Promise<void>;
+  /** Reads one group page: proves the credential may read groups. */
+  probeGroups(ctx: OperationContext): Promise<void>;
+  /** A group by id; throws `NotFoundError` when Okta has none. */
+  getGroup(ctx: OperationContext, groupId: string): Promise<OktaGroup>;
+  /** Groups whose name starts with `name` (Okta's `q`: prefix match, eventually consistent). */
+  findGroupsByNamePrefix(ctx: OperationContext, name: string): Promise<{ groups: OktaGroup[]; full: boolean }>;
+  /** `name_taken` when Okta refuses the name because a group already has it. */
+  createGroup(ctx: OperationContext, name: string, description: string | undefined): Promise<OktaGroup | 'name_taken'>;
+  /** Reads the first page of a group's members: proves the credential may see its membership. */
+  probeMembers(ctx: OperationContext, groupId: string): Promise<void>;
+  /** Whether the user is a direct member, paging the group's members through `Link` headers. */
+  isMember(ctx: OperationContext, groupId: string, userId: string): Promise<boolean>;
+  addMember(ctx: OperationContext, groupId: string, userId: string): Promise<void>;
+  /** `not_member` when Okta answers 404 E0000007: there was nothing to remove. */
+  removeMember(ctx: OperationContext, groupId: string, userId: string): Promise<'removed' | 'not_member'>;
+}
+
+export function createOktaDirectory(okta: OktaConnection): OktaDirectory {
+  return {
+    async findUser(ctx, idOrLogin) {
+      try {
+        return toUser(await okta.call(ctx, 'Looking up the Okta user', (sdk) => sdk.userApi.getUser({ userId: idOrLogin })));
+      } catch (error) {
+        if (isOktaResourceNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async findUsersByEmail(ctx, email) {
+      return okta.call(ctx, 'Searching Okta users by email', async (sdk) => {
+        const users = await sdk.userApi.listUsers({ search: `profile.email eq "${escapeFilterValue(email)}"`, limit: EMAIL_MATCH_LIMIT });
+        const found: OktaUser[] = [];
+        for await (const user of itemsOf(users)) {
+          found.push(toUser(user));
+          if (found.length >= EMAIL_MATCH_LIMIT) break;
+        }
+        return found;
+      });
+    },
+
+    async probeUsers(ctx) {
+      await okta.call(ctx, 'Reading Okta users', async (sdk) => (await sdk.userApi.listUsers({ limit: 1 })).next());
+    },
+
+    async probeGroups(ctx) {
+      await okta.call(ctx, 'Reading Okta groups', async (sdk) => (await sdk.groupApi.listGroups({ limit: 1 })).next());
+    },
+
+    async getGroup(ctx, groupId) {
+      return toGroup(await okta.call(ctx, 'Reading the Okta group', (sdk) => sdk.groupApi.getGroup({ groupId })));
+    },
+
+    async findGroupsByNamePrefix(ctx, name) {
+      return okta.call(ctx, 'Searching Okta groups by name', async (sdk) => {
+        const page = await sdk.groupApi.listGroups({ q: name, limit: GROUP_QUERY_LIMIT });
+        const groups: OktaGroup[] = [];
+        // `q` results are one page; stop there even if a Link header offers more.
+        for await (const group of itemsOf(page)) {
+          groups.push(toGroup(group));
+          if (groups.length >= GROUP_QUERY_LIMIT) break;
+        }
+        return { groups, full: groups.length >= GROUP_QUERY_LIMIT };
+      });
+    },
+
+    async createGroup(ctx, name, description) {
+      const profile = { name, ...(description !== undefined && { description }) };
+      return okta.call(ctx, 'Creating the Okta group', async (sdk) => {
+        try {
+          return toGroup(await sdk.groupApi.createGroup({ group: { profile } }));
+        } catch (error) {
+          if (isNameTaken(error)) return 'name_taken';
+          throw error;
+        }
+      });
+    },
+
+    async probeMembers(ctx, groupId) {
+      await okta.call(ctx, "Reading the Okta group's members", async (sdk) => (await sdk.groupApi.listGroupUsers({ groupId, limit: 1 })).next());
+    },
+
+    async isMember(ctx, groupId, userId) {
+      return okta.call(ctx, "Listing the Okta group's members", async (sdk) => {
+        const members = await sdk.groupApi.listGroupUsers({ groupId, limit: MEMBER_PAGE_SIZE });
+        for await (const member of itemsOf(members)) {
+          if (member.id === userId) return true;
+        }
+        return false;
+      });
+    },
+
+    async addMember(ctx, groupId, userId) {
+      await okta.call(ctx, 'Adding the user to the Okta group', (sdk) => sdk.groupApi.assignUserToGroup({ groupId, userId }));
+    },
+
+    async removeMember(ctx, groupId, userId) {
+      try {
+        await okta.call(ctx, 'Removing the user from the Okta group', (sdk) => sdk.groupApi.unassignUserFromGroup({ groupId, userId }));
+        return 'removed';
+      } catch (error) {
+        if (isOktaResourceNotFound(error)) return 'not_member';
+        throw error;
+      }
+    },
+  };
+}
+
+/** Okta's 400 for a duplicate group name: E0000001 with a cause "name: An object with this field already exists …". */
+function isNameTaken(error: unknown): boolean {
+  const fields = oktaErrorFields(error);
+  if (fields?.status !== 400 || fields.errorCode !== 'E0000001') return false;
+  return (fields.errorCauses ?? []).some((cause) => /^name:.*already exists/i.test(cause.errorSummary ?? ''));
+}
+
+/** Okta filter strings are double-quoted; a quote or backslash in the value must not end them. */
+export function escapeFilterValue(value: string): string {
+  return value.replace(/["\\]/g, '\\$&');
+}
+
+/**
+ * The items of an SDK collection, fetching the next page (the `next` link of Okta's `Link`
+ * header) only when the previous one is used up, so stopping early saves requests.
+ */
+async function* itemsOf<T>(collection: Collection<T>): AsyncGenerator<T> {
+  for (;;) {
+    const { done, value } = await collection.next();
+    if (value) yield value;
+    if (done) return;
+  }
+}
+
+function toUser(user: Pick<User, 'id' | 'status' | 'profile'>): OktaUser {
+  const profile = user.profile;
+  const fullName = [profile?.firstName, profile?.lastName].filter(Boolean).join(' ');
+  return {
+    id: user.id ?? '',
+    status: user.status,
+    login: profile?.login,
+    email: profile?.email,
+    displayName: profile?.displayName ?? (fullName || undefined),
+  };
+}
+
+function toGroup(group: Group): OktaGroup {
+  return { id: group.id ?? '', name: group.profile?.name ?? '', type: group.type };
+}
