@@ -1,0 +1,74 @@
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { exportEvidence, verifyEvidence, verifyEvidenceCsv, type EvidenceManifest, type EvidenceVerification } from '@clearway/core';
+import type { Command } from 'commander';
+import { CLI_ADMIN, requireSandbox } from './sandbox-data.js';
+import { CliError, EXIT, parseDate } from './output.js';
+
+function lines(path: string): AsyncIterable<string> {
+  if (!existsSync(path)) throw new CliError(`No file at ${path}.`, EXIT.usage);
+  return createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+function report(result: EvidenceVerification): string {
+  if (result.ok) {
+    return `Evidence verified: ${result.verified} events, seq ${result.firstSeq ?? '—'}–${result.lastSeq ?? '—'}; ${result.macChecked ? 'hashes and macs checked with the key' : 'hash chain checked (no key given: macs not checked)'}.`;
+  }
+  return `Evidence FAILED verification${result.firstBadSeq !== undefined ? ` at seq ${result.firstBadSeq}` : ''}: ${result.problem ?? 'unknown'} — ${result.detail ?? ''}`;
+}
+
+/** `evidence export` and `evidence verify`: what an admin hands over and an auditor checks offline. */
+export function registerEvidenceCommands(program: Command, json: () => boolean): void {
+  const evidence = program.command('evidence').description('Export an evidence pack from the sandbox, or verify one offline');
+
+  evidence
+    .command('export')
+    .description('Export audit events of a date range (default: the last 90 days; at most 365) as JSON Lines, and optionally CSV')
+    .option('--from <date>', 'first day (inclusive)')
+    .option('--to <date>', 'last moment (inclusive; default now)')
+    .requiredOption('--out <file>', 'the JSON Lines pack to write (its last line is the manifest)')
+    .option('--csv <file>', 'also write CSV (its manifest goes to <file>.manifest.json)')
+    .action(async (options: { from?: string; to?: string; out: string; csv?: string }) => {
+      const from = parseDate(options.from, '--from');
+      const to = parseDate(options.to, '--to');
+      const deps = requireSandbox();
+      const jsonl = createWriteStream(options.out);
+      const csv = options.csv ? createWriteStream(options.csv) : undefined;
+      let manifest: EvidenceManifest;
+      try {
+        manifest = await exportEvidence(deps, CLI_ADMIN, { ...(from !== undefined && { from }), ...(to !== undefined && { to }) }, {
+          jsonl: (line) => void jsonl.write(`${line}\n`),
+          ...(csv && { csv: (line: string) => void csv.write(`${line}\n`) }),
+        });
+      } catch (error) {
+        if ((error as { code?: string }).code === 'range_invalid') throw new CliError((error as Error).message, EXIT.usage);
+        throw error;
+      } finally {
+        await Promise.all([new Promise((resolve) => jsonl.end(resolve)), csv ? new Promise((resolve) => csv.end(resolve)) : undefined]);
+      }
+      if (options.csv) createWriteStream(`${options.csv}.manifest.json`).end(`${JSON.stringify(manifest, null, 2)}\n`);
+      if (json()) console.log(JSON.stringify(manifest, null, 2));
+      else console.log(`Exported ${manifest.count} events (seq ${manifest.firstSeq ?? '—'}–${manifest.lastSeq ?? '—'}) to ${options.out}${options.csv ? ` and ${options.csv}` : ''}.`);
+    });
+
+  evidence
+    .command('verify <file>')
+    .description('Verify a pack offline: continuity, hashes, and with --key-file the macs; exit 1 if tampered')
+    .option('--key-file <file>', 'the audit chain key (HMAC); without it only the hash chain is checked')
+    .option('--manifest <file>', 'for a CSV export: its manifest (default <file>.manifest.json)')
+    .action(async (file: string, options: { keyFile?: string; manifest?: string }) => {
+      const key = options.keyFile ? readFileSync(options.keyFile, 'utf8').trim() : undefined;
+      const keyOption = key !== undefined ? { key } : {};
+      let result: EvidenceVerification;
+      if (file.endsWith('.csv')) {
+        const manifestPath = options.manifest ?? `${file}.manifest.json`;
+        if (!existsSync(manifestPath)) throw new CliError(`A CSV export verifies against its manifest; none at ${manifestPath} (use --manifest).`, EXIT.usage);
+        result = await verifyEvidenceCsv(lines(file), JSON.parse(readFileSync(manifestPath, 'utf8')) as EvidenceManifest, keyOption);
+      } else {
+        result = await verifyEvidence(lines(file), keyOption);
+      }
+      if (json()) console.log(JSON.stringify(result, null, 2));
+      else console.log(report(result));
+      if (!result.ok) process.exitCode = EXIT.failed;
+    });
+}

@@ -1,0 +1,95 @@
+import { iterateQuery, listAuditEvents, verifyAuditLog, viewGrant, type AuditEvent, type JobStatus, type RequestStatus } from '@clearway/core';
+import type { Command } from 'commander';
+import { EXIT, emit, isoDay, CliError } from './output.js';
+import { requireSandbox } from './sandbox-data.js';
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+const REQUEST_STATUSES = ['pending', 'approved', 'denied', 'expired'];
+const JOB_STATUSES = ['queued', 'running', 'retry_wait', 'succeeded', 'failed', 'awaiting_manual'];
+
+/** Read-only views of the sandbox store: catalog, requests, grants, jobs, audit. */
+export function registerInspectCommands(program: Command, json: () => boolean): void {
+  program
+    .command('catalog')
+    .description('List the catalog: tools, status, risk, durations and fulfillment mode')
+    .option('--requestable', 'only tools a requester can ask for now')
+    .action(async (options: { requestable?: boolean }) => {
+      const deps = requireSandbox();
+      const tools = await collect(iterateQuery(deps.store, 'tool', options.requestable ? 'byStatus' : 'byName', { partition: options.requestable ? ['approved'] : [], limit: 100 }));
+      emit(json(), tools, ['id', 'name', 'status', 'risk', 'default/max days', 'connector', 'group'], () =>
+        tools.map((tool) => [tool.id, tool.name, tool.status, tool.riskLevel, `${tool.defaultDurationDays}/${tool.maxDurationDays}`, tool.fulfillment.connectorId, tool.fulfillment.bound?.groupName ?? tool.fulfillment.group.name ?? '']),
+      );
+    });
+
+  program
+    .command('requests')
+    .description('List access requests, newest first')
+    .option('--status <status>', `only one status (${REQUEST_STATUSES.join(', ')})`)
+    .action(async (options: { status?: string }) => {
+      if (options.status && !REQUEST_STATUSES.includes(options.status)) throw new CliError(`--status must be one of ${REQUEST_STATUSES.join(', ')}.`, EXIT.usage);
+      const deps = requireSandbox();
+      const requests = await collect(
+        options.status
+          ? iterateQuery(deps.store, 'request', 'byStatus', { partition: [options.status as RequestStatus], direction: 'desc', limit: 100 })
+          : iterateQuery(deps.store, 'request', 'all', { partition: [], direction: 'desc', limit: 100 }),
+      );
+      emit(json(), requests, ['issue', 'requester', 'tool', 'days', 'status', 'decided by', 'source', 'policy v'], () =>
+        requests.map((request) => [request.issueKey, request.requesterName ?? request.requesterAccountId, request.toolId ?? request.newTool?.name ?? '', String(request.durationDays), request.status, request.decision?.decidedBy ?? '', request.decision?.source ?? '', String(request.decision?.policyVersion ?? '')]),
+      );
+    });
+
+  program
+    .command('grants')
+    .description('List grants with their state and expiry label (as of the sandbox clock)')
+    .action(async () => {
+      const deps = requireSandbox();
+      const now = deps.clock.now();
+      const grants = (await collect(iterateQuery(deps.store, 'grant', 'all', { partition: [], direction: 'desc', limit: 100 }))).map((grant) => viewGrant(grant, now));
+      emit(json(), grants, ['grant', 'issue', 'requester', 'tool', 'status', 'expires', 'label', 'deprovision', 'drift', 'failure'], () =>
+        grants.map((grant) => [grant.id, grant.issueKey, grant.requesterAccountId, grant.toolId, grant.status, isoDay(grant.expiresAt), grant.status === 'active' ? grant.expiryLabel : '', grant.deprovision, grant.drift?.kind ?? '', grant.failure?.code ?? '']),
+      );
+    });
+
+  program
+    .command('jobs')
+    .description('List fulfillment jobs (provision, deprovision, check)')
+    .option('--status <status>', `only one status (${JOB_STATUSES.join(', ')})`)
+    .action(async (options: { status?: string }) => {
+      if (options.status && !JOB_STATUSES.includes(options.status)) throw new CliError(`--status must be one of ${JOB_STATUSES.join(', ')}.`, EXIT.usage);
+      const deps = requireSandbox();
+      const statuses = options.status ? [options.status as JobStatus] : (JOB_STATUSES as JobStatus[]);
+      const jobs = (await Promise.all(statuses.map((status) => collect(iterateQuery(deps.store, 'job', 'byStatus', { partition: [status], limit: 100 }))))).flat();
+      emit(json(), jobs, ['job', 'type', 'status', 'attempts', 'outcome', 'last error', 'task'], () =>
+        jobs.map((job) => [job.id, job.type, job.status, String(job.attempts), job.outcome ?? '', job.lastError ? `${job.lastError.kind}/${job.lastError.code}` : '', job.manualTask?.summary ?? '']),
+      );
+    });
+
+  const audit = program.command('audit').description('The audit chain: its latest events, or verify it');
+  audit
+    .command('tail', { isDefault: true })
+    .description('Show the latest audit events')
+    .option('--tail <n>', 'how many events', '20')
+    .action(async (options: { tail: string }) => {
+      const count = Number(options.tail);
+      if (!Number.isInteger(count) || count < 1 || count > 100) throw new CliError('--tail takes a number from 1 to 100.', EXIT.usage);
+      const deps = requireSandbox();
+      const events: AuditEvent[] = [...(await listAuditEvents(deps, { limit: count })).items].reverse();
+      emit(json(), events, ['seq', 'at', 'actor', 'type', 'refs', 'entryHash'], () =>
+        events.map((event) => [String(event.seq), isoDay(event.at), event.actor, event.type, Object.values(event.refs).join(' '), `${event.entryHash.slice(0, 16)}…`]),
+      );
+    });
+  audit
+    .command('verify')
+    .description('Verify the stored chain: hashes, macs, continuity up to its head')
+    .action(async () => {
+      const result = await verifyAuditLog(requireSandbox());
+      if (json()) console.log(JSON.stringify(result, null, 2));
+      else console.log(result.ok ? `Chain verified: ${result.verified} events up to seq ${result.headSeq}.` : `Chain BROKEN at seq ${result.firstBadSeq}: ${result.problem} — ${result.detail ?? ''}`);
+      if (!result.ok) process.exitCode = EXIT.failed;
+    });
+}

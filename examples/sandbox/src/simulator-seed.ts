@@ -1,0 +1,52 @@
+import type { SimulatorSeed } from '@clearway/idp-simulator';
+
+/** Credentials of the simulated tenants: sandbox-only values, never real ones. */
+export const SIM_CREDENTIALS = {
+  oktaApiToken: '00sandbox-okta-api-token-7c1f4e9a2b',
+  entraTenantId: '6f1c2a4e-9b7d-4c3e-8a21-5d0f7e6b9c11',
+  entraClientId: '2b7e151a-4c3d-4f8e-9a6b-0c1d2e3f4a5b',
+  entraClientSecret: 'sandbox~entra-client-secret-5f3a9c2e71',
+};
+
+/** The people of the sandbox: in Jira, in Okta, in Entra (Ghost is in neither IdP). */
+export const PEOPLE = {
+  ana: { accountId: 'jira-ana', email: 'ana.alvarez@example.com', displayName: 'Ana Alvarez', groups: ['engineering'] },
+  ben: { accountId: 'jira-ben', email: 'ben.baker@example.com', displayName: 'Ben Baker', groups: ['sales'] },
+  chen: { accountId: 'jira-chen', email: 'chen.cho@example.com', displayName: 'Chen Cho', groups: ['engineering'] },
+  dev: { accountId: 'jira-dev', email: 'dev.desai@example.com', displayName: 'Dev Desai', groups: ['engineering'] },
+  eve: { accountId: 'jira-eve', email: 'eve.evans@example.com', displayName: 'Eve Evans', groups: ['marketing'] },
+  ghost: { accountId: 'jira-ghost', email: 'ghost.gale@example.com', displayName: 'Ghost Gale', groups: ['contractors'] },
+} as const;
+
+const directoryPeople = [PEOPLE.ana, PEOPLE.ben, PEOPLE.chen, PEOPLE.dev, PEOPLE.eve];
+
+export function sandboxSeed(): SimulatorSeed {
+  return {
+    okta: {
+      apiToken: SIM_CREDENTIALS.oktaApiToken,
+      users: directoryPeople.map((person) => ({ login: person.email, email: person.email, firstName: person.displayName.split(' ')[0], lastName: person.displayName.split(' ')[1] })),
+      groups: [{ name: 'Everyone', type: 'BUILT_IN' }],
+    },
+    entra: {
+      tenantId: SIM_CREDENTIALS.entraTenantId,
+      clientId: SIM_CREDENTIALS.entraClientId,
+      clientSecret: SIM_CREDENTIALS.entraClientSecret,
+      users: directoryPeople.map((person) => ({ userPrincipalName: person.email, mail: person.email, displayName: person.displayName })),
+      groups: [{ displayName: 'AI - GitHub Copilot' }],
+    },
+  };
+}
+
+/** Connector settings pointing the real providers at a running simulator. */
+export function simulatorConnectors(simulatorUrl: string) {
+  return {
+    'okta-group': {
+      settings: { orgUrl: simulatorUrl, authMode: 'api_token', requestTimeoutMs: 10_000 },
+      secrets: { apiToken: SIM_CREDENTIALS.oktaApiToken },
+    },
+    'entra-group': {
+      settings: { tenantId: SIM_CREDENTIALS.entraTenantId, clientId: SIM_CREDENTIALS.entraClientId, authMode: 'client_secret', graphBaseUrl: simulatorUrl, authorityHost: simulatorUrl, requestTimeoutMs: 10_000 },
+      secrets: { clientSecret: SIM_CREDENTIALS.entraClientSecret },
+    },
+  } as const;
+}

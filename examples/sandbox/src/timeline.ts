@@ -1,0 +1,72 @@
+import type { AuditEvent } from '@clearway/core';
+
+const DAY_MS = 86_400_000;
+
+/** "Day 3 14:05": time on the sandbox's virtual calendar, counted from its start. */
+export function dayClock(at: number, start: number): string {
+  const elapsed = at - start;
+  const day = Math.floor(elapsed / DAY_MS);
+  const time = new Date(at).toISOString().slice(11, 16);
+  return `Day ${String(day).padStart(2, ' ')} ${time}`;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+}
+
+/** One audit event as a sentence a person can follow; unknown types still print their data. */
+export function describeEvent(event: AuditEvent, names: (accountId: string) => string): string {
+  const data = event.data;
+  const ref = event.refs.issueKey ? ` [${event.refs.issueKey}]` : '';
+  const who = names(event.actor);
+  switch (event.type) {
+    case 'governance.updated':
+      return `${who} saved governance policy v${str(data.toVersion)} (changed: ${Array.isArray(data.changed) ? data.changed.join(', ') : ''})`;
+    case 'request.submitted':
+      return `${who} asked for ${event.refs.toolId ?? str(data.newTool)} for ${str(data.durationDays)} days${ref}`;
+    case 'request.approved':
+      return `${data.source === 'auto' ? `auto-approved (${str(data.policyId)})` : `${who} approved${data.source === 'bulk' ? ' (bulk)' : ''}`}${ref}`;
+    case 'request.denied':
+      return `${who} denied: ${str(data.rationale)}${ref}`;
+    case 'grant.created':
+      return `grant created, waiting for provisioning via ${str(data.connectorId)}${ref}`;
+    case 'identity.resolved':
+      return `${str(data.accountId)} resolved to ${str(data.externalId)} in ${event.refs.connectorId ?? ''} (by ${str(data.matchedBy)})`;
+    case 'catalog.group_created':
+    case 'catalog.group_bound':
+      return `${event.refs.toolId ?? ''} ${event.type === 'catalog.group_created' ? 'created' : 'bound to'} group ${str(data.groupName ?? data.groupId)}`;
+    case 'job.attempt_failed':
+      return `attempt ${str(data.attempt)} of ${event.refs.jobId?.split(':')[1] ?? 'job'} failed: ${str(data.kind)} (HTTP ${str(data.status ?? '—')}), retry in ${Math.round((Number(data.nextAttemptAt) - event.at) / 100) / 10} s${ref}`;
+    case 'job.failed':
+      return `${event.refs.jobId?.split(':')[1] ?? 'job'} failed for good: ${str(data.kind)} / ${str(data.code)} — ${str(data.message)}${ref}`;
+    case 'job.awaiting_manual':
+      return `manual task for a person: ${str(data.summary)}${ref}`;
+    case 'grant.active':
+      return `grant ACTIVE (${str(data.via)}: ${str(data.outcome)})${ref}`;
+    case 'grant.provision_failed':
+      return `grant marked provision failed (${str(data.code)})${ref}`;
+    case 'grant.expired':
+      return `grant expired${ref}`;
+    case 'grant.revoked':
+      return `${who} revoked the grant: ${str(data.rationale)}${ref}`;
+    case 'grant.deprovisioned':
+      return `access removed from the group (${str(data.outcome)})${ref}`;
+    case 'grant.extended':
+      return `${who} extended by ${str(data.days)} days${ref}`;
+    case 'grant.recertification_opened':
+      return `review-before-expiry issue opened${ref}`;
+    case 'drift.detected':
+      return `DRIFT: ${str(data.kind).replace('_', ' ')} on a ${str(data.grantStatus)} grant${ref}`;
+    case 'manual.fulfilled':
+    case 'manual.deprovisioned':
+    case 'manual.verified':
+      return `${who} marked the task ${event.type.split('.')[1] ?? ''}${ref}`;
+    case 'evidence.exported':
+      return `${who} exported ${str(data.count)} events (seq ${str(data.firstSeq)}–${str(data.lastSeq)})`;
+    default:
+      return `${event.type}${Object.keys(data).length > 0 ? ` ${JSON.stringify(data)}` : ''}${ref}`;
+  }
+}
+
+/** Events too routine for the timeline (each job success is shown through its grant's change). */
+export const QUIET_EVENTS = new Set(['job.provision_succeeded', 'job.deprovision_succeeded', 'job.check_succeeded', 'connector.created', 'catalog.seeded', 'catalog.tool_added', 'catalog.tool_updated']);
