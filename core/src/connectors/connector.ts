@@ -9,8 +9,12 @@ export interface ConnectorRecord {
   /** Names of the secret fields that have a value in secret storage (never the values). */
   readonly secretsSet: readonly string[];
   readonly enabled: boolean;
-  /** Throughput limits the engine keeps to for this connector; defaults come from the provider. */
-  readonly limits?: { readonly requestsPerSecond?: number; readonly concurrency?: number };
+  /**
+   * Throughput the engine keeps to for this connector, overriding the provider's defaults:
+   * membership operations (add / remove / check) per second, lookups (resolve / bind) per second,
+   * and calls in flight at once.
+   */
+  readonly limits?: { readonly requestsPerSecond?: number; readonly lookupsPerSecond?: number; readonly concurrency?: number };
   readonly createdAt: number;
   readonly updatedAt: number;
 }

@@ -6,12 +6,18 @@ import type { Store } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { ConnectorThrottle, DEFAULT_THROTTLE, type Sleep, type ThrottleLimits } from './throttle.js';
 
-/** A connector ready to use: its record, provider, live instance and throttle. */
+/**
+ * A connector ready to use: its record, provider, live instance, and two throttles — one for
+ * membership operations (the vendors' tightest limits sit on group membership) and one for
+ * lookups (resolving users, binding groups), so a burst of new users' lookups never eats the
+ * membership budget.
+ */
 export interface Connection {
   readonly record: ConnectorRecord;
   readonly provider: ProviderDefinition;
   readonly connector: Connector;
   readonly throttle: ConnectorThrottle;
+  readonly lookups: ConnectorThrottle;
 }
 
 export function manualConfirmationId(connectorId: string, groupId: string, identityId: string): string {
@@ -44,19 +50,31 @@ export class ConnectionPool {
     if (!record.enabled) throw new InvalidConfigError(`Connector ${record.name} is disabled; enable it, then retry.`, { code: 'connector_disabled' });
     const provider = this.registry.get(record.providerType);
     if (!provider) throw new InvalidConfigError(`No "${record.providerType}" provider is installed for connector ${record.name}.`, { code: 'provider_missing' });
-    return { record, provider, connector: await this.instance(record, provider), throttle: this.throttleFor(record) };
+    const limits = this.limitsFor(record, provider);
+    return {
+      record,
+      provider,
+      connector: await this.instance(record, provider),
+      throttle: this.throttle(`${record.id}:membership`, limits),
+      lookups: this.throttle(`${record.id}:lookups`, { ...limits, requestsPerSecond: record.limits?.lookupsPerSecond ?? limits.requestsPerSecond * 2 }),
+    };
   }
 
-  throttleFor(record: ConnectorRecord): ConnectorThrottle {
-    const limits: ThrottleLimits = {
-      requestsPerSecond: record.limits?.requestsPerSecond ?? this.defaultLimits.requestsPerSecond,
-      concurrency: record.limits?.concurrency ?? this.defaultLimits.concurrency,
+  /** The connector's own limits, else the provider's documented defaults, else the engine's. */
+  private limitsFor(record: ConnectorRecord, provider: ProviderDefinition): ThrottleLimits {
+    const fallback = provider.capabilities.defaultLimits ?? this.defaultLimits;
+    return {
+      requestsPerSecond: record.limits?.requestsPerSecond ?? fallback.requestsPerSecond,
+      concurrency: record.limits?.concurrency ?? fallback.concurrency,
       ...(this.defaultLimits.burst !== undefined && { burst: this.defaultLimits.burst }),
     };
-    const existing = this.throttles.get(record.id);
+  }
+
+  private throttle(key: string, limits: ThrottleLimits): ConnectorThrottle {
+    const existing = this.throttles.get(key);
     if (existing && existing.limits.requestsPerSecond === limits.requestsPerSecond && existing.limits.concurrency === limits.concurrency) return existing;
     const throttle = new ConnectorThrottle(limits, () => this.deps.clock.now(), this.sleep);
-    this.throttles.set(record.id, throttle);
+    this.throttles.set(key, throttle);
     return throttle;
   }
 

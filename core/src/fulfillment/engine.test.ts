@@ -187,10 +187,21 @@ describe('fulfillment engine', () => {
     expect(world.directory.log.filter((entry) => entry.op === 'add' && entry.outcome === 'applied')).toHaveLength(45);
   });
 
+  it('adds one by one when batching is turned off', async () => {
+    const world = await makeEngineWorld({ maxBatchSize: 20 });
+    for (let index = 0; index < 5; index += 1) {
+      world.directory.addUser(`user${index}@example.com`);
+      await world.approve(`user${index}@example.com`);
+    }
+    expect(await world.engine({ batching: false }).runDueJobs({ deadline: far(world) })).toMatchObject({ succeeded: 5 });
+    expect(world.directory.log.filter((entry) => entry.op === 'batch')).toHaveLength(0);
+    expect(world.directory.log.filter((entry) => entry.op === 'add' && entry.outcome === 'applied')).toHaveLength(5);
+  });
+
   it('keeps to the connector rate under a burst instead of collecting 429s', async () => {
     const world = await makeEngineWorld();
     const connector = (await world.store.get('connector', 'dir'))!;
-    await world.store.commit([put('connector', { ...connector, limits: { requestsPerSecond: 50, concurrency: 5 } })]);
+    await world.store.commit([put('connector', { ...connector, limits: { requestsPerSecond: 25, lookupsPerSecond: 25, concurrency: 5 } })]);
     const calls: number[] = [];
     const original = world.directory.step.bind(world.directory);
     world.directory.step = async (op) => {
@@ -208,7 +219,7 @@ describe('fulfillment engine', () => {
     const summary = await world.engine({ throttle: { requestsPerSecond: 10, concurrency: 4, burst: 5 } }).runDueJobs({ deadline: start + HOUR_MS });
     expect(summary).toMatchObject({ succeeded: 200, retrying: 0, failed: 0 });
     expect(world.directory.log.filter((entry) => entry.outcome.startsWith('error'))).toHaveLength(0);
-    // 200 resolves + 1 bind + 200 adds at 50/s: about 8 s of provider time.
+    // 200 adds at 25/s, alongside 200 resolves + 1 bind at 25/s: about 8 s of provider time.
     expect(world.clock.now() - start).toBeGreaterThanOrEqual(7_900);
     expect(world.clock.now() - start).toBeLessThan(9_000);
   });

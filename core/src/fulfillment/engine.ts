@@ -23,7 +23,10 @@ export interface EngineOptions {
   readonly concurrency: number;
   readonly pageSize: number;
   readonly retry: RetryPolicy;
+  /** Limits for connectors that set none and whose provider declares no defaults. */
   readonly throttle: ThrottleLimits;
+  /** Combine provisioning into `addBatch` calls where the provider can (off: one add per job). */
+  readonly batching: boolean;
   readonly sleep: Sleep;
 }
 
@@ -35,6 +38,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   pageSize: 50,
   retry: DEFAULT_RETRY_POLICY,
   throttle: DEFAULT_THROTTLE,
+  batching: true,
   sleep: realSleep,
 };
 
@@ -116,7 +120,7 @@ export class FulfillmentEngine {
     const units: Job[][] = [];
     const batches = new Map<string, Job[]>();
     for (const job of chosen) {
-      const batchSize = job.type === 'provision' ? await this.batchSizeOf(job.connectorId) : 1;
+      const batchSize = job.type === 'provision' && this.options.batching ? await this.batchSizeOf(job.connectorId) : 1;
       if (batchSize <= 1) {
         units.push([job]);
         continue;
@@ -260,7 +264,9 @@ export class FulfillmentEngine {
     const classified = classify(error);
     if (classified.kind === 'rate_limited' && classified.retryAfterMs !== undefined) {
       // Everything else bound for this connector waits too, instead of collecting its own 429.
-      (await this.pool.open(job.connectorId).catch(() => undefined))?.throttle.pauseFor(classified.retryAfterMs);
+      const connection = await this.pool.open(job.connectorId).catch(() => undefined);
+      connection?.throttle.pauseFor(classified.retryAfterMs);
+      connection?.lookups.pauseFor(classified.retryAfterMs);
     }
     const settled = await settleFailure(this.deps, job.id, job.settler, classified, this.options.retry);
     if (!settled.settled) {

@@ -32,7 +32,7 @@ export async function identityForGrant(deps: CoreDeps, connection: Connection, c
     ...(request?.requesterName !== undefined && { displayName: request.requesterName }),
     ...(cached?.mappedExternalId !== undefined && { mappedExternalId: cached.mappedExternalId }),
   };
-  const resolution = await connection.throttle.run(() => connection.connector.resolveIdentity(ctx, subject));
+  const resolution = await connection.lookups.run(() => connection.connector.resolveIdentity(ctx, subject));
   if (resolution.outcome === 'unresolved') {
     throw new ConnectorNotFound(`${connection.record.name} has no usable user for ${request?.requesterName ?? grant.requesterAccountId}: ${resolution.message}`, {
       code: `identity_${resolution.reason}`,
@@ -78,7 +78,7 @@ export async function groupForTool(deps: CoreDeps, connection: Connection, ctx: 
   const bound = tool.fulfillment.bound;
   if (bound) return { id: bound.groupId, ...(bound.groupName !== undefined && { name: bound.groupName }) };
   const spec = tool.fulfillment.group;
-  const binding = await connection.throttle.run(() =>
+  const binding = await connection.lookups.run(() =>
     connection.connector.bindGroup(ctx, {
       ...(spec.groupId !== undefined && { groupId: spec.groupId }),
       name: spec.name ?? tool.name,
