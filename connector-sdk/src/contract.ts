@@ -106,6 +106,24 @@ export interface ProviderCapabilities {
   readonly membershipCheck: 'direct' | 'transitive' | 'manual';
   /** Add/remove are done by a person: they answer `pending_manual`. */
   readonly manual: boolean;
+  /**
+   * Throughput the engine keeps to for a connector of this provider unless its admin sets other
+   * limits: derive it from the vendor's documented rate limits, leaving headroom for other clients
+   * of the same tenant. Without it the engine uses its own defaults.
+   */
+  readonly defaultLimits?: ConnectorLimits;
+}
+
+/** How fast and how wide the engine may call one connector. */
+export interface ConnectorLimits {
+  /**
+   * Operations (connector calls) started per second, sustained; a fraction for slow APIs (0.5 is
+   * one every two seconds). The engine throttles operations, not HTTP requests: divide the vendor's
+   * request limit by the requests your busiest operation makes.
+   */
+  readonly requestsPerSecond: number;
+  /** Calls in flight at once. */
+  readonly concurrency: number;
 }
 
 /** What a provider implements. `defineProvider` wraps it with the guards every connector gets. */

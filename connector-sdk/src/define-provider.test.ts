@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createOperationContext } from './context.js';
 import type { Logger } from './logger.js';
-import { defineProvider, type ProviderSpec } from './define-provider.js';
+import { defineProvider, isSecretRequired, type ProviderSpec } from './define-provider.js';
 import { AuthError } from './errors.js';
 import { describeConnectorForm } from './form.js';
 import type { ProviderOperations } from './contract.js';
@@ -117,6 +117,68 @@ describe('defineProvider', () => {
     expect(await connector.addBatch(ctx, { id: 'g' }, [{ id: 'a' }])).toEqual([{ outcome: 'applied' }]);
     expect(added).toEqual(['a']);
     await expect(connector.addBatch(ctx, { id: 'g' }, [{ id: 'a' }, { id: 'b' }])).rejects.toMatchObject({ code: 'batch_too_large' });
+  });
+});
+
+describe('secrets required by a setting (requiredWhen)', () => {
+  const modalSchema = z.object({ url: z.string(), authMode: z.enum(['token', 'basic', 'mtls']).default('token').meta({ title: 'Authentication' }) });
+  const modal = (): ProviderSpec<typeof modalSchema, 'token' | 'password'> => ({
+    ...base(),
+    configSchema: modalSchema,
+    secrets: {
+      token: { label: 'API token', requiredWhen: { setting: 'authMode', equals: 'token' } },
+      password: { label: 'Password', optional: false, requiredWhen: { setting: 'authMode', equals: ['basic', 'mtls'] } },
+    },
+    create: (init) => base().create({ ...init, config: { url: init.config.url, retries: 0 }, secrets: { token: init.secrets.token, extra: undefined } }),
+  });
+  const connect = (spec: ProviderSpec<typeof modalSchema, 'token' | 'password'>, config: unknown, secrets: Record<string, string | undefined>) =>
+    defineProvider(spec).connect({ config, secrets });
+
+  it('requires the secret of the mode in force (after defaults), naming the setting and its value', () => {
+    expect(() => connect(modal(), { url: 'https://x' }, {})).toThrow(/missing its API token \(needed when Authentication is "token"\)/);
+    expect(() => connect(modal(), { url: 'https://x', authMode: 'basic' }, { token: SECRET })).toThrow(
+      expect.objectContaining({ kind: 'invalid_config', code: 'missing_secret', message: expect.stringContaining('Password (needed when Authentication is "basic")') }),
+    );
+    expect(() => connect(modal(), { url: 'https://x', authMode: 'mtls' }, {})).toThrow(/Password/);
+  });
+
+  it('does not require the secret of another mode, even when the field says optional: false', () => {
+    expect(() => connect(modal(), { url: 'https://x' }, { token: SECRET })).not.toThrow();
+    expect(() => connect(modal(), { url: 'https://x', authMode: 'basic' }, { password: SECRET })).not.toThrow();
+  });
+
+  it('refuses a condition on a setting the schema does not have', () => {
+    const spec = modal();
+    expect(() => defineProvider({ ...spec, secrets: { ...spec.secrets, token: { label: 'API token', requiredWhen: { setting: 'authmode', equals: 'token' } } } })).toThrow(
+      /secret "token" is required when setting "authmode" matches, but the settings have no "authmode"/,
+    );
+  });
+
+  it('isSecretRequired answers for a field and parsed settings', () => {
+    const { token, password } = modal().secrets;
+    expect(isSecretRequired(token, { authMode: 'token' })).toBe(true);
+    expect(isSecretRequired(token, { authMode: 'basic' })).toBe(false);
+    expect(isSecretRequired(password, { authMode: 'mtls' })).toBe(true);
+    expect(isSecretRequired({ label: 'x' }, {})).toBe(true);
+    expect(isSecretRequired({ label: 'x', optional: true }, {})).toBe(false);
+  });
+
+  it('exports the condition in the form, marking the field optional for forms that ignore it', () => {
+    const form = describeConnectorForm(defineProvider(modal()));
+    expect(form.secrets).toEqual([
+      { name: 'token', label: 'API token', optional: true, requiredWhen: { setting: 'authMode', equals: 'token' } },
+      { name: 'password', label: 'Password', optional: true, requiredWhen: { setting: 'authMode', equals: ['basic', 'mtls'] } },
+    ]);
+  });
+});
+
+describe('default limits', () => {
+  it('are validated and exported in the form', () => {
+    const limited = (defaultLimits: { requestsPerSecond: number; concurrency: number }) => ({ ...base(), capabilities: { ...base().capabilities, defaultLimits } });
+    expect(describeConnectorForm(defineProvider(limited({ requestsPerSecond: 0.5, concurrency: 2 }))).defaultLimits).toEqual({ requestsPerSecond: 0.5, concurrency: 2 });
+    expect(() => defineProvider(limited({ requestsPerSecond: 0, concurrency: 2 }))).toThrow(/defaultLimits/);
+    expect(() => defineProvider(limited({ requestsPerSecond: 5, concurrency: 1.5 }))).toThrow(/defaultLimits/);
+    expect(describeConnectorForm(defineProvider(base()))).not.toHaveProperty('defaultLimits');
   });
 });
 

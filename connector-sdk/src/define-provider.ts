@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { assertCanProceed } from './context.js';
 import type {
   Connector,
@@ -15,12 +15,30 @@ import { redactingLogger } from './logger.js';
 import { toConnectorError } from './network.js';
 import { createRedactor, type Redactor } from './redact.js';
 
+/** A value a non-secret setting can hold that a `requiredWhen` condition compares against. */
+export type SettingValue = string | number | boolean;
+
+/**
+ * When a secret is needed: the named (top-level) setting, after defaults are applied, equals the
+ * value or one of the values. `{ setting: 'authMode', equals: 'client_secret' }`.
+ */
+export interface SecretCondition {
+  readonly setting: string;
+  readonly equals: SettingValue | readonly SettingValue[];
+}
+
 /** A secret setting: stored in secret storage, write-only in the admin form, never echoed back. */
 export interface SecretField {
   readonly label: string;
   readonly description?: string;
-  /** Optional secrets are needed by some auth modes only; the provider checks the combination. */
+  /** Optional secrets are needed by some auth modes only; prefer `requiredWhen`, which says which. */
   readonly optional?: boolean;
+  /**
+   * Required exactly when the condition holds on the parsed settings, optional otherwise (it wins
+   * over `optional`). `connect()` enforces it and the admin form shows which secret goes with
+   * which mode, so a provider no longer checks the combination itself.
+   */
+  readonly requiredWhen?: SecretCondition;
 }
 
 /** What an admin needs to prepare in the provider before the connector works, shown beside the form. */
@@ -90,10 +108,12 @@ export function defineProvider<Schema extends z.ZodType, SecretName extends stri
   if (!Number.isInteger(spec.capabilities.maxBatchSize) || spec.capabilities.maxBatchSize < 1) {
     throw new TypeError(`Provider "${spec.type}": maxBatchSize must be a positive integer.`);
   }
+  assertDefaultLimits(spec);
+  assertSecretConditions(spec);
 
   const connect = (options: ConnectOptions): Connector => {
     const config = parseConfig(spec, options.config);
-    const secrets = pickSecrets(spec, options.secrets);
+    const secrets = pickSecrets(spec, options.secrets, config);
     const redactor = createRedactor(Object.values<string | undefined>(secrets));
     const host = options.host ?? defaultHost;
     let operations: ProviderOperations;
@@ -130,14 +150,60 @@ function parseConfig<Schema extends z.ZodType>(spec: ProviderSpec<Schema, string
   });
 }
 
+function assertDefaultLimits(spec: ProviderSpec<z.ZodType, string>): void {
+  const limits = spec.capabilities.defaultLimits;
+  if (limits === undefined) return;
+  const rateOk = Number.isFinite(limits.requestsPerSecond) && limits.requestsPerSecond > 0;
+  const concurrencyOk = Number.isInteger(limits.concurrency) && limits.concurrency >= 1;
+  if (!rateOk || !concurrencyOk) {
+    throw new TypeError(`Provider "${spec.type}": defaultLimits needs a positive requestsPerSecond and a positive integer concurrency.`);
+  }
+}
+
+/** A `requiredWhen` naming a setting the schema does not have would silently never apply. */
+function assertSecretConditions(spec: ProviderSpec<z.ZodType, string>): void {
+  const conditioned = Object.entries(spec.secrets).filter(([, field]) => field.requiredWhen !== undefined);
+  if (conditioned.length === 0) return;
+  const settings = settingTitles(spec.configSchema);
+  for (const [name, field] of conditioned) {
+    const setting = field.requiredWhen?.setting ?? '';
+    if (!settings.has(setting)) {
+      throw new TypeError(`Provider "${spec.type}": secret "${name}" is required when setting "${setting}" matches, but the settings have no "${setting}".`);
+    }
+  }
+}
+
+/** Top-level setting names and their form titles, read from the schema's JSON Schema. */
+export function settingTitles(schema: z.ZodType): ReadonlyMap<string, string> {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { title?: unknown }> };
+  return new Map(Object.entries(json.properties ?? {}).map(([name, property]) => [name, typeof property.title === 'string' ? property.title : name]));
+}
+
+/** Whether a secret field is required for these parsed settings. */
+export function isSecretRequired(field: SecretField, config: unknown): boolean {
+  if (field.requiredWhen === undefined) return !field.optional;
+  const { setting, equals } = field.requiredWhen;
+  const value: unknown = config !== null && typeof config === 'object' ? (config as Record<string, unknown>)[setting] : undefined;
+  const accepted: readonly unknown[] = Array.isArray(equals) ? equals : [equals];
+  return accepted.includes(value);
+}
+
 function pickSecrets<SecretName extends string>(
   spec: ProviderSpec<z.ZodType, SecretName>,
   given: Readonly<Record<string, string | undefined>>,
+  config: unknown,
 ): Record<SecretName, string | undefined> {
   const names = Object.keys(spec.secrets) as SecretName[];
-  const missing = names.filter((name) => !spec.secrets[name].optional && !given[name]);
+  const missing = names.filter((name) => isSecretRequired(spec.secrets[name], config) && !given[name]);
   if (missing.length > 0) {
-    const labels = missing.map((name) => spec.secrets[name].label);
+    const titles = missing.some((name) => spec.secrets[name].requiredWhen) ? settingTitles(spec.configSchema) : new Map<string, string>();
+    const labels = missing.map((name) => {
+      const { label, requiredWhen } = spec.secrets[name];
+      if (!requiredWhen) return label;
+      // Name the setting and its current value (settings are not secret) so the admin sees why.
+      const value = String((config as Record<string, unknown>)[requiredWhen.setting]);
+      return `${label} (needed when ${titles.get(requiredWhen.setting) ?? requiredWhen.setting} is "${value}")`;
+    });
     throw new InvalidConfigError(`The ${spec.displayName} connector is missing its ${labels.join(', ')}.`, {
       code: 'missing_secret',
     });

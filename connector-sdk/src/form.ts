@@ -1,11 +1,15 @@
 import { z } from 'zod';
-import type { ProviderDefinition, SetupGuide } from './define-provider.js';
+import type { ConnectorLimits } from './contract.js';
+import type { ProviderDefinition, SecretCondition, SetupGuide } from './define-provider.js';
 
 export interface SecretFieldDescription {
   readonly name: string;
   readonly label: string;
   readonly description?: string;
+  /** True for a conditional secret too: it is required only when `requiredWhen` holds. */
   readonly optional: boolean;
+  /** Show and require this secret only when the named setting has (one of) the given value(s). */
+  readonly requiredWhen?: SecretCondition;
 }
 
 /** Everything an admin UI needs to render a connector form for any provider, as plain JSON. */
@@ -18,9 +22,12 @@ export interface ConnectorFormDescription {
   /** Write-only fields: the UI shows whether each is set, never its value. */
   readonly secrets: readonly SecretFieldDescription[];
   readonly setup: SetupGuide;
+  /** The provider's suggested throughput, shown as the default of the connector's limits. */
+  readonly defaultLimits?: ConnectorLimits;
 }
 
 export function describeConnectorForm(definition: ProviderDefinition): ConnectorFormDescription {
+  const { defaultLimits } = definition.capabilities;
   return {
     type: definition.type,
     displayName: definition.displayName,
@@ -30,8 +37,10 @@ export function describeConnectorForm(definition: ProviderDefinition): Connector
       name,
       label: field.label,
       ...(field.description !== undefined && { description: field.description }),
-      optional: field.optional ?? false,
+      optional: field.requiredWhen !== undefined || (field.optional ?? false),
+      ...(field.requiredWhen !== undefined && { requiredWhen: field.requiredWhen }),
     })),
     setup: definition.setup,
+    ...(defaultLimits !== undefined && { defaultLimits }),
   };
 }

@@ -37,6 +37,11 @@ describe('classifyHttpError', () => {
     expect(error.message).toMatch(/^Adding the user failed \(HTTP 429\)/);
   });
 
+  it('takes a request id the provider found in the body over any header', () => {
+    expect(classifyHttpError({ status: 404, headers: { 'x-request-id': 'from-header' }, requestId: 'from-body' }).requestId).toBe('from-body');
+    expect(classifyHttpError({ status: 404, headers: { 'x-request-id': 'from-header' } }).requestId).toBe('from-header');
+  });
+
   it('keeps a 503 wait hint but none for terminal kinds', () => {
     expect(classifyHttpError({ status: 503, headers: { 'retry-after': '2' } }).retryAfterMs).toBe(2000);
     expect(classifyHttpError({ status: 401, headers: { 'retry-after': '2' } }).retryAfterMs).toBeUndefined();

@@ -38,6 +38,8 @@ export interface HttpErrorFacts {
   action?: string;
   /** Header names that carry the provider's request id, in order of preference. */
   requestIdHeaders?: readonly string[];
+  /** The provider's request id when it is in the body, not a header; wins over the headers. */
+  requestId?: string;
   /** Overrides the kind the status alone implies (a provider's code can be more precise). */
   kind?: ConnectorErrorKind;
   code?: string;
@@ -50,9 +52,9 @@ const REQUEST_ID_HEADERS = ['x-okta-request-id', 'request-id', 'x-ms-request-id'
 export function classifyHttpError(facts: HttpErrorFacts): ConnectorError {
   const kind = facts.kind ?? errorKindForStatus(facts.status);
   const wait = kind === 'rate_limited' || kind === 'transient' ? retryAfterMsFromHeaders(facts.headers, facts.now) : undefined;
-  const requestId = (facts.requestIdHeaders ?? REQUEST_ID_HEADERS)
-    .map((name) => readHeader(facts.headers, name))
-    .find((value) => value !== undefined);
+  const requestId =
+    facts.requestId ??
+    (facts.requestIdHeaders ?? REQUEST_ID_HEADERS).map((name) => readHeader(facts.headers, name)).find((value) => value !== undefined);
   const lead = facts.action ? `${facts.action} failed (HTTP ${facts.status})` : `HTTP ${facts.status}`;
   const body = facts.summary ?? DEFAULT_MESSAGES[kind];
   return connectorError(kind, `${lead}: ${body}`, {

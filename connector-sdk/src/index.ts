@@ -2,6 +2,7 @@ export type {
   ConnectionCheck,
   ConnectionTestResult,
   Connector,
+  ConnectorLimits,
   ExternalIdentity,
   GroupBinding,
   GroupRef,
@@ -21,11 +22,14 @@ export type {
 export { assertCanProceed, createOperationContext, remainingMs, type OperationContextOptions } from './context.js';
 export {
   defineProvider,
+  isSecretRequired,
   type ConnectOptions,
   type ProviderDefinition,
   type ProviderInit,
   type ProviderSpec,
+  type SecretCondition,
   type SecretField,
+  type SettingValue,
   type SetupGuide,
 } from './define-provider.js';
 export {
@@ -46,6 +50,8 @@ export {
   type ConnectorErrorJson,
   type ConnectorErrorKind,
 } from './errors.js';
+export { classifyHttpErrorByRules, findHttpErrorRule, type HttpErrorRule, type RuleFacts } from './error-rules.js';
+export { checkEndpointUrl, isLoopbackHost, type EndpointUrlOptions } from './endpoint.js';
 export { describeConnectorForm, type ConnectorFormDescription, type SecretFieldDescription } from './form.js';
 export { readHeader, type HeaderSource } from './headers.js';
 export { classifyHttpError, errorKindForStatus, type HttpErrorFacts } from './http.js';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 describe('README', () => {
@@ -7,5 +7,15 @@ describe('README', () => {
     const example = readFileSync(new URL('./test-support/acme-provider.ts', import.meta.url), 'utf8');
     const block = /<!-- example:start -->\n```ts\n([\s\S]*?)```\n<!-- example:end -->/.exec(readme)?.[1];
     expect(block).toBe(example);
+  });
+});
+
+describe('GUIDE and README links', () => {
+  it.each(['../README.md', '../GUIDE.md'])('every relative link in %s points at a file that exists', (doc) => {
+    const url = new URL(doc, import.meta.url);
+    const text = readFileSync(url, 'utf8');
+    const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((match) => match[1] ?? '').filter((target) => target !== '' && !/^[a-z]+:/.test(target));
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.filter((target) => !existsSync(new URL(target, url)))).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { isSecretRequired } from '../define-provider.js';
 import { expectConnectorError, type ConformanceCheck } from './check.js';
 
 /** Checks that hold for every provider, manual or not. */
@@ -107,7 +108,7 @@ export const commonChecks: readonly ConformanceCheck[] = [
   },
   {
     id: 'invalid-settings',
-    title: 'connect() rejects invalid settings and missing secrets with InvalidConfigError, naming no secret',
+    title: 'connect() rejects invalid settings and missing secrets (conditional ones too) with InvalidConfigError, naming no secret',
     modes: ['directory', 'manual'],
     async run({ harness, fixture, recorder }) {
       const { provider } = harness;
@@ -115,12 +116,23 @@ export const commonChecks: readonly ConformanceCheck[] = [
         Promise.resolve().then(() => provider.connect({ ...fixture.connect, config, secrets }));
       const badSettings = await expectConnectorError(attempt(42, fixture.connect.secrets), 'invalid_config', 'settings that are not an object');
       recorder.record('connect error', badSettings);
-      const required = Object.entries(provider.secrets).filter(([, field]) => !field.optional);
-      for (const [name, field] of required) {
+      const parsed = provider.configSchema.safeParse(fixture.connect.config);
+      assert.ok(parsed.success, 'the fixture settings must be valid');
+      const fields = Object.entries(provider.secrets);
+      for (const [name, field] of fields.filter(([, candidate]) => isSecretRequired(candidate, parsed.data))) {
         const secrets = { ...fixture.connect.secrets, [name]: undefined };
         const missing = await expectConnectorError(attempt(fixture.connect.config, secrets), 'invalid_config', `missing ${name}`);
         assert.ok(missing.message.includes(field.label), `the error for a missing ${name} should name "${field.label}"`);
         recorder.record('connect error', missing);
+      }
+      // A conditional secret whose condition does not hold is not needed: connecting without it works.
+      const notNeeded = fields.filter(([, field]) => field.requiredWhen !== undefined && !isSecretRequired(field, parsed.data)).map(([name]) => name);
+      if (notNeeded.length > 0) {
+        const secrets = Object.fromEntries(Object.entries(fixture.connect.secrets).filter(([name]) => !notNeeded.includes(name)));
+        await attempt(fixture.connect.config, secrets).catch((error: unknown) => {
+          recorder.record('connect error', error);
+          assert.fail(`connecting without ${notNeeded.join(', ')}, which these settings do not need, failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
       }
     },
   },

@@ -4,6 +4,18 @@ import { expectConnectorError, requireFaults, type ConformanceCheck } from './ch
 /** How far a reported wait may be from the one the directory asked for (Okta's reset is whole seconds). */
 const WAIT_TOLERANCE_MS = 1_000;
 
+/** A wait no job should sit out inside one invocation (Forge functions run for seconds, not minutes). */
+export const LONG_RETRY_AFTER_MS = 120_000;
+
+/**
+ * How long a call answered by a long 429 may take to settle. It only has to tell "returned at
+ * once" from "waited the two minutes out" (or a good part of them), so it is generous: a slow CI
+ * machine never fails a correct provider, and a provider that sleeps or retries inside always fails.
+ */
+export const PROMPT_SETTLE_MS = 5_000;
+
+type Settled<T> = { readonly settled: true; readonly value: T } | { readonly settled: true; readonly error: unknown };
+
 /** Checks for providers that act on a directory themselves. */
 export const directoryChecks: readonly ConformanceCheck[] = [
   {
@@ -119,6 +131,47 @@ export const directoryChecks: readonly ConformanceCheck[] = [
         `retryAfterMs ${error.retryAfterMs} should be about ${waitMs}`,
       );
       assert.equal((await connector.add(ctx(), group, user)).outcome, 'applied', 'the retry after a 429 applies the add');
+    },
+  },
+  {
+    id: 'rate-limited-long-wait',
+    title: 'a 429 asking for a 2-minute wait settles at once as rate_limited with that wait: the provider neither sleeps nor retries inside',
+    modes: ['directory'],
+    async run({ connector, ctx, fixture, identity }) {
+      const group = fixture.existingGroup;
+      const user = await identity();
+      requireFaults(fixture).rateLimitNext(LONG_RETRY_AFTER_MS);
+      const controller = new AbortController();
+      const attempt: Promise<Settled<unknown>> = connector.add(ctx({ signal: controller.signal }), group, user).then(
+        (value) => ({ settled: true, value }),
+        (error: unknown) => ({ settled: true, error }),
+      );
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const bound = new Promise<{ readonly settled: false }>((resolve) => {
+        timer = setTimeout(() => resolve({ settled: false }), PROMPT_SETTLE_MS);
+      });
+      const first = await Promise.race([attempt, bound]);
+      clearTimeout(timer);
+      if (!first.settled) {
+        // Stop a provider that sleeps on the signal, so nothing it does outlives the check.
+        controller.abort();
+        await attempt;
+        assert.fail(
+          `add was still running ${PROMPT_SETTLE_MS} ms after a 429 asking for ${LONG_RETRY_AFTER_MS} ms: the provider waits or retries inside. Throw the RateLimitedError with retryAfterMs and let the engine wait.`,
+        );
+      }
+      const error = await expectConnectorError(
+        (async () => {
+          if ('error' in first) throw first.error;
+          return first.value;
+        })(),
+        'rate_limited',
+        'add answered with a 429 asking for 2 minutes',
+      );
+      assert.ok(
+        error.retryAfterMs !== undefined && Math.abs(error.retryAfterMs - LONG_RETRY_AFTER_MS) <= WAIT_TOLERANCE_MS,
+        `retryAfterMs ${error.retryAfterMs} should be about ${LONG_RETRY_AFTER_MS}`,
+      );
     },
   },
   {

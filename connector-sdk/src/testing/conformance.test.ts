@@ -1,11 +1,14 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { ProviderOperations } from '../contract.js';
 import { defineProvider } from '../define-provider.js';
 import { AuthError, RateLimitedError, TransientError, isConnectorError } from '../errors.js';
 import { acmeHarness } from '../test-support/acme-harness.js';
 import { acmeSpec } from '../test-support/acme-provider.js';
+import { PROMPT_SETTLE_MS } from './checks-directory.js';
 import { describeProviderConformance } from './describe.js';
-import { runConformance } from './run.js';
+import { ALL_CHECKS, runCheck, runConformance } from './run.js';
 
 // The kit passes a correct provider…
 describeProviderConformance(acmeHarness());
@@ -157,5 +160,91 @@ describe('the conformance kit fails broken providers', () => {
       })),
     );
     expect(failed['resolve-unknown']).toBeDefined();
+  });
+
+  it('fails a provider that sleeps out a long Retry-After inside the call, within the documented bound', async () => {
+    const sleeper = broken('sleeps-on-429', (ops) => ({
+      add: async (ctx, group, identity) => {
+        try {
+          return await ops.add(ctx, group, identity);
+        } catch (error) {
+          if (!isConnectorError(error) || error.kind !== 'rate_limited') throw error;
+          await sleep(error.retryAfterMs ?? 0, undefined, { signal: ctx.signal });
+          return ops.add(ctx, group, identity);
+        }
+      },
+    }));
+    const check = ALL_CHECKS.find((candidate) => candidate.id === 'rate-limited-long-wait');
+    expect(check).toBeDefined();
+    if (!check) return;
+    const started = Date.now();
+    await expect(runCheck(acmeHarness(sleeper), check)).rejects.toThrow(/still running 5000 ms after a 429 asking for 120000 ms/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(PROMPT_SETTLE_MS - 50);
+  }, 20_000);
+
+  it('fails a provider that retries a 429 at once inside the call', async () => {
+    const failed = await failedChecks(
+      broken('retries-429', (ops) => ({
+        add: (ctx, group, identity) =>
+          ops.add(ctx, group, identity).catch((error: unknown) => {
+            if (isConnectorError(error) && error.kind === 'rate_limited') return ops.add(ctx, group, identity);
+            throw error;
+          }),
+      })),
+    );
+    expect(failed['rate-limited-long-wait']).toMatch(/expected a ConnectorError of kind "rate_limited", but it succeeded/);
+  });
+
+  it('leak-checks values the connector obtained itself, when the fixture names them', async () => {
+    const session = 'acme-session-4f0c2b7e9d1a3c5e';
+    const logsSession = broken('logs-session', (ops) => ({
+      check: (ctx, group, identity) => {
+        ctx.logger.debug(`session ${session}`);
+        return ops.check(ctx, group, identity);
+      },
+    }));
+    const base = acmeHarness(logsSession);
+    const results = await runConformance({ ...base, setup: async () => ({ ...(await base.setup()), obtainedSecrets: () => ({ sessionToken: session }) }) });
+    const failures = results.filter((result) => !result.passed).map((result) => result.failure ?? '');
+    expect(failures.join('\n')).toMatch(/secret "sessionToken \(obtained by the connector\)" appeared in log/);
+    // Without the hook the same provider passes: the leak is only visible through it.
+    expect((await runConformance(acmeHarness(logsSession))).filter((result) => !result.passed)).toEqual([]);
+  });
+
+  describe('secrets required by a setting', () => {
+    const modalConfig = z.object({ baseUrl: z.url(), authMode: z.enum(['token', 'password']).default('token') });
+    const modal = (create: (typeof acmeSpec)['create'] = (init) => acmeSpec.create(init)) =>
+      defineProvider({
+        ...acmeSpec,
+        type: 'acme-modal',
+        configSchema: modalConfig,
+        secrets: {
+          apiToken: { label: 'API token', requiredWhen: { setting: 'authMode', equals: 'token' } },
+          password: { label: 'Password', requiredWhen: { setting: 'authMode', equals: 'password' } },
+        },
+        create: (init) => create({ ...init, config: { baseUrl: init.config.baseUrl } }),
+      });
+
+    it('passes a provider whose conditional secrets connect() enforces', async () => {
+      const results = await runConformance(acmeHarness(modal()));
+      expect(results.filter((result) => !result.passed)).toEqual([]);
+    });
+
+    it('fails a provider that insists on the secret of a mode not in use', async () => {
+      const insists = modal((init) => {
+        if (!(init.secrets as Record<string, string | undefined>).password) throw new Error('no password');
+        return acmeSpec.create(init);
+      });
+      // The fixture sets both secrets, so every other check connects; only dropping the unneeded one fails.
+      const base = acmeHarness(insists);
+      const withBoth = async () => {
+        const fixture = await base.setup();
+        return { ...fixture, connect: { ...fixture.connect, secrets: { ...fixture.connect.secrets, password: 'acme-password-5e8d1c0b7a9f' } } };
+      };
+      const results = await runConformance({ ...base, setup: withBoth });
+      expect(results.filter((result) => !result.passed).map((result) => [result.id, result.failure])).toEqual([
+        ['invalid-settings', expect.stringMatching(/connecting without password, which these settings do not need, failed/)],
+      ]);
+    });
   });
 });

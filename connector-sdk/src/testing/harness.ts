@@ -39,6 +39,12 @@ export interface ConformanceFixture {
   readonly faults?: FaultInjector;
   /** Required for manual providers: records a person's confirmation that `check` then reports. */
   readonly confirmManual?: (group: GroupRef, identity: ExternalIdentity, member: boolean) => Promise<void> | void;
+  /**
+   * Values the connector obtains itself while a check runs (an OAuth access token, a session
+   * cookie) that must never appear either. Read after each check, then leak-checked exactly like
+   * the configured secrets: whole, encoded, or any 12-character part.
+   */
+  readonly obtainedSecrets?: () => Readonly<Record<string, string | undefined>>;
   readonly teardown?: () => Promise<void> | void;
 }
 

@@ -51,8 +51,10 @@ export async function runCheck(harness: ConformanceHarness, check: ConformanceCh
       },
     };
     await check.run(env);
-    const leaks = findSecretLeaks(fixture.connect.secrets, recorder.emissions);
-    assert.deepEqual(leaks, [], 'no configured secret may appear in a result, an error or a log line');
+    const obtained: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(fixture.obtainedSecrets?.() ?? {})) obtained[`${name} (obtained by the connector)`] = value;
+    const leaks = findSecretLeaks({ ...fixture.connect.secrets, ...obtained }, recorder.emissions);
+    assert.deepEqual(leaks, [], 'no configured or obtained secret may appear in a result, an error or a log line');
   } finally {
     await fixture.teardown?.();
   }

@@ -1,0 +1,58 @@
+/**
+ * The parts of SCIM resources (RFC 7643) and protocol messages (RFC 7644) the provider reads,
+ * validated where they enter. Everything else a service sends is ignored, so extension schemas
+ * and vendor attributes never break parsing.
+ */
+import { z } from 'zod';
+
+export const SCHEMA = {
+  group: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+  patchOp: 'urn:ietf:params:scim:api:messages:2.0:PatchOp',
+  error: 'urn:ietf:params:scim:api:messages:2.0:Error',
+  listResponse: 'urn:ietf:params:scim:api:messages:2.0:ListResponse',
+} as const;
+
+/** RFC 7643 §2.5: a service must not return null, but some do; null means unassigned. */
+const optionalOf = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
+
+export const scimUserSchema = z.object({
+  id: z.string().min(1),
+  userName: optionalOf(z.string()),
+  displayName: optionalOf(z.string()),
+  // RFC 7643 §4.1.1: "active" is optional; absent means the service has no such notion (active).
+  active: optionalOf(z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])),
+  emails: optionalOf(z.array(z.object({ value: optionalOf(z.string()), primary: optionalOf(z.boolean()) }))),
+});
+export type ScimUser = z.output<typeof scimUserSchema>;
+
+const memberSchema = z.object({ value: optionalOf(z.string()), type: optionalOf(z.string()) });
+
+export const scimGroupSchema = z.object({
+  id: z.string().min(1),
+  displayName: optionalOf(z.string()),
+  members: optionalOf(z.array(memberSchema)),
+  meta: optionalOf(z.object({ version: optionalOf(z.string()) })),
+});
+export type ScimGroup = z.output<typeof scimGroupSchema>;
+
+/** RFC 7644 §3.4.2: `Resources` may be absent when nothing matched. */
+export const listResponseOf = <T extends z.ZodType>(resource: T) =>
+  z.object({
+    totalResults: optionalOf(z.number().int().nonnegative()),
+    Resources: optionalOf(z.array(resource)),
+  });
+
+/** RFC 7643 §5: the features we rely on. A service may omit any of them. */
+export const serviceProviderConfigSchema = z.object({
+  patch: optionalOf(z.object({ supported: optionalOf(z.boolean()) })),
+  filter: optionalOf(z.object({ supported: optionalOf(z.boolean()), maxResults: optionalOf(z.number()) })),
+  etag: optionalOf(z.object({ supported: optionalOf(z.boolean()) })),
+});
+
+/** RFC 7644 §3.12. `status` is a JSON string by the RFC; many services send a number. */
+export const scimErrorSchema = z.object({
+  schemas: optionalOf(z.array(z.string())),
+  status: optionalOf(z.union([z.string(), z.number()])),
+  scimType: optionalOf(z.string()),
+  detail: optionalOf(z.string()),
+});

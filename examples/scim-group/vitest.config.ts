@@ -1,0 +1,3 @@
+import { clearwayProject } from '../../vitest.shared.js';
+
+export default clearwayProject('connector-scim-group');
