@@ -64,6 +64,7 @@ export {
 // Audit
 export { auditEventId, type AuditEntry, type AuditEvent, type AuditEventBody, type AuditRefs } from './audit/event.js';
 export { CANONICALIZATION, GENESIS_HASH, HASH_ALGORITHM, MAC_ALGORITHM, canonicalBody, computeEntryHash, computeEntryMac } from './audit/chain.js';
+export { canonicalEventFields, canonicalJson } from './audit/canonical.js';
 export { verifyChain, type ChainProblem, type ChainVerification, type ChainedEvent } from './audit/verify.js';
 export { AUDIT_CHECKPOINT_ID, AUDIT_HEAD_ID, auditMacKey, readChainHead, readCheckpoint, type AuditCheckpoint } from './audit/audit-log.js';
 export { listAuditEvents, verifyAuditLog } from './audit/audit-service.js';

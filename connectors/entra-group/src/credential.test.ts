@@ -33,6 +33,17 @@ describe('client secret (ClientSecretCredential)', () => {
     expect(tenant.requests.every((request) => String(request.headers.authorization).startsWith('Bearer ey'))).toBe(true);
   });
 
+  it('signs in once when many operations need a token at the same moment', async () => {
+    const { tenant, group, ada } = seedDirectory();
+    tenant.install();
+    const authority = new FakeEntraAuthority(TENANT_ID, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, tenant);
+    authority.install();
+    const connector = entraGroupProvider.connect({ config: baseSettings, secrets: { clientSecret: CLIENT_SECRET } });
+    const checks = await Promise.all(Array.from({ length: 8 }, () => connector.check(context(), { id: group.id }, { id: ada.id })));
+    expect(checks.every((check) => check.outcome === 'not_member')).toBe(true);
+    expect(authority.tokenRequests).toHaveLength(1);
+  });
+
   it('does not retry a refused sign-in (the engine owns retries)', async () => {
     const { tenant, group, ada } = seedDirectory();
     tenant.install();

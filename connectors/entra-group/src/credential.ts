@@ -83,10 +83,25 @@ export function graphScope(graphBaseUrl: string): string {
  * carried through the Graph client's error handling.
  */
 export function guardCredential(inner: TokenCredential, auth: EntraAuth, now: () => number): TokenCredential {
+  // Calls that need a token at the same moment (a burst of jobs on a cold connector) share one
+  // sign-in instead of each starting its own; the credential caches the token after that.
+  const inFlight = new Map<string, Promise<AccessToken | null>>();
+  const shared = (scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> => {
+    const key = ([] as string[]).concat(scopes).join(' ');
+    let pending = inFlight.get(key);
+    if (!pending) {
+      const { abortSignal: _ownSignal, ...rest } = options ?? {};
+      pending = inner.getToken(scopes, rest);
+      inFlight.set(key, pending);
+      const clear = () => inFlight.delete(key);
+      pending.then(clear, clear);
+    }
+    return pending;
+  };
   return {
     async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
       try {
-        return await untilAborted(inner.getToken(scopes, options), options?.abortSignal);
+        return await untilAborted(shared(scopes, options), options?.abortSignal);
       } catch (error) {
         throw carryFailure(explainSignInFailure(error, auth, now()));
       }

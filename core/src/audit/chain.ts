@@ -1,5 +1,5 @@
-import { createHash, createHmac } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { canonicalEventFields } from './canonical.js';
 import type { AuditEventBody } from './event.js';
 
 /** The prevHash of the first event ever appended. */
@@ -11,10 +11,7 @@ export const CANONICALIZATION = 'RFC 8785 (JSON Canonicalization Scheme)';
 
 /** The hashed fields of an event, canonicalized (RFC 8785) so any verifier gets the same bytes. */
 export function canonicalBody(body: AuditEventBody): string {
-  const { seq, at, actor, type, refs, data, policyVersion } = body;
-  const text = canonicalize({ seq, at, actor, type, refs, data, policyVersion });
-  if (text === undefined) throw new TypeError('An audit event must be JSON.');
-  return text;
+  return canonicalEventFields(body);
 }
 
 /** `entryHash = SHA-256(prevHash || canonical JSON of the event)`, hex. */
@@ -22,7 +19,20 @@ export function computeEntryHash(prevHash: string, body: AuditEventBody): string
   return createHash('sha256').update(prevHash).update(canonicalBody(body)).digest('hex');
 }
 
+const keyObjects = new Map<string, KeyObject>();
+
+/** The key's bytes (the UTF-8 of the stored key text) as a KeyObject, made once per key. */
+function macKey(key: string | Buffer): KeyObject | Buffer {
+  if (typeof key !== 'string') return key;
+  let object = keyObjects.get(key);
+  if (!object) {
+    object = createSecretKey(Buffer.from(key, 'utf8'));
+    keyObjects.set(key, object);
+  }
+  return object;
+}
+
 /** `entryMac = HMAC-SHA-256(key, entryHash)`, hex. */
 export function computeEntryMac(key: string | Buffer, entryHash: string): string {
-  return createHmac('sha256', key).update(entryHash).digest('hex');
+  return createHmac('sha256', macKey(key)).update(entryHash).digest('hex');
 }

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { GENESIS_HASH, computeEntryHash, computeEntryMac } from './chain.js';
 import type { AuditEventBody } from './event.js';
 
@@ -37,10 +36,12 @@ export interface ChainStart {
   readonly prevHash?: string;
 }
 
-function sameHex(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+/** Compares two macs in time that does not depend on where they first differ. */
+function constantTimeEqual(expected: string, claimed: unknown): boolean {
+  if (typeof claimed !== 'string' || claimed.length !== expected.length) return false;
+  let difference = 0;
+  for (let index = 0; index < expected.length; index += 1) difference |= expected.charCodeAt(index) ^ claimed.charCodeAt(index);
+  return difference === 0;
 }
 
 /**
@@ -52,61 +53,81 @@ export async function verifyChain(
   events: AsyncIterable<ChainedEvent> | Iterable<ChainedEvent>,
   options: { key?: string | Buffer; start?: ChainStart } = {},
 ): Promise<ChainVerification> {
-  const macChecked = options.key !== undefined;
-  let expectedSeq = options.start?.seq;
-  let expectedPrev = options.start?.prevHash ?? (options.start?.seq === 1 ? GENESIS_HASH : undefined);
-  let verified = 0;
-  let firstSeq: number | undefined;
-  let lastEntryHash: string | undefined;
-  let lastSeq: number | undefined;
-  const fail = (problem: ChainProblem, seq: number | undefined, detail: string): ChainVerification => ({
-    ok: false,
-    verified,
-    macChecked,
-    ...(firstSeq !== undefined && { firstSeq }),
-    ...(lastSeq !== undefined && { lastSeq }),
-    ...(lastEntryHash !== undefined && { lastEntryHash }),
-    ...(seq !== undefined && { firstBadSeq: seq }),
-    problem,
-    detail,
-  });
+  const walker = new ChainWalker(options);
+  // Arrays and other sync iterables are walked without a promise per event.
+  if (Symbol.iterator in events) {
+    for (const event of events) if (walker.step(event)) return walker.result();
+  } else {
+    for await (const event of events) if (walker.step(event)) return walker.result();
+  }
+  return walker.result();
+}
 
-  for await (const event of events) {
+/** The verification state between events; `step` answers true once a problem was found. */
+class ChainWalker {
+  private readonly macChecked: boolean;
+  private expectedSeq: number | undefined;
+  private expectedPrev: string | undefined;
+  private verified = 0;
+  private firstSeq: number | undefined;
+  private lastSeq: number | undefined;
+  private lastEntryHash: string | undefined;
+  private failure: { problem: ChainProblem; seq: number | undefined; detail: string } | undefined;
+
+  constructor(private readonly options: { key?: string | Buffer; start?: ChainStart }) {
+    this.macChecked = options.key !== undefined;
+    this.expectedSeq = options.start?.seq;
+    this.expectedPrev = options.start?.prevHash ?? (options.start?.seq === 1 ? GENESIS_HASH : undefined);
+  }
+
+  private fail(problem: ChainProblem, seq: number | undefined, detail: string): true {
+    this.failure = { problem, seq, detail };
+    return true;
+  }
+
+  step(event: ChainedEvent): boolean {
     if (!Number.isInteger(event.seq) || typeof event.prevHash !== 'string' || typeof event.entryHash !== 'string') {
-      return fail('malformed_event', expectedSeq, 'an event is missing seq, prevHash or entryHash');
+      return this.fail('malformed_event', this.expectedSeq, 'an event is missing seq, prevHash or entryHash');
     }
-    if (expectedSeq !== undefined && event.seq !== expectedSeq) {
-      return fail('seq_gap', expectedSeq, `expected seq ${expectedSeq}, found ${event.seq}`);
+    if (this.expectedSeq !== undefined && event.seq !== this.expectedSeq) {
+      return this.fail('seq_gap', this.expectedSeq, `expected seq ${this.expectedSeq}, found ${event.seq}`);
     }
-    if (expectedPrev !== undefined && event.prevHash !== expectedPrev) {
-      return fail('prev_hash_mismatch', event.seq, `seq ${event.seq} does not follow the event before it`);
+    if (this.expectedPrev !== undefined && event.prevHash !== this.expectedPrev) {
+      return this.fail('prev_hash_mismatch', event.seq, `seq ${event.seq} does not follow the event before it`);
     }
     let recomputed: string;
     try {
       recomputed = computeEntryHash(event.prevHash, event);
     } catch {
-      return fail('malformed_event', event.seq, `seq ${event.seq} is not valid JSON data`);
+      return this.fail('malformed_event', event.seq, `seq ${event.seq} is not valid JSON data`);
     }
-    if (!sameHex(recomputed, event.entryHash)) {
-      return fail('entry_hash_mismatch', event.seq, `seq ${event.seq} was changed after it was written`);
+    // Hashes are public: plain comparison. The mac is compared in constant time.
+    if (recomputed !== event.entryHash) return this.fail('entry_hash_mismatch', event.seq, `seq ${event.seq} was changed after it was written`);
+    if (this.options.key !== undefined && !constantTimeEqual(computeEntryMac(this.options.key, event.entryHash), event.entryMac)) {
+      return this.fail('entry_mac_mismatch', event.seq, `seq ${event.seq} was not sealed with this key`);
     }
-    if (options.key !== undefined && !sameHex(computeEntryMac(options.key, event.entryHash), event.entryMac)) {
-      return fail('entry_mac_mismatch', event.seq, `seq ${event.seq} was not sealed with this key`);
-    }
-    firstSeq ??= event.seq;
-    verified += 1;
-    lastSeq = event.seq;
-    lastEntryHash = event.entryHash;
-    expectedSeq = event.seq + 1;
-    expectedPrev = event.entryHash;
+    this.firstSeq ??= event.seq;
+    this.verified += 1;
+    this.lastSeq = event.seq;
+    this.lastEntryHash = event.entryHash;
+    this.expectedSeq = event.seq + 1;
+    this.expectedPrev = event.entryHash;
+    return false;
   }
 
-  return {
-    ok: true,
-    verified,
-    macChecked,
-    ...(firstSeq !== undefined && { firstSeq }),
-    ...(lastSeq !== undefined && { lastSeq }),
-    ...(lastEntryHash !== undefined && { lastEntryHash }),
-  };
+  result(): ChainVerification {
+    return {
+      ok: this.failure === undefined,
+      verified: this.verified,
+      macChecked: this.macChecked,
+      ...(this.firstSeq !== undefined && { firstSeq: this.firstSeq }),
+      ...(this.lastSeq !== undefined && { lastSeq: this.lastSeq }),
+      ...(this.lastEntryHash !== undefined && { lastEntryHash: this.lastEntryHash }),
+      ...(this.failure && {
+        ...(this.failure.seq !== undefined && { firstBadSeq: this.failure.seq }),
+        problem: this.failure.problem,
+        detail: this.failure.detail,
+      }),
+    };
+  }
 }

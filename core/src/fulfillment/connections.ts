@@ -34,7 +34,8 @@ export async function readManualConfirmation(store: Store, connectorId: string, 
  * A missing, disabled or misconfigured connector is a terminal `invalid_config` failure.
  */
 export class ConnectionPool {
-  private readonly instances = new Map<string, { version: number; connector: Connector }>();
+  // Promises, so jobs opening the same connector at once share one instance (and one token cache).
+  private readonly instances = new Map<string, { version: number; connector: Promise<Connector> }>();
   private readonly throttles = new Map<string, ConnectorThrottle>();
 
   constructor(
@@ -78,19 +79,22 @@ export class ConnectionPool {
     return throttle;
   }
 
-  private async instance(record: ConnectorRecord, provider: ProviderDefinition): Promise<Connector> {
+  private instance(record: ConnectorRecord, provider: ProviderDefinition): Promise<Connector> {
     const cached = this.instances.get(record.id);
     if (cached?.version === record.version) return cached.connector;
     const store = this.deps.store;
-    const connector = provider.connect({
-      config: record.settings,
-      secrets: await readConnectorSecrets(this.deps, record),
-      host: {
-        now: () => this.deps.clock.now(),
-        manualConfirmation: (group, identity) => readManualConfirmation(store, record.id, group, identity),
-      },
-    });
+    const connector = readConnectorSecrets(this.deps, record).then((secrets) =>
+      provider.connect({
+        config: record.settings,
+        secrets,
+        host: {
+          now: () => this.deps.clock.now(),
+          manualConfirmation: (group, identity) => readManualConfirmation(store, record.id, group, identity),
+        },
+      }),
+    );
     this.instances.set(record.id, { version: record.version, connector });
+    connector.catch(() => this.instances.delete(record.id));
     return connector;
   }
 }

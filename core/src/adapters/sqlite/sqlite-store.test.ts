@@ -24,6 +24,14 @@ describe('SqliteStore', () => {
     second.close();
   });
 
+  it('seeks straight to the cursor when paging a range, instead of scanning from the range start', () => {
+    const store = new SqliteStore();
+    const cursor = Buffer.from(JSON.stringify([5_000, 'x'])).toString('base64url');
+    const plan = store.explainQuery('audit', 'bySeq', { partition: [], range: { gte: 1, lte: 1_000_000 }, limit: 100, cursor }).join('\n');
+    expect(plan).toMatch(/\(range_value,id\)>\(\?,\?\)/);
+    expect(plan).not.toMatch(/range_value>\?/);
+  });
+
   it.each([
     ['job', 'due'],
     ['grant', 'byStatus'],

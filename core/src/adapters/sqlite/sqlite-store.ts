@@ -44,13 +44,28 @@ export class SqliteStore implements Store {
 
   async query<E extends EntityName>(entity: E, index: IndexName<E>, query: IndexQuery): Promise<Page<EntityRecord<E>>> {
     const { sql, params } = buildQuery(entity, index, query);
-    const rows = this.db.prepare(sql).all(...params) as Array<Row & { rangeValue: Scalar }>;
+    const rows = this.prepared(sql).all(...params) as Array<Row & { rangeValue: Scalar }>;
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     return {
       items: items.map((row) => JSON.parse(row.data) as EntityRecord<E>),
       ...(rows.length > query.limit && last && { nextCursor: encodeCursor(last.rangeValue, last.id) }),
     };
+  }
+
+  /**
+   * Query statements, prepared once per shape (there are only a few dozen: the clauses vary, the
+   * values are parameters). Preparing per call would also hold native memory until GC.
+   */
+  private readonly queryStatements = new Map<string, Database.Statement>();
+
+  private prepared(sql: string): Database.Statement {
+    let statement = this.queryStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.queryStatements.set(sql, statement);
+    }
+    return statement;
   }
 
   /** SQLite's plan for the exact SQL `query` runs: proves due-work queries use an index. */
@@ -127,9 +142,12 @@ function buildQuery(entity: EntityName, index: string, query: IndexQuery): { sql
   const clauses = ['i.entity = ?', 'i.index_name = ?', 'i.partition_key = ?'];
   const params: unknown[] = [entity, index, partitionKey(query.partition)];
   const range = query.range ?? {};
+  // A cursor already lies past the range's starting bound; keeping both lets SQLite seek on the
+  // bound and scan forward to the cursor, which makes paging through a long range quadratic.
+  const superseded = query.cursor === undefined ? [] : desc ? ['lt', 'lte'] : ['gt', 'gte'];
   for (const [op, sql] of [['gt', '>'], ['gte', '>='], ['lt', '<'], ['lte', '<=']] as const) {
     const value = range[op];
-    if (value !== undefined) {
+    if (value !== undefined && !superseded.includes(op)) {
       clauses.push(`i.range_value ${sql} ?`);
       params.push(sqlValue(value));
     }
