@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { fakeForge } from '../../test-support/fake-forge/index.js';
+import { MemoryLogger } from '../../test-support/app-world.js';
+import { JiraCallerDirectory } from './caller-directory.js';
+
+describe('JiraCallerDirectory', () => {
+  it('asks Jira, as the invoking user, whether they are an admin', async () => {
+    const site = fakeForge().jira;
+    site.addUser({ accountId: 'boss', admin: true });
+    site.addUser({ accountId: 'user' });
+    const directory = new JiraCallerDirectory(new MemoryLogger());
+    site.actingUser = 'boss';
+    expect(await directory.isJiraAdmin('boss')).toBe(true);
+    site.actingUser = 'user';
+    expect(await directory.isJiraAdmin('user')).toBe(false);
+    expect(site.requests.map((request) => request.provider)).toEqual(['user', 'user']);
+  });
+
+  it('fails closed: no answer from Jira means not an admin', async () => {
+    const site = fakeForge().jira;
+    site.addUser({ accountId: 'boss', admin: true });
+    site.actingUser = 'boss';
+    site.outage = true;
+    const logger = new MemoryLogger();
+    expect(await new JiraCallerDirectory(logger).isJiraAdmin('boss')).toBe(false);
+    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'warn' }));
+  });
+
+  it('reads groups and profile as the app, and answers empty when Jira cannot', async () => {
+    const site = fakeForge().jira;
+    site.addUser({ accountId: 'una', displayName: 'Una User', emailAddress: 'una@example.com', groups: ['engineering', 'ai-pilot'] });
+    const directory = new JiraCallerDirectory(new MemoryLogger());
+    expect(await directory.groupsOf('una')).toEqual(['engineering', 'ai-pilot']);
+    expect(await directory.profileOf('una')).toEqual({ displayName: 'Una User', email: 'una@example.com' });
+    expect(await directory.groupsOf('nobody')).toEqual([]);
+    expect(await directory.profileOf('nobody')).toEqual({});
+    expect(site.requests.every((request) => request.provider === 'app')).toBe(true);
+  });
+});

@@ -1,0 +1,86 @@
+import { route } from '@forge/api';
+import { z } from 'zod';
+import { adfToText } from './adf.js';
+import { bodyJson, callJira, JiraError, jiraAsApp, JSON_HEADERS, type JiraRequest } from './jira-request.js';
+
+/** What intake needs to know about a newly created issue. */
+export interface IntakeIssue {
+  readonly issueKey: string;
+  readonly projectKey: string;
+  readonly summary: string;
+  /** The description as plain text (Jira keeps it as ADF). */
+  readonly description: string;
+  readonly reporterAccountId?: string;
+  /** Present for JSM requests: the service desk (portal) and request type it came in through. */
+  readonly portalId?: string;
+  readonly requestTypeId?: string;
+  /** Every issue property (the portal create panel's form is one of them). */
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+/** Where intake reads issues from; a port so intake can be tested without Jira. */
+export interface IntakeSource {
+  readIssue(issueKey: string): Promise<IntakeIssue | undefined>;
+}
+
+const issueSchema = z.object({
+  key: z.string(),
+  fields: z.object({
+    summary: z.string().nullish(),
+    description: z.unknown().optional(),
+    project: z.object({ key: z.string() }),
+    reporter: z.object({ accountId: z.string() }).nullish(),
+  }),
+  properties: z.record(z.string(), z.unknown()).optional(),
+});
+
+const requestSchema = z.object({
+  serviceDeskId: z.union([z.string(), z.number()]).transform(String).optional(),
+  requestTypeId: z.union([z.string(), z.number()]).transform(String).optional(),
+  reporter: z.object({ accountId: z.string() }).optional(),
+});
+
+/**
+ * Reads an issue with all its properties (`properties=*all`) and, when it is a JSM request, its
+ * service desk, request type and reporter from the Service Management API. The JSM service desk
+ * id is what Intake & Approvals stores as the portal.
+ */
+export class JiraIntakeSource implements IntakeSource {
+  constructor(private readonly request: JiraRequest = jiraAsApp) {}
+
+  async readIssue(issueKey: string): Promise<IntakeIssue | undefined> {
+    const action = `Reading ${issueKey}`;
+    let issueBody: unknown;
+    try {
+      issueBody = await bodyJson(await callJira(this.request, action, () => route`/rest/api/3/issue/${issueKey}?fields=summary,description,project,reporter&properties=*all`, { headers: JSON_HEADERS }), action);
+    } catch (error) {
+      if (error instanceof JiraError && error.status === 404) return undefined;
+      throw error;
+    }
+    const issue = issueSchema.parse(issueBody);
+    const details = await this.requestDetails(issueKey);
+    const reporter = details?.reporter?.accountId ?? issue.fields.reporter?.accountId;
+    return {
+      issueKey: issue.key,
+      projectKey: issue.fields.project.key,
+      summary: issue.fields.summary ?? '',
+      description: adfToText(issue.fields.description).trim(),
+      ...(reporter !== undefined && { reporterAccountId: reporter }),
+      ...(details?.serviceDeskId !== undefined && { portalId: details.serviceDeskId }),
+      ...(details?.requestTypeId !== undefined && { requestTypeId: details.requestTypeId }),
+      properties: issue.properties ?? {},
+    };
+  }
+
+  private async requestDetails(issueKey: string): Promise<z.output<typeof requestSchema> | undefined> {
+    const action = `Reading the service request ${issueKey}`;
+    try {
+      const parsed = requestSchema.safeParse(await bodyJson(await callJira(this.request, action, () => route`/rest/servicedeskapi/request/${issueKey}`, { headers: JSON_HEADERS }), action));
+      return parsed.success ? parsed.data : undefined;
+    } catch (error) {
+      // Not a service request (created outside JSM): intake then sees no portal.
+      if (error instanceof JiraError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { fakeForge } from '../../test-support/fake-forge/index.js';
+import { seedSite } from '../../test-support/scenario.js';
+import { JiraSiteLookup } from './site-lookup.js';
+
+describe('JiraSiteLookup (the admin pickers)', () => {
+  it('lists service desks, their request types and a project’s issue types (no sub-tasks)', async () => {
+    seedSite(fakeForge().jira);
+    const lookup = new JiraSiteLookup();
+    expect(await lookup.serviceDesks()).toEqual([{ id: '1', projectKey: 'AIR', projectName: 'AI Requests' }]);
+    expect(await lookup.requestTypes('1')).toEqual([{ id: '10', name: 'Request an AI tool' }, { id: '11', name: 'Report a problem' }]);
+    expect(await lookup.issueTypes('AIR')).toEqual([{ id: '10001', name: 'Service Request' }, { id: '10005', name: 'Review' }]);
+  });
+
+  it('lists nothing for a service desk or project that does not exist', async () => {
+    const lookup = new JiraSiteLookup();
+    expect(await lookup.requestTypes('99')).toEqual([]);
+    expect(await lookup.issueTypes('NOPE')).toEqual([]);
+  });
+
+  it('searches people and groups', async () => {
+    seedSite(fakeForge().jira);
+    const lookup = new JiraSiteLookup();
+    expect(await lookup.people('alan')).toEqual([{ accountId: 'acc-approver', displayName: 'Alan Approver', accountType: 'atlassian' }]);
+    expect(await lookup.groups('eng')).toEqual([{ id: 'id-engineering', name: 'engineering' }]);
+    expect(fakeForge().jira.requests.map((request) => request.path)).toEqual([
+      '/rest/api/3/user/search?query=alan&maxResults=20',
+      '/rest/api/3/groups/picker?query=eng&maxResults=20',
+    ]);
+  });
+
+  it('surfaces a Jira outage instead of an empty list', async () => {
+    fakeForge().jira.outage = true;
+    await expect(new JiraSiteLookup().serviceDesks()).rejects.toMatchObject({ name: 'JiraError', status: 503 });
+  });
+});

@@ -1,0 +1,89 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { manualProvider } from '@clearway/connector-manual';
+import { entraGroupProvider } from '@clearway/connector-entra-group';
+import { oktaGroupProvider } from '@clearway/connector-okta-group';
+import {
+  CORE_DEPS,
+  ENGINE_OPTIONS,
+  createProviderContainer,
+  randomIds,
+  registerProvider,
+  systemClock,
+  type Clock,
+  type CoreDeps,
+  type EngineOptions,
+  type Ids,
+  type Jira,
+  type Logger,
+  type Secrets,
+  type Store,
+} from '@clearway/core';
+import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import { ForgeEventQueue, type EventQueue } from '../adapters/events/event-queue.js';
+import { JiraCallerDirectory, type CallerDirectory } from '../adapters/jira/caller-directory.js';
+import { ForgeJira } from '../adapters/jira/forge-jira.js';
+import { JiraIntakeSource, type IntakeSource } from '../adapters/jira/intake-source.js';
+import { JiraSiteLookup, type SiteLookup } from '../adapters/jira/site-lookup.js';
+import { KvsSecrets } from '../adapters/kvs-secrets/kvs-secrets.js';
+import { KvsStore } from '../adapters/kvs-store/kvs-store.js';
+import { consoleLogger } from '../adapters/logging/console-logger.js';
+import { forgeInvocationBudget, type InvocationBudget } from '../adapters/runtime/invocation-budget.js';
+import { TOKENS } from './tokens.js';
+
+/** Every port the app runs on; a test replaces any of them. */
+export interface AppPorts {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: Ids;
+  readonly secrets: Secrets;
+  readonly jira: Jira;
+  readonly logger: Logger;
+  readonly directory: CallerDirectory;
+  readonly intake: IntakeSource;
+  readonly lookup: SiteLookup;
+  readonly queue: EventQueue;
+  readonly budget: InvocationBudget;
+  readonly engine: Partial<EngineOptions>;
+}
+
+/** What a Forge resolver may run for before the platform stops it; the fallback when the runtime cannot tell. */
+const RESOLVER_TIMEOUT_MS = 25_000;
+
+/**
+ * The composition root: Forge adapters for core's ports, the providers, and the engine's
+ * options, in one tsyringe container. Adding a provider is one `registerProvider` line (and its
+ * package in package.json); nothing else in the app names a provider.
+ */
+export function createAppContainer(overrides: Partial<AppPorts> = {}): DependencyContainer {
+  const container = createProviderContainer();
+  registerProvider(container, manualProvider);
+  registerProvider(container, oktaGroupProvider);
+  registerProvider(container, entraGroupProvider);
+
+  const logger = overrides.logger ?? consoleLogger();
+  container.register(TOKENS.logger, { useValue: logger });
+  container.register(TOKENS.store, { useValue: overrides.store ?? new KvsStore() });
+  container.register(TOKENS.clock, { useValue: overrides.clock ?? systemClock });
+  container.register(TOKENS.ids, { useValue: overrides.ids ?? randomIds });
+  container.register(TOKENS.secrets, { useValue: overrides.secrets ?? new KvsSecrets() });
+  container.register(TOKENS.jira, { useValue: overrides.jira ?? new ForgeJira() });
+  container.register(TOKENS.directory, { useValue: overrides.directory ?? new JiraCallerDirectory(logger) });
+  container.register(TOKENS.intake, { useValue: overrides.intake ?? new JiraIntakeSource() });
+  container.register(TOKENS.lookup, { useValue: overrides.lookup ?? new JiraSiteLookup() });
+  container.register(TOKENS.queue, { useValue: overrides.queue ?? new ForgeEventQueue() });
+  container.register(TOKENS.budget, { useValue: overrides.budget ?? forgeInvocationBudget(RESOLVER_TIMEOUT_MS) });
+  container.register(CORE_DEPS, {
+    useFactory: instanceCachingFactory<CoreDeps>((c) => ({
+      store: c.resolve<Store>(TOKENS.store),
+      clock: c.resolve<Clock>(TOKENS.clock),
+      ids: c.resolve<Ids>(TOKENS.ids),
+      secrets: c.resolve<Secrets>(TOKENS.secrets),
+      jira: c.resolve<Jira>(TOKENS.jira),
+      logger: c.resolve<Logger>(TOKENS.logger),
+    })),
+  });
+  // A worker id per process: leases name the worker that may settle a job.
+  container.register(ENGINE_OPTIONS, { useValue: { workerId: `forge-${randomUUID().slice(0, 8)}`, ...overrides.engine } });
+  return container;
+}

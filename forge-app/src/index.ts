@@ -1,0 +1,29 @@
+/**
+ * The Forge entry: every function handler manifest.yml names (`handler: index.<name>`). Nothing
+ * is built at load time; the app (container, adapters, providers) is created on first use and
+ * kept for the life of a warm process.
+ */
+import 'reflect-metadata';
+import { lazyApp } from './composition/app.js';
+import { makeQueueConsumer } from './queue/queue-consumer.js';
+import { makeSurfaceResolver } from './resolvers/define.js';
+import { makeFulfillmentTick } from './triggers/fulfillment-tick.js';
+import { makeIssueCreatedTrigger } from './triggers/issue-created.js';
+import { makeLifecycleSweeps } from './triggers/lifecycle-sweeps.js';
+
+const app = lazyApp();
+
+/** Resolvers of jira:globalPage (My Access, Approved Tools, Request History, Approvals). */
+export const globalPageResolver = makeSurfaceResolver('globalPage', app);
+/** Resolvers of jira:adminPage (Overview, Intake & Approvals, Catalog, Connectors, Governance, Requests, Insights, Governance Logs). */
+export const adminPageResolver = makeSurfaceResolver('adminPage', app);
+/** Resolvers of the portal create panel and request detail. */
+export const portalResolver = makeSurfaceResolver('portal', app);
+/** avi:jira:created:issue: portal intake. */
+export const issueCreated = makeIssueCreatedTrigger(app);
+/** Every five minutes: the fulfillment engine catches anything the queue missed. */
+export const fulfillmentTick = makeFulfillmentTick(app);
+/** Hourly: expiry, recertification, escalation, stale requests, drift, retention, insights. */
+export const lifecycleSweeps = makeLifecycleSweeps(app);
+/** The clearway-fulfillment queue: immediate and delayed fulfillment runs, intake retries. */
+export const fulfillmentConsumer = makeQueueConsumer(app);

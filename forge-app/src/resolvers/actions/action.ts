@@ -1,0 +1,35 @@
+import type { ClearwayApp } from '../../composition/app.js';
+import type { Caller } from '../caller.js';
+import type { ParsedPayload, ResolverKey, ResolverResults } from '../contract.js';
+import type { RateLimit } from '../rate-limit.js';
+
+/** Where the platform says a call comes from (the module and, on the portal, its request). */
+export interface ExtensionContext {
+  readonly type?: string;
+  readonly portalId?: string;
+  readonly requestTypeId?: string;
+  readonly issueKey?: string;
+}
+
+export interface ActionContext {
+  readonly app: ClearwayApp;
+  readonly caller: Caller;
+  readonly extension: ExtensionContext;
+}
+
+/**
+ * Who may call an action at all, checked before it runs. Actions then apply their own finer rules
+ * (core's approver routing per request, ownership of a request or grant).
+ * - `signedIn`: any signed-in person; the action shows them only their own records.
+ * - `approver`: may approve somewhere (approver, security reviewer, delegate, or admin with fallback).
+ * - `admin`: a Jira admin.
+ */
+export type Policy = 'signedIn' | 'approver' | 'admin';
+
+export interface Action<K extends ResolverKey> {
+  readonly policy: Policy;
+  readonly rateLimit?: RateLimit;
+  handle(context: ActionContext, payload: ParsedPayload<K>): Promise<ResolverResults[K]>;
+}
+
+export type ActionTable = { readonly [K in ResolverKey]: Action<K> };

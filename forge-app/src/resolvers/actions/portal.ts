@@ -1,0 +1,51 @@
+import { listTools, NotFoundError, ForbiddenError, ValidationError } from '@clearway/core';
+import { requestStatusView, toolSummaries } from '../views.js';
+import type { ActionTable } from './action.js';
+
+/** Where core keeps "this issue has a request" (one claim per Jira issue). */
+export function issueClaimId(issueKey: string): string {
+  return `issue:${issueKey}`;
+}
+
+/**
+ * The portal: the create panel's gate and tool list, and a request's status for its requester.
+ * Portal customers cannot open global pages, so this is where they see their access.
+ */
+export const portalActions: Pick<ActionTable, 'portal.createPanel' | 'portal.requestStatus'> = {
+  'portal.createPanel': {
+    policy: 'signedIn',
+    async handle({ app, caller, extension }, payload) {
+      const { rules } = await caller.governance();
+      const { intake } = rules;
+      // The platform's context says where the panel is; the payload only fills in what a host leaves out.
+      const portalId = extension.portalId ?? payload.portalId;
+      const requestTypeId = extension.requestTypeId ?? payload.requestTypeId;
+      const closed = (reason: string) => ({ enabled: false, reason, tools: [], allowNewTools: false });
+      if (intake.projectKey === undefined) return closed('Clearway intake is not set up yet (Intake & Approvals).');
+      if (intake.portalId !== undefined && portalId !== intake.portalId) return closed('This portal is not the Clearway intake portal.');
+      if (intake.requestTypeIds.length > 0 && (requestTypeId === undefined || !intake.requestTypeIds.includes(requestTypeId))) {
+        return closed('This request type is not one Clearway handles.');
+      }
+      const page = await listTools(app.deps, { requestableOnly: true, limit: 100 });
+      return { enabled: true, tools: await toolSummaries(app.deps.store, app.providers, page.items), allowNewTools: rules.unknownTools === 'allow_request' };
+    },
+  },
+
+  'portal.requestStatus': {
+    policy: 'signedIn',
+    async handle({ app, caller, extension }, payload) {
+      const issueKey = extension.issueKey ?? payload.issueKey;
+      if (issueKey === undefined) throw new ValidationError('Say which request: an issue key such as AIR-12.', [{ path: 'issueKey', message: 'required' }]);
+      const { store, clock } = app.deps;
+      const claim = await store.get('claim', issueClaimId(issueKey));
+      const request = claim?.requestId ? await store.get('request', claim.requestId) : undefined;
+      if (!request) throw new NotFoundError('Clearway request on', issueKey);
+      const grant = request.grantId ? await store.get('grant', request.grantId) : undefined;
+      const mine = request.requesterAccountId === caller.accountId;
+      const allowed = mine || (await caller.isAdmin()) || (await caller.mayApproveFor({ requesterAccountId: request.requesterAccountId, requestId: request.id, toolId: request.toolId ?? '' }));
+      if (!allowed) throw new ForbiddenError('forbidden', 'You can see only your own requests.');
+      const tool = request.toolId ? await store.get('tool', request.toolId) : undefined;
+      return requestStatusView(request, tool?.name ?? request.newTool?.name ?? 'a new tool', grant, clock.now());
+    },
+  },
+};

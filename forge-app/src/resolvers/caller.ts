@@ -1,0 +1,45 @@
+import { approverVerdict, canApproveAnywhere, currentGovernance, type Actor, type GovernanceVersion, type Grant } from '@clearway/core';
+import type { ClearwayApp } from '../composition/app.js';
+
+/**
+ * The person invoking a resolver, as the platform names them (`context.accountId`, set by Forge
+ * from the invocation, never from the payload). Whether they are a Jira admin is asked of Jira
+ * once per call; approver status comes from the governance policy in force.
+ */
+export class Caller {
+  private actorMemo: Promise<Actor> | undefined;
+  private governanceMemo: Promise<GovernanceVersion> | undefined;
+
+  constructor(
+    readonly accountId: string,
+    private readonly app: ClearwayApp,
+  ) {}
+
+  actor(): Promise<Actor> {
+    this.actorMemo ??= this.app.directory.isJiraAdmin(this.accountId).then((isAdmin) => ({ accountId: this.accountId, isAdmin }));
+    return this.actorMemo;
+  }
+
+  governance(): Promise<GovernanceVersion> {
+    this.governanceMemo ??= currentGovernance(this.app.deps.store);
+    return this.governanceMemo;
+  }
+
+  async isAdmin(): Promise<boolean> {
+    return (await this.actor()).isAdmin === true;
+  }
+
+  /** May approve somewhere: an approver, security reviewer or delegate, or an admin with admin fallback. */
+  async canApprove(): Promise<boolean> {
+    const [actor, governance] = await Promise.all([this.actor(), this.governance()]);
+    return canApproveAnywhere(actor, governance.rules, this.app.deps.clock.now());
+  }
+
+  /** May act as approver on this grant's request (its project's approvers, its risk's reviewers, admin fallback). */
+  async mayApproveFor(grant: Pick<Grant, 'requesterAccountId' | 'requestId' | 'toolId'>): Promise<boolean> {
+    const { store, clock } = this.app.deps;
+    const [actor, governance, request, tool] = await Promise.all([this.actor(), this.governance(), store.get('request', grant.requestId), store.get('tool', grant.toolId)]);
+    const verdict = approverVerdict(actor, { requesterAccountId: grant.requesterAccountId, projectKey: request?.projectKey ?? '' }, tool?.riskLevel ?? 'high', governance.rules, clock.now());
+    return verdict.allowed;
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * The resolver API the UI Kit surfaces call: every key, the payload it takes (validated with zod
+ * before anything runs), what it answers, and which surface's function defines it. The UI
+ * imports the types from here (`import type`), and a test checks every `invoke` key it uses.
+ *
+ * Every call answers `{ ok: true, data }` or `{ ok: false, error }` — never a thrown error, so
+ * the UI always gets a code and a message it can show.
+ */
+import type { ConnectionTestResult, ConnectorFormDescription } from '@clearway/connector-sdk';
+import { decisionInputSchema, governanceRulesSchema, toolInputSchema } from '@clearway/core';
+import type { AuditEvent, BulkItemResult, DecisionResult, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
+import { z } from 'zod';
+import type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup.js';
+import type { ResolverErrorBody } from './errors.js';
+import type {
+  AdminOverview,
+  AuditVerification,
+  ConnectorView,
+  CreatePanelView,
+  EvidenceExport,
+  FailedJobView,
+  GrantSummary,
+  InsightsView,
+  ManualTaskView,
+  Page,
+  RequestStatusView,
+  RequestSummary,
+  ToolSummary,
+  ViewerContext,
+} from './views.js';
+
+export type * from './views.js';
+export type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup.js';
+export type { ResolverErrorBody, ResolverErrorCode } from './errors.js';
+
+const id = z.string().trim().min(1).max(128);
+const issueKey = z.string().regex(/^[A-Z][A-Z0-9_]+-\d+$/, 'a Jira issue key such as AIR-12');
+const rationale = z.string().trim().min(3, 'give a short reason').max(1_000);
+const timestamp = z.number().int().min(0).max(8_640_000_000_000_000);
+const page = z.object({ cursor: z.string().min(1).max(4_096).optional(), limit: z.number().int().min(1).max(100).optional() }).strict();
+const empty = z.object({}).strict();
+const timeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'an IANA time zone such as Europe/Berlin');
+const limits = z.object({ requestsPerSecond: z.number().positive().max(10_000).optional(), concurrency: z.number().int().positive().max(10_000).optional() }).strict();
+const REQUEST_STATUSES = ['pending', 'approved', 'denied', 'expired'] as const;
+const GRANT_STATUSES = ['pending_provision', 'active', 'provision_failed', 'expired', 'revoked'] as const;
+
+/** At most this many requests per bulk decision (the same cap core applies). */
+export const BULK_LIMIT = 50;
+
+export const PAYLOADS = {
+  // Global page: requester
+  'viewer.context': empty,
+  'myAccess.list': page.extend({ timeZone: timeZone.optional() }),
+  'tools.requestable': page,
+  'requests.mine': page,
+  // Global page (and admin page): approver
+  'approvals.pending': page,
+  'approvals.decide': decisionInputSchema,
+  'approvals.bulkDecide': z.object({ requestIds: z.array(id).min(1).max(BULK_LIMIT), outcome: z.enum(['approved', 'denied']), rationale }).strict(),
+  'approvals.manualTasks': page,
+  'approvals.completeManualTask': z
+    .object({ jobId: id, completion: z.enum(['fulfilled', 'deprovisioned', 'verified']), member: z.boolean().optional(), note: z.string().max(1_000).optional() })
+    .strict(),
+  'approvals.failedJobs': page,
+  'approvals.retryFailedJob': z.object({ jobId: id }).strict(),
+  'grants.extend': z.object({ grantId: id, days: z.number().int().min(1).max(180), rationale }).strict(),
+  'grants.revoke': z.object({ grantId: id, rationale }).strict(),
+  // Admin page
+  'admin.overview': empty,
+  'catalog.list': page,
+  'catalog.save': toolInputSchema,
+  'catalog.seedTools': empty,
+  'catalog.seed': z.object({ toolIds: z.array(z.string().min(1).max(64)).max(200).optional() }).strict(),
+  'connectors.list': page,
+  'connectors.providers': empty,
+  'connectors.create': z
+    .object({
+      id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/).optional(),
+      providerType: z.string().min(1).max(64),
+      name: z.string().trim().min(1).max(120),
+      settings: z.record(z.string(), z.unknown()).default({}),
+      /** Write-only: stored in Forge secret storage, never answered back. */
+      secrets: z.record(z.string().max(64), z.string().max(16_384)).optional(),
+      limits: limits.optional(),
+    })
+    .strict(),
+  'connectors.update': z
+    .object({
+      connectorId: id,
+      name: z.string().trim().min(1).max(120).optional(),
+      settings: z.record(z.string(), z.unknown()).optional(),
+      /** A value sets the secret, `null` clears it, a missing field keeps it. */
+      secrets: z.record(z.string().max(64), z.string().max(16_384).nullable()).optional(),
+      limits: limits.optional(),
+    })
+    .strict(),
+  'connectors.setEnabled': z.object({ connectorId: id, enabled: z.boolean() }).strict(),
+  'connectors.delete': z.object({ connectorId: id }).strict(),
+  'connectors.test': z.object({ connectorId: id, groupId: z.string().trim().min(1).max(256).optional() }).strict(),
+  'connectors.mapIdentity': z.object({ connectorId: id, accountId: id, externalId: z.string().trim().min(1).max(256).nullable() }).strict(),
+  'connectors.identities': page.extend({ connectorId: id }),
+  // Pickers of Intake & Approvals, Governance and Connectors
+  'lookup.serviceDesks': empty,
+  'lookup.requestTypes': z.object({ serviceDeskId: z.string().regex(/^\d{1,12}$/, 'a service desk id') }).strict(),
+  'lookup.issueTypes': z.object({ projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'a Jira project key such as AIR') }).strict(),
+  'lookup.people': z.object({ query: z.string().trim().min(1).max(100) }).strict(),
+  'lookup.groups': z.object({ query: z.string().trim().max(100) }).strict(),
+  'governance.current': empty,
+  'governance.versions': page,
+  'governance.update': z.object({ rules: governanceRulesSchema, note: z.string().max(500).optional() }).strict(),
+  'requests.all': page.extend({ status: z.enum(REQUEST_STATUSES).optional() }),
+  'grants.all': page.extend({ status: z.enum(GRANT_STATUSES).optional() }),
+  'insights.daily': z.object({ days: z.number().int().min(1).max(31).optional() }).strict(),
+  'audit.events': page.extend({ from: timestamp.optional(), to: timestamp.optional() }),
+  'audit.verify': empty,
+  'evidence.export': z.object({ from: timestamp.optional(), to: timestamp.optional(), format: z.enum(['jsonl', 'csv']) }).strict(),
+  // Portal (create panel and request detail): portal customers
+  'portal.createPanel': z.object({ portalId: z.string().min(1).max(32).optional(), requestTypeId: z.string().min(1).max(32).optional() }).strict(),
+  'portal.requestStatus': z.object({ issueKey: issueKey.optional() }).strict(),
+} as const;
+
+export type ResolverKey = keyof typeof PAYLOADS;
+export const RESOLVER_KEYS = Object.keys(PAYLOADS) as ResolverKey[];
+
+/** What the UI sends for each key. */
+export type ResolverPayload<K extends ResolverKey> = z.input<(typeof PAYLOADS)[K]>;
+export type ParsedPayload<K extends ResolverKey> = z.output<(typeof PAYLOADS)[K]>;
+
+/** What each key answers on success. */
+export interface ResolverResults {
+  'viewer.context': ViewerContext;
+  'myAccess.list': Page<GrantSummary>;
+  'tools.requestable': Page<ToolSummary>;
+  'requests.mine': Page<RequestSummary>;
+  'approvals.pending': Page<RequestSummary>;
+  'approvals.decide': DecisionResult;
+  'approvals.bulkDecide': readonly BulkItemResult[];
+  'approvals.manualTasks': Page<ManualTaskView>;
+  'approvals.completeManualTask': Job;
+  'approvals.failedJobs': Page<FailedJobView>;
+  'approvals.retryFailedJob': Job;
+  'grants.extend': GrantSummary;
+  'grants.revoke': GrantSummary;
+  'admin.overview': AdminOverview;
+  'catalog.list': Page<Tool>;
+  'catalog.save': Tool;
+  'catalog.seedTools': ReadonlyArray<SeedTool & { readonly inCatalog: boolean }>;
+  'catalog.seed': { readonly added: readonly string[]; readonly skipped: readonly string[] };
+  'connectors.list': Page<ConnectorView>;
+  'connectors.providers': readonly ConnectorFormDescription[];
+  'connectors.create': ConnectorView;
+  'connectors.update': ConnectorView;
+  'connectors.setEnabled': ConnectorView;
+  'connectors.delete': { readonly deleted: string };
+  'connectors.test': ConnectionTestResult;
+  'connectors.mapIdentity': { readonly mapping: IdentityRecord | null };
+  'connectors.identities': Page<IdentityRecord>;
+  'lookup.serviceDesks': readonly ServiceDeskSummary[];
+  'lookup.requestTypes': readonly NamedItem[];
+  'lookup.issueTypes': readonly NamedItem[];
+  'lookup.people': readonly PersonSummary[];
+  'lookup.groups': readonly NamedItem[];
+  'governance.current': GovernanceVersion;
+  'governance.versions': Page<GovernanceVersion>;
+  'governance.update': GovernanceVersion;
+  'requests.all': Page<RequestSummary>;
+  'grants.all': Page<GrantSummary>;
+  'insights.daily': InsightsView;
+  'audit.events': Page<AuditEvent>;
+  'audit.verify': AuditVerification;
+  'evidence.export': EvidenceExport;
+  'portal.createPanel': CreatePanelView;
+  'portal.requestStatus': RequestStatusView;
+}
+
+export type ResolverResponse<K extends ResolverKey> = { readonly ok: true; readonly data: ResolverResults[K] } | { readonly ok: false; readonly error: ResolverErrorBody };
+
+/** The Forge functions that serve resolvers, each bound to its surfaces' modules in manifest.yml. */
+export type SurfaceFunction = 'globalPage' | 'adminPage' | 'portal';
+
+const APPROVER_KEYS = [
+  'approvals.pending',
+  'approvals.decide',
+  'approvals.bulkDecide',
+  'approvals.manualTasks',
+  'approvals.completeManualTask',
+  'approvals.failedJobs',
+  'approvals.retryFailedJob',
+  'grants.extend',
+  'grants.revoke',
+] as const satisfies readonly ResolverKey[];
+
+/** Which keys each function defines: a portal module can reach only the portal's two. */
+export const SURFACE_KEYS: { readonly [S in SurfaceFunction]: readonly ResolverKey[] } = {
+  globalPage: ['viewer.context', 'myAccess.list', 'tools.requestable', 'requests.mine', ...APPROVER_KEYS],
+  adminPage: [
+    'viewer.context',
+    'admin.overview',
+    'catalog.list',
+    'catalog.save',
+    'catalog.seedTools',
+    'catalog.seed',
+    'connectors.list',
+    'connectors.providers',
+    'connectors.create',
+    'connectors.update',
+    'connectors.setEnabled',
+    'connectors.delete',
+    'connectors.test',
+    'connectors.mapIdentity',
+    'connectors.identities',
+    'lookup.serviceDesks',
+    'lookup.requestTypes',
+    'lookup.issueTypes',
+    'lookup.people',
+    'lookup.groups',
+    'governance.current',
+    'governance.versions',
+    'governance.update',
+    'requests.all',
+    'grants.all',
+    'insights.daily',
+    'audit.events',
+    'audit.verify',
+    'evidence.export',
+    ...APPROVER_KEYS,
+  ],
+  portal: ['portal.createPanel', 'portal.requestStatus'],
+};
+
+/** The module types allowed to call each function (checked when the platform says where a call comes from). */
+export const SURFACE_MODULE_TYPES: { readonly [S in SurfaceFunction]: readonly string[] } = {
+  globalPage: ['jira:globalPage'],
+  adminPage: ['jira:adminPage'],
+  portal: ['jiraServiceManagement:portalRequestCreatePropertyPanel', 'jiraServiceManagement:portalRequestDetail'],
+};
+

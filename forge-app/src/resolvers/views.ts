@@ -1,0 +1,196 @@
+/**
+ * What resolvers answer: core's records shaped for the surfaces (tool names resolved, expiry
+ * labels computed). None of these carries a secret: connector records hold only the names of the
+ * secret fields that are set.
+ */
+import {
+  viewGrant,
+  type AccessRequest,
+  type ChainVerification,
+  type ConnectorRecord,
+  type DailyInsights,
+  type EvidenceManifest,
+  type ExpiryLabel,
+  type Grant,
+  type GrantView,
+  type Job,
+  type ProviderRegistry,
+  type Store,
+  type Tool,
+  type MANUAL_COMPLETIONS,
+} from '@clearway/core';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor?: string;
+}
+
+export type GlobalTab = 'myAccess' | 'approvedTools' | 'requestHistory' | 'approvals';
+
+export interface ViewerContext {
+  readonly accountId: string;
+  readonly isAdmin: boolean;
+  /** The Approvals tab shows only when this is true. */
+  readonly canApprove: boolean;
+  readonly tabs: readonly GlobalTab[];
+}
+
+export interface ToolSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly vendor: string;
+  readonly status: Tool['status'];
+  readonly riskLevel: Tool['riskLevel'];
+  readonly defaultDurationDays: number;
+  readonly maxDurationDays: number;
+  readonly guidance: string;
+  readonly url?: string;
+  /** How access is fulfilled, for the "fulfillment notes" on Approved Tools. */
+  readonly fulfillment: { readonly connectorId: string; readonly providerType?: string; readonly providerName?: string; readonly manual: boolean };
+}
+
+export type GrantSummary = GrantView & { readonly toolName: string };
+export type RequestSummary = AccessRequest & { readonly toolName: string };
+
+export interface ManualTaskView {
+  readonly job: Job;
+  readonly issueKey: string;
+  readonly requesterAccountId: string;
+  readonly toolName: string;
+  /** The button that completes it: Mark fulfilled / Mark deprovisioned / Mark verified. */
+  readonly completion: (typeof MANUAL_COMPLETIONS)[keyof typeof MANUAL_COMPLETIONS];
+}
+
+export interface FailedJobView {
+  readonly job: Job;
+  readonly issueKey?: string;
+  readonly toolName: string;
+  readonly grantStatus?: Grant['status'];
+}
+
+export type ConnectorView = ConnectorRecord & { readonly providerName?: string };
+
+export interface AdminOverview {
+  readonly governanceVersion: number;
+  readonly intake: { readonly projectKey?: string; readonly portalId?: string; readonly requestTypeIds: readonly string[]; readonly recertIssueTypeId?: string };
+  readonly catalog: { readonly approvedTools: number; readonly moreApproved: boolean };
+  readonly connectors: { readonly configured: number; readonly enabled: number };
+  readonly pendingRequests: { readonly count: number; readonly more: boolean };
+  readonly failedFulfillments: { readonly count: number; readonly more: boolean };
+  /** Setup steps still open, in the order the Overview's readiness cards show them. */
+  readonly readiness: ReadonlyArray<{ readonly step: 'governance' | 'intake_project' | 'portal' | 'catalog' | 'connectors'; readonly done: boolean }>;
+}
+
+export interface CreatePanelView {
+  /** False outside the configured project, portal and request types: the panel then renders nothing. */
+  readonly enabled: boolean;
+  readonly reason?: string;
+  readonly tools: readonly ToolSummary[];
+  /** "Request new tool" is offered only when governance allows requests for tools outside the catalog. */
+  readonly allowNewTools: boolean;
+}
+
+export interface RequestStatusView {
+  readonly issueKey: string;
+  readonly toolName: string;
+  readonly status: AccessRequest['status'];
+  readonly createdAt: number;
+  readonly durationDays: number;
+  readonly decision?: { readonly outcome: 'approved' | 'denied'; readonly decidedAt: number; readonly source: 'human' | 'bulk' | 'auto'; readonly rationale: string };
+  readonly grant?: {
+    readonly status: Grant['status'];
+    readonly activatedAt?: number;
+    readonly expiresAt: number;
+    readonly expiryLabel: ExpiryLabel;
+    readonly expiringSoon: boolean;
+    readonly deprovision: Grant['deprovision'];
+  };
+}
+
+export interface EvidenceExport {
+  readonly format: 'jsonl' | 'csv';
+  readonly fileName: string;
+  readonly content: string;
+  readonly manifest: EvidenceManifest;
+}
+
+export type AuditVerification = ChainVerification & { readonly headSeq: number };
+export type InsightsView = ReadonlyArray<DailyInsights>;
+
+/** Tool names by id, read once per call (a request for a tool outside the catalog shows its requested name). */
+export async function toolNames(store: Store, toolIds: Iterable<string | undefined>): Promise<Map<string, string>> {
+  const ids = [...new Set([...toolIds].filter((id): id is string => id !== undefined))];
+  const tools = await Promise.all(ids.map((id) => store.get('tool', id)));
+  return new Map(ids.map((id, index) => [id, tools[index]?.name ?? id]));
+}
+
+export function toolSummary(tool: Tool, connectors: ReadonlyMap<string, ConnectorRecord | undefined>, providers: ProviderRegistry): ToolSummary {
+  const connector = connectors.get(tool.fulfillment.connectorId);
+  const provider = connector ? providers.get(connector.providerType) : undefined;
+  return {
+    id: tool.id,
+    name: tool.name,
+    vendor: tool.vendor,
+    status: tool.status,
+    riskLevel: tool.riskLevel,
+    defaultDurationDays: tool.defaultDurationDays,
+    maxDurationDays: tool.maxDurationDays,
+    guidance: tool.guidance,
+    ...(tool.url !== undefined && { url: tool.url }),
+    fulfillment: {
+      connectorId: tool.fulfillment.connectorId,
+      ...(connector && { providerType: connector.providerType }),
+      ...(provider && { providerName: provider.displayName }),
+      manual: provider?.capabilities.manual ?? true,
+    },
+  };
+}
+
+export async function toolSummaries(store: Store, providers: ProviderRegistry, tools: readonly Tool[]): Promise<ToolSummary[]> {
+  const connectorIds = [...new Set(tools.map((tool) => tool.fulfillment.connectorId))];
+  const records = await Promise.all(connectorIds.map((id) => store.get('connector', id)));
+  const connectors = new Map(connectorIds.map((id, index) => [id, records[index]]));
+  return tools.map((tool) => toolSummary(tool, connectors, providers));
+}
+
+export function requestStatusView(request: AccessRequest, toolName: string, grant: Grant | undefined, now: number): RequestStatusView {
+  const view = grant ? viewGrant(grant, now) : undefined;
+  return {
+    issueKey: request.issueKey,
+    toolName,
+    status: request.status,
+    createdAt: request.createdAt,
+    durationDays: request.durationDays,
+    ...(request.decision && {
+      decision: { outcome: request.decision.outcome, decidedAt: request.decision.decidedAt, source: request.decision.source, rationale: request.decision.rationale },
+    }),
+    ...(view && {
+      grant: {
+        status: view.status,
+        ...(view.activatedAt !== undefined && { activatedAt: view.activatedAt }),
+        expiresAt: view.expiresAt,
+        expiryLabel: view.expiryLabel,
+        expiringSoon: view.expiringSoon,
+        deprovision: view.deprovision,
+      },
+    }),
+  };
+}
+
+export async function requestSummaries(store: Store, requests: readonly AccessRequest[]): Promise<RequestSummary[]> {
+  const names = await toolNames(store, requests.map((request) => request.toolId));
+  return requests.map((request) => ({
+    ...request,
+    toolName: request.toolId !== undefined ? (names.get(request.toolId) ?? request.toolId) : (request.newTool?.name ?? 'a new tool'),
+  }));
+}
+
+export async function grantSummaries(store: Store, grants: readonly Grant[], now: number, timeZone?: string): Promise<GrantSummary[]> {
+  const names = await toolNames(store, grants.map((grant) => grant.toolId));
+  return grants.map((grant) => ({ ...viewGrant(grant, now, timeZone), toolName: names.get(grant.toolId) ?? grant.toolId }));
+}
+
+export async function grantSummary(store: Store, grant: Grant, now: number): Promise<GrantSummary> {
+  const tool = await store.get('tool', grant.toolId);
+  return { ...viewGrant(grant, now), toolName: tool?.name ?? grant.toolId };
+}

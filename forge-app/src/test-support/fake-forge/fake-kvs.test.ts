@@ -1,0 +1,66 @@
+/** The fake KVS, driven through the real @forge/kvs SDK: it must behave as the platform documents. */
+import { Filter, FilterConditions, ForgeKvsAPIError, kvs, Sort, WhereConditions } from '@forge/kvs';
+import { describe, expect, it } from 'vitest';
+
+type Meta = { version: number; data: unknown };
+
+const codeOf = (error: unknown) => (error instanceof ForgeKvsAPIError ? error.code : String(error));
+
+describe('the fake Custom Entity Store', () => {
+  it('answers undefined for a missing key, in every namespace', async () => {
+    expect(await kvs.get('nope')).toBeUndefined();
+    expect(await kvs.getSecret('nope')).toBeUndefined();
+    expect(await kvs.entity('meta').get('nope')).toBeUndefined();
+  });
+
+  it('refuses invalid keys, undeclared entities, undeclared attributes and wrong types', async () => {
+    expect(codeOf(await kvs.entity('meta').set('a/b', { version: 1, data: 1 }).catch((error: unknown) => error))).toBe('INVALID_KEY');
+    expect(codeOf(await kvs.entity('meta').set('k'.repeat(501), { version: 1, data: 1 }).catch((error: unknown) => error))).toBe('KEY_TOO_LONG');
+    expect(codeOf(await kvs.entity('nothing-here').set('k', { version: 1 }).catch((error: unknown) => error))).toBe('INVALID_ENTITY_TYPE');
+    expect(codeOf(await kvs.entity('meta').set('k', { version: 1, colour: 'red' }).catch((error: unknown) => error))).toBe('INVALID_ENTITY_VALUE');
+    expect(codeOf(await kvs.entity('meta').set('k', { version: 2 ** 31, data: 1 }).catch((error: unknown) => error))).toBe('INVALID_ENTITY_VALUE');
+  });
+
+  it('refuses values over 240 KiB or nested deeper than 32', async () => {
+    expect(codeOf(await kvs.set('big', 'x'.repeat(241 * 1024)).catch((error: unknown) => error))).toBe('MAX_SIZE');
+    let deep: unknown = 1;
+    for (let level = 0; level < 33; level += 1) deep = [deep];
+    expect(codeOf(await kvs.set('deep', deep).catch((error: unknown) => error))).toBe('MAX_DEPTH');
+  });
+
+  it('pages 1–100 items in range order, ties by key, with cursors that continue', async () => {
+    for (const [key, at] of [['b', 2], ['a', 2], ['c', 1], ['d', 3]] as const) {
+      await kvs.entity('job').set(key, { version: 1, data: {}, p_byGrant: '["g"]', r_byGrant: at });
+    }
+    const query = () => kvs.entity<Meta>('job').query().index('byGrant', { partition: ['["g"]'] });
+    const first = await query().sort(Sort.ASC).limit(2).getMany();
+    expect(first.results.map((result) => result.key)).toEqual(['c', 'a']);
+    const second = await query().sort(Sort.ASC).limit(2).cursor(first.nextCursor ?? '').getMany();
+    expect(second.results.map((result) => result.key)).toEqual(['b', 'd']);
+    expect((await query().where(WhereConditions.greaterThan(2)).getMany()).results.map((result) => result.key)).toEqual(['d']);
+    expect(codeOf(await query().limit(101).getMany().catch((error: unknown) => error))).toBe('COMPLEX_QUERY_PAGE_LIMIT_NOT_IN_RANGE');
+    expect(codeOf(await query().limit(1).cursor('garbage').getMany().catch((error: unknown) => error))).toBe('INVALID_CURSOR');
+  });
+
+  it('applies a transaction only when every condition holds, checking NOT_EXISTS against missing keys', async () => {
+    const create = () => kvs.transact().set('m', { version: 1, data: 'first' }, { entityName: 'meta', conditions: new Filter<Meta>().and('version', FilterConditions.notExists()) });
+    await create().execute();
+    expect(await kvs.entity('meta').get('m')).toEqual({ version: 1, data: 'first' });
+    expect(codeOf(await create().execute().catch((error: unknown) => error))).toBe('CONDITIONAL_CHECK_FAILED');
+    const update = kvs
+      .transact()
+      .set('m', { version: 2, data: 'second' }, { entityName: 'meta', conditions: new Filter<Meta>().and('version', FilterConditions.equalTo(1)) })
+      .set('n', { version: 1, data: 'other' }, { entityName: 'meta', conditions: new Filter<Meta>().and('version', FilterConditions.equalTo(9)) });
+    expect(codeOf(await update.execute().catch((error: unknown) => error))).toBe('CONDITIONAL_CHECK_FAILED');
+    expect(await kvs.entity('meta').get('m')).toEqual({ version: 1, data: 'first' });
+    expect(await kvs.entity('meta').get('n')).toBeUndefined();
+  });
+
+  it('refuses transactions over 25 operations or naming a key twice', async () => {
+    const many = kvs.transact();
+    for (let index = 0; index < 26; index += 1) many.set(`k${index}`, { version: 1, data: index }, { entityName: 'meta' });
+    expect(codeOf(await many.execute().catch((error: unknown) => error))).toBe('TOO_MANY_OPERATIONS');
+    const twice = kvs.transact().set('k', { version: 1, data: 1 }, { entityName: 'meta' }).delete('k', { entityName: 'meta' });
+    expect(codeOf(await twice.execute().catch((error: unknown) => error))).toBe('DUPLICATE_KEYS');
+  });
+});

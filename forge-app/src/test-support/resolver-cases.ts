@@ -1,0 +1,72 @@
+/**
+ * For every resolver key: the surface it is called on, the roles allowed to call it, and a payload
+ * that succeeds for them in the scenario. The authorization matrix runs it for every role; the
+ * fuzz test mutates these payloads to reach past validation.
+ */
+import { SEED_TOOLS } from '@clearway/core';
+import type { ResolverKey, SurfaceFunction } from '../resolvers/contract.js';
+import { PEOPLE, ROLES, scenarioRules, tool, type Role, type Scenario } from './scenario.js';
+
+const LICENSED: readonly Role[] = ['admin', 'approver', 'requester', 'stranger'];
+const APPROVERS: readonly Role[] = ['admin', 'approver'];
+const ADMINS: readonly Role[] = ['admin'];
+
+export interface Case {
+  readonly surface: SurfaceFunction;
+  /** The roles allowed to call it; everyone else is refused. */
+  readonly allowed: readonly Role[];
+  readonly payload: (scenario: Scenario) => unknown;
+}
+
+const unseededTool = SEED_TOOLS.find((seed) => !['chatgpt', 'claude', 'gemini', 'copilot'].includes(seed.id))?.id ?? 'none';
+
+/** Every resolver key: where it is called, who may call it, and a payload that succeeds for those who may. */
+export const CASES: { readonly [K in ResolverKey]: Case } = {
+  'viewer.context': { surface: 'globalPage', allowed: LICENSED, payload: () => ({}) },
+  'myAccess.list': { surface: 'globalPage', allowed: LICENSED, payload: () => ({}) },
+  'tools.requestable': { surface: 'globalPage', allowed: LICENSED, payload: () => ({}) },
+  'requests.mine': { surface: 'globalPage', allowed: LICENSED, payload: () => ({}) },
+  'approvals.pending': { surface: 'globalPage', allowed: APPROVERS, payload: () => ({}) },
+  'approvals.decide': { surface: 'globalPage', allowed: APPROVERS, payload: (s) => ({ requestId: s.pendingRequestId, outcome: 'approved', rationale: 'fine for the project' }) },
+  'approvals.bulkDecide': { surface: 'globalPage', allowed: APPROVERS, payload: (s) => ({ requestIds: [s.pendingRequestId], outcome: 'denied', rationale: 'not this quarter' }) },
+  'approvals.manualTasks': { surface: 'globalPage', allowed: APPROVERS, payload: () => ({}) },
+  'approvals.completeManualTask': { surface: 'globalPage', allowed: APPROVERS, payload: (s) => ({ jobId: s.manualTaskJobId, completion: 'fulfilled' }) },
+  'approvals.failedJobs': { surface: 'globalPage', allowed: APPROVERS, payload: () => ({}) },
+  'approvals.retryFailedJob': { surface: 'globalPage', allowed: APPROVERS, payload: (s) => ({ jobId: s.failedJobId }) },
+  'grants.extend': { surface: 'globalPage', allowed: APPROVERS, payload: (s) => ({ grantId: s.activeGrantId, days: 10, rationale: 'the project runs longer' }) },
+  // The requester may give up their own grant; approvers may revoke it.
+  'grants.revoke': { surface: 'globalPage', allowed: ['admin', 'approver', 'requester'], payload: (s) => ({ grantId: s.activeGrantId, rationale: 'no longer needed' }) },
+  'admin.overview': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
+  'catalog.list': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
+  'catalog.save': { surface: 'adminPage', allowed: ADMINS, payload: () => tool('mistral', 'Mistral Le Chat') },
+  'catalog.seedTools': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
+  'catalog.seed': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ toolIds: [unseededTool] }) },
+  'connectors.list': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
+  'connectors.providers': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
+  'connectors.create': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ id: 'desk-2', providerType: 'manual', name: 'Second desk', settings: {} }) },
+  'connectors.update': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk', name: 'Front desk' }) },
+  'connectors.setEnabled': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk', enabled: false }) },
+  'connectors.delete': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk' }) },
+  'connectors.test': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk' }) },
+  'connectors.mapIdentity': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk', accountId: PEOPLE.requester, externalId: 'una@corp.example' }) },
+  'connectors.identities': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk' }) },
+  'lookup.serviceDesks': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
+  'lookup.requestTypes': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ serviceDeskId: '1' }) },
+  'lookup.issueTypes': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ projectKey: 'AIR' }) },
+  'lookup.people': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ query: 'alan' }) },
+  'lookup.groups': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ query: 'eng' }) },
+  'governance.current': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
+  'governance.versions': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
+  'governance.update': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ rules: scenarioRules({ stalePendingDays: 20 }), note: 'shorter stale period' }) },
+  'requests.all': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ status: 'pending' }) },
+  'grants.all': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ status: 'active' }) },
+  'insights.daily': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ days: 2 }) },
+  'audit.events': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ limit: 10 }) },
+  'audit.verify': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
+  'evidence.export': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ format: 'jsonl' }) },
+  // The create panel is the request form: anyone on the portal may load it.
+  'portal.createPanel': { surface: 'portal', allowed: ROLES, payload: () => ({}) },
+  // AIR-1 is the requester's: the portal customer and strangers are refused.
+  'portal.requestStatus': { surface: 'portal', allowed: ['admin', 'approver', 'requester'], payload: () => ({ issueKey: 'AIR-1' }) },
+};
+
