@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { GraphTenant, graphError } from './graph.js';
 import { json, type Effect, type EffectKind, type SimRequest, type SimResponse, type Vendor } from './http.js';
 import { OktaOrg, oktaError } from './okta.js';
+import { ScimService } from './scim.js';
 import type { SimulatorSeed } from './seed.js';
 import type { TlsMaterial } from './tls.js';
 import { TrafficControl, type Bucket, type FaultRates, type OneShotFault, type RateLimitRule } from './traffic.js';
@@ -13,6 +14,8 @@ export interface CallRecord {
   readonly seq: number;
   readonly at: number;
   readonly vendor: Vendor;
+  /** Which rate-limit bucket the call counts against. */
+  readonly bucket: Bucket;
   readonly method: string;
   readonly path: string;
   readonly status: number;
@@ -58,6 +61,7 @@ export class IdpSimulator {
   readonly calls: CallRecord[] = [];
   readonly okta?: OktaOrg;
   readonly graph?: GraphTenant;
+  readonly scim?: ScimService;
   readonly traffic: TrafficControl;
   private readonly server: Server;
   private readonly extraHandlers = new Map<Vendor, (request: SimRequest) => SimResponse>();
@@ -68,6 +72,7 @@ export class IdpSimulator {
     const origin = () => this.baseUrl;
     if (options.seed.okta) this.okta = new OktaOrg(options.seed.okta, origin);
     if (options.seed.entra) this.graph = new GraphTenant(options.seed.entra, origin);
+    if (options.seed.scim) this.scim = new ScimService(options.seed.scim, origin);
     this.traffic = new TrafficControl(options.randomSeed ?? 1);
     this.traffic.configure({ rateLimits: options.rateLimits ?? [], faults: options.faults ?? [] });
     const handler = (request: IncomingMessage, response: ServerResponse) => void this.serve(request, response);
@@ -131,7 +136,7 @@ export class IdpSimulator {
     const now = Date.now();
     const pathAndQuery = `${url.pathname}${url.search}`;
     const record = (status: number, outcome: CallRecord['outcome'], effects: readonly Effect[] = []) =>
-      this.calls.push({ seq: ++this.seq, at: now, vendor, method, path: pathAndQuery, status, outcome, effects });
+      this.calls.push({ seq: ++this.seq, at: now, vendor, bucket, method, path: pathAndQuery, status, outcome, effects });
 
     if (vendor === 'simulator') return this.write(outgoing, this.inspect(url.pathname));
     const decision = this.traffic.decide(vendor, bucket, method, pathAndQuery, now);
@@ -168,6 +173,7 @@ export class IdpSimulator {
     if (vendor === 'okta' && this.okta) return this.okta.handle(request);
     if (vendor === 'graph' && this.graph) return this.graph.handleGraph(request);
     if (vendor === 'entra-auth' && this.graph) return this.graph.handleAuthority(request);
+    if (vendor === 'scim' && this.scim) return this.scim.handle(request);
     return json(404, { error: `nothing is simulated at ${request.url.pathname}` });
   }
 
@@ -205,6 +211,7 @@ export class IdpSimulator {
       return json(200, {
         okta: this.okta && { groups: [...this.okta.groups.values()].map((group) => ({ id: group.id, name: group.profile.name, members: [...group.members] })) },
         entra: this.graph && { groups: [...this.graph.groups.values()].map((group) => ({ id: group.id, name: group.displayName, members: [...group.members] })) },
+        scim: this.scim && { groups: [...this.scim.groups.values()].map((group) => ({ id: group.id, name: group.displayName, members: [...group.members] })) },
       });
     }
     return json(404, { error: 'unknown simulator endpoint' });

@@ -110,6 +110,41 @@ describe('IdP simulator: Entra and Graph', () => {
   });
 });
 
+describe('IdP simulator: SCIM', () => {
+  const scimSeed: SimulatorSeed = { scim: { bearerToken: 'scim-token-123456', users: [{ userName: 'u1@example.com', email: 'u1@example.com' }] } };
+  const scim = (path: string, init: RequestInit = {}) =>
+    fetch(`${simulator!.url}/scim/v2${path}`, { ...init, headers: { authorization: 'Bearer scim-token-123456', 'content-type': 'application/scim+json', ...init.headers } });
+
+  it('creates a group once, patches membership under its ETag, and answers noTarget for a non-member', async () => {
+    simulator = await IdpSimulator.start({ seed: scimSeed });
+    const created = await scim('/Groups', { method: 'POST', body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'AI users' }) });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect((await scim('/Groups', { method: 'POST', body: JSON.stringify({ displayName: 'ai users' }) })).status).toBe(409);
+    const user = simulator.scim!.findUser('u1@example.com')!;
+    const etag = (await scim(`/Groups/${id}`)).headers.get('etag')!;
+    const add = JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: user.id }] }] });
+    expect((await scim(`/Groups/${id}`, { method: 'PATCH', body: add, headers: { 'if-match': etag } })).status).toBe(204);
+    expect((await scim(`/Groups/${id}`, { method: 'PATCH', body: add, headers: { 'if-match': etag } })).status).toBe(412);
+    const remove = JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: `members[value eq "${user.id}"]` }] });
+    expect((await scim(`/Groups/${id}`, { method: 'PATCH', body: remove })).status).toBe(204);
+    const again = await scim(`/Groups/${id}`, { method: 'PATCH', body: remove });
+    expect(again.status).toBe(400);
+    expect(await again.json()).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'noTarget' });
+    expect(simulator.effects().map((effect) => effect.kind)).toEqual(['group_created', 'member_added', 'member_removed']);
+  });
+
+  it('finds users by userName or email, and refuses filters it does not know', async () => {
+    simulator = await IdpSimulator.start({ seed: scimSeed });
+    const byName = (await (await scim('/Users?filter=userName%20eq%20%22U1@example.com%22')).json()) as { totalResults: number };
+    expect(byName.totalResults).toBe(1);
+    const byEmail = (await (await scim('/Users?filter=emails%5Bvalue%20eq%20%22u1@example.com%22%5D')).json()) as { totalResults: number };
+    expect(byEmail.totalResults).toBe(1);
+    expect(await (await scim('/Users?filter=title%20sw%20%22x%22')).json()).toMatchObject({ scimType: 'invalidFilter' });
+    expect((await fetch(`${simulator.url}/scim/v2/Users`)).status).toBe(401);
+  });
+});
+
 describe('IdP simulator: faults', () => {
   it('injects one-shot faults for exactly one matching call, and resets connections', async () => {
     simulator = await IdpSimulator.start({ seed });

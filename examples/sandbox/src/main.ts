@@ -104,7 +104,9 @@ await story.step('Set up: governance, connectors (tested), catalog', async () =>
   const connectors = simulatorConnectors(simulator.url);
   await createConnector(connectorDeps, admin, { id: 'okta-sim', providerType: 'okta-group', name: 'Okta (simulator)', settings: connectors['okta-group'].settings, secrets: connectors['okta-group'].secrets });
   await createConnector(connectorDeps, admin, { id: 'entra-sim', providerType: 'entra-group', name: 'Microsoft Entra (simulator)', settings: connectors['entra-group'].settings, secrets: connectors['entra-group'].secrets });
-  for (const id of ['okta-sim', 'entra-sim']) {
+  // The third-party example provider (examples/scim-group), registered with one line like the others.
+  await createConnector(connectorDeps, admin, { id: 'scim-sim', providerType: 'scim-group', name: 'SCIM 2.0 directory (simulator)', settings: connectors['scim-group'].settings, secrets: connectors['scim-group'].secrets });
+  for (const id of ['okta-sim', 'entra-sim', 'scim-sim']) {
     const result = await testConnector(connectorDeps, admin, id);
     story.expect(`Test connection: ${id}`, result.ok, result.checks.map((check) => `${check.passed ? '✓' : '✗'} ${check.name}`).join(', '));
   }
@@ -113,13 +115,14 @@ await story.step('Set up: governance, connectors (tested), catalog', async () =>
   const tools = [
     { id: 'chatgpt-enterprise', connectorId: 'okta-sim', group: { name: 'AI - ChatGPT Enterprise', createIfMissing: true } },
     { id: 'github-copilot-business', connectorId: 'entra-sim', group: { name: 'AI - GitHub Copilot' } },
+    { id: 'claude-enterprise', connectorId: 'scim-sim', group: { name: 'AI - Claude', createIfMissing: true } },
   ];
   for (const binding of tools) {
     const current = (await deps.store.get('tool', binding.id))!;
     await saveTool(deps, admin, { id: current.id, name: current.name, vendor: current.vendor, status: current.status, riskLevel: current.riskLevel, defaultDurationDays: 30, maxDurationDays: 90, guidance: current.guidance, ...(current.url !== undefined && { url: current.url }), fulfillment: { connectorId: binding.connectorId, group: binding.group } });
   }
-  const bound = await Promise.all(['chatgpt-enterprise', 'github-copilot-business', 'midjourney'].map((id) => deps.store.get('tool', id)));
-  story.expect('one tool per fulfillment mode: okta-group, entra-group, manual', bound.map((tool) => tool?.fulfillment.connectorId).join(',') === 'okta-sim,entra-sim,manual');
+  const bound = await Promise.all(['chatgpt-enterprise', 'github-copilot-business', 'claude-enterprise', 'midjourney'].map((id) => deps.store.get('tool', id)));
+  story.expect('one tool per fulfillment mode: okta-group, entra-group, scim-group, manual', bound.map((tool) => tool?.fulfillment.connectorId).join(',') === 'okta-sim,entra-sim,scim-sim,manual');
 });
 
 await story.step('Requests come in from the portal; a duplicate is refused', async () => {
@@ -129,6 +132,7 @@ await story.step('Requests come in from the portal; a duplicate is refused', asy
   await story.expectRefusal("Ana's second ChatGPT request is refused as a duplicate", ask('ana', 'chatgpt-enterprise'), 'duplicate_request');
   for (const who of ['ben', 'chen', 'dev'] as const) await ask(who, 'github-copilot-business', 30, 'Pair programming on the billing service');
   await ask('ben', 'chatgpt-enterprise', 30, 'Summarising sales calls');
+  await ask('chen', 'claude-enterprise', 30, 'Reviewing design documents');
   await ask('eve', 'midjourney', 30, 'Campaign mood boards');
   await ask('ghost', 'chatgpt-enterprise', 14, 'Contract work on the data pipeline');
   const taken = await deps.store.query('request', 'all', { partition: [], limit: 100 });
@@ -145,10 +149,10 @@ await story.step('Approvers decide: a bulk approval, a denial, single approvals'
   const denied = await decide(deps, approver, { requestId: benChatgpt.id, outcome: 'denied', rationale: 'Sales uses the shared assistant' });
   story.expect("Ben's ChatGPT request is denied, no grant", denied.request.status === 'denied' && denied.grant === undefined);
   await story.expectRefusal('Eve cannot approve her own request', decide(deps, { ...person('eve'), isAdmin: true }, { requestId: pending.items.find((request) => request.requesterAccountId === PEOPLE.eve.accountId)!.id, outcome: 'approved', rationale: 'mine' }), 'self_approval');
-  for (const who of ['eve', 'ghost'] as const) {
-    const request = pending.items.find((candidate) => candidate.requesterAccountId === PEOPLE[who].accountId)!;
+  for (const [who, toolId, key] of [['eve', 'midjourney', 'eveMidjourney'], ['ghost', 'chatgpt-enterprise', 'ghostChatgpt'], ['chen', 'claude-enterprise', 'chenClaude']] as const) {
+    const request = pending.items.find((candidate) => candidate.requesterAccountId === PEOPLE[who].accountId && candidate.toolId === toolId)!;
     const decided = await decide(deps, approver, { requestId: request.id, outcome: 'approved', rationale: 'Approved for the quarter' });
-    grants[`${who}${request.toolId === 'midjourney' ? 'Midjourney' : 'Chatgpt'}`] = decided.grant?.id ?? '';
+    grants[key] = decided.grant?.id ?? '';
   }
   const waiting = await Promise.all(Object.values(grants).map((id) => deps.store.get('grant', id)));
   story.expect('every approved grant, the auto-approved one included, waits for provisioning', waiting.every((item) => item?.status === 'pending_provision'));
@@ -161,10 +165,13 @@ await story.step('Provisioning through the real providers, with a 429 and a 503 
   story.note(`engine: ${totals.succeeded} succeeded, ${totals.retrying} retried, ${totals.failed} failed, ${totals.awaitingManual} waiting for a person`);
   const calls = simulator.calls;
   story.expect('the 429 and the 503 were answered and retried', calls.some((call) => call.status === 429) && calls.some((call) => call.status === 503) && totals.retrying >= 2);
-  for (const key of ['anaChatgpt', 'benCopilot', 'chenCopilot', 'devCopilot']) {
+  for (const key of ['anaChatgpt', 'benCopilot', 'chenCopilot', 'devCopilot', 'chenClaude']) {
     const item = await grant(key);
     story.expect(`${key.replace(/([A-Z])/, ' $1')} is active`, item?.status === 'active', item?.status);
   }
+  const claude = simulator.scim?.findGroupByName('AI - Claude');
+  const chenScim = simulator.scim?.findUser(PEOPLE.chen.email);
+  story.expect('the simulator has Chen in the SCIM group Clearway created', Boolean(claude && chenScim && claude.members.has(chenScim.id)));
   const oktaGroup = simulator.okta?.findGroupByName('AI - ChatGPT Enterprise');
   const anaOkta = simulator.okta?.findUser(PEOPLE.ana.email);
   story.expect('the simulator has Ana in the Okta group Clearway created', Boolean(oktaGroup && anaOkta && oktaGroup.members.has(anaOkta.id)));
@@ -189,7 +196,7 @@ await story.step('A manual provisioning task is marked fulfilled', async () => {
 await story.step('Day 24: review-before-expiry issues open for grants entering the 7-day window', async () => {
   deps.clock.advance(24 * DAY_MS);
   const { opened } = await openRecertifications(deps);
-  story.expect('recertification issues opened for the five active grants', opened === 5, `${opened} opened`);
+  story.expect('recertification issues opened for the six active grants', opened === 6, `${opened} opened`);
   const again = await openRecertifications(deps);
   story.expect('a second sweep opens none again', again.opened === 0);
 });
@@ -210,7 +217,7 @@ await story.step('Drift: someone removes Chen from the Entra group by hand; the 
   await drain();
   const item = await grant('chenCopilot');
   story.expect("Chen's grant records drift: missing member", item?.drift?.kind === 'missing_member');
-  const others = await Promise.all(['anaChatgpt', 'benCopilot', 'devCopilot'].map(grant));
+  const others = await Promise.all(['anaChatgpt', 'benCopilot', 'devCopilot', 'chenClaude'].map(grant));
   story.expect('the other grants agree with their groups', others.every((other) => other?.drift === undefined));
 });
 
@@ -226,17 +233,18 @@ await story.step('An approver revokes a grant; access is removed at once', async
 await story.step('Day 31: grants expire and are deprovisioned (the manual one by a person)', async () => {
   deps.clock.advance(7 * DAY_MS + 60_000);
   const { expired } = await expireDueGrants(deps);
-  story.expect('four grants expired (Ana was extended)', expired === 4, `${expired} expired`);
+  story.expect('five grants expired (Ana was extended)', expired === 5, `${expired} expired`);
   await drain();
   for (const task of (await listManualTasks(deps)).items) {
     await completeManualTask(deps, approver, task.manualTask?.action === 'verify' ? { jobId: task.id, completion: 'verified', member: true } : { jobId: task.id, completion: task.type === 'deprovision' ? 'deprovisioned' : 'fulfilled' });
   }
-  for (const key of ['benCopilot', 'chenCopilot', 'eveMidjourney']) {
+  for (const key of ['benCopilot', 'chenCopilot', 'chenClaude', 'eveMidjourney']) {
     const item = await grant(key);
     story.expect(`${key.replace(/([A-Z])/, ' $1')} expired, deprovisioning done`, item?.status === 'expired' && item.deprovision === 'done', `${item?.status}/${item?.deprovision}`);
   }
   const copilot = simulator.graph!.findGroupByName('AI - GitHub Copilot')!;
   story.expect('the Entra group is empty again', copilot.members.size === 0);
+  story.expect('the SCIM group is empty again', simulator.scim!.findGroupByName('AI - Claude')!.members.size === 0);
   story.expect("Ana's extended grant is still active", (await grant('anaChatgpt'))?.status === 'active');
 });
 

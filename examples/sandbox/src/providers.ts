@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { entraGroupProvider } from '@clearway/connector-entra-group';
 import { manualProvider } from '@clearway/connector-manual';
 import { oktaGroupProvider } from '@clearway/connector-okta-group';
+import { scimGroupProvider } from '@clearway/connector-scim-group';
 import { CORE_DEPS, ENGINE_OPTIONS, FulfillmentEngine, PROVIDER_REGISTRY, createProviderContainer, registerProvider, type ConnectorDeps, type CoreDeps, type EngineOptions, type ProviderRegistry } from '@clearway/core';
 import type { DependencyContainer } from 'tsyringe';
 
@@ -11,6 +12,7 @@ export function sandboxContainer(): DependencyContainer {
   registerProvider(container, manualProvider);
   registerProvider(container, oktaGroupProvider);
   registerProvider(container, entraGroupProvider);
+  registerProvider(container, scimGroupProvider);
   return container;
 }
 

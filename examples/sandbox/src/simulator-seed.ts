@@ -6,6 +6,7 @@ export const SIM_CREDENTIALS = {
   entraTenantId: '6f1c2a4e-9b7d-4c3e-8a21-5d0f7e6b9c11',
   entraClientId: '2b7e151a-4c3d-4f8e-9a6b-0c1d2e3f4a5b',
   entraClientSecret: 'sandbox~entra-client-secret-5f3a9c2e71',
+  scimBearerToken: 'sandbox-scim-bearer-token-3e8d1c7a90',
 };
 
 /** The people of the sandbox: in Jira, in Okta, in Entra (Ghost is in neither IdP). */
@@ -34,6 +35,10 @@ export function sandboxSeed(): SimulatorSeed {
       users: directoryPeople.map((person) => ({ userPrincipalName: person.email, mail: person.email, displayName: person.displayName })),
       groups: [{ displayName: 'AI - GitHub Copilot' }],
     },
+    scim: {
+      bearerToken: SIM_CREDENTIALS.scimBearerToken,
+      users: directoryPeople.map((person) => ({ userName: person.email, email: person.email, displayName: person.displayName })),
+    },
   };
 }
 
@@ -47,6 +52,10 @@ export function simulatorConnectors(simulatorUrl: string) {
     'entra-group': {
       settings: { tenantId: SIM_CREDENTIALS.entraTenantId, clientId: SIM_CREDENTIALS.entraClientId, authMode: 'client_secret', graphBaseUrl: simulatorUrl, authorityHost: simulatorUrl, requestTimeoutMs: 10_000 },
       secrets: { clientSecret: SIM_CREDENTIALS.entraClientSecret },
+    },
+    'scim-group': {
+      settings: { baseUrl: `${simulatorUrl}/scim/v2`, authMode: 'bearer', requestTimeoutMs: 10_000 },
+      secrets: { bearerToken: SIM_CREDENTIALS.scimBearerToken },
     },
   } as const;
 }

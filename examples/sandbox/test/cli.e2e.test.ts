@@ -20,8 +20,8 @@ describe('the main job and the clearway CLI, run as a newcomer runs them', () =>
     const grants = run('clearway.mjs', ['--json', 'grants'], env);
     expect(grants.status).toBe(0);
     const parsed = JSON.parse(grants.stdout) as Array<{ status: string; deprovision: string }>;
-    expect(parsed.length).toBe(6);
-    expect(parsed.filter((grant) => grant.status === 'expired' || grant.status === 'revoked')).toHaveLength(6);
+    expect(parsed.length).toBe(7);
+    expect(parsed.filter((grant) => grant.status === 'expired' || grant.status === 'revoked')).toHaveLength(7);
     expect(run('clearway.mjs', ['audit', 'verify'], env)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Chain verified: \d+ events/) });
   }, 60_000);
 
@@ -36,7 +36,7 @@ describe('the main job and the clearway CLI, run as a newcomer runs them', () =>
     expect(result.stdout).toMatch(/^Evidence FAILED verification at seq \d+: entry_hash_mismatch/);
   }, 60_000);
 
-  it.each(['okta-group', 'entra-group'])('tests the %s connector against the simulator, step by step', (provider) => {
+  it.each(['okta-group', 'entra-group', 'scim-group'])('tests the %s connector against the simulator, step by step', (provider) => {
     const result = run('clearway.mjs', ['--json', 'connector', 'test', provider, '--simulator'], env);
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as { steps: Array<{ step: string; ok: boolean }> };
