@@ -45,7 +45,7 @@ export interface OktaDirectory {
   createGroup(ctx: OperationContext, name: string, description: string | undefined): Promise<OktaGroup | 'name_taken'>;
   /** Reads the first page of a group's members: proves the credential may see its membership. */
   probeMembers(ctx: OperationContext, groupId: string): Promise<void>;
-  /** Whether the user is a direct member, paging the group's members through `Link` headers. */
+  /** Whether the user is a direct member: pages through the user's groups (`Link` headers). */
   isMember(ctx: OperationContext, groupId: string, userId: string): Promise<boolean>;
   addMember(ctx: OperationContext, groupId: string, userId: string): Promise<void>;
   /** `not_member` when Okta answers 404 E0000007: there was nothing to remove. */
@@ -117,10 +117,12 @@ export function createOktaDirectory(okta: OktaConnection): OktaDirectory {
     },
 
     async isMember(ctx, groupId, userId) {
-      return okta.call(ctx, "Listing the Okta group's members", async (sdk) => {
-        const members = await sdk.groupApi.listGroupUsers({ groupId, limit: MEMBER_PAGE_SIZE });
-        for await (const member of itemsOf(members)) {
-          if (member.id === userId) return true;
+      // The user's groups, not the group's members: a person is in tens of groups while a tool's
+      // group may hold thousands, so this stays one small request however big the group grows.
+      return okta.call(ctx, "Listing the Okta user's groups", async (sdk) => {
+        const groups = await sdk.userApi.listUserGroups({ userId });
+        for await (const group of itemsOf(groups)) {
+          if (group.id === groupId) return true;
         }
         return false;
       });

@@ -47,7 +47,7 @@ describe('Okta error mapping (one row per documented answer)', () => {
     expect(error).toMatchObject({ kind: 'rate_limited', retryable: true, status: 429, providerCode: 'E0000047', code: 'okta_rate_limited' });
     expect(error.retryAfterMs).toBe(42_000);
     expect(error.requestId).toMatch(/^req-/);
-    expect(error.message).toContain("Listing the Okta group's members failed (HTTP 429)");
+    expect(error.message).toContain("Listing the Okta user's groups failed (HTTP 429)");
     // The SDK did not sleep and retry on its own: one request, one failure.
     expect(org.requests).toHaveLength(1);
     expectClean(error);

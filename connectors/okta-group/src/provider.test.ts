@@ -212,21 +212,27 @@ describe('membership', () => {
     return { org, connector, group, members };
   }
 
-  it('check pages through Link headers to find a member on page 2, and stops there', async () => {
-    const { org, connector, group, members } = groupWithMembers({}, 6);
-    const onPageTwo = members[3];
+  function userInGroups(count: number) {
+    const { org, connector } = setup({ memberPageCap: 2 });
+    const user = org.addUser({ login: 'busy@example.com' });
+    const groups = Array.from({ length: count }, (_, index) => org.addGroup(`team-${index}`));
+    for (const group of groups) org.addMember(group.id, user.id);
+    return { org, connector, user, groups };
+  }
+
+  it("check reads the user's groups, not the group's members, paging through Link headers and stopping at the group", async () => {
+    const { org, connector, user, groups } = userInGroups(6);
+    const onPageTwo = groups[3];
     if (!onPageTwo) throw new Error('fixture');
-    expect(await connector.check(ctx(), group, { id: onPageTwo.id })).toEqual({ outcome: 'member', via: 'direct' });
-    expect(org.requests).toEqual([
-      `GET /api/v1/groups/${group.id}/users?limit=1000`,
-      `GET /api/v1/groups/${group.id}/users?limit=1000&after=${members[1]?.id}`,
-    ]);
+    expect(await connector.check(ctx(), onPageTwo, { id: user.id })).toEqual({ outcome: 'member', via: 'direct' });
+    expect(org.requests).toEqual([`GET /api/v1/users/${user.id}/groups`, `GET /api/v1/users/${user.id}/groups?after=${groups[1]?.id}`]);
   });
 
-  it('check reads every page before answering not_member', async () => {
-    const { org, connector, group } = groupWithMembers({}, 5);
-    const outsider = org.addUser({ login: 'outsider@example.com' });
-    expect(await connector.check(ctx(), group, { id: outsider.id })).toEqual({ outcome: 'not_member', via: 'direct' });
+  it("check reads all of the user's groups before answering not_member, however many members the group has", async () => {
+    const { org, connector, user } = userInGroups(5);
+    const crowded = org.addGroup('ai-chatgpt-users');
+    for (let index = 0; index < 50; index += 1) org.addMember(crowded.id, org.addUser({ login: `member${index}@example.com` }).id);
+    expect(await connector.check(ctx(), crowded, { id: user.id })).toEqual({ outcome: 'not_member', via: 'direct' });
     expect(org.requests).toHaveLength(3);
   });
 

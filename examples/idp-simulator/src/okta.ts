@@ -94,6 +94,10 @@ export class OktaOrg {
       if (request.method === 'GET' && !id) return this.listUsers(query);
       const user = id ? this.findUser(id) : undefined;
       if (request.method === 'GET' && user && !relation) return json(200, this.userJson(user));
+      if (request.method === 'GET' && user && relation === 'groups') {
+        const groups = [...this.groups.values()].filter((group) => group.members.has(user.id));
+        return this.page(groups, query, `/api/v1/users/${user.id}/groups`, (group) => this.groupJson(group));
+      }
       return notFound();
     }
     if (collection !== 'groups') return notFound();

@@ -77,7 +77,8 @@ export class IdpSimulator {
     this.traffic.configure({ rateLimits: options.rateLimits ?? [], faults: options.faults ?? [] });
     const handler = (request: IncomingMessage, response: ServerResponse) => void this.serve(request, response);
     this.server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createHttpServer(handler);
-    this.server.keepAliveTimeout = 1_000;
+    // Long enough that clients honouring the hint (minus their safety margin) reuse connections.
+    this.server.keepAliveTimeout = 15_000;
   }
 
   static async start(options: SimulatorOptions): Promise<IdpSimulator> {

@@ -194,7 +194,8 @@ export class FakeOktaOrg implements FaultInjector {
     if (refused) return refused;
     const [api, version, resource, id, sub, memberId, ...rest] = url.pathname.split('/').filter(Boolean);
     if (api !== 'api' || version !== 'v1' || rest.length > 0) return notFoundPath();
-    if (resource === 'users' && method === 'GET') return this.denied('users.read') ?? (id ? this.getUser(id) : this.listUsers(url));
+    if (resource === 'users' && method === 'GET' && id && sub === 'groups' && !memberId) return this.denied('groups.read') ?? this.listUserGroups(url, id);
+    if (resource === 'users' && method === 'GET' && !sub) return this.denied('users.read') ?? (id ? this.getUser(id) : this.listUsers(url));
     if (resource !== 'groups') return notFoundPath();
     if (!id) {
       if (method === 'GET') return this.denied('groups.read') ?? this.listGroups(url);
@@ -282,6 +283,19 @@ export class FakeOktaOrg implements FaultInjector {
     if (!group) return notFoundPath();
     group.hiddenFromSearch = this.options.groupSearchLag ?? 0;
     return ok(groupJson(this.orgUrl, group));
+  }
+
+  /** The groups a user is a direct member of, a page at a time (the member page cap applies), with `Link` headers. */
+  private listUserGroups(url: URL, userId: string): AuthReply {
+    if (!this.users.has(userId)) return notFound(userId, 'User');
+    const ids = [...this.groups.values()].filter((group) => group.members.has(userId)).map((group) => group.id);
+    const limit = this.options.memberPageCap ?? 200;
+    const after = url.searchParams.get('after');
+    const start = after === null ? 0 : ids.indexOf(after) + 1;
+    const page = ids.slice(start, start + limit);
+    const more = start + limit < ids.length;
+    const groups = page.map((id) => this.groups.get(id)).filter((group): group is FakeGroup => group !== undefined);
+    return { status: 200, body: groups.map((group) => groupJson(this.orgUrl, group)), headers: { link: linkHeader(url, more ? page.at(-1) : undefined).join(', ') } };
   }
 
   /** A page of members after the `after` cursor, with `Link` headers; `next` while more remain. */
