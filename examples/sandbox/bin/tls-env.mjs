@@ -10,8 +10,11 @@ export const repoRoot = resolve(sandboxRoot, '../..');
 export const dataDir = process.env.CLEARWAY_SANDBOX_DATA ?? join(repoRoot, '.sandbox-data');
 export const certPath = join(dataDir, 'tls', 'simulator.pem');
 
-/** Node flags that run the TypeScript sources of the workspace directly. */
-export const tsNodeFlags = ['--conditions=@clearway/source', '--import', 'tsx', '--no-warnings=ExperimentalWarning'];
+/**
+ * Node flags that run the TypeScript sources of the workspace directly. tsx is resolved from the
+ * sandbox package, so commands work from any directory (`pnpm start` runs at the repository root).
+ */
+export const tsNodeFlags = ['--conditions=@clearway/source', '--import', import.meta.resolve('tsx'), '--no-warnings=ExperimentalWarning'];
 
 // tsx applies a tsconfig only to the files it includes: this one covers every package's sources
 // (core's decorators need `experimentalDecorators`).

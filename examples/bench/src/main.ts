@@ -1,0 +1,53 @@
+/**
+ * `pnpm bench`: each row is a ratio (or a count) measured side by side in the same run, so the
+ * figure holds on a noisy machine. Prints one table and writes it as JSON to results/latest.json.
+ *   pnpm bench            the full sizes (about five minutes here)
+ *   pnpm bench --quick    smaller sizes, to try changes
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { table } from '@clearway/sandbox';
+import type { BenchRow } from './report.js';
+import { auditChain } from './rows/audit-chain.js';
+import { drainEfficiency } from './rows/drain.js';
+import { entraRequestEconomy } from './rows/entra-economy.js';
+import { kvsEconomy } from './rows/kvs-economy.js';
+import { sweepScaling } from './rows/sweep-scaling.js';
+
+const quick = process.argv.includes('--quick');
+const sizes = quick
+  ? { drain: 300, entra: 100, sweepLarge: 10_000, chain: 20_000, exported: 50_000 }
+  : { drain: 2_000, entra: 400, sweepLarge: 100_000, chain: 50_000, exported: 1_000_000 };
+
+const started = Date.now();
+const rows: BenchRow[] = [];
+for (const run of [
+  () => drainEfficiency(sizes.drain),
+  () => entraRequestEconomy(sizes.entra),
+  () => sweepScaling(1_000, sizes.sweepLarge),
+  () => auditChain(sizes.chain, sizes.exported),
+  () => kvsEconomy(),
+]) {
+  const row = await run();
+  rows.push(row);
+  process.stderr.write(`  ${row.met === true ? '✓' : row.met === 'report' ? '·' : '✗'} ${row.name}: ${row.figure} (${row.unit}; target ${row.target})\n`);
+}
+
+console.log(
+  table(
+    ['row', 'figure', 'unit', 'target', 'met', 'details'],
+    rows.map((row) => [row.id, String(row.figure), row.unit, row.target, row.met === 'report' ? 'report' : row.met ? 'yes' : 'NO', Object.entries(row.details).map(([key, value]) => `${key}=${value}`).join(' ')]),
+  ),
+);
+const results = {
+  ranAt: new Date(started).toISOString(),
+  seconds: Math.round((Date.now() - started) / 1000),
+  quick,
+  node: process.version,
+  rows,
+};
+const dir = fileURLToPath(new URL('../results/', import.meta.url));
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\n${rows.filter((row) => row.met === true).length} of ${rows.filter((row) => row.met !== 'report').length} targets met in ${results.seconds} s; results in examples/bench/results/${quick ? 'quick' : 'latest'}.json`);
