@@ -90,22 +90,76 @@ export class FulfillmentEngine {
     const budgetLeft = () => options.maxJobs === undefined || summary.claimed < options.maxJobs;
 
     while (fits() && budgetLeft()) {
-      const page = await this.deps.store.query('job', 'due', { partition: [], range: { lte: this.now() }, limit: this.options.pageSize });
-      if (page.items.length === 0) {
-        const wait = await this.nextWakeIn();
-        if (wait === undefined) return summary;
-        if (this.now() + wait + this.options.callTimeoutMs >= options.deadline) return { ...summary, redispatchAfterMs: wait };
-        await this.options.sleep(wait);
-        continue;
-      }
-      const units = await this.unitsOf(page.items, options.maxJobs === undefined ? undefined : options.maxJobs - summary.claimed);
-      await runPool(units, this.options.concurrency, async (unit) => {
-        if (!fits()) return;
-        await this.runUnit(unit, options.deadline, summary, groups);
-      });
+      const ran = await this.drainDue(options, summary, groups, fits, budgetLeft);
+      if (ran > 0) continue;
+      const wait = await this.nextWakeIn();
+      if (wait === undefined) return summary;
+      if (this.now() + wait + this.options.callTimeoutMs >= options.deadline) return { ...summary, redispatchAfterMs: wait };
+      await this.options.sleep(wait);
     }
     const wait = await this.nextWakeIn();
     return wait === undefined ? summary : { ...summary, redispatchAfterMs: wait };
+  }
+
+  /**
+   * Runs what is due now, with `concurrency` lanes pulling units from a queue that is topped up a
+   * page ahead — so lanes never sit idle at a page boundary while the next page is read and
+   * claimed. Jobs already queued or running here are not queued twice. Answers how many units ran.
+   */
+  private async drainDue(
+    options: { deadline: number; maxJobs?: number },
+    summary: RunSummary,
+    groups: Map<string, Promise<GroupRef>>,
+    fits: () => boolean,
+    budgetLeft: () => boolean,
+  ): Promise<number> {
+    const queue: Job[][] = [];
+    const taken = new Set<string>();
+    let exhausted = false;
+    let refilling: Promise<void> | undefined;
+    let failure: Error | undefined;
+    let ran = 0;
+    const refill = async () => {
+      const page = await this.deps.store.query('job', 'due', { partition: [], range: { lte: this.now() }, limit: this.options.pageSize });
+      const fresh = page.items.filter((job) => !taken.has(job.id));
+      const room = options.maxJobs === undefined ? undefined : options.maxJobs - summary.claimed - [...queue].flat().length;
+      const units = await this.unitsOf(fresh, room);
+      for (const unit of units) for (const job of unit) taken.add(job.id);
+      queue.push(...units);
+      if (units.length === 0) exhausted = true;
+    };
+    const topUp = () => {
+      if (!exhausted && !refilling && queue.length < this.options.concurrency) {
+        refilling = refill()
+          .catch((error: unknown) => {
+            // Raised in a lane below, not left as an unhandled rejection of a background read.
+            failure ??= error instanceof Error ? error : new Error(String(error));
+            exhausted = true;
+          })
+          .finally(() => {
+            refilling = undefined;
+          });
+      }
+      return refilling;
+    };
+    const lane = async () => {
+      while (fits() && budgetLeft()) {
+        if (failure !== undefined) throw failure;
+        let unit = queue.shift();
+        if (!unit) {
+          await topUp();
+          unit = queue.shift();
+          if (!unit) return;
+        }
+        void topUp();
+        ran += 1;
+        await this.runUnit(unit, options.deadline, summary, groups);
+      }
+    };
+    await Promise.all(Array.from({ length: this.options.concurrency }, lane));
+    await refilling;
+    if (failure !== undefined) throw failure;
+    return ran;
   }
 
   /** Milliseconds until the earliest runnable job may run (0 if one is due), or undefined if none. */
@@ -299,17 +353,4 @@ function classify(error: unknown): ConnectorError {
     return error.code === 'version_conflict' ? new TransientError(error.message, { code: 'version_conflict' }) : new InvalidRequestError(error.message, { code: error.code });
   }
   return toConnectorError(error, 'The fulfillment step');
-}
-
-/** Runs `work` over `items` with at most `limit` in flight. */
-async function runPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next];
-      next += 1;
-      if (item !== undefined) await work(item);
-    }
-  });
-  await Promise.all(lanes);
 }
