@@ -34,16 +34,16 @@ export { DEFAULT_GOVERNANCE, currentGovernance, currentPolicyVersion } from './g
 export { listGovernanceVersions, updateGovernance } from './governance/governance-service.js';
 
 // Requests and decisions
-export type { AccessRequest, Decision, DecisionSource, RequestStatus, RequestedNewTool } from './requests/request.js';
+export { REQUEST_STATUSES, type AccessRequest, type Decision, type DecisionSource, type RequestStatus, type RequestedNewTool } from './requests/request.js';
 export { submitRequest, submitRequestSchema, type SubmitRequestInput, type SubmitRequestResult } from './requests/submit-request.js';
-export { getRequest, listMyRequests, listPendingForApprover, listRequests } from './requests/request-queries.js';
+export { findRequestByIssue, getRequest, listMyRequests, listPendingForApprover, listRequests } from './requests/request-queries.js';
 export { approverVerdict, canApproveAnywhere, type ApproverVerdict } from './decisions/approvers.js';
 export { evaluateAutoApproval, type AutoApprovalVerdict } from './decisions/auto-approval.js';
 export { decide, decisionInputSchema, type DecisionInput, type DecisionResult } from './decisions/decide.js';
 export { BULK_MAX_ITEMS, BULK_MAX_PER_MINUTE, bulkDecide, type BulkDecisionInput, type BulkItemResult } from './decisions/bulk-decide.js';
 
 // Grants
-export type { DeprovisionState, DriftKind, Grant, GrantExtension, GrantStatus } from './grants/grant.js';
+export { GRANT_STATUSES, type DeprovisionState, type DriftKind, type Grant, type GrantExtension, type GrantStatus } from './grants/grant.js';
 export { EXPIRING_SOON_DAYS, EXTENSION_GRACE_DAYS, MAX_GRANT_LIFETIME_DAYS, canTransition, expiryLabel, grantStart, isExpiringSoon, nextGrantStatus, type ExpiryLabel, type GrantEvent } from './grants/lifecycle.js';
 export {
   activateGrant,

@@ -67,6 +67,29 @@ describe('connectors', () => {
     await expect(updateConnector(deps, admin, 'demo-main', { secrets: { other: 'x' } })).rejects.toMatchObject({ code: 'validation_failed' });
   });
 
+  it('tests a connector with the host services a job gets (manual confirmations included)', async () => {
+    const recordsConfirmations = defineProvider({
+      type: 'desk-check',
+      displayName: 'Desk',
+      description: 'reports whether confirmations can be read',
+      configSchema: z.object({}),
+      secrets: {},
+      capabilities: { createGroups: false, maxBatchSize: 1, membershipCheck: 'manual', manual: true },
+      setup: { steps: 'none', permissions: [] },
+      create: ({ host }) => ({
+        test: async () => ({ ok: host.manualConfirmation !== undefined, checks: [{ name: 'Confirmations', passed: host.manualConfirmation !== undefined, message: 'readable' }] }),
+        resolveIdentity: async () => ({ outcome: 'unresolved', reason: 'not_found', message: 'none' }),
+        bindGroup: async () => ({ group: { id: 'g' }, outcome: 'bound' }),
+        add: async () => ({ outcome: 'pending_manual', task: { action: 'provision', summary: 'x' } }),
+        remove: async () => ({ outcome: 'pending_manual', task: { action: 'deprovision', summary: 'x' } }),
+        check: async () => ({ outcome: 'pending_manual', task: { action: 'verify', summary: 'x' } }),
+      }),
+    });
+    const deps = { ...(await makeDeps()), providers: registry([recordsConfirmations]) };
+    await createConnector(deps, admin, { id: 'desk', providerType: 'desk-check', name: 'Desk', settings: {} });
+    expect(await testConnector(deps, admin, 'desk')).toMatchObject({ ok: true });
+  });
+
   it('disables and enables, and deletes only connectors no tool is bound to', async () => {
     const deps = await world();
     await createConnector(deps, admin, { id: 'demo-main', providerType: 'demo-group', name: 'Demo', settings: { baseUrl: 'https://demo.example' }, secrets: { apiToken: TOKEN } });

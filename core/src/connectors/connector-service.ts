@@ -1,4 +1,5 @@
-import { createOperationContext, isConnectorError, type ConnectionTestResult, type ProviderDefinition } from '@clearway/connector-sdk';
+import { createOperationContext, isConnectorError, type ConnectionTestResult, type ExternalIdentity, type GroupRef, type ProviderDefinition } from '@clearway/connector-sdk';
+import { readManualConfirmation } from '../fulfillment/connections.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { connectorSecretName } from '../ports/secrets.js';
 import { put, remove, type Page } from '../ports/store.js';
@@ -198,7 +199,8 @@ export async function testConnector(
   const provider = providerFor(deps, connector.providerType);
   const ctx = createOperationContext({ timeoutMs: options.timeoutMs ?? 20_000, logger: deps.logger, now: () => deps.clock.now() });
   try {
-    const instance = provider.connect({ config: connector.settings, secrets: await readSecrets(deps, connector), host: { now: () => deps.clock.now() } });
+    const host = { now: () => deps.clock.now(), manualConfirmation: (group: GroupRef, identity: ExternalIdentity) => readManualConfirmation(deps.store, connector.id, group, identity) };
+    const instance = provider.connect({ config: connector.settings, secrets: await readSecrets(deps, connector), host });
     return await instance.test(ctx, options.groupId ? { group: { id: options.groupId } } : {});
   } catch (error) {
     if (!isConnectorError(error)) throw error;

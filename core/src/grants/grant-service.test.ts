@@ -87,7 +87,8 @@ describe('grants', () => {
     const world = await makeWorld();
     const grant = await approvedGrant(world);
     await activateGrant(world, grant.id, { by: 'e', via: 'provider', outcome: 'applied' });
-    await expect(revokeGrant(world, { accountId: 'stranger' }, { grantId: grant.id, rationale: 'no' })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(revokeGrant(world, { accountId: 'stranger' }, { grantId: grant.id, rationale: 'not needed' })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(revokeGrant(world, approver, { grantId: grant.id, rationale: ' ' })).rejects.toMatchObject({ code: 'validation_failed' });
     const revoked = await revokeGrant(world, requester, { grantId: grant.id, rationale: 'project finished' });
     expect(revoked).toMatchObject({ status: 'revoked', deprovision: 'pending', endedBy: 'user-1', endReason: 'project finished' });
     await expect(revokeGrant(world, approver, { grantId: grant.id, rationale: 'again' })).rejects.toMatchObject({ code: 'invalid_transition' });

@@ -171,9 +171,12 @@ export async function extendGrant(deps: CoreDeps, actor: Actor, rawInput: z.inpu
   });
 }
 
+const revokeSchema = z.object({ grantId: z.string().min(1).max(64), rationale: z.string().trim().min(3, 'give a short reason').max(1_000) }).strict();
+
 /** Ends access now. Approvers revoke; a requester may give up their own access. Deprovisioning follows. */
-export async function revokeGrant(deps: CoreDeps, actor: Actor, input: { grantId: string; rationale: string }): Promise<Grant> {
-  const rationale = input.rationale.trim();
+export async function revokeGrant(deps: CoreDeps, actor: Actor, rawInput: z.input<typeof revokeSchema>): Promise<Grant> {
+  const input = parseInput(revokeSchema, rawInput, 'revocation');
+  const rationale = input.rationale;
   return transact(deps, async () => {
     const grant = await getGrant(deps, input.grantId);
     if (actor.accountId !== grant.requesterAccountId) await requireApproverFor(deps, actor, grant, 'revoke access');
@@ -182,7 +185,7 @@ export async function revokeGrant(deps: CoreDeps, actor: Actor, input: { grantId
       grant,
       'revoke',
       actor.accountId,
-      { endedAt: deps.clock.now(), endedBy: actor.accountId, endReason: rationale || 'revoked', deprovision: 'pending' },
+      { endedAt: deps.clock.now(), endedBy: actor.accountId, endReason: rationale, deprovision: 'pending' },
       { rationale },
     );
     return { writes: change.writes, audit: [change.audit], result: change.grant };

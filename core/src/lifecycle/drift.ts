@@ -31,7 +31,10 @@ export async function scheduleDriftChecks(deps: CoreDeps, options: { pageSize?: 
     await transact(deps, async () => ({ writes, audit: [], result: undefined })).catch(() => undefined);
     queued += 1;
   }
-  const next: MetaRecord = { id: CURSOR_ID, version: cursorRecord?.version ?? 0, value: page.nextCursor };
-  await deps.store.commit([put('meta', next)]).catch(() => undefined);
+  if (cursorRecord?.value !== page.nextCursor) {
+    const next: MetaRecord = { id: CURSOR_ID, version: cursorRecord?.version ?? 0, value: page.nextCursor };
+    // Another run moving the cursor at the same time is fine: either position is a valid next start.
+    await deps.store.commit([put('meta', next)]).catch(() => undefined);
+  }
   return { queued, visited: page.items.length };
 }

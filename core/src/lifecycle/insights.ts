@@ -65,6 +65,10 @@ export async function refreshInsights(deps: CoreDeps, at: number = deps.clock.no
   };
   const id = insightsId(day);
   const current = await deps.store.get('meta', id);
+  const { refreshedAt: _previous, ...before } = (current?.value as DailyInsights | undefined) ?? {};
+  const { refreshedAt: _now, ...after } = insights;
+  // Rewriting unchanged figures would cost a storage write per run for nothing.
+  if (current && JSON.stringify(before) === JSON.stringify(after)) return current.value as DailyInsights;
   await deps.store.commit([put('meta', { id, version: current?.version ?? 0, value: insights })]);
   return insights;
 }

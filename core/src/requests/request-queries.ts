@@ -3,12 +3,19 @@ import { NotFoundError } from '../errors.js';
 import { currentGovernance } from '../governance/current.js';
 import type { Page } from '../ports/store.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
+import { issueClaimId } from './claims.js';
 import type { AccessRequest } from './request.js';
 
 export async function getRequest(deps: CoreDeps, requestId: string): Promise<AccessRequest> {
   const request = await deps.store.get('request', requestId);
   if (!request) throw new NotFoundError('Request', requestId);
   return request;
+}
+
+/** The request taken in from a Jira issue, if any (one per issue, found through its claim). */
+export async function findRequestByIssue(deps: CoreDeps, issueKey: string): Promise<AccessRequest | undefined> {
+  const claim = await deps.store.get('claim', issueClaimId(issueKey));
+  return claim?.requestId ? deps.store.get('request', claim.requestId) : undefined;
 }
 
 /** Request History: the actor's own requests, newest first. */

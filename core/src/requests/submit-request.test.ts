@@ -3,6 +3,7 @@ import { saveTool } from '../catalog/catalog-service.js';
 import { decide } from '../decisions/decide.js';
 import { admin, approver, chatgpt, makeWorld, otherRequester, requestInput, requester, snapshot, testRules } from '../test-support/harness.js';
 import { updateGovernance } from '../governance/governance-service.js';
+import { findRequestByIssue } from './request-queries.js';
 import { submitRequest } from './submit-request.js';
 
 describe('submitRequest', () => {
@@ -92,6 +93,13 @@ describe('submitRequest', () => {
     expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
     const pending = await world.store.query('request', 'byRequester', { partition: ['user-1'], limit: 10 });
     expect(pending.items).toHaveLength(1);
+  });
+
+  it('finds the request taken in from an issue', async () => {
+    const world = await makeWorld();
+    const { request } = await submitRequest(world, requester, requestInput());
+    expect(await findRequestByIssue(world, 'AIR-1')).toMatchObject({ id: request.id });
+    expect(await findRequestByIssue(world, 'AIR-404')).toBeUndefined();
   });
 
   it('returns the existing request when the same issue is ingested again', async () => {
