@@ -1,0 +1,81 @@
+import type { EvidenceExport } from '../../resolvers/contract.js';
+import { Code, Stack, Text } from '@forge/react';
+import React, { useState } from 'react';
+import { callClearway, type ClearwayError } from '../clearway-client.js';
+import { DateField, RadioField } from '../components/fields.js';
+import { FormModal } from '../components/form-modal.js';
+import { formatDateTime, plural } from '../components/format.js';
+import { useBusy } from '../components/use-clearway.js';
+import { defaultExportDates, exportRange, MAX_EXPORT_DAYS } from './evidence-range.js';
+import { ExportTextModal } from './export-modal.js';
+
+const FORMATS = [
+  { label: 'JSON Lines (one event per line, with its chain fields)', value: 'jsonl' },
+  { label: 'CSV (one event per row, the manifest alongside)', value: 'csv' },
+];
+
+function ManifestSummary({ pack }: { readonly pack: EvidenceExport }) {
+  const { manifest } = pack;
+  return (
+    <Stack space="space.050">
+      <Text>{`${plural(manifest.count, 'event')} from ${formatDateTime(manifest.range.from)} to ${formatDateTime(manifest.range.to)}${manifest.firstSeq !== undefined ? `, seq ${manifest.firstSeq} to ${manifest.lastSeq ?? manifest.firstSeq}` : ''}.`}</Text>
+      <Text>
+        First prevHash: <Code>{manifest.firstPrevHash}</Code>
+      </Text>
+      <Text>
+        Last entryHash: <Code>{manifest.lastEntryHash}</Code>
+      </Text>
+      <Text>{`Chain head when exported: seq ${manifest.chainHead.seq}. A verifier recomputes every entryHash from the first prevHash and checks the seq has no gaps.`}</Text>
+    </Stack>
+  );
+}
+
+/**
+ * Export an evidence pack: a range of governance-log events with what a verifier needs. The range
+ * defaults to the last 90 days and may not pass 365; a longer one is refused here, before asking.
+ */
+export function EvidenceExportModal({ onClose }: { readonly onClose: () => void }) {
+  const [dates, setDates] = useState(() => defaultExportDates(Date.now()));
+  const [format, setFormat] = useState<'jsonl' | 'csv'>('jsonl');
+  const [problem, setProblem] = useState<{ readonly field: 'from' | 'to'; readonly message: string }>();
+  const [error, setError] = useState<ClearwayError>();
+  const [pack, setPack] = useState<EvidenceExport>();
+  const { busy, run } = useBusy();
+
+  if (pack) {
+    const csv = pack.format === 'csv';
+    const files = [
+      { fileName: pack.fileName, content: pack.content, language: csv ? ('text' as const) : ('json' as const) },
+      ...(csv ? [{ fileName: pack.fileName.replace(/\.csv$/, '.manifest.json'), content: `${JSON.stringify(pack.manifest, null, 2)}\n`, language: 'json' as const }] : []),
+    ];
+    return (
+      <ExportTextModal
+        title="Evidence pack"
+        summary={csv ? 'Keep the manifest with the CSV: it is what makes the range verifiable.' : 'The manifest is the last line of the file.'}
+        files={files}
+        onClose={onClose}
+      >
+        <ManifestSummary pack={pack} />
+      </ExportTextModal>
+    );
+  }
+
+  const submit = () =>
+    run(async () => {
+      const range = exportRange(dates.from, dates.to, Date.now());
+      if (!range.ok) return setProblem({ field: range.field, message: range.message });
+      setProblem(undefined);
+      const answer = await callClearway('evidence.export', { from: range.from, to: range.to, format });
+      if (!answer.ok) return setError(answer.error);
+      setPack(answer.data);
+    });
+
+  return (
+    <FormModal title="Export evidence" submitLabel="Export" busy={busy} error={error} errorTitle="The evidence was not exported" onSubmit={submit} onClose={onClose} testId="evidence-export">
+      <Text>{`An evidence pack holds the governance-log events of a range with their hash-chain fields and a manifest, so an auditor can verify it without Jira. A pack covers at most ${MAX_EXPORT_DAYS} days.`}</Text>
+      <DateField name="exportFrom" label="First day" isRequired value={dates.from} onChange={(from) => setDates({ ...dates, from })} {...(problem?.field === 'from' && { error: problem.message })} />
+      <DateField name="exportTo" label="Last day" isRequired value={dates.to} onChange={(to) => setDates({ ...dates, to })} {...(problem?.field === 'to' && { error: problem.message })} />
+      <RadioField name="exportFormat" label="Format" options={FORMATS} value={format} onChange={(value) => setFormat(value === 'csv' ? 'csv' : 'jsonl')} />
+    </FormModal>
+  );
+}

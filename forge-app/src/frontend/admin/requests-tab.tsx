@@ -1,0 +1,282 @@
+import type { GrantStatus, RequestStatus } from '@clearway/core';
+import { Button, ButtonGroup, DynamicTable, Inline, Link, LoadingButton, Stack, Text, User } from '@forge/react';
+import React, { useState } from 'react';
+import type { GrantSummary, RequestSummary } from '../../resolvers/contract.js';
+import { FailedSection, ManualTasksSection, PendingSection } from '../approvals/approvals-sections.js';
+import { errorText } from '../clearway-client.js';
+import { toCsv } from '../components/csv.js';
+import { SelectField } from '../components/fields.js';
+import { days, formatDate, formatDateTime, issueHref, plural } from '../components/format.js';
+import { Pager } from '../components/paging.js';
+import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states.js';
+import { DECISION_SOURCE_LABELS, ExpiryLozenge, GRANT_STATUS_OPTIONS, GrantStatusLozenge, REQUEST_STATUS_OPTIONS, RequestStatusLozenge } from '../components/status.js';
+import { readAllPages, usePagedList } from '../components/use-clearway.js';
+import { ExportTextModal } from './export-modal.js';
+import { canExtend, canRevoke, GrantActionModal, type GrantAction } from './grant-action-modal.js';
+
+type View = 'pending' | 'requests' | 'grants' | 'followUp';
+
+const VIEWS: ReadonlyArray<{ readonly view: View; readonly label: string }> = [
+  { view: 'pending', label: 'Pending decisions' },
+  { view: 'requests', label: 'All requests' },
+  { view: 'grants', label: 'Grants' },
+  { view: 'followUp', label: 'Manual follow-up' },
+];
+
+/** An export holds at most this many records (ten pages); a longer list is exported per status. */
+const EXPORT_CAP = 1_000;
+
+interface RecordsExport {
+  readonly title: string;
+  readonly fileName: string;
+  readonly summary: string;
+  readonly content: string;
+}
+
+function today(): string {
+  return formatDate(Date.now());
+}
+
+function requestCsv(requests: readonly RequestSummary[]): string {
+  return toCsv(
+    ['issueKey', 'requester', 'tool', 'status', 'requestedAt', 'durationDays', 'purpose', 'decision', 'decidedBy', 'decidedAt', 'source', 'rationale', 'policyVersion'],
+    requests.map((request) => [
+      request.issueKey,
+      request.requesterAccountId,
+      request.toolName,
+      request.status,
+      new Date(request.createdAt).toISOString(),
+      request.durationDays,
+      request.purpose,
+      request.decision?.outcome,
+      request.decision?.decidedBy,
+      request.decision ? new Date(request.decision.decidedAt).toISOString() : undefined,
+      request.decision?.source,
+      request.decision?.rationale,
+      request.decision?.policyVersion ?? request.policyVersionAtSubmit,
+    ]),
+  );
+}
+
+function grantCsv(grants: readonly GrantSummary[]): string {
+  return toCsv(
+    ['issueKey', 'requester', 'tool', 'status', 'activatedAt', 'expiresAt', 'expiry', 'deprovision', 'connector', 'failure'],
+    grants.map((grant) => [
+      grant.issueKey,
+      grant.requesterAccountId,
+      grant.toolName,
+      grant.status,
+      grant.activatedAt !== undefined ? new Date(grant.activatedAt).toISOString() : undefined,
+      new Date(grant.expiresAt).toISOString(),
+      grant.expiryLabel,
+      grant.deprovision,
+      grant.connectorId,
+      grant.failure?.message,
+    ]),
+  );
+}
+
+function ExportButton({ onExport }: { readonly onExport: () => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  return (
+    <LoadingButton
+      isLoading={busy}
+      onClick={() => {
+        setBusy(true);
+        void onExport().finally(() => setBusy(false));
+      }}
+    >
+      Export CSV
+    </LoadingButton>
+  );
+}
+
+function AllRequests({ onExported, onNotice }: { readonly onExported: (file: RecordsExport) => void; readonly onNotice: (notice: Notice) => void }) {
+  const [status, setStatus] = useState<RequestStatus>();
+  const filter = status ? { status } : {};
+  const list = usePagedList('requests.all', filter, 50);
+  const exportAll = async () => {
+    const answer = await readAllPages('requests.all', filter, EXPORT_CAP);
+    if (!answer.ok) return onNotice({ kind: 'error', title: 'The requests were not exported', text: errorText(answer.error) });
+    onExported({
+      title: 'Export requests',
+      fileName: `clearway-requests-${status ?? 'all'}-${today()}.csv`,
+      summary: `${plural(answer.items.length, 'request')}${answer.truncated ? ` (the first ${EXPORT_CAP}: export one status at a time for the rest)` : ''}.`,
+      content: requestCsv(answer.items),
+    });
+  };
+  return (
+    <Stack space="space.150">
+      <Inline space="space.200" alignBlock="end">
+        <SelectField name="requestStatus" label="Status" isClearable placeholder="Every status" options={REQUEST_STATUS_OPTIONS} value={status} onChange={(value) => setStatus(REQUEST_STATUS_OPTIONS.find((option) => option.value === value)?.value)} />
+        <ExportButton onExport={exportAll} />
+      </Inline>
+      <Loaded state={list.state} loading="Loading requests" errorTitle="Clearway could not load the requests" onRetry={list.reload}>
+        {(requests) =>
+          requests.length === 0 && list.pageNumber === 1 ? (
+            <Empty header={status ? `No ${status} requests` : 'No requests yet'} description="Requests come in from the portal's “Select AI tool” panel." />
+          ) : (
+            <Stack space="space.100">
+              <DynamicTable
+                testId="all-requests"
+                caption="Requests"
+                head={{
+                  cells: [
+                    { key: 'issue', content: 'Request' },
+                    { key: 'requester', content: 'Requester' },
+                    { key: 'tool', content: 'Tool' },
+                    { key: 'status', content: 'Status' },
+                    { key: 'requested', content: 'Requested' },
+                    { key: 'duration', content: 'Duration' },
+                    { key: 'decision', content: 'Decision' },
+                  ],
+                }}
+                rows={requests.map((request) => ({
+                  key: request.id,
+                  cells: [
+                    { key: 'issue', content: <Link href={issueHref(request.issueKey)}>{request.issueKey}</Link> },
+                    { key: 'requester', content: <User accountId={request.requesterAccountId} /> },
+                    { key: 'tool', content: request.toolName },
+                    { key: 'status', content: <RequestStatusLozenge status={request.status} /> },
+                    { key: 'requested', content: formatDate(request.createdAt) },
+                    { key: 'duration', content: days(request.durationDays) },
+                    {
+                      key: 'decision',
+                      content: request.decision
+                        ? `${formatDateTime(request.decision.decidedAt)} ${DECISION_SOURCE_LABELS[request.decision.source]} (policy version ${request.decision.policyVersion}): ${request.decision.rationale}`
+                        : '',
+                    },
+                  ],
+                }))}
+                rowsPerPage={50}
+              />
+              <Pager list={list} />
+            </Stack>
+          )
+        }
+      </Loaded>
+    </Stack>
+  );
+}
+
+function AllGrants({ onExported, onNotice }: { readonly onExported: (file: RecordsExport) => void; readonly onNotice: (notice: Notice) => void }) {
+  const [status, setStatus] = useState<GrantStatus>();
+  const [acting, setActing] = useState<{ readonly grant: GrantSummary; readonly action: GrantAction }>();
+  const filter = status ? { status } : {};
+  const list = usePagedList('grants.all', filter, 50);
+  const exportAll = async () => {
+    const answer = await readAllPages('grants.all', filter, EXPORT_CAP);
+    if (!answer.ok) return onNotice({ kind: 'error', title: 'The grants were not exported', text: errorText(answer.error) });
+    onExported({
+      title: 'Export grants',
+      fileName: `clearway-grants-${status ?? 'all'}-${today()}.csv`,
+      summary: `${plural(answer.items.length, 'grant')}${answer.truncated ? ` (the first ${EXPORT_CAP}: export one status at a time for the rest)` : ''}.`,
+      content: grantCsv(answer.items),
+    });
+  };
+  return (
+    <Stack space="space.150">
+      <Inline space="space.200" alignBlock="end">
+        <SelectField name="grantStatus" label="Status" isClearable placeholder="Every status" options={GRANT_STATUS_OPTIONS} value={status} onChange={(value) => setStatus(GRANT_STATUS_OPTIONS.find((option) => option.value === value)?.value)} />
+        <ExportButton onExport={exportAll} />
+      </Inline>
+      <Loaded state={list.state} loading="Loading grants" errorTitle="Clearway could not load the grants" onRetry={list.reload}>
+        {(grants) =>
+          grants.length === 0 && list.pageNumber === 1 ? (
+            <Empty header="No grants here" description="An approval creates a grant; it turns active once the access is in place." />
+          ) : (
+            <Stack space="space.100">
+              <DynamicTable
+                testId="all-grants"
+                caption="Grants"
+                head={{
+                  cells: [
+                    { key: 'issue', content: 'Request' },
+                    { key: 'requester', content: 'For' },
+                    { key: 'tool', content: 'Tool' },
+                    { key: 'status', content: 'Status' },
+                    { key: 'expiry', content: 'Expiry' },
+                    { key: 'removal', content: 'Access removal' },
+                    { key: 'actions', content: '' },
+                  ],
+                }}
+                rows={grants.map((grant) => ({
+                  key: grant.id,
+                  isHighlighted: grant.expiringSoon || grant.status === 'provision_failed',
+                  cells: [
+                    { key: 'issue', content: <Link href={issueHref(grant.issueKey)}>{grant.issueKey}</Link> },
+                    { key: 'requester', content: <User accountId={grant.requesterAccountId} /> },
+                    { key: 'tool', content: grant.toolName },
+                    { key: 'status', content: <GrantStatusLozenge status={grant.status} /> },
+                    { key: 'expiry', content: grant.status === 'active' || grant.status === 'pending_provision' ? <ExpiryLozenge label={grant.expiryLabel} expiringSoon={grant.expiringSoon} /> : formatDate(grant.expiresAt) },
+                    { key: 'removal', content: grant.deprovision === 'not_needed' ? '' : grant.deprovision },
+                    {
+                      key: 'actions',
+                      content: (
+                        <ButtonGroup label={`Manage ${grant.issueKey}`}>
+                          {canExtend(grant) ? (
+                            <Button testId={`extend-${grant.issueKey}`} onClick={() => setActing({ grant, action: 'extend' })}>
+                              Extend
+                            </Button>
+                          ) : null}
+                          {canRevoke(grant) ? (
+                            <Button appearance="subtle" testId={`revoke-${grant.issueKey}`} onClick={() => setActing({ grant, action: 'revoke' })}>
+                              Revoke
+                            </Button>
+                          ) : null}
+                        </ButtonGroup>
+                      ),
+                    },
+                  ],
+                }))}
+                rowsPerPage={50}
+              />
+              <Pager list={list} />
+            </Stack>
+          )
+        }
+      </Loaded>
+      {acting ? (
+        <GrantActionModal
+          {...acting}
+          onClose={() => setActing(undefined)}
+          onDone={(notice) => {
+            setActing(undefined);
+            onNotice(notice);
+            list.reload();
+          }}
+        />
+      ) : null}
+    </Stack>
+  );
+}
+
+/** Requests: every record, with filters and exports; the approval queues with bulk decisions; manual follow-up. */
+export function RequestsTab() {
+  const [view, setView] = useState<View>('pending');
+  const [file, setFile] = useState<RecordsExport>();
+  const [notice, setNotice] = useState<Notice>();
+  return (
+    <Stack space="space.200">
+      <ButtonGroup label="Show">
+        {VIEWS.map((option) => (
+          <Button key={option.view} isSelected={view === option.view} testId={`requests-view-${option.view}`} onClick={() => setView(option.view)}>
+            {option.label}
+          </Button>
+        ))}
+      </ButtonGroup>
+      <NoticeMessage notice={notice} />
+      {view === 'pending' ? <PendingSection /> : null}
+      {view === 'requests' ? <AllRequests onExported={setFile} onNotice={setNotice} /> : null}
+      {view === 'grants' ? <AllGrants onExported={setFile} onNotice={setNotice} /> : null}
+      {view === 'followUp' ? (
+        <Stack space="space.400">
+          <ManualTasksSection />
+          <FailedSection />
+        </Stack>
+      ) : null}
+      {file ? <ExportTextModal title={file.title} summary={file.summary} files={[{ fileName: file.fileName, content: file.content, language: 'text' }]} onClose={() => setFile(undefined)} /> : null}
+      {view !== 'pending' && view !== 'followUp' ? <Text size="small">Exports hold the records of the chosen status, newest first, up to 1,000 at a time.</Text> : null}
+    </Stack>
+  );
+}

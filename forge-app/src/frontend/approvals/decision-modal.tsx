@@ -1,0 +1,146 @@
+import { Text } from '@forge/react';
+import React, { useState } from 'react';
+import type { RequestSummary } from '../../resolvers/contract.js';
+import { callClearway, type ClearwayError } from '../clearway-client.js';
+import { TextAreaField, TextField } from '../components/fields.js';
+import { FormModal } from '../components/form-modal.js';
+import { days, plural, wholeNumber } from '../components/format.js';
+import type { Notice } from '../components/states.js';
+import { useBusy } from '../components/use-clearway.js';
+import { CatalogToolSelect } from './catalog-tool-select.js';
+
+export type Outcome = 'approved' | 'denied';
+
+/** At most this many requests per bulk decision (the backend's BULK_LIMIT; a test keeps them equal). */
+export const BULK_LIMIT = 50;
+/** Bulk decisions per person per minute (core's BULK_MAX_PER_MINUTE). */
+export const BULK_PER_MINUTE = 5;
+
+const VERB: Readonly<Record<Outcome, { readonly action: string; readonly done: string }>> = {
+  approved: { action: 'Approve', done: 'approved' },
+  denied: { action: 'Deny', done: 'denied' },
+};
+
+interface Draft {
+  readonly rationale: string;
+  readonly durationDays: string;
+  readonly toolId?: string;
+}
+
+type Problems = Partial<Record<'rationale' | 'durationDays' | 'toolId', string>>;
+
+function check(draft: Draft, outcome: Outcome, single: RequestSummary | undefined): Problems {
+  const problems: Problems = {};
+  const rationale = draft.rationale.trim();
+  if (rationale.length < 3) problems.rationale = 'Give a short reason (at least 3 characters): it is recorded with the decision.';
+  else if (rationale.length > 1_000) problems.rationale = 'Keep the reason under 1,000 characters.';
+  if (single && outcome === 'approved') {
+    const duration = wholeNumber(draft.durationDays);
+    if (duration === undefined || duration < 1 || duration > 365) problems.durationDays = 'Enter a whole number of days from 1 to 365.';
+    if (single.newTool && draft.toolId === undefined) problems.toolId = 'Choose the catalog tool this request is approved as.';
+  }
+  return problems;
+}
+
+/**
+ * Approve or deny one request, or confirm a bulk decision over the selected ones. A rationale is
+ * always required: it is recorded with the decision and commented on each Jira issue.
+ */
+export function DecisionModal({
+  outcome,
+  requests,
+  bulk,
+  onClose,
+  onDecided,
+}: {
+  readonly outcome: Outcome;
+  readonly requests: readonly RequestSummary[];
+  readonly bulk: boolean;
+  readonly onClose: () => void;
+  readonly onDecided: (notice: Notice) => void;
+}) {
+  const single = bulk ? undefined : requests[0];
+  const [draft, setDraft] = useState<Draft>({ rationale: '', durationDays: String(single?.durationDays ?? '') });
+  const [problems, setProblems] = useState<Problems>({});
+  const [error, setError] = useState<ClearwayError>();
+  const { busy, run } = useBusy();
+  const verb = VERB[outcome];
+  const keys = requests.map((request) => request.issueKey);
+
+  const submit = () =>
+    run(async () => {
+      const found = check(draft, outcome, single);
+      setProblems(found);
+      if (Object.keys(found).length > 0) return;
+      const rationale = draft.rationale.trim();
+      if (single) {
+        const durationDays = wholeNumber(draft.durationDays);
+        const answer = await callClearway('approvals.decide', {
+          requestId: single.id,
+          outcome,
+          rationale,
+          ...(outcome === 'approved' && durationDays !== undefined && durationDays !== single.durationDays && { durationDays }),
+          ...(outcome === 'approved' && draft.toolId !== undefined && { toolId: draft.toolId }),
+        });
+        if (!answer.ok) return setError(answer.error);
+        const granted = answer.data.grant ? ' A grant was created; access turns active once it is provisioned.' : '';
+        onDecided({ kind: 'success', title: `${single.issueKey} ${verb.done}`, text: `${single.toolName} for ${single.issueKey} was ${verb.done}.${granted}` });
+        return;
+      }
+      const answer = await callClearway('approvals.bulkDecide', { requestIds: requests.map((request) => request.id), outcome, rationale });
+      if (!answer.ok) return setError(answer.error);
+      const byId = new Map(requests.map((request) => [request.id, request.issueKey]));
+      const failed = answer.data.filter((item) => !item.ok);
+      const decided = answer.data.length - failed.length;
+      const reasons = failed.map((item) => `${byId.get(item.requestId) ?? item.requestId}: ${item.ok ? '' : item.error.message}`);
+      onDecided({
+        kind: failed.length === 0 ? 'success' : 'warning',
+        title: `${plural(decided, 'request')} ${verb.done}`,
+        text: failed.length === 0 ? `${keys.join(', ')} ${decided === 1 ? 'was' : 'were'} ${verb.done}.` : `${plural(failed.length, 'request')} could not be ${verb.done}: ${reasons.join('; ')}.`,
+      });
+    });
+
+  const title = single ? `${verb.action} ${single.issueKey}` : `${verb.action} ${plural(requests.length, 'request')}?`;
+  return (
+    <FormModal
+      title={title}
+      submitLabel={single ? verb.action : `${verb.action} ${plural(requests.length, 'request')}`}
+      appearance={outcome === 'approved' ? 'primary' : 'danger'}
+      busy={busy}
+      error={error}
+      errorTitle={`Clearway could not record the decision`}
+      onSubmit={submit}
+      onClose={onClose}
+      testId="decision-modal"
+    >
+      {single ? (
+        <Text>{`${single.toolName}${single.newTool ? ' (a tool outside the catalog)' : ''}, ${days(single.durationDays)} requested. Purpose: ${single.purpose}`}</Text>
+      ) : (
+        <Text>{`You are about to ${verb.action.toLowerCase()} ${keys.join(', ')}. Each request is decided on its own with this reason; any that cannot be ${verb.done} are listed afterwards.`}</Text>
+      )}
+      {single && outcome === 'approved' ? (
+        <TextField
+          name="durationDays"
+          label="Days of access"
+          type="number"
+          helper={`Requested: ${days(single.durationDays)}. You can approve fewer days; the tool's limit still applies.`}
+          value={draft.durationDays}
+          onChange={(durationDays) => setDraft({ ...draft, durationDays })}
+          {...(problems.durationDays !== undefined && { error: problems.durationDays })}
+        />
+      ) : null}
+      {single?.newTool && outcome === 'approved' ? (
+        <CatalogToolSelect value={draft.toolId} onChange={(toolId) => setDraft({ ...draft, toolId })} {...(problems.toolId !== undefined && { error: problems.toolId })} />
+      ) : null}
+      <TextAreaField
+        name="rationale"
+        label="Reason"
+        isRequired
+        helper="Recorded with the decision and added to the Jira issue as a comment."
+        value={draft.rationale}
+        onChange={(rationale) => setDraft({ ...draft, rationale })}
+        {...(problems.rationale !== undefined && { error: problems.rationale })}
+      />
+    </FormModal>
+  );
+}

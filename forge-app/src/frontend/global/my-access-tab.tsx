@@ -1,0 +1,85 @@
+import { Button, DynamicTable, Link, SectionMessage, Stack, Text, Tooltip } from '@forge/react';
+import React from 'react';
+import type { GrantSummary } from '../../resolvers/contract.js';
+import { formatDate, issueHref, plural, viewerTimeZone } from '../components/format.js';
+import { ShowMore } from '../components/paging.js';
+import { Empty, Loaded } from '../components/states.js';
+import { ExpiryLozenge, GrantStatusLozenge } from '../components/status.js';
+import { useGrowingList } from '../components/use-clearway.js';
+
+/** My Access lists grants that give, or are about to give, access; ended ones live in Request History. */
+const CURRENT: ReadonlySet<GrantSummary['status']> = new Set(['pending_provision', 'active', 'provision_failed']);
+
+const EXTENSION_NOTE = 'Extensions are not self-service: ask an approver, who can extend your access from Clearway.';
+
+function statusNote(grant: GrantSummary): string {
+  if (grant.status === 'pending_provision') return 'Approved: waiting for the configured group to include you.';
+  // The provider's reason is for approvers and admins (Approvals, Requests); the requester learns what happens next.
+  if (grant.status === 'provision_failed') return 'Could not be set up yet; your approvers see why and can retry it.';
+  return grant.activatedAt !== undefined ? `Active since ${formatDate(grant.activatedAt)}` : 'Active';
+}
+
+function grantRow(grant: GrantSummary) {
+  return {
+    key: grant.id,
+    isHighlighted: grant.expiringSoon || grant.expiryLabel === 'expired',
+    cells: [
+      { key: 'tool', content: grant.toolName },
+      { key: 'status', content: <GrantStatusLozenge status={grant.status} /> },
+      { key: 'note', content: statusNote(grant) },
+      { key: 'expiry', content: <ExpiryLozenge label={grant.expiryLabel} expiringSoon={grant.expiringSoon} /> },
+      { key: 'expires', content: formatDate(grant.expiresAt) },
+      { key: 'issue', content: <Link href={issueHref(grant.issueKey)}>{grant.issueKey}</Link> },
+      {
+        key: 'extend',
+        content: (
+          <Tooltip content={EXTENSION_NOTE}>
+            <Button isDisabled testId={`extend-${grant.id}`}>
+              Request extension
+            </Button>
+          </Tooltip>
+        ),
+      },
+    ],
+  };
+}
+
+const HEAD = {
+  cells: [
+    { key: 'tool', content: 'Tool' },
+    { key: 'status', content: 'Status' },
+    { key: 'note', content: 'Details' },
+    { key: 'expiry', content: 'Expiry' },
+    { key: 'expires', content: 'Expires on' },
+    { key: 'issue', content: 'Request' },
+    { key: 'extend', content: '' },
+  ],
+};
+
+/** The viewer's active and pending grants, with expiry labels in their own time zone. */
+export function MyAccessTab() {
+  const list = useGrowingList('myAccess.list', { timeZone: viewerTimeZone() }, 100);
+  return (
+    <Loaded state={list.state} loading="Loading your access" errorTitle="Clearway could not load your access" onRetry={list.reload}>
+      {(grants) => {
+        const current = grants.filter((grant) => CURRENT.has(grant.status));
+        if (current.length === 0 && !list.hasMore) {
+          return <Empty header="You have no AI tool access yet" description="Pick a tool under Approved Tools and request it from the service portal. Approved requests show here until they end." />;
+        }
+        const soon = current.filter((grant) => grant.expiringSoon || grant.expiryLabel === 'expired');
+        return (
+          <Stack space="space.200">
+            {soon.length > 0 ? (
+              <SectionMessage appearance="warning" title={`${plural(soon.length, 'grant')} expiring soon`}>
+                <Text>{`${soon.map((grant) => `${grant.toolName} (${grant.expiryLabel})`).join(', ')}. ${EXTENSION_NOTE}`}</Text>
+              </SectionMessage>
+            ) : null}
+            <DynamicTable testId="my-access" caption="Your AI tool access" head={HEAD} rows={current.map(grantRow)} rowsPerPage={25} />
+            <Text size="small">{EXTENSION_NOTE}</Text>
+            <ShowMore list={list} />
+          </Stack>
+        );
+      }}
+    </Loaded>
+  );
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { panelFormSchema, PANEL_FORM_MARKER } from '../../intake/panel-form.js';
+import type { ToolSummary } from '../../resolvers/contract.js';
+import { checkPanelDraft, chooseTool, EMPTY_DRAFT, NEW_TOOL, panelFields, PANEL_FORM_MARKER as UI_MARKER } from './panel-form.js';
+
+const chatgpt = { id: 'chatgpt', name: 'ChatGPT Enterprise', defaultDurationDays: 30, maxDurationDays: 90 } as ToolSummary;
+
+describe('portal panel form', () => {
+  it('carries the marker intake looks for', () => {
+    expect(UI_MARKER).toBe(PANEL_FORM_MARKER);
+  });
+
+  it("fills in the tool's default duration unless one was typed", () => {
+    expect(chooseTool(EMPTY_DRAFT, 'chatgpt', [chatgpt]).durationDays).toBe('30');
+    expect(chooseTool({ ...EMPTY_DRAFT, durationDays: '7', durationEdited: true }, 'chatgpt', [chatgpt]).durationDays).toBe('7');
+    expect(chooseTool(EMPTY_DRAFT, NEW_TOOL, [chatgpt]).durationDays).toBe('30');
+  });
+
+  it("checks the duration against the chosen tool's limit", () => {
+    const draft = chooseTool(EMPTY_DRAFT, 'chatgpt', [chatgpt]);
+    expect(checkPanelDraft(draft, [chatgpt])).toEqual({});
+    expect(checkPanelDraft({ ...draft, durationDays: '91' }, [chatgpt])).toEqual({ durationDays: 'Enter a whole number of days from 1 to 90.' });
+    expect(checkPanelDraft({ ...draft, durationDays: '2.5' }, [chatgpt])).toEqual({ durationDays: 'Enter a whole number of days from 1 to 90.' });
+    expect(checkPanelDraft(EMPTY_DRAFT, [chatgpt])).toEqual({ tool: 'Choose the AI tool you need.' });
+  });
+
+  it('hands intake only forms its own schema accepts', () => {
+    const catalog = chooseTool({ ...EMPTY_DRAFT, purpose: '  drafting docs ' }, 'chatgpt', [chatgpt]);
+    expect(panelFormSchema.parse(panelFields(catalog))).toEqual({ form: PANEL_FORM_MARKER, toolId: 'chatgpt', durationDays: 30, purpose: 'drafting docs' });
+    const fresh = chooseTool({ ...EMPTY_DRAFT, newToolName: ' Perplexity ', newToolUrl: 'https://perplexity.ai' }, NEW_TOOL, [chatgpt]);
+    expect(checkPanelDraft(fresh, [chatgpt])).toEqual({});
+    expect(panelFormSchema.parse(panelFields(fresh))).toEqual({ form: PANEL_FORM_MARKER, newToolName: 'Perplexity', newToolUrl: 'https://perplexity.ai', durationDays: 30 });
+    expect(checkPanelDraft({ ...fresh, newToolUrl: 'ftp://x.example' }, [chatgpt])).toEqual({ newToolUrl: 'Enter the tool’s web address, starting with https://' });
+  });
+});

@@ -1,0 +1,88 @@
+import type { PanelFormInput } from '../../intake/panel-form.js';
+import type { ToolSummary } from '../../resolvers/contract.js';
+import { wholeNumber } from '../components/format.js';
+
+/**
+ * What the portal create panel hands JSM (`view.submit({ fields, isValid })`), built from what the
+ * customer typed, and the checks that make it valid. The marker must equal intake's
+ * `PANEL_FORM_MARKER` (a test keeps them equal: the UI bundles nothing of the backend).
+ */
+export const PANEL_FORM_MARKER = 'clearway.request.v1';
+
+/** The Select value that stands for "Request new tool". */
+export const NEW_TOOL = '__new_tool__';
+
+/** Longest duration a request for a tool outside the catalog may ask for (intake's limit; approvers may shorten it). */
+export const NEW_TOOL_MAX_DAYS = 365;
+const NEW_TOOL_DEFAULT_DAYS = 30;
+
+export interface PanelDraft {
+  /** A catalog tool id, `NEW_TOOL`, or nothing chosen yet. */
+  readonly tool?: string;
+  readonly newToolName: string;
+  readonly newToolUrl: string;
+  readonly durationDays: string;
+  /** True once the customer typed a duration: choosing another tool then keeps it. */
+  readonly durationEdited: boolean;
+  readonly purpose: string;
+}
+
+export const EMPTY_DRAFT: PanelDraft = { newToolName: '', newToolUrl: '', durationDays: '', durationEdited: false, purpose: '' };
+
+export type PanelField = 'tool' | 'newToolName' | 'newToolUrl' | 'durationDays' | 'purpose';
+export type PanelProblems = Partial<Record<PanelField, string>>;
+
+export function durationLimit(draft: PanelDraft, tools: readonly ToolSummary[]): { readonly max: number; readonly default: number } | undefined {
+  if (draft.tool === NEW_TOOL) return { max: NEW_TOOL_MAX_DAYS, default: NEW_TOOL_DEFAULT_DAYS };
+  const tool = tools.find((candidate) => candidate.id === draft.tool);
+  return tool ? { max: tool.maxDurationDays, default: tool.defaultDurationDays } : undefined;
+}
+
+function isWebAddress(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.includes('.');
+  } catch {
+    return false;
+  }
+}
+
+/** Every problem with the draft, in words for the customer; empty means JSM may create the request. */
+export function checkPanelDraft(draft: PanelDraft, tools: readonly ToolSummary[]): PanelProblems {
+  const problems: PanelProblems = {};
+  const limit = durationLimit(draft, tools);
+  if (!limit) problems.tool = 'Choose the AI tool you need.';
+  if (draft.tool === NEW_TOOL) {
+    const name = draft.newToolName.trim();
+    if (name.length < 2) problems.newToolName = 'Give the name of the tool (at least 2 characters).';
+    else if (name.length > 120) problems.newToolName = 'Keep the name under 120 characters.';
+    const url = draft.newToolUrl.trim();
+    if (url !== '' && !isWebAddress(url)) problems.newToolUrl = 'Enter the tool’s web address, starting with https://';
+  }
+  if (limit) {
+    const days = wholeNumber(draft.durationDays);
+    if (days === undefined || days < 1 || days > limit.max) problems.durationDays = `Enter a whole number of days from 1 to ${limit.max}.`;
+  }
+  if (draft.purpose.trim().length > 2_000) problems.purpose = 'Keep the purpose under 2,000 characters.';
+  return problems;
+}
+
+/** The form intake reads from the request's issue property. */
+export function panelFields(draft: PanelDraft): PanelFormInput {
+  const days = wholeNumber(draft.durationDays);
+  const purpose = draft.purpose.trim();
+  const url = draft.newToolUrl.trim();
+  return {
+    form: PANEL_FORM_MARKER,
+    ...(draft.tool === NEW_TOOL ? { newToolName: draft.newToolName.trim(), ...(url !== '' && { newToolUrl: url }) } : draft.tool !== undefined ? { toolId: draft.tool } : {}),
+    ...(days !== undefined && { durationDays: days }),
+    ...(purpose !== '' && { purpose }),
+  };
+}
+
+/** Choosing a tool fills in its default duration, unless the customer already typed one. */
+export function chooseTool(draft: PanelDraft, tool: string | undefined, tools: readonly ToolSummary[]): PanelDraft {
+  const next: PanelDraft = { ...draft, tool };
+  const limit = durationLimit(next, tools);
+  return draft.durationEdited || !limit ? next : { ...next, durationDays: String(limit.default) };
+}

@@ -1,0 +1,68 @@
+/**
+ * The four UI Kit entries the manifest names, as Forge loads them: importing each renders its
+ * surface (in React's StrictMode) through the bridge. And each bundles for the browser on its
+ * own, with nothing of the backend in it (no core, no SDK, no Forge server APIs, no Node).
+ */
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MANIFEST_PATH, readManifest } from '../../src/test-support/fake-forge/index.js';
+import { mountEntry, type Screen } from './harness.js';
+
+const viewer = { ok: true, data: { accountId: 'acc-admin', isAdmin: true, canApprove: true, tabs: ['myAccess', 'approvedTools', 'requestHistory', 'approvals'] } };
+
+async function shows(screen: Screen, text: string): Promise<void> {
+  await screen.waitForText(text);
+  await screen.settle();
+}
+
+describe('UI Kit entries', () => {
+  it('global-page.tsx renders the global page', async () => {
+    const screen = await mountEntry(() => import('../../src/frontend/global-page.js'), {
+      surface: 'globalPage',
+      answers: { 'viewer.context': () => viewer, 'myAccess.list': () => ({ ok: true, data: { items: [] } }) },
+    });
+    await shows(screen, 'You have no AI tool access yet');
+    expect(screen.all((node) => node.type === 'Tab').length).toBe(4);
+  });
+
+  it('admin-page.tsx renders the admin page', async () => {
+    const screen = await mountEntry(() => import('../../src/frontend/admin-page.js'), {
+      surface: 'adminPage',
+      answers: { 'viewer.context': () => viewer, 'admin.overview': () => ({ ok: false, error: { code: 'jira_unavailable', message: 'Jira did not answer. Try again in a moment.' } }) },
+    });
+    await shows(screen, 'Jira did not answer. Try again in a moment.');
+    expect(screen.all((node) => node.type === 'Tab').length).toBe(8);
+  });
+
+  it('request-panel.tsx renders the portal create panel', async () => {
+    const screen = await mountEntry(() => import('../../src/frontend/request-panel.js'), {
+      surface: 'portal',
+      answers: { 'portal.createPanel': () => ({ ok: true, data: { enabled: true, tools: [], allowNewTools: true } }) },
+    });
+    await shows(screen, 'AI tool');
+    expect(screen.submissions.length).toBeGreaterThan(0);
+  });
+
+  it('request-status.tsx renders the portal request detail', async () => {
+    const screen = await mountEntry(() => import('../../src/frontend/request-status.js'), {
+      surface: 'portal',
+      answers: { 'portal.requestStatus': () => ({ ok: true, data: { issueKey: 'AIR-1', toolName: 'Claude', status: 'pending', createdAt: 0, durationDays: 30 } }) },
+    });
+    await shows(screen, 'Waiting for an approver’s decision.');
+  });
+});
+
+describe('UI Kit bundles', () => {
+  it('bundle for the browser with nothing of the backend in them', async () => {
+    const root = dirname(MANIFEST_PATH);
+    const entryPoints = (readManifest().resources ?? []).map((resource) => join(root, resource.path));
+    expect(entryPoints.length).toBe(4);
+    const result = await build({ absWorkingDir: root, entryPoints, bundle: true, write: false, outdir: 'ui', platform: 'browser', format: 'esm', jsx: 'automatic', metafile: true, logLevel: 'silent', conditions: ['@clearway/source'] });
+    const inputs = Object.keys(result.metafile.inputs);
+    // Paths are relative to forge-app: the app's own backend is src/ outside src/frontend/, the workspace packages are ../.
+    const backend = inputs.filter((input) => /^src\/(?!frontend\/)|^\.\.\/(core|connector-sdk|connectors)\/|\/(zod|@forge\/(api|kvs|events|resolver))\/|@forge\+(api|kvs|events|resolver)@|\/zod@/.test(input));
+    expect(backend).toEqual([]);
+    expect(inputs.filter((input) => input.startsWith('src/frontend/')).length).toBeGreaterThan(40);
+  }, 30_000);
+});

@@ -1,0 +1,168 @@
+/**
+ * The portal surfaces through the fake bridge: the "Select AI tool" create panel (what it hands
+ * JSM with `view.submit`, proven by running the real intake on it) and the request detail that
+ * shows a customer their request's decision and access.
+ */
+import { describe, expect, it } from 'vitest';
+import { NEW_TOOL, PANEL_FORM_MARKER as UI_MARKER } from '../../src/frontend/portal/panel-form.js';
+import { RequestPanel } from '../../src/frontend/portal/request-panel-app.js';
+import { RequestStatus } from '../../src/frontend/portal/request-status-app.js';
+import { ingestIssue } from '../../src/intake/ingest-issue.js';
+import { PANEL_FORM_MARKER } from '../../src/intake/panel-form.js';
+import type { AppWorld } from '../../src/test-support/app-world.js';
+import { freshScenario, PEOPLE, scenarioRules } from '../../src/test-support/scenario.js';
+import { failure, mount, pending, textOf, type Screen } from './harness.js';
+
+const AT_INTAKE = { portal: { id: '1' }, request: { typeId: '10' } };
+
+type Submission = { fields: Record<string, unknown>; isValid: boolean };
+
+function lastSubmission(screen: Screen): Submission {
+  return screen.submissions[screen.submissions.length - 1] as Submission;
+}
+
+/** JSM creates the request with the panel's form as an issue property; intake then takes it in. */
+async function createRequest(world: AppWorld, screen: Screen, issueKey: string, reporterAccountId: string) {
+  world.forge.jira.addIssue({ key: issueKey, reporterAccountId, serviceDeskId: '1', requestTypeId: '10', summary: 'AI tool request', properties: { 'clearway-request-panel': lastSubmission(screen) } });
+  return ingestIssue(world.app, { issueKey, projectKey: 'AIR' });
+}
+
+describe('portal create panel', () => {
+  it('submits a catalog tool request that intake takes in, with duration checked against the tool', async () => {
+    expect(UI_MARKER).toBe(PANEL_FORM_MARKER);
+    const { world } = await freshScenario();
+    const screen = await mount(RequestPanel, { surface: 'portal', world, accountId: PEOPLE.stranger, extension: AT_INTAKE });
+    const tool = await screen.waitFor(() => screen.find((node) => node.props.name === 'tool' && node.type === 'Select'));
+    expect((tool.props.options as Array<{ label: string }>).map((option) => option.label)).toEqual([
+      'ChatGPT Enterprise (Vendor)',
+      'Claude (Vendor)',
+      'Gemini (Vendor)',
+      'GitHub Copilot (Vendor)',
+      'Request new tool (not in the list)',
+    ]);
+    // Nothing chosen: JSM must not create the request yet, and the form does not open in red.
+    await screen.waitFor(() => screen.submissions.length > 0);
+    expect(lastSubmission(screen)).toEqual({ fields: { form: PANEL_FORM_MARKER }, isValid: false });
+    expect(screen.find((node) => node.type === 'ErrorMessage')).toBeUndefined();
+
+    await screen.choose(tool, 'gemini');
+    await screen.waitForText('Use Gemini for work.');
+    expect(screen.field('durationDays').props.value).toBe('30');
+    await screen.waitFor(() => lastSubmission(screen).isValid);
+    expect(lastSubmission(screen)).toEqual({ fields: { form: PANEL_FORM_MARKER, toolId: 'gemini', durationDays: 30 }, isValid: true });
+
+    await screen.type(screen.field('durationDays'), '120');
+    await screen.waitForText('Enter a whole number of days from 1 to 90.');
+    await screen.waitFor(() => !lastSubmission(screen).isValid);
+    expect(lastSubmission(screen).fields).toMatchObject({ durationDays: 120 });
+    await screen.type(screen.field('durationDays'), '45');
+    await screen.type(screen.field('purpose'), 'Summarising research papers');
+    await screen.waitFor(() => lastSubmission(screen).isValid && lastSubmission(screen).fields.purpose !== undefined);
+    expect(screen.find((node) => node.type === 'ErrorMessage')).toBeUndefined();
+    expect(lastSubmission(screen)).toEqual({ fields: { form: PANEL_FORM_MARKER, toolId: 'gemini', durationDays: 45, purpose: 'Summarising research papers' }, isValid: true });
+
+    const outcome = await createRequest(world, screen, 'AIR-30', PEOPLE.stranger);
+    expect(outcome).toMatchObject({ status: 'ingested' });
+    const mine = await world.invoke('globalPage', 'requests.mine', {}, { accountId: PEOPLE.stranger });
+    expect(mine.ok && mine.data.items[0]).toMatchObject({ issueKey: 'AIR-30', toolId: 'gemini', durationDays: 45, purpose: 'Summarising research papers', status: 'pending' });
+  });
+
+  it('requests a tool outside the catalog with its web address', async () => {
+    const { world } = await freshScenario();
+    const screen = await mount(RequestPanel, { surface: 'portal', world, accountId: PEOPLE.stranger, extension: AT_INTAKE });
+    const tool = await screen.waitFor(() => screen.find((node) => node.props.name === 'tool' && node.type === 'Select'));
+    await screen.choose(tool, NEW_TOOL);
+    await screen.waitFor(() => screen.find((node) => node.props.name === 'newToolName' && node.type === 'Textfield'));
+    await screen.type(screen.field('newToolName'), 'P');
+    await screen.type(screen.field('newToolUrl'), 'perplexity');
+    await screen.waitForText('Give the name of the tool (at least 2 characters).');
+    await screen.waitForText('Enter the tool’s web address, starting with https://');
+    await screen.waitFor(() => !lastSubmission(screen).isValid && lastSubmission(screen).fields.newToolUrl === 'perplexity');
+    await screen.type(screen.field('newToolName'), 'Perplexity Pro');
+    await screen.type(screen.field('newToolUrl'), 'https://www.perplexity.ai');
+    await screen.waitFor(() => lastSubmission(screen).isValid);
+    expect(lastSubmission(screen).fields).toEqual({ form: PANEL_FORM_MARKER, newToolName: 'Perplexity Pro', newToolUrl: 'https://www.perplexity.ai', durationDays: 30 });
+
+    expect(await createRequest(world, screen, 'AIR-31', PEOPLE.stranger)).toMatchObject({ status: 'ingested' });
+    const mine = await world.invoke('globalPage', 'requests.mine', {}, { accountId: PEOPLE.stranger });
+    expect(mine.ok && mine.data.items[0]).toMatchObject({ issueKey: 'AIR-31', newTool: { name: 'Perplexity Pro', url: 'https://www.perplexity.ai' } });
+  });
+
+  it('offers no "Request new tool" when governance blocks tools outside the catalog', async () => {
+    const { world } = await freshScenario();
+    await world.invoke('adminPage', 'governance.update', { rules: scenarioRules({ unknownTools: 'block' }) }, { accountId: PEOPLE.admin });
+    const screen = await mount(RequestPanel, { surface: 'portal', world, accountId: PEOPLE.stranger, extension: AT_INTAKE });
+    const tool = await screen.waitFor(() => screen.find((node) => node.props.name === 'tool' && node.type === 'Select'));
+    expect((tool.props.options as Array<{ value: string }>).map((option) => option.value)).not.toContain(NEW_TOOL);
+  });
+
+  it('renders nothing outside the intake portal and never holds the portal form back', async () => {
+    const { world } = await freshScenario();
+    const screen = await mount(RequestPanel, { surface: 'portal', world, accountId: PEOPLE.stranger, extension: { portal: { id: '2' }, request: { typeId: '10' } } });
+    await screen.waitFor(() => screen.submissions.length > 0);
+    expect(lastSubmission(screen)).toEqual({ fields: {}, isValid: true });
+    expect(screen.doc().children).toEqual([]);
+  });
+
+  it('shows a loading state, and a retryable warning (without blocking the form) when the tools cannot be read', async () => {
+    const loading = await mount(RequestPanel, { surface: 'portal', answers: { 'portal.createPanel': () => pending() } });
+    expect(loading.text()).toContain('Loading AI tools');
+    expect(loading.submissions).toEqual([]);
+    loading.hide?.();
+
+    const screen = await mount(RequestPanel, { surface: 'portal', answers: { 'portal.createPanel': () => failure('jira_unavailable', 'Jira did not answer. Try again in a moment.') } });
+    await screen.waitForText('The AI tool list could not be loaded');
+    expect(screen.text()).toContain('Jira did not answer. Try again in a moment.');
+    expect(screen.button('Try again')).toBeDefined();
+    expect(lastSubmission(screen)).toEqual({ fields: {}, isValid: true });
+  });
+});
+
+describe('portal request detail', () => {
+  const at = (key: string) => ({ portal: { id: '1' }, request: { typeId: '10', key } });
+
+  it("shows the requester their grant's state: decision, access and expiry", async () => {
+    const { world } = await freshScenario();
+    const screen = await mount(RequestStatus, { surface: 'portal', world, accountId: PEOPLE.requester, extension: at('AIR-1') });
+    await screen.waitForText('ChatGPT Enterprise');
+    const text = screen.text();
+    expect(text).toContain('Requested on 2026-11-23 for 30 days.');
+    expect(text).toContain('Approved on 2026-11-23 by an approver: needed for the job');
+    expect(text).toContain('Your access is active until 2026-12-23.');
+    expect(screen.all((node) => node.type === 'Lozenge').map(textOf)).toEqual(['approved', 'active', '30 days remaining']);
+  });
+
+  it('explains pending, being set up and failed access in customer words', async () => {
+    const { world } = await freshScenario();
+    const cases: Array<[string, string]> = [
+      ['AIR-5', 'Waiting for an approver’s decision.'],
+      ['AIR-4', 'Your access is being set up.'],
+      ['AIR-3', 'Setting up your access did not work yet.'],
+    ];
+    for (const [key, words] of cases) {
+      const screen = await mount(RequestStatus, { surface: 'portal', world, accountId: PEOPLE.requester, extension: at(key) });
+      await screen.waitForText(words);
+      expect(screen.text()).not.toContain('Okta');
+      screen.hide?.();
+    }
+  });
+
+  it('renders nothing on a request that did not come through Clearway', async () => {
+    const { world } = await freshScenario();
+    world.forge.jira.addIssue({ key: 'AIR-99', reporterAccountId: PEOPLE.customer, serviceDeskId: '1', requestTypeId: '11' });
+    const screen = await mount(RequestStatus, { surface: 'portal', world, accountId: PEOPLE.customer, extension: at('AIR-99') });
+    await screen.waitFor(() => screen.invocations.length > 0);
+    await screen.settle();
+    expect(screen.doc().children).toEqual([]);
+  });
+
+  it("tells someone else's viewer why they see nothing, and shows a loading state first", async () => {
+    const { world } = await freshScenario();
+    const screen = await mount(RequestStatus, { surface: 'portal', world, accountId: PEOPLE.customer, extension: at('AIR-1') });
+    await screen.waitForText('You can see only your own requests.');
+    expect(screen.find((node) => node.type === 'SectionMessage')?.props.appearance).toBe('warning');
+    screen.hide?.();
+    const loading = await mount(RequestStatus, { surface: 'portal', answers: { 'portal.requestStatus': () => pending() } });
+    expect(loading.text()).toContain('Loading access status');
+  });
+});
