@@ -4,8 +4,10 @@
  * secret fields that are set.
  */
 import {
+  currentGovernance,
   viewGrant,
   type AccessRequest,
+  type GovernanceRules,
   type ChainVerification,
   type ConnectorRecord,
   type DailyInsights,
@@ -43,6 +45,8 @@ export interface ToolSummary {
   readonly riskLevel: Tool['riskLevel'];
   readonly defaultDurationDays: number;
   readonly maxDurationDays: number;
+  /** The longest a requester may ask for now: the tool's maximum, or its risk rule's if lower. */
+  readonly requestableMaxDays: number;
   readonly guidance: string;
   readonly url?: string;
   /** How access is fulfilled, for the "fulfillment notes" on Approved Tools. */
@@ -88,6 +92,8 @@ export interface CreatePanelView {
   readonly tools: readonly ToolSummary[];
   /** "Request new tool" is offered only when governance allows requests for tools outside the catalog. */
   readonly allowNewTools: boolean;
+  /** The longest a request for a tool outside the catalog may ask for (it is judged as high risk). */
+  readonly newToolMaxDays: number;
 }
 
 export interface RequestStatusView {
@@ -124,7 +130,7 @@ export async function toolNames(store: Store, toolIds: Iterable<string | undefin
   return new Map(ids.map((id, index) => [id, tools[index]?.name ?? id]));
 }
 
-export function toolSummary(tool: Tool, connectors: ReadonlyMap<string, ConnectorRecord | undefined>, providers: ProviderRegistry): ToolSummary {
+export function toolSummary(tool: Tool, connectors: ReadonlyMap<string, ConnectorRecord | undefined>, providers: ProviderRegistry, rules?: GovernanceRules): ToolSummary {
   const connector = connectors.get(tool.fulfillment.connectorId);
   const provider = connector ? providers.get(connector.providerType) : undefined;
   return {
@@ -135,6 +141,7 @@ export function toolSummary(tool: Tool, connectors: ReadonlyMap<string, Connecto
     riskLevel: tool.riskLevel,
     defaultDurationDays: tool.defaultDurationDays,
     maxDurationDays: tool.maxDurationDays,
+    requestableMaxDays: Math.min(tool.maxDurationDays, rules?.riskRules[tool.riskLevel].maxDurationDays ?? tool.maxDurationDays),
     guidance: tool.guidance,
     ...(tool.url !== undefined && { url: tool.url }),
     fulfillment: {
@@ -150,7 +157,8 @@ export async function toolSummaries(store: Store, providers: ProviderRegistry, t
   const connectorIds = [...new Set(tools.map((tool) => tool.fulfillment.connectorId))];
   const records = await Promise.all(connectorIds.map((id) => store.get('connector', id)));
   const connectors = new Map(connectorIds.map((id, index) => [id, records[index]]));
-  return tools.map((tool) => toolSummary(tool, connectors, providers));
+  const { rules } = await currentGovernance(store);
+  return tools.map((tool) => toolSummary(tool, connectors, providers, rules));
 }
 
 export function requestStatusView(request: AccessRequest, toolName: string, grant: Grant | undefined, now: number): RequestStatusView {

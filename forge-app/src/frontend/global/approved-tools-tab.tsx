@@ -26,7 +26,7 @@ function toolRow(tool: ToolSummary) {
       { key: 'tool', content: tool.url ? <Link href={tool.url} openNewTab>{`${tool.name} (${tool.vendor})`}</Link> : `${tool.name} (${tool.vendor})` },
       { key: 'status', content: <ToolStatusLozenge status={tool.status} /> },
       { key: 'risk', content: <RiskLozenge risk={tool.riskLevel} /> },
-      { key: 'expiry', content: `${days(tool.defaultDurationDays)} (up to ${days(tool.maxDurationDays)})` },
+      { key: 'expiry', content: `${days(tool.defaultDurationDays)} (up to ${days(tool.requestableMaxDays)})` },
       { key: 'guidance', content: tool.guidance || 'No guidance given.' },
       { key: 'fulfillment', content: fulfillmentNote(tool) },
     ],

@@ -3,7 +3,7 @@ import { panelFormSchema, PANEL_FORM_MARKER } from '../../intake/panel-form.js';
 import type { ToolSummary } from '../../resolvers/contract.js';
 import { checkPanelDraft, chooseTool, EMPTY_DRAFT, NEW_TOOL, panelFields, PANEL_FORM_MARKER as UI_MARKER } from './panel-form.js';
 
-const chatgpt = { id: 'chatgpt', name: 'ChatGPT Enterprise', defaultDurationDays: 30, maxDurationDays: 90 } as ToolSummary;
+const chatgpt = { id: 'chatgpt', name: 'ChatGPT Enterprise', defaultDurationDays: 30, maxDurationDays: 90, requestableMaxDays: 90 } as ToolSummary;
 
 describe('portal panel form', () => {
   it('carries the marker intake looks for', () => {
@@ -31,5 +31,14 @@ describe('portal panel form', () => {
     expect(checkPanelDraft(fresh, [chatgpt])).toEqual({});
     expect(panelFormSchema.parse(panelFields(fresh))).toEqual({ form: PANEL_FORM_MARKER, newToolName: 'Perplexity', newToolUrl: 'https://perplexity.ai', durationDays: 30 });
     expect(checkPanelDraft({ ...fresh, newToolUrl: 'ftp://x.example' }, [chatgpt])).toEqual({ newToolUrl: 'Enter the tool’s web address, starting with https://' });
+  });
+  it('limits durations to what governance allows now, for catalog tools and new tools alike', () => {
+    const cursor = { ...chatgpt, id: 'cursor', maxDurationDays: 180, requestableMaxDays: 30, defaultDurationDays: 60 } as ToolSummary;
+    const draft = chooseTool(EMPTY_DRAFT, 'cursor', [cursor]);
+    expect(draft.durationDays).toBe('30');
+    expect(checkPanelDraft({ ...draft, durationDays: '31' }, [cursor])).toEqual({ durationDays: 'Enter a whole number of days from 1 to 30.' });
+    const newTool = chooseTool({ ...EMPTY_DRAFT, newToolName: 'Napkin' }, NEW_TOOL, [], 14);
+    expect(newTool.durationDays).toBe('14');
+    expect(checkPanelDraft({ ...newTool, durationDays: '15' }, [], 14)).toEqual({ durationDays: 'Enter a whole number of days from 1 to 14.' });
   });
 });

@@ -32,10 +32,11 @@ export const EMPTY_DRAFT: PanelDraft = { newToolName: '', newToolUrl: '', durati
 export type PanelField = 'tool' | 'newToolName' | 'newToolUrl' | 'durationDays' | 'purpose';
 export type PanelProblems = Partial<Record<PanelField, string>>;
 
-export function durationLimit(draft: PanelDraft, tools: readonly ToolSummary[]): { readonly max: number; readonly default: number } | undefined {
-  if (draft.tool === NEW_TOOL) return { max: NEW_TOOL_MAX_DAYS, default: NEW_TOOL_DEFAULT_DAYS };
+/** The durations a request may ask for: the tool's requestable maximum (governance may allow less than the tool). */
+export function durationLimit(draft: PanelDraft, tools: readonly ToolSummary[], newToolMax = NEW_TOOL_MAX_DAYS): { readonly max: number; readonly default: number } | undefined {
+  if (draft.tool === NEW_TOOL) return { max: newToolMax, default: Math.min(NEW_TOOL_DEFAULT_DAYS, newToolMax) };
   const tool = tools.find((candidate) => candidate.id === draft.tool);
-  return tool ? { max: tool.maxDurationDays, default: tool.defaultDurationDays } : undefined;
+  return tool ? { max: tool.requestableMaxDays, default: Math.min(tool.defaultDurationDays, tool.requestableMaxDays) } : undefined;
 }
 
 function isWebAddress(text: string): boolean {
@@ -48,9 +49,9 @@ function isWebAddress(text: string): boolean {
 }
 
 /** Every problem with the draft, in words for the customer; empty means JSM may create the request. */
-export function checkPanelDraft(draft: PanelDraft, tools: readonly ToolSummary[]): PanelProblems {
+export function checkPanelDraft(draft: PanelDraft, tools: readonly ToolSummary[], newToolMax?: number): PanelProblems {
   const problems: PanelProblems = {};
-  const limit = durationLimit(draft, tools);
+  const limit = durationLimit(draft, tools, newToolMax);
   if (!limit) problems.tool = 'Choose the AI tool you need.';
   if (draft.tool === NEW_TOOL) {
     const name = draft.newToolName.trim();
@@ -81,8 +82,8 @@ export function panelFields(draft: PanelDraft): PanelFormInput {
 }
 
 /** Choosing a tool fills in its default duration, unless the customer already typed one. */
-export function chooseTool(draft: PanelDraft, tool: string | undefined, tools: readonly ToolSummary[]): PanelDraft {
+export function chooseTool(draft: PanelDraft, tool: string | undefined, tools: readonly ToolSummary[], newToolMax?: number): PanelDraft {
   const next: PanelDraft = { ...draft, tool };
-  const limit = durationLimit(next, tools);
+  const limit = durationLimit(next, tools, newToolMax);
   return draft.durationEdited || !limit ? next : { ...next, durationDays: String(limit.default) };
 }

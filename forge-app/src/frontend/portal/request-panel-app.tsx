@@ -19,7 +19,7 @@ function ToolGuidance({ tool }: { readonly tool: ToolSummary }) {
     <SectionMessage appearance="information" title={`${tool.name} (${tool.vendor})`}>
       <Stack space="space.050">
         {tool.guidance ? <Text>{tool.guidance}</Text> : null}
-        <Text>{`Access lasts ${days(tool.defaultDurationDays)} unless you ask for another duration, up to ${days(tool.maxDurationDays)}. ${fulfillmentNote(tool)}`}</Text>
+        <Text>{`Access lasts ${days(tool.defaultDurationDays)} unless you ask for another duration, up to ${days(tool.requestableMaxDays)}. ${fulfillmentNote(tool)}`}</Text>
       </Stack>
     </SectionMessage>
   );
@@ -28,7 +28,7 @@ function ToolGuidance({ tool }: { readonly tool: ToolSummary }) {
 function PanelForm({ panel }: { readonly panel: CreatePanelView }) {
   const [draft, setDraft] = useState<PanelDraft>(EMPTY_DRAFT);
   const [touched, setTouched] = useState<ReadonlySet<PanelField>>(new Set());
-  const problems = checkPanelDraft(draft, panel.tools);
+  const problems = checkPanelDraft(draft, panel.tools, panel.newToolMaxDays);
   const isValid = Object.keys(problems).length === 0;
 
   useEffect(() => {
@@ -46,7 +46,7 @@ function PanelForm({ panel }: { readonly panel: CreatePanelView }) {
     ...(panel.allowNewTools ? [{ label: 'Request new tool (not in the list)', value: NEW_TOOL }] : []),
   ];
   const selectedTool = panel.tools.find((tool) => tool.id === draft.tool);
-  const limit = durationLimit(draft, panel.tools);
+  const limit = durationLimit(draft, panel.tools, panel.newToolMaxDays);
   const toolProblem = shown('tool');
   const nameProblem = shown('newToolName');
   const urlProblem = shown('newToolUrl');
@@ -63,7 +63,7 @@ function PanelForm({ panel }: { readonly panel: CreatePanelView }) {
         options={toolOptions}
         value={draft.tool}
         helper={panel.tools.length === 0 && !panel.allowNewTools ? 'No AI tools can be requested yet: ask your service desk.' : 'One tool per request, for you.'}
-        onChange={(tool) => edit('tool', chooseTool(draft, tool, panel.tools))}
+        onChange={(tool) => edit('tool', chooseTool(draft, tool, panel.tools, panel.newToolMaxDays))}
         {...(toolProblem !== undefined && { error: toolProblem })}
       />
       {selectedTool ? <ToolGuidance tool={selectedTool} /> : null}

@@ -20,14 +20,16 @@ export const portalActions: Pick<ActionTable, 'portal.createPanel' | 'portal.req
       // The platform's context says where the panel is; the payload only fills in what a host leaves out.
       const portalId = extension.portalId ?? payload.portalId;
       const requestTypeId = extension.requestTypeId ?? payload.requestTypeId;
-      const closed = (reason: string) => ({ enabled: false, reason, tools: [], allowNewTools: false });
+      // A tool outside the catalog is judged as high risk until it is added (as core does).
+      const newToolMaxDays = rules.riskRules.high.maxDurationDays;
+      const closed = (reason: string) => ({ enabled: false, reason, tools: [], allowNewTools: false, newToolMaxDays });
       if (intake.projectKey === undefined) return closed('Clearway intake is not set up yet (Intake & Approvals).');
       if (intake.portalId !== undefined && portalId !== intake.portalId) return closed('This portal is not the Clearway intake portal.');
       if (intake.requestTypeIds.length > 0 && (requestTypeId === undefined || !intake.requestTypeIds.includes(requestTypeId))) {
         return closed('This request type is not one Clearway handles.');
       }
       const page = await listTools(app.deps, { requestableOnly: true, limit: 100 });
-      return { enabled: true, tools: await toolSummaries(app.deps.store, app.providers, page.items), allowNewTools: rules.unknownTools === 'allow_request' };
+      return { enabled: true, tools: await toolSummaries(app.deps.store, app.providers, page.items), allowNewTools: rules.unknownTools === 'allow_request', newToolMaxDays };
     },
   },
 
