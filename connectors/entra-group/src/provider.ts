@@ -20,6 +20,9 @@ export const ENTRA_CAPABILITIES: ProviderCapabilities = {
   // The default; a connector set to "transitive" answers through checkMemberGroups instead.
   membershipCheck: 'direct',
   manual: false,
+  // Graph allows about 3,000 identity writes per 2.5 minutes per app and tenant (20 a second); an
+  // add, a remove or a batch of 20 is one write. Half of that leaves room for other apps.
+  defaultLimits: { requestsPerSecond: 10, concurrency: 4 },
 };
 
 /** What tests (and a local sandbox) may replace: where the token comes from. */

@@ -115,6 +115,6 @@ describe('the admin form', () => {
   });
 
   it('declares its capabilities', () => {
-    expect(entraGroupProvider.capabilities).toEqual({ createGroups: true, maxBatchSize: 20, membershipCheck: 'direct', manual: false });
+    expect(entraGroupProvider.capabilities).toEqual({ createGroups: true, maxBatchSize: 20, membershipCheck: 'direct', manual: false, defaultLimits: { requestsPerSecond: 10, concurrency: 4 } });
   });
 });

@@ -27,7 +27,15 @@ export const oktaGroupProvider = defineProvider({
   configSchema: oktaSettingsSchema,
   secrets: oktaSecretFields,
   // Okta changes one membership per request, and the group-members list shows direct members only.
-  capabilities: { createGroups: true, maxBatchSize: 1, membershipCheck: 'direct', manual: false },
+  capabilities: {
+    createGroups: true,
+    maxBatchSize: 1,
+    membershipCheck: 'direct',
+    manual: false,
+    // Okta's group endpoints allow from 100 (free, integrator orgs) to 600 requests a minute per
+    // org; each add or remove is one of them. 1.5 a second stays under the lowest tier.
+    defaultLimits: { requestsPerSecond: 1.5, concurrency: 4 },
+  },
   setup: oktaSetupGuide,
 
   create({ config, secrets }) {

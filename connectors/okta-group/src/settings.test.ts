@@ -119,6 +119,6 @@ describe('admin form', () => {
     ]);
     for (const scope of OKTA_SCOPES) expect(form.setup.permissions.join('\n')).toContain(scope);
     expect(form.setup.steps).toContain('API Services');
-    expect(oktaGroupProvider.capabilities).toEqual({ createGroups: true, maxBatchSize: 1, membershipCheck: 'direct', manual: false });
+    expect(oktaGroupProvider.capabilities).toEqual({ createGroups: true, maxBatchSize: 1, membershipCheck: 'direct', manual: false, defaultLimits: { requestsPerSecond: 1.5, concurrency: 4 } });
   });
 });
