@@ -3,7 +3,7 @@
  * credentials against nocked responses shaped like the vendors' documented ones.
  */
 import { AuthenticationError } from '@azure/identity';
-import { isConnectorError, type ConnectorError } from '@clearway/connector-sdk';
+import { connectorFailure } from '@clearway/connector-sdk/testing';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ENTRA_ERROR_TABLE, classifySignInError } from './errors.js';
@@ -12,16 +12,6 @@ import { FakeEntraAuthority } from './test-support/fake-authority.js';
 import { FakeGraphTenant, graphErrorBody } from './test-support/fake-tenant.js';
 import { CLIENT_ID, CLIENT_SECRET, TENANT_ID, baseSettings, connectWithFakeCredential, context, seedDirectory, type Directory } from './test-support/harness.js';
 import { createSelfSignedCertificate } from './test-support/self-signed-certificate.js';
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isConnectorError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 describe('Microsoft Graph responses', () => {
   let directory: Directory;
@@ -53,21 +43,21 @@ describe('Microsoft Graph responses', () => {
       code: 'Request_BadRequest',
       message: "One or more added object references do not exist for the following modified properties: 'members'.",
     });
-    const error = await failure(connector().add(context(), group(), ada()));
+    const error = await connectorFailure(connector().add(context(), group(), ada()));
     expect(error).toMatchObject({ kind: 'transient', code: 'replication_delay', retryable: true, status: 400, providerCode: 'Request_BadRequest' });
     expect(await connector().add(context(), group(), ada())).toEqual({ outcome: 'applied' });
   });
 
   it('400 "Cannot Update a mail-enabled security groups and or distribution list." → unsupported', async () => {
     const list = directory.tenant.addGroup({ displayName: 'All staff', mailEnabled: true, securityEnabled: false });
-    const error = await failure(connector().add(context(), { id: list.id }, ada()));
+    const error = await connectorFailure(connector().add(context(), { id: list.id }, ada()));
     expect(error).toMatchObject({ kind: 'unsupported', code: 'mail_enabled_group', retryable: false });
   });
 
   it('429 with Retry-After in seconds → rate_limited with that wait, at once (the client does not sleep)', async () => {
     directory.tenant.rateLimitNext(120_000);
     const started = Date.now();
-    const error = await failure(connector().add(context(), group(), ada()));
+    const error = await connectorFailure(connector().add(context(), group(), ada()));
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(error).toMatchObject({ kind: 'rate_limited', code: 'throttled', retryAfterMs: 120_000, status: 429, providerCode: 'TooManyRequests' });
     expect(directory.tenant.requests).toHaveLength(1);
@@ -81,7 +71,7 @@ describe('Microsoft Graph responses', () => {
       message: 'Please retry again later.',
       headers: { date: date.toUTCString(), 'retry-after': new Date(date.getTime() + 45_000).toUTCString() },
     });
-    expect(await failure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 45_000 });
+    expect(await connectorFailure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 45_000 });
   });
 
   it.each([
@@ -89,14 +79,14 @@ describe('Microsoft Graph responses', () => {
     [504, 'UnknownError', 'The gateway did not receive a timely response.'],
   ])('%i with Retry-After → transient with the wait, not retried by the client', async (status, code, message) => {
     directory.tenant.failNext({ status, code, message, headers: { 'retry-after': '30' } });
-    const error = await failure(connector().remove(context(), group(), ada()));
+    const error = await connectorFailure(connector().remove(context(), group(), ada()));
     expect(error).toMatchObject({ kind: 'transient', code: 'graph_unavailable', retryable: true, retryAfterMs: 30_000, status });
     expect(directory.tenant.requests).toHaveLength(1);
   });
 
   it('401 InvalidAuthenticationToken → auth', async () => {
     directory.tenant.unauthorizedNext();
-    expect(await failure(connector().check(context(), group(), ada()))).toMatchObject({
+    expect(await connectorFailure(connector().check(context(), group(), ada()))).toMatchObject({
       kind: 'auth',
       code: 'token_rejected',
       retryable: false,
@@ -106,24 +96,24 @@ describe('Microsoft Graph responses', () => {
 
   it('403 Authorization_RequestDenied → permission, naming the permissions to grant', async () => {
     directory.tenant.forbiddenNext();
-    const error = await failure(connector().add(context(), group(), ada()));
+    const error = await connectorFailure(connector().add(context(), group(), ada()));
     expect(error).toMatchObject({ kind: 'permission', code: 'permission_denied', providerCode: 'Authorization_RequestDenied' });
     expect(error.message).toContain('GroupMember.ReadWrite.All');
   });
 
   it('403 with another code → permission', async () => {
     directory.tenant.failNext({ status: 403, code: 'Forbidden', message: 'Forbidden' });
-    expect(await failure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'permission', code: 'forbidden' });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'permission', code: 'forbidden' });
   });
 
   it('404 Request_ResourceNotFound → not_found (a group that no longer exists, on check)', async () => {
-    const error = await failure(connector().check(context(), { id: '00000000-0000-4000-8000-000000000000' }, ada()));
+    const error = await connectorFailure(connector().check(context(), { id: '00000000-0000-4000-8000-000000000000' }, ada()));
     expect(error).toMatchObject({ kind: 'not_found', code: 'not_found', status: 404, providerCode: 'Request_ResourceNotFound' });
   });
 
   it('other 400 → invalid_request, with the Graph code and request id but not the upstream message', async () => {
     directory.tenant.failNext({ status: 400, code: 'Request_BadRequest', message: "Invalid object identifier 'secret-looking-detail'." });
-    const error = await failure(connector().add(context(), group(), ada()));
+    const error = await connectorFailure(connector().add(context(), group(), ada()));
     expect(error).toMatchObject({ kind: 'invalid_request', code: 'bad_request', providerCode: 'Request_BadRequest' });
     expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(error.message).not.toContain('secret-looking-detail');
@@ -131,7 +121,7 @@ describe('Microsoft Graph responses', () => {
 
   it('a status the table does not name falls back to the SDK status table (500 → transient)', async () => {
     directory.tenant.failNext({ status: 500, code: 'generalException', message: 'An unspecified error has occurred.' });
-    expect(await failure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'transient', status: 500 });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'transient', status: 500 });
   });
 
   it('takes the request id from the error body when the header is missing', async () => {
@@ -139,12 +129,12 @@ describe('Microsoft Graph responses', () => {
     nock('https://graph.microsoft.com')
       .post(/members/)
       .reply(404, graphErrorBody('Request_ResourceNotFound', "Resource 'x' does not exist.", 'body-request-id-1'), { 'content-type': 'application/json' });
-    expect(await failure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'not_found', requestId: 'body-request-id-1' });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'not_found', requestId: 'body-request-id-1' });
   });
 
   it('a connection reset → transient network error', async () => {
     directory.tenant.resetNext();
-    expect(await failure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'network' });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'network' });
   });
 
   it('has a test above for every Graph row of the table', () => {
@@ -176,7 +166,7 @@ describe('Microsoft Entra sign-in responses (real ClientSecretCredential / Clien
     authority.install();
   });
   const addAda = (config: Record<string, unknown> = {}, secrets: Record<string, string> = { clientSecret: CLIENT_SECRET }) =>
-    failure(provider.connect({ config: { ...baseSettings, ...config }, secrets }).add(context(), { id: directory.group.id }, { id: directory.ada.id }));
+    connectorFailure(provider.connect({ config: { ...baseSettings, ...config }, secrets }).add(context(), { id: directory.group.id }, { id: directory.ada.id }));
 
   it('AADSTS7000215 (wrong secret) → auth, and neither the secret nor the upstream text is in the error', async () => {
     const error = await addAda({}, { clientSecret: 'not-the-registered-secret-value' });

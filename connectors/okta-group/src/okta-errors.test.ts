@@ -2,7 +2,8 @@
  * Every row of the error mapping, proved through the real SDK over nock with responses shaped like
  * the ones Okta documents (error object, rate-limit headers, OAuth errors of the token endpoint).
  */
-import { createOperationContext, isConnectorError, type ConnectorError, type Connector } from '@clearway/connector-sdk';
+import { createOperationContext, type ConnectorError, type Connector } from '@clearway/connector-sdk';
+import { connectorFailure } from '@clearway/connector-sdk/testing';
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { classifyOktaError, OKTA_ERROR_TABLE } from './okta-errors.js';
@@ -11,16 +12,6 @@ import { oauthError, oktaError, OKTA_SUMMARIES, rateLimitHeaders } from './test-
 import { API_TOKEN, connectOptions, createFakeOrg, ORG_URL, type OrgOptions } from './test-support/okta-fixture.js';
 
 const ctx = () => createOperationContext({ timeoutMs: 10_000 });
-
-async function thrown(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isConnectorError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 /** A fake org with one user (a member of one group), and a connector to it. */
 function setup(options: OrgOptions = {}, settings: Record<string, unknown> = {}) {
@@ -43,7 +34,7 @@ describe('Okta error mapping (one row per documented answer)', () => {
     // Okta's clock (Date header) is an hour behind ours: the wait must still be reset − Date = 42 s.
     const oktaNow = Date.now() - 3_600_000;
     org.fail(429, oktaError('E0000047', OKTA_SUMMARIES.E0000047), rateLimitHeaders(oktaNow, 42, 0));
-    const error = await thrown(connector.check(ctx(), group, identity));
+    const error = await connectorFailure(connector.check(ctx(), group, identity));
     expect(error).toMatchObject({ kind: 'rate_limited', retryable: true, status: 429, providerCode: 'E0000047', code: 'okta_rate_limited' });
     expect(error.retryAfterMs).toBe(42_000);
     expect(error.requestId).toMatch(/^req-/);
@@ -59,14 +50,14 @@ describe('Okta error mapping (one row per documented answer)', () => {
   ])('%i %s → transient', async (status, code, summary, expectedCode) => {
     const { org, connector, group, identity } = setup();
     org.fail(status, oktaError(code, summary));
-    const error = await thrown(connector.add(ctx(), group, identity));
+    const error = await connectorFailure(connector.add(ctx(), group, identity));
     expect(error).toMatchObject({ kind: 'transient', retryable: true, status, providerCode: code, code: expectedCode });
   });
 
   it.each([502, 504])('%i with a non-JSON body (a proxy page) → transient, without echoing the body', async (status) => {
     const { org, connector, group, identity } = setup();
     org.fail(status, '<html><body>Bad gateway: upstream secret-looking-page</body></html>', { 'content-type': 'text/html' });
-    const error = await thrown(connector.add(ctx(), group, identity));
+    const error = await connectorFailure(connector.add(ctx(), group, identity));
     expect(error).toMatchObject({ kind: 'transient', status });
     expect(error.message).not.toContain('upstream');
   });
@@ -74,21 +65,21 @@ describe('Okta error mapping (one row per documented answer)', () => {
   it('a reset connection → transient (network)', async () => {
     const { org, connector, group, identity } = setup();
     org.resetNext();
-    expect(await thrown(connector.add(ctx(), group, identity))).toMatchObject({ kind: 'transient', code: 'network' });
+    expect(await connectorFailure(connector.add(ctx(), group, identity))).toMatchObject({ kind: 'transient', code: 'network' });
   });
 
   it('a request slower than requestTimeoutMs → transient (timeout)', async () => {
     const { org, connector, group, identity } = setup({}, { requestTimeoutMs: 1_000 });
     org.close();
     nock(ORG_URL).get(/.*/).delay(1_500).reply(200, []);
-    const error = await thrown(connector.check(ctx(), group, identity));
+    const error = await connectorFailure(connector.check(ctx(), group, identity));
     expect(error).toMatchObject({ kind: 'transient', code: 'timeout' });
   });
 
   it('401 E0000011 → auth (terminal)', async () => {
     const { org, connector, group, identity } = setup();
     org.fail(401, oktaError('E0000011', OKTA_SUMMARIES.E0000011));
-    const error = await thrown(connector.remove(ctx(), group, identity));
+    const error = await connectorFailure(connector.remove(ctx(), group, identity));
     expect(error).toMatchObject({ kind: 'auth', retryable: false, status: 401, providerCode: 'E0000011', code: 'okta_credential_refused' });
     expect(error.message).toContain('Create a new API token');
     expect(error.message).toContain('Invalid token provided');
@@ -98,7 +89,7 @@ describe('Okta error mapping (one row per documented answer)', () => {
   it('403 E0000006 → permission (terminal), naming the scopes and role to grant', async () => {
     const { org, connector, group, outsider } = setup();
     org.failNextMatching('PUT', `/api/v1/groups/${group.id}/users/`, 403, oktaError('E0000006', OKTA_SUMMARIES.E0000006));
-    const error = await thrown(connector.add(ctx(), group, outsider));
+    const error = await connectorFailure(connector.add(ctx(), group, outsider));
     expect(error).toMatchObject({ kind: 'permission', retryable: false, status: 403, providerCode: 'E0000006' });
     expect(error.message).toContain('Adding the user to the Okta group failed (HTTP 403)');
     expect(error.message).toContain('okta.groups.manage');
@@ -106,7 +97,7 @@ describe('Okta error mapping (one row per documented answer)', () => {
 
   it('404 E0000007 → not_found (terminal), for example adding to a deleted group', async () => {
     const { connector, identity } = setup();
-    const error = await thrown(connector.add(ctx(), { id: '00gdeletedgroup000001' }, identity));
+    const error = await connectorFailure(connector.add(ctx(), { id: '00gdeletedgroup000001' }, identity));
     expect(error).toMatchObject({ kind: 'not_found', retryable: false, status: 404, providerCode: 'E0000007' });
     expect(error.message).toContain('Not found: Resource not found: 00gdeletedgroup000001 (UserGroup)');
   });
@@ -121,7 +112,7 @@ describe('Okta error mapping (one row per documented answer)', () => {
   it('404 E0000008 (not an Okta API path) stays an error instead of meaning "no such user"', async () => {
     const { org, connector } = setup();
     org.fail(404, oktaError('E0000008', OKTA_SUMMARIES.E0000008));
-    const error = await thrown(connector.resolveIdentity(ctx(), { accountId: 'a', email: 'nobody@example.com' }));
+    const error = await connectorFailure(connector.resolveIdentity(ctx(), { accountId: 'a', email: 'nobody@example.com' }));
     expect(error).toMatchObject({ kind: 'not_found', providerCode: 'E0000008', code: 'okta_path_not_found' });
     expect(error.message).toContain('org URL');
   });
@@ -129,7 +120,7 @@ describe('Okta error mapping (one row per documented answer)', () => {
   it('400 E0000001 → invalid_request (terminal), with the field Okta named', async () => {
     const { org, connector } = setup();
     org.failNextMatching('POST', '/api/v1/groups', 400, oktaError('E0000001', 'Api validation failed: profile', ['name: size must be between 1 and 255']));
-    const error = await thrown(connector.bindGroup(ctx(), { name: 'x'.repeat(300), createIfMissing: true }));
+    const error = await connectorFailure(connector.bindGroup(ctx(), { name: 'x'.repeat(300), createIfMissing: true }));
     expect(error).toMatchObject({ kind: 'invalid_request', retryable: false, status: 400, providerCode: 'E0000001', code: 'okta_validation_failed' });
     expect(error.message).toContain('name: size must be between 1 and 255');
   });
@@ -137,7 +128,7 @@ describe('Okta error mapping (one row per documented answer)', () => {
   it('an unknown Okta code falls back to the status table', async () => {
     const { org, connector, group, identity } = setup();
     org.fail(409, oktaError('E0000999', 'Something new'));
-    expect(await thrown(connector.check(ctx(), group, identity))).toMatchObject({ kind: 'invalid_request', status: 409, providerCode: 'E0000999' });
+    expect(await connectorFailure(connector.check(ctx(), group, identity))).toMatchObject({ kind: 'invalid_request', status: 409, providerCode: 'E0000999' });
   });
 });
 
@@ -145,7 +136,7 @@ describe('token endpoint errors (private key sign-in)', () => {
   const privateKey = (options: OrgOptions = {}) => setup({ mode: 'private_key', requireDpop: false, ...options });
 
   async function firstCallError(connector: Connector, group: { id: string }, identity: { id: string }) {
-    return thrown(connector.check(ctx(), group, identity));
+    return connectorFailure(connector.check(ctx(), group, identity));
   }
 
   it('401 invalid_client → auth, not a cached "Bearer undefined"', async () => {

@@ -3,7 +3,8 @@
  * how membership is read through `Link` pages and changed idempotently, and what "Test connection"
  * tells the admin.
  */
-import { createOperationContext, isConnectorError, type ConnectorError } from '@clearway/connector-sdk';
+import { createOperationContext } from '@clearway/connector-sdk';
+import { connectorFailure } from '@clearway/connector-sdk/testing';
 import { describe, expect, it } from 'vitest';
 import { CHECK_NAMES } from './connection-test.js';
 import { escapeFilterValue, GROUP_QUERY_LIMIT } from './okta-directory.js';
@@ -16,16 +17,6 @@ const ctx = () => createOperationContext({ timeoutMs: 10_000 });
 function setup(options: OrgOptions = {}) {
   const org = createFakeOrg(options);
   return { org, connector: oktaGroupProvider.connect(connectOptions(options.mode)) };
-}
-
-async function thrown(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isConnectorError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the operation to fail');
 }
 
 describe('resolveIdentity', () => {
@@ -131,16 +122,16 @@ describe('bindGroup', () => {
   it.each(['APP_GROUP', 'BUILT_IN'] as const)('refuses an %s with unsupported: Okta does not let its membership change', async (type) => {
     const { org, connector } = setup();
     const group = org.addGroup(type === 'BUILT_IN' ? 'Everyone' : 'AD: engineering', { type });
-    const error = await thrown(connector.bindGroup(ctx(), { groupId: group.id }));
+    const error = await connectorFailure(connector.bindGroup(ctx(), { groupId: group.id }));
     expect(error).toMatchObject({ kind: 'unsupported', code: 'group_not_manageable' });
     expect(error.message).toContain(type);
-    expect(await thrown(connector.bindGroup(ctx(), { name: group.name, createIfMissing: true }))).toMatchObject({ kind: 'unsupported' });
+    expect(await connectorFailure(connector.bindGroup(ctx(), { name: group.name, createIfMissing: true }))).toMatchObject({ kind: 'unsupported' });
     expect(org.groupCount()).toBe(1);
   });
 
   it('answers not_found for an unknown id', async () => {
     const { connector } = setup();
-    expect(await thrown(connector.bindGroup(ctx(), { groupId: '00gmissing00000000001' }))).toMatchObject({ kind: 'not_found' });
+    expect(await connectorFailure(connector.bindGroup(ctx(), { groupId: '00gmissing00000000001' }))).toMatchObject({ kind: 'not_found' });
   });
 
   it('picks the exact name among prefix matches, and the Okta group over an imported one of the same name', async () => {
@@ -169,7 +160,7 @@ describe('bindGroup', () => {
     await first.bindGroup(ctx(), { name: 'ai-claude-users', createIfMissing: true });
     // Another connector instance (another invocation) has no memory of the creation.
     const second = oktaGroupProvider.connect(connectOptions());
-    expect(await thrown(second.bindGroup(ctx(), { name: 'ai-claude-users', createIfMissing: true }))).toMatchObject({
+    expect(await connectorFailure(second.bindGroup(ctx(), { name: 'ai-claude-users', createIfMissing: true }))).toMatchObject({
       kind: 'transient',
       code: 'group_not_yet_searchable',
     });
@@ -180,7 +171,7 @@ describe('bindGroup', () => {
   it('refuses to create a group whose name differs from an existing one only in case', async () => {
     const { org, connector } = setup();
     org.addGroup('AI-Claude-Users');
-    expect(await thrown(connector.bindGroup(ctx(), { name: 'ai-claude-users', createIfMissing: true }))).toMatchObject({
+    expect(await connectorFailure(connector.bindGroup(ctx(), { name: 'ai-claude-users', createIfMissing: true }))).toMatchObject({
       kind: 'invalid_request',
       code: 'group_name_taken',
     });
@@ -188,14 +179,14 @@ describe('bindGroup', () => {
 
   it('answers not_found for a missing name unless asked to create it', async () => {
     const { org, connector } = setup();
-    expect(await thrown(connector.bindGroup(ctx(), { name: 'ai-missing' }))).toMatchObject({ kind: 'not_found', code: 'group_not_found' });
+    expect(await connectorFailure(connector.bindGroup(ctx(), { name: 'ai-missing' }))).toMatchObject({ kind: 'not_found', code: 'group_not_found' });
     expect(org.groupCount()).toBe(0);
   });
 
   it('does not create a group when the prefix search came back full (the name may be beyond the page)', async () => {
     const { org, connector } = setup();
     for (let index = 0; index < GROUP_QUERY_LIMIT; index += 1) org.addGroup(`ai-team-${index}`);
-    expect(await thrown(connector.bindGroup(ctx(), { name: 'ai-team', createIfMissing: true }))).toMatchObject({
+    expect(await connectorFailure(connector.bindGroup(ctx(), { name: 'ai-team', createIfMissing: true }))).toMatchObject({
       kind: 'invalid_request',
       code: 'group_search_truncated',
     });

@@ -3,22 +3,12 @@
  * fetch, nock underneath), with the error bodies RFC 7644 §3.12 defines.
  */
 import './test-support/network-guard.js';
-import { isConnectorError, type ConnectorError } from '@clearway/connector-sdk';
+import { connectorFailure } from '@clearway/connector-sdk/testing';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SCIM_ERROR_RULES, classifyScimError } from './errors.js';
 import { scimGroupProvider } from './provider.js';
 import { BEARER_TOKEN, connectTo, context, seedDirectory, type Directory } from './test-support/harness.js';
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isConnectorError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 let directory: Directory;
 const connector = (settings: Record<string, unknown> = {}) => connectTo(directory.service, settings);
@@ -34,7 +24,7 @@ beforeEach(() => {
 describe('SCIM error answers', () => {
   it('3xx → invalid_config redirected, and the redirect is not followed', async () => {
     directory.service.failNext({ status: 302, headers: { location: 'https://elsewhere.example/scim/v2/Groups' }, rawBody: '' });
-    expect(await failure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'invalid_config', code: 'redirected', status: 302 });
+    expect(await connectorFailure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'invalid_config', code: 'redirected', status: 302 });
     expect(directory.service.requests).toHaveLength(1);
   });
 
@@ -51,7 +41,7 @@ describe('SCIM error answers', () => {
 
   it('400 noTarget elsewhere stays an error', async () => {
     directory.service.failNext({ status: 400, scimType: 'noTarget' });
-    expect(await failure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'invalid_request', code: 'no_target', providerCode: 'noTarget' });
+    expect(await connectorFailure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'invalid_request', code: 'no_target', providerCode: 'noTarget' });
   });
 
   it('409 uniqueness on add → already_satisfied; on create → the existing group is bound', async () => {
@@ -69,14 +59,14 @@ describe('SCIM error answers', () => {
 
   it('400 invalidFilter → invalid_request invalid_filter (binding by name on a service without filters)', async () => {
     directory.service.failNext({ status: 400, scimType: 'invalidFilter' });
-    const error = await failure(connector().bindGroup(context(), { name: 'AI - ChatGPT Enterprise users' }));
+    const error = await connectorFailure(connector().bindGroup(context(), { name: 'AI - ChatGPT Enterprise users' }));
     expect(error).toMatchObject({ kind: 'invalid_request', code: 'invalid_filter', retryable: false });
     expect(error.message).toContain('bind the group by id');
   });
 
   it('400 mutability → unsupported read_only', async () => {
     directory.service.failNextMatching('PATCH', PATCH_GROUP, { status: 400, scimType: 'mutability', detail: 'members is readOnly' });
-    expect(await failure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'unsupported', code: 'read_only' });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'unsupported', code: 'read_only' });
   });
 
   it('400 invalidPath → invalid_request invalid_path, naming the removal setting (RFC removal on a value-list service)', async () => {
@@ -84,7 +74,7 @@ describe('SCIM error answers', () => {
     directory = seedDirectory({ removeForms: ['value_list'] });
     directory.service.install();
     directory.group.members.add(directory.ada.id);
-    const error = await failure(connector().remove(context(), group(), ada()));
+    const error = await connectorFailure(connector().remove(context(), group(), ada()));
     expect(error).toMatchObject({ kind: 'invalid_request', code: 'invalid_path', providerCode: 'invalidPath' });
     expect(error.message).toContain('value_list');
   });
@@ -97,54 +87,54 @@ describe('SCIM error answers', () => {
     ['sensitive', 'sensitive'],
   ])('400 %s → invalid_request %s', async (scimType, code) => {
     directory.service.failNext({ status: 400, scimType, detail: `detail for ${scimType}` });
-    expect(await failure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'invalid_request', code, providerCode: scimType, status: 400 });
+    expect(await connectorFailure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'invalid_request', code, providerCode: scimType, status: 400 });
   });
 
   it('401 → auth credentials_refused', async () => {
     directory.service.unauthorizedNext();
-    expect(await failure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'auth', code: 'credentials_refused', retryable: false });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'auth', code: 'credentials_refused', retryable: false });
   });
 
   it('a wrong token → auth (the service itself refuses it)', async () => {
     const wrong = scimGroupProvider.connect({ config: { baseUrl: directory.service.baseUrl }, secrets: { bearerToken: 'not-the-token-0123456789' } });
-    expect(await failure(wrong.check(context(), group(), ada()))).toMatchObject({ kind: 'auth', code: 'credentials_refused' });
+    expect(await connectorFailure(wrong.check(context(), group(), ada()))).toMatchObject({ kind: 'auth', code: 'credentials_refused' });
   });
 
   it('403 → permission forbidden', async () => {
     directory.service.forbiddenNext();
-    expect(await failure(connector().remove(context(), group(), ada()))).toMatchObject({ kind: 'permission', code: 'forbidden' });
+    expect(await connectorFailure(connector().remove(context(), group(), ada()))).toMatchObject({ kind: 'permission', code: 'forbidden' });
   });
 
   it('404 → not_found (a group that was deleted, on check)', async () => {
-    expect(await failure(connector().check(context(), { id: 'deleted-group' }, ada()))).toMatchObject({ kind: 'not_found', code: 'not_found', status: 404 });
+    expect(await connectorFailure(connector().check(context(), { id: 'deleted-group' }, ada()))).toMatchObject({ kind: 'not_found', code: 'not_found', status: 404 });
   });
 
   it('410 → not_found as well', async () => {
     directory.service.failNext({ status: 410, detail: 'Gone.' });
-    expect(await failure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'not_found', code: 'not_found', status: 410 });
+    expect(await connectorFailure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'not_found', code: 'not_found', status: 410 });
   });
 
   it('409 without scimType → invalid_request conflict', async () => {
     directory.service.failNextMatching('PATCH', PATCH_GROUP, { status: 409 });
-    expect(await failure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'invalid_request', code: 'conflict' });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'invalid_request', code: 'conflict' });
   });
 
   it('412 (the group changed between look and change) → transient version_conflict; the retry applies', async () => {
     directory.service.beforeNext('PATCH', PATCH_GROUP, () => directory.service.touch(directory.group.id));
-    expect(await failure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'version_conflict', retryable: true, status: 412 });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'version_conflict', retryable: true, status: 412 });
     expect(directory.service.isMember(directory.group.id, directory.ada.id)).toBe(false);
     expect(await connector().add(context(), group(), ada())).toEqual({ outcome: 'applied' });
   });
 
   it('413 → invalid_request payload_too_large', async () => {
     directory.service.failNextMatching('PATCH', PATCH_GROUP, { status: 413 });
-    expect(await failure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'invalid_request', code: 'payload_too_large' });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'invalid_request', code: 'payload_too_large' });
   });
 
   it('429 with Retry-After seconds → rate_limited with that wait, at once (no sleeping, no retry)', async () => {
     directory.service.rateLimitNext(120_000);
     const started = Date.now();
-    expect(await failure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'rate_limited', code: 'throttled', retryAfterMs: 120_000, status: 429 });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'rate_limited', code: 'throttled', retryAfterMs: 120_000, status: 429 });
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(directory.service.requests).toHaveLength(1);
   });
@@ -152,31 +142,31 @@ describe('SCIM error answers', () => {
   it('429 with Retry-After as an HTTP date → measured against the response Date header', async () => {
     const date = new Date('2030-01-01T00:00:00Z');
     directory.service.failNext({ status: 429, headers: { date: date.toUTCString(), 'retry-after': new Date(date.getTime() + 45_000).toUTCString() } });
-    expect(await failure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 45_000 });
+    expect(await connectorFailure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 45_000 });
   });
 
   it('501 → unsupported not_implemented', async () => {
     directory.service.failNextMatching('PATCH', PATCH_GROUP, { status: 501 });
-    expect(await failure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'unsupported', code: 'not_implemented' });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'unsupported', code: 'not_implemented' });
   });
 
   it.each([500, 502, 503, 504])('%i → transient service_unavailable (503 keeps its Retry-After)', async (status) => {
     directory.service.failNext({ status, headers: status === 503 ? { 'retry-after': '30' } : {} });
-    const error = await failure(connector().remove(context(), group(), ada()));
+    const error = await connectorFailure(connector().remove(context(), group(), ada()));
     expect(error).toMatchObject({ kind: 'transient', code: 'service_unavailable', retryable: true, status });
     expect(error.retryAfterMs).toBe(status === 503 ? 30_000 : undefined);
   });
 
   it('a non-SCIM error body (an HTML page from a proxy) is classified by its status alone', async () => {
     directory.service.failNext({ status: 502, rawBody: '<html><body>Bad gateway at proxy-7</body></html>' });
-    const error = await failure(connector().check(context(), group(), ada()));
+    const error = await connectorFailure(connector().check(context(), group(), ada()));
     expect(error).toMatchObject({ kind: 'transient', code: 'service_unavailable' });
     expect(error.message).not.toContain('proxy-7');
   });
 
   it('never shows the service detail text, and keeps a request id header', async () => {
     directory.service.failNext({ status: 400, scimType: 'invalidValue', detail: `value ${BEARER_TOKEN} of ada@example.com rejected`, headers: { 'x-request-id': 'req-77' } });
-    const error = await failure(connector().check(context(), group(), ada()));
+    const error = await connectorFailure(connector().check(context(), group(), ada()));
     expect(error.message).not.toContain('ada@example.com');
     expect(JSON.stringify(error.toJSON())).not.toContain(BEARER_TOKEN);
     expect(error.requestId).toBe('req-77');

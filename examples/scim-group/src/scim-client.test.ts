@@ -1,18 +1,9 @@
 import './test-support/network-guard.js';
-import { createOperationContext, isConnectorError, type ConnectorError, type Logger } from '@clearway/connector-sdk';
+import { createOperationContext, type Logger } from '@clearway/connector-sdk';
+import { connectorFailure } from '@clearway/connector-sdk/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { scimGroupProvider } from './provider.js';
 import { BASIC_PASSWORD, BASIC_USER, BEARER_TOKEN, connectTo, context, seedDirectory, type Directory } from './test-support/harness.js';
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (isConnectorError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 let directory: Directory;
 const group = () => ({ id: directory.group.id });
@@ -40,26 +31,26 @@ describe('the SCIM client', () => {
 
   it('gives up on one slow request after the request timeout, as a transient timeout', async () => {
     directory.service.delayNext(1_500);
-    const error = await failure(connectTo(directory.service, { requestTimeoutMs: 1_000 }).check(context(), group(), ada()));
+    const error = await connectorFailure(connectTo(directory.service, { requestTimeoutMs: 1_000 }).check(context(), group(), ada()));
     expect(error).toMatchObject({ kind: 'transient', code: 'timeout' });
   });
 
   it('stops at the operation deadline even when the request timeout is longer', async () => {
     directory.service.delayNext(1_500);
     const started = Date.now();
-    const error = await failure(connectTo(directory.service, { requestTimeoutMs: 60_000 }).check(context({ timeoutMs: 300 }), group(), ada()));
+    const error = await connectorFailure(connectTo(directory.service, { requestTimeoutMs: 60_000 }).check(context({ timeoutMs: 300 }), group(), ada()));
     expect(error.kind).toBe('transient');
     expect(Date.now() - started).toBeLessThan(1_400);
   });
 
   it('classifies a connection reset as transient network', async () => {
     directory.service.resetNext();
-    expect(await failure(connectTo(directory.service).add(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'network' });
+    expect(await connectorFailure(connectTo(directory.service).add(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'network' });
   });
 
   it('treats a 2xx that is not a SCIM resource as transient malformed_response', async () => {
     directory.service.failNext({ status: 200, rawBody: '<html>maintenance</html>' });
-    expect(await failure(connectTo(directory.service).check(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'malformed_response', status: 200 });
+    expect(await connectorFailure(connectTo(directory.service).check(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'malformed_response', status: 200 });
   });
 
   it('logs method, path and status only: never the token, the filter or the body', async () => {
