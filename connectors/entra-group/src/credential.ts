@@ -4,12 +4,12 @@
  * sign-in failure a classified SDK error.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { InvalidConfigError } from '@clearway/connector-sdk';
+import { InvalidConfigError, isLoopbackHost } from '@clearway/connector-sdk';
 import { ClientCertificateCredential, ClientSecretCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/identity';
 
 type AbortSignalLike = NonNullable<GetTokenOptions['abortSignal']>;
 import { carryFailure, classifySignInError } from './errors.js';
-import { entraSecretFields, isLoopbackHost, type EntraSecretName, type EntraSettings } from './settings.js';
+import { entraSecretFields, type EntraSecretName, type EntraSettings } from './settings.js';
 
 export type EntraAuth =
   | { readonly mode: 'client_secret'; readonly clientSecret: string }

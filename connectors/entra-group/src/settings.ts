@@ -3,26 +3,21 @@
  * admin form is rendered from) and the two secret fields. Which secret is needed depends on
  * `authMode`; that combination is checked when the credential is built (`credential.ts`).
  */
-import type { SecretField } from '@clearway/connector-sdk';
+import { isLoopbackHost, type SecretField } from '@clearway/connector-sdk';
 import { z } from 'zod';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 export const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// A verified domain such as contoso.onmicrosoft.com; "common" and "organizations" are not tenants.
-const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /** Whether a string is an Entra object id (a GUID), the only form ids take in membership paths. */
 export function isObjectId(value: string): boolean {
   return GUID.test(value);
 }
+// A verified domain such as contoso.onmicrosoft.com; "common" and "organizations" are not tenants.
+const DOMAIN = /^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname.toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
 
 export const entraSettingsSchema = z
   .object({

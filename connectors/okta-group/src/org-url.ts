@@ -3,7 +3,7 @@
  * https only, no path, query or embedded credentials, and plain http only when the admin opted in
  * AND the host is a loopback address (the local Okta simulator).
  */
-import { isIP } from 'node:net';
+import { isLoopbackHost } from '@clearway/connector-sdk';
 
 /** Returns what is wrong with the URL, written for the admin, or undefined when it is acceptable. */
 export function checkOrgUrl(raw: string, allowInsecureLoopback: boolean): string | undefined {
@@ -27,13 +27,4 @@ export function checkOrgUrl(raw: string, allowInsecureLoopback: boolean): string
     return 'Plain http is only allowed for a loopback host (localhost, 127.0.0.1 or [::1]); a real Okta org needs https://.';
   }
   return undefined;
-}
-
-/** localhost, 127.0.0.0/8 and ::1. Other names could resolve anywhere, so they do not count. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.split('.')[0] === '127';
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
 }
