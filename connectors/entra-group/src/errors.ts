@@ -1,22 +1,22 @@
 /**
  * The one place a Microsoft Graph or Microsoft Entra sign-in failure becomes an SDK error.
  *
- * `ENTRA_ERROR_TABLE` is read top to bottom; the first row whose source, status, provider code and
- * message all match decides the kind, the stable `code` and the admin-facing summary. Status →
- * kind, `Retry-After` → `retryAfterMs` and the request id come from the SDK's `classifyHttpError`;
- * network failures go through `classifyNetworkError`. Upstream messages are only matched, never
- * shown: they can echo ids, names and filters.
+ * `ENTRA_ERROR_TABLE` is read top to bottom; the first row of the failure's source whose status,
+ * provider code and message all match decides the kind, the stable `code` and the admin-facing
+ * summary. Matching, status → kind, `Retry-After` → `retryAfterMs` and the request id come from the
+ * SDK's `classifyHttpErrorByRules`; network failures go through `classifyNetworkError`. Upstream
+ * messages are only matched, never shown: they can echo ids, names and filters.
  */
 import {
   AuthError,
   TransientError,
-  classifyHttpError,
+  classifyHttpErrorByRules,
   classifyNetworkError,
   isConnectorError,
   toConnectorError,
   type ConnectorError,
-  type ConnectorErrorKind,
   type HeaderSource,
+  type HttpErrorRule,
 } from '@clearway/connector-sdk';
 import { GraphClientError, GraphError } from '@microsoft/microsoft-graph-client';
 
@@ -27,7 +27,7 @@ export const NOT_A_MEMBER = 'not_a_member';
 /** Where a failure came from: a Graph response, or the Entra sign-in (token) endpoint. */
 export type FailureSource = 'graph' | 'sign-in';
 
-export interface FailureFacts {
+interface FailureFacts {
   readonly source: FailureSource;
   readonly status: number;
   /** Graph's `error.code` (e.g. `Request_ResourceNotFound`) or the sign-in `AADSTS…` code. */
@@ -37,16 +37,8 @@ export interface FailureFacts {
   readonly headers?: HeaderSource;
 }
 
-export interface ErrorMappingRow {
-  readonly source: FailureSource;
-  readonly status?: number | readonly number[] | 'server_error';
-  readonly providerCode?: string;
-  readonly message?: RegExp;
-  /** Only where the status alone would imply another kind. */
-  readonly kind?: ConnectorErrorKind;
-  readonly code: string;
-  readonly summary: string;
-}
+/** One SDK error rule, applying to failures of one source only. */
+export type ErrorMappingRow = HttpErrorRule & { readonly source: FailureSource };
 
 const CONSENT_HINT = 'Grant the application permissions GroupMember.ReadWrite.All and User.Read.All (Group.Create to create groups) and grant admin consent.';
 
@@ -191,32 +183,14 @@ export const ENTRA_ERROR_TABLE: readonly ErrorMappingRow[] = [
   },
 ];
 
-function statusMatches(expected: ErrorMappingRow['status'], status: number): boolean {
-  if (expected === undefined) return true;
-  if (expected === 'server_error') return status >= 500;
-  return typeof expected === 'number' ? expected === status : expected.includes(status);
-}
+const RULES_BY_SOURCE: Readonly<Record<FailureSource, readonly HttpErrorRule[]>> = {
+  graph: ENTRA_ERROR_TABLE.filter((row) => row.source === 'graph'),
+  'sign-in': ENTRA_ERROR_TABLE.filter((row) => row.source === 'sign-in'),
+};
 
-function rowMatches(row: ErrorMappingRow, facts: FailureFacts): boolean {
-  return (
-    row.source === facts.source &&
-    statusMatches(row.status, facts.status) &&
-    (row.providerCode === undefined || row.providerCode.toLowerCase() === facts.providerCode?.toLowerCase()) &&
-    (row.message === undefined || (facts.message !== undefined && row.message.test(facts.message)))
-  );
-}
-
-/** The SDK error for a failure, from the first matching row (or the SDK's status table alone). */
-export function classifyFailure(facts: FailureFacts, action: string): ConnectorError {
-  const row = ENTRA_ERROR_TABLE.find((candidate) => rowMatches(candidate, facts));
-  return classifyHttpError({
-    status: facts.status,
-    headers: facts.headers,
-    action,
-    ...(facts.providerCode !== undefined && { providerCode: facts.providerCode }),
-    ...(row && { code: row.code, summary: row.summary }),
-    ...(row?.kind !== undefined && { kind: row.kind }),
-  });
+/** The SDK error for a failure, from the first matching row of its source (or the SDK's status table alone). */
+function classifyFailure({ source, ...facts }: FailureFacts, action: string): ConnectorError {
+  return classifyHttpErrorByRules(RULES_BY_SOURCE[source], { ...facts, action });
 }
 
 /**
@@ -259,7 +233,7 @@ export function classifyGraphError(error: unknown, action: string): ConnectorErr
       action,
     );
   }
-  return classifyNetworkError(error, action) ?? toConnectorError(error, action);
+  return toConnectorError(error, action);
 }
 
 const SIGN_IN = 'Signing in to Microsoft Entra';
