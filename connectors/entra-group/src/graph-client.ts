@@ -12,7 +12,7 @@
  * - every request is aborted by the operation's signal or the request timeout, whichever is first,
  *   and so is the token request behind it.
  */
-import { TransientError, classifyNetworkError, toConnectorError, type ConnectorError, type OperationContext } from '@clearway/connector-sdk';
+import { TransientError, toConnectorError, type ConnectorError, type OperationContext } from '@clearway/connector-sdk';
 import type { TokenCredential } from '@azure/identity';
 import {
   AuthenticationHandler,
@@ -44,7 +44,7 @@ class ClassifyingFetchHandler implements Middleware {
     try {
       context.response = await fetch(request instanceof Request ? request : String(request), { ...(context.options as RequestInit), redirect: 'manual' });
     } catch (error) {
-      throw carryFailure(classifyNetworkError(error, action) ?? toConnectorError(error, action));
+      throw carryFailure(toConnectorError(error, action));
     }
   }
 }
