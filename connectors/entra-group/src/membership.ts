@@ -34,9 +34,10 @@ export async function addMember(graph: GraphGateway, ctx: OperationContext, grou
 }
 
 /**
- * Adds up to 20 users with one `PATCH /groups/{id}` binding them all. Graph applies that all or
- * nothing: when it refuses the request (one user already a member, or not replicated yet), each
- * user is added on their own so every outcome is exact.
+ * Adds up to 20 users with one `PATCH /groups/{id}` binding them all (the SDK refuses a larger
+ * batch, `maxBatchSize`, before this runs). Graph applies that all or nothing: when it refuses the
+ * request (one user already a member, or not replicated yet), each user is added on their own so
+ * every outcome is exact.
  */
 export async function addMembers(
   graph: GraphGateway,
@@ -44,11 +45,6 @@ export async function addMembers(
   group: GroupRef,
   identities: readonly ExternalIdentity[],
 ): Promise<MembershipOutcome[]> {
-  if (identities.length > GRAPH_BATCH_LIMIT) {
-    throw new InvalidRequestError(`Microsoft Graph adds at most ${GRAPH_BATCH_LIMIT} members per request; got ${identities.length}.`, {
-      code: 'batch_too_large',
-    });
-  }
   const groupId = objectId(group.id, 'group');
   const userIds = identities.map((identity) => objectId(identity.id, 'user'));
   const distinct = new Set(userIds).size === userIds.length;
