@@ -21,8 +21,6 @@ export interface OktaGroup {
   readonly type: GroupType | undefined;
 }
 
-/** Members per page when paging a group (Okta's documented default for this call). */
-export const MEMBER_PAGE_SIZE = 1_000;
 /** Groups per name query. `q` is not paged, so a full page means the exact name may lie beyond it. */
 export const GROUP_QUERY_LIMIT = 200;
 /** Users sharing one email that are worth looking at; more than this is ambiguous anyway. */

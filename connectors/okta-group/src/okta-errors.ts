@@ -24,13 +24,19 @@ interface OktaErrorRow {
   readonly advice: string;
 }
 
+const CREDENTIAL_REFUSED: OktaErrorRow = {
+  kind: 'auth',
+  code: 'okta_credential_refused',
+  advice: 'Okta refused the credential. Create a new API token (or check the service app and its key) and update the connector.',
+};
+
 /** Okta's error codes (API errors) and OAuth error codes (token endpoint) → kind and advice. */
 export const OKTA_ERROR_TABLE: Readonly<Record<string, OktaErrorRow>> = {
   // 429 API call exceeded rate limit: wait until X-Rate-Limit-Reset, measured against the response Date.
   E0000047: { kind: 'rate_limited', code: 'okta_rate_limited', advice: 'Okta is rate limiting this org; the action is retried after the reset time Okta gave.' },
   // 401 Invalid token provided / Authentication failed.
-  E0000011: { kind: 'auth', code: 'okta_credential_refused', advice: 'Okta refused the credential. Create a new API token (or check the service app and its key) and update the connector.' },
-  E0000004: { kind: 'auth', code: 'okta_credential_refused', advice: 'Okta refused the credential. Create a new API token (or check the service app and its key) and update the connector.' },
+  E0000011: CREDENTIAL_REFUSED,
+  E0000004: CREDENTIAL_REFUSED,
   // 403 You do not have permission to perform the requested action.
   E0000006: {
     kind: 'permission',
