@@ -43,24 +43,14 @@ export function createConnectionTest(client: ScimClient, settings: Pick<ScimSett
         listResponseOf(scimUserSchema),
       ),
     );
-    if (probe.ok) {
-      return [
-        pass(REACHABLE, `A SCIM service answered at ${settings.baseUrl}.`),
-        pass(CREDENTIALS, 'The service accepted the credentials.'),
-        pass(USERS, 'The credentials may search users by userName.'),
-      ];
-    }
+    const reachable = pass(REACHABLE, `A SCIM service answered at ${settings.baseUrl}.`);
+    const accepted = pass(CREDENTIALS, 'The service accepted the credentials.');
+    if (probe.ok) return [reachable, accepted, pass(USERS, 'The credentials may search users by userName.')];
     const { error } = probe;
-    if (error.kind === 'auth') return [pass(REACHABLE, `A SCIM service answered at ${settings.baseUrl}.`), fail(CREDENTIALS, error.message)];
-    if (error.kind === 'permission') {
-      return [pass(REACHABLE, `A SCIM service answered at ${settings.baseUrl}.`), pass(CREDENTIALS, 'The service accepted the credentials.'), fail(USERS, error.message)];
-    }
+    if (error.kind === 'auth') return [reachable, fail(CREDENTIALS, error.message)];
+    if (error.kind === 'permission') return [reachable, accepted, fail(USERS, error.message)];
     if (error.code === CODE.invalidFilter) {
-      return [
-        pass(REACHABLE, `A SCIM service answered at ${settings.baseUrl}.`),
-        pass(CREDENTIALS, 'The service accepted the credentials.'),
-        fail(USERS, 'The service refused a userName filter, so users cannot be found by email: map every user explicitly (SCIM id).'),
-      ];
+      return [reachable, accepted, fail(USERS, 'The service refused a userName filter, so users cannot be found by email: map every user explicitly (SCIM id).')];
     }
     if (error.kind === 'not_found') {
       return [fail(REACHABLE, `Nothing answered at ${settings.baseUrl}/Users (HTTP 404). Check the base URL: it is the SCIM root the service documents, usually ending in /scim/v2.`)];
