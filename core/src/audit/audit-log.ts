@@ -59,7 +59,7 @@ export async function sealAuditEntries(
   entries: readonly AuditEntry[],
   at: number,
   policyVersion: number,
-): Promise<{ writes: Write[]; events: AuditEvent[] }> {
+): Promise<Write[]> {
   const head = await readChainHead(store);
   let { seq, entryHash: prevHash } = head.position;
   const events: AuditEvent[] = [];
@@ -71,5 +71,5 @@ export async function sealAuditEntries(
     prevHash = entryHash;
   }
   const headRecord: MetaRecord = { id: AUDIT_HEAD_ID, version: head.record?.version ?? 0, value: { seq, entryHash: prevHash } };
-  return { writes: [...events.map((event) => put('audit', event)), put('meta', headRecord)], events };
+  return [...events.map((event) => put('audit', event)), put('meta', headRecord)];
 }

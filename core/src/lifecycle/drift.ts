@@ -4,7 +4,6 @@ import { DAY_MS } from '../ports/clock.js';
 import { put } from '../ports/store.js';
 import type { MetaRecord } from '../ports/store-schema.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { transact } from '../shared/transact.js';
 
 const CURSOR_ID = 'sweep:drift:cursor';
 
@@ -28,7 +27,8 @@ export async function scheduleDriftChecks(deps: CoreDeps, options: { pageSize?: 
     if (grant.lastCheckedAt !== undefined && now - grant.lastCheckedAt < rules.drift.checkIntervalDays * DAY_MS) continue;
     const { writes } = await enqueueJob(deps.store, 'check', grant, `drift-${dayOf(now)}`, now);
     if (writes.length === 0) continue;
-    await transact(deps, async () => ({ writes, audit: [], result: undefined })).catch(() => undefined);
+    // A job made meanwhile (another run, same day) is the same job: nothing to retry.
+    await deps.store.commit(writes).catch(() => undefined);
     queued += 1;
   }
   if (cursorRecord?.value !== page.nextCursor) {

@@ -27,19 +27,26 @@ export async function transact<T>(deps: CoreDeps, decide: () => Promise<Change<T
     const change = await decide();
     if (change.writes.length === 0 && change.audit.length === 0) return change.result;
     try {
-      await withLock(deps.store, async () => {
-        const key = await auditMacKey(deps.secrets, deps.ids);
-        const policyVersion = change.policyVersion ?? (await currentPolicyVersion(deps.store));
-        const sealed = await sealAuditEntries(deps.store, key, change.audit, deps.clock.now(), policyVersion);
-        const writes = [...change.writes, ...(change.audit.length > 0 ? sealed.writes : [])];
-        if (writes.length > MAX_COMMIT_WRITES) {
-          throw new StoreLimitError(`One change may write at most ${MAX_COMMIT_WRITES} records; this one writes ${writes.length}.`);
-        }
-        await deps.store.commit(writes);
-      });
+      // A change without audit entries leaves the chain alone: no key, policy or head to read, no lock.
+      if (change.audit.length === 0) await commitChange(deps, change.writes);
+      else {
+        await withLock(deps.store, async () => {
+          const key = await auditMacKey(deps.secrets, deps.ids);
+          const policyVersion = change.policyVersion ?? (await currentPolicyVersion(deps.store));
+          const sealed = await sealAuditEntries(deps.store, key, change.audit, deps.clock.now(), policyVersion);
+          await commitChange(deps, [...change.writes, ...sealed]);
+        });
+      }
       return change.result;
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
+}
+
+async function commitChange(deps: CoreDeps, writes: readonly Write[]): Promise<void> {
+  if (writes.length > MAX_COMMIT_WRITES) {
+    throw new StoreLimitError(`One change may write at most ${MAX_COMMIT_WRITES} records; this one writes ${writes.length}.`);
+  }
+  await deps.store.commit(writes);
 }
