@@ -1,5 +1,7 @@
 import { createOperationContext, InvalidRequestError, isConnectorError, toConnectorError, TransientError, type ConnectorError, type ExternalIdentity, type GroupRef, type MembershipCheck, type MembershipOutcome, type OperationContext } from '@clearway/connector-sdk';
-import { ClearwayError } from '../errors.js';
+import type { IdentityRecord } from '../connectors/connector.js';
+import { commentBestEffort } from '../decisions/jira-sync.js';
+import { ClearwayError, ConcurrencyError } from '../errors.js';
 import type { Grant } from '../grants/grant.js';
 import type { ProviderRegistry } from '../connectors/provider-registry.js';
 import { put } from '../ports/store.js';
@@ -122,7 +124,7 @@ export class FulfillmentEngine {
     const refill = async () => {
       const page = await this.deps.store.query('job', 'due', { partition: [], range: { lte: this.now() }, limit: this.options.pageSize });
       const fresh = page.items.filter((job) => !taken.has(job.id));
-      const room = options.maxJobs === undefined ? undefined : options.maxJobs - summary.claimed - [...queue].flat().length;
+      const room = options.maxJobs === undefined ? undefined : options.maxJobs - summary.claimed - queue.flat().length;
       const units = await this.unitsOf(fresh, room);
       for (const unit of units) for (const job of unit) taken.add(job.id);
       queue.push(...units);
@@ -173,8 +175,9 @@ export class FulfillmentEngine {
     const chosen = limit === undefined ? jobs : jobs.slice(0, Math.max(0, limit));
     const units: Job[][] = [];
     const batches = new Map<string, Job[]>();
+    const batchSizes = new Map<string, number>();
     for (const job of chosen) {
-      const batchSize = job.type === 'provision' && this.options.batching ? await this.batchSizeOf(job.connectorId) : 1;
+      const batchSize = await this.batchSizeOf(job, batchSizes);
       if (batchSize <= 1) {
         units.push([job]);
         continue;
@@ -191,12 +194,18 @@ export class FulfillmentEngine {
     return units;
   }
 
-  private async batchSizeOf(connectorId: string): Promise<number> {
-    try {
-      return (await this.pool.open(connectorId)).provider.capabilities.maxBatchSize;
-    } catch {
-      return 1;
+  /** 1 unless the job is provisioning through a batch-capable connector; one connector read per connector per page. */
+  private async batchSizeOf(job: Job, known: Map<string, number>): Promise<number> {
+    if (job.type !== 'provision' || !this.options.batching) return 1;
+    let size = known.get(job.connectorId);
+    if (size === undefined) {
+      size = await this.pool.open(job.connectorId).then(
+        (connection) => connection.provider.capabilities.maxBatchSize,
+        () => 1,
+      );
+      known.set(job.connectorId, size);
     }
+    return size;
   }
 
   /** Takes a job: running, attempt counted, leased to this worker. Undefined if another worker got it. */
@@ -206,7 +215,7 @@ export class FulfillmentEngine {
     try {
       await this.deps.store.commit([put('job', claimed)]);
     } catch (error) {
-      if (error instanceof ClearwayError && error.code === 'version_conflict') return undefined;
+      if (error instanceof ConcurrencyError) return undefined;
       throw error;
     }
     return { ...claimed, version: claimed.version + 1, settler: { kind: 'worker', workerId: this.options.workerId, attempt: claimed.attempts } };
@@ -232,7 +241,11 @@ export class FulfillmentEngine {
   }
 
   /** Everything a job needs before its provider action, or the reason to skip it. */
-  private async prepare(job: Job, ctx: OperationContext, groups: Map<string, Promise<GroupRef>>): Promise<{ skip: string } | { connection: Connection; grant: Grant; identity: ExternalIdentity; group: GroupRef }> {
+  private async prepare(
+    job: Job,
+    ctx: OperationContext,
+    groups: Map<string, Promise<GroupRef>>,
+  ): Promise<{ skip: string } | { connection: Connection; identity: ExternalIdentity; cachedIdentity?: IdentityRecord; group: GroupRef }> {
     const grant = await this.deps.store.get('grant', job.grantId);
     if (!grant) return { skip: 'the grant no longer exists' };
     if (job.type === 'provision' && grant.status !== 'pending_provision') return { skip: `the grant is ${grant.status}` };
@@ -241,7 +254,7 @@ export class FulfillmentEngine {
     if (job.type === 'deprovision' && grant.activatedAt === undefined && connection.provider.capabilities.manual) {
       return { skip: 'access was never given' };
     }
-    const [tool, request] = await Promise.all([this.deps.store.get('tool', job.toolId), this.deps.store.get('request', grant.requestId)]);
+    const tool = await this.deps.store.get('tool', job.toolId);
     if (!tool) throw new ClearwayError('not_found', `Tool ${job.toolId} is no longer in the catalog.`);
     let group = groups.get(tool.id);
     if (!group) {
@@ -249,8 +262,8 @@ export class FulfillmentEngine {
       groups.set(tool.id, group);
       group.catch(() => groups.delete(tool.id));
     }
-    const identity = await identityForGrant(this.deps, connection, ctx, grant, request);
-    return { connection, grant, identity, group: await group };
+    const { identity, cached } = await identityForGrant(this.deps, connection, ctx, grant);
+    return { connection, identity, ...(cached && { cachedIdentity: cached }), group: await group };
   }
 
   private async runJob(job: Job & { settler: Settler }, deadline: number, summary: RunSummary, groups: Map<string, Promise<GroupRef>>): Promise<void> {
@@ -263,7 +276,7 @@ export class FulfillmentEngine {
       const outcome = await connection.throttle.run<MembershipOutcome | MembershipCheck>(() =>
         job.type === 'provision' ? connector.add(ctx, group, identity) : job.type === 'deprovision' ? connector.remove(ctx, group, identity) : connector.check(ctx, group, identity),
       );
-      await touchIdentity(this.deps, job.connectorId, ready.grant.requesterAccountId);
+      await touchIdentity(this.deps, ready.cachedIdentity);
       await this.settleOutcome(job, outcome, summary);
     } catch (error) {
       await this.fail(job, error, summary);
@@ -338,11 +351,8 @@ export class FulfillmentEngine {
   /** Tells the request's Jira issue that fulfillment needs an admin. Jira trouble is logged, not fatal. */
   private async commentFailure(job: Job, grant: Grant, message: string, code: string): Promise<void> {
     const action = job.type === 'provision' ? 'Granting access' : 'Removing access';
-    try {
-      await this.deps.jira.comment(grant.issueKey, `${action} failed and needs an admin: ${message} (${code}). Fix the cause, then retry it from Clearway → Approvals → Failed fulfillments.`);
-    } catch (error) {
-      this.deps.logger.warn('Could not comment a fulfillment failure on Jira', { issueKey: grant.issueKey, error: error instanceof Error ? error.message : String(error) });
-    }
+    const text = `${action} failed and needs an admin: ${message} (${code}). Fix the cause, then retry it from Clearway → Approvals → Failed fulfillments.`;
+    await commentBestEffort(this.deps, grant.issueKey, text, 'Could not comment a fulfillment failure on Jira');
   }
 }
 

@@ -5,27 +5,34 @@ import { identityRecordId, type IdentityRecord } from '../connectors/connector.j
 import type { Grant } from '../grants/grant.js';
 import { DAY_MS } from '../ports/clock.js';
 import { put } from '../ports/store.js';
-import type { AccessRequest } from '../requests/request.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
 import type { Connection } from './connections.js';
 
 /**
  * The provider user a grant is for: from the cache when resolved before (no provider call), else
- * resolved through the provider (an explicit mapping first, then the email) and cached.
+ * resolved through the provider (an explicit mapping first, then the email, from the request) and
+ * cached. `cached` is the cache record the identity came from, for `touchIdentity` after use.
  * An unresolvable user is a terminal `not_found` failure with the reason in its code.
  */
-export async function identityForGrant(deps: CoreDeps, connection: Connection, ctx: OperationContext, grant: Grant, request: AccessRequest | undefined): Promise<ExternalIdentity> {
+export async function identityForGrant(
+  deps: CoreDeps,
+  connection: Connection,
+  ctx: OperationContext,
+  grant: Grant,
+): Promise<{ identity: ExternalIdentity; cached?: IdentityRecord }> {
   const id = identityRecordId(connection.record.id, grant.requesterAccountId);
   const cached = await deps.store.get('identity', id);
   if (cached?.externalId) {
-    return {
+    const identity = {
       id: cached.externalId,
       ...(cached.login !== undefined && { login: cached.login }),
       ...(cached.email !== undefined && { email: cached.email }),
       ...(cached.displayName !== undefined && { displayName: cached.displayName }),
     };
+    return { identity, cached };
   }
+  const request = await deps.store.get('request', grant.requestId);
   const subject = {
     accountId: grant.requesterAccountId,
     ...(request?.requesterEmail !== undefined && { email: request.requesterEmail }),
@@ -62,15 +69,17 @@ export async function identityForGrant(deps: CoreDeps, connection: Connection, c
       result: undefined,
     };
   });
-  return identity;
+  return { identity };
 }
 
-/** Marks a cached identity as used, at most once a day, so retention keeps identities in use. */
-export async function touchIdentity(deps: CoreDeps, connectorId: string, accountId: string): Promise<void> {
-  const record = await deps.store.get('identity', identityRecordId(connectorId, accountId));
+/**
+ * Marks a cached identity as used, at most once a day, so retention keeps identities in use. An
+ * identity just resolved was stored as used; one changed meanwhile is left for its next use.
+ */
+export async function touchIdentity(deps: CoreDeps, cached: IdentityRecord | undefined): Promise<void> {
   const now = deps.clock.now();
-  if (!record || now - record.lastUsedAt < DAY_MS) return;
-  await deps.store.commit([put('identity', { ...record, lastUsedAt: now })]).catch(() => undefined);
+  if (!cached || now - cached.lastUsedAt < DAY_MS) return;
+  await deps.store.commit([put('identity', { ...cached, lastUsedAt: now })]).catch(() => undefined);
 }
 
 /** The tool's configured group: the stored binding, or bound (or created) now and stored. */
