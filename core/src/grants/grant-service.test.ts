@@ -11,6 +11,15 @@ async function approvedGrant(world: Awaited<ReturnType<typeof makeWorld>>) {
   return grant!;
 }
 
+/** A grant that was active and expired a day ago. */
+async function expiredGrant(world: Awaited<ReturnType<typeof makeWorld>>) {
+  const grant = await approvedGrant(world);
+  await activateGrant(world, grant.id, { by: 'e', via: 'provider', outcome: 'applied' });
+  world.clock.advance(31 * DAY_MS);
+  await expireGrant(world, grant.id);
+  return grant;
+}
+
 describe('grants', () => {
   it('becomes active only by explicit activation, and its expiry counts from then', async () => {
     const world = await makeWorld();
@@ -61,10 +70,7 @@ describe('grants', () => {
 
   it('extends an expired grant within the 7-day grace window by provisioning it again', async () => {
     const world = await makeWorld();
-    const grant = await approvedGrant(world);
-    await activateGrant(world, grant.id, { by: 'e', via: 'provider', outcome: 'applied' });
-    world.clock.advance(31 * DAY_MS);
-    await expireGrant(world, grant.id);
+    const grant = await expiredGrant(world);
     world.clock.advance(6 * DAY_MS);
     const reopened = await extendGrant(world, approver, { grantId: grant.id, days: 14, rationale: 'late renewal' });
     expect(reopened).toMatchObject({ status: 'pending_provision', expiresAt: world.clock.at + 14 * DAY_MS });
@@ -73,10 +79,7 @@ describe('grants', () => {
 
   it('refuses to extend an expired grant after the grace window, or when a new request holds the tool', async () => {
     const world = await makeWorld();
-    const grant = await approvedGrant(world);
-    await activateGrant(world, grant.id, { by: 'e', via: 'provider', outcome: 'applied' });
-    world.clock.advance(31 * DAY_MS);
-    await expireGrant(world, grant.id);
+    const grant = await expiredGrant(world);
     await submitRequest(world, requester, requestInput({ issueKey: 'AIR-2' }));
     await expect(extendGrant(world, approver, { grantId: grant.id, days: 5, rationale: 'renewal' })).rejects.toMatchObject({ code: 'version_conflict' });
     world.clock.advance(8 * DAY_MS);
