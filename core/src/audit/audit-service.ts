@@ -1,4 +1,4 @@
-import { iterateQuery, type Page } from '../ports/store.js';
+import { iterateQuery, pageRequest, type Page } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { GENESIS_HASH } from './chain.js';
 import { auditMacKey, readChainHead, readCheckpoint } from './audit-log.js';
@@ -34,10 +34,9 @@ export async function listAuditEvents(
   return deps.store.query('audit', 'byTime', {
     partition: [],
     direction: 'desc',
-    limit: Math.min(options.limit ?? 50, 100),
+    ...pageRequest(options, 50),
     ...((options.from !== undefined || options.to !== undefined) && {
       range: { ...(options.from !== undefined && { gte: options.from }), ...(options.to !== undefined && { lte: options.to }) },
     }),
-    ...(options.cursor !== undefined && { cursor: options.cursor }),
   });
 }

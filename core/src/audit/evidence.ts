@@ -63,12 +63,12 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function toCsvRow(event: ChainedEvent): string {
+function toCsvRow(event: ChainedEvent): string {
   return CSV_COLUMNS.map((column) => csvField(event[column])).join(',');
 }
 
 /** Splits one CSV row (every record is one line: JSON fields carry no raw newlines). */
-export function parseCsvRow(line: string): string[] {
+function parseCsvRow(line: string): string[] {
   const fields: string[] = [];
   let field = '';
   let quoted = false;

@@ -1,7 +1,7 @@
 import { MANUAL_CONNECTOR_ID } from '../connectors/connector.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { currentGovernance } from '../governance/current.js';
-import { put, type Page, type Write } from '../ports/store.js';
+import { pageRequest, put, type Page, type Write } from '../ports/store.js';
 import { requireAdmin } from '../shared/authorize.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
@@ -20,7 +20,7 @@ export async function listTools(
   deps: CoreDeps,
   options: { requestableOnly?: boolean; limit?: number; cursor?: string } = {},
 ): Promise<Page<Tool>> {
-  const page = { limit: Math.min(options.limit ?? 50, 100), ...(options.cursor !== undefined && { cursor: options.cursor }) };
+  const page = pageRequest(options, 50);
   return options.requestableOnly
     ? deps.store.query('tool', 'byStatus', { partition: ['approved'], ...page })
     : deps.store.query('tool', 'byName', { partition: [], ...page });

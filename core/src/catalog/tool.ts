@@ -43,7 +43,7 @@ export const MAX_DURATION_DAYS = 365;
 
 const days = z.number().int().min(1).max(MAX_DURATION_DAYS);
 
-export const configuredGroupSchema = z
+const configuredGroupSchema = z
   .object({
     groupId: z.string().trim().min(1).max(256).optional(),
     name: z.string().trim().min(1).max(256).optional(),

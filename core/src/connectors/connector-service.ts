@@ -1,8 +1,8 @@
-import { createOperationContext, isConnectorError, type ConnectionTestResult, type ExternalIdentity, type GroupRef, type ProviderDefinition } from '@clearway/connector-sdk';
-import { readManualConfirmation } from '../fulfillment/connections.js';
+import { createOperationContext, isConnectorError, type ConnectionTestResult, type ProviderDefinition } from '@clearway/connector-sdk';
+import { providerHost } from '../fulfillment/connections.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { connectorSecretName } from '../ports/secrets.js';
-import { put, remove, type Page } from '../ports/store.js';
+import { pageRequest, put, remove, type Page } from '../ports/store.js';
 import { requireAdmin } from '../shared/authorize.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
@@ -74,8 +74,7 @@ export async function getConnector(deps: CoreDeps, connectorId: string): Promise
 export async function listConnectors(deps: CoreDeps, page: { limit?: number; cursor?: string } = {}): Promise<Page<ConnectorRecord>> {
   return deps.store.query('connector', 'byName', {
     partition: [],
-    limit: Math.min(page.limit ?? 50, 100),
-    ...(page.cursor !== undefined && { cursor: page.cursor }),
+    ...pageRequest(page, 50),
   });
 }
 
@@ -199,8 +198,7 @@ export async function testConnector(
   const provider = providerFor(deps, connector.providerType);
   const ctx = createOperationContext({ timeoutMs: options.timeoutMs ?? 20_000, logger: deps.logger, now: () => deps.clock.now() });
   try {
-    const host = { now: () => deps.clock.now(), manualConfirmation: (group: GroupRef, identity: ExternalIdentity) => readManualConfirmation(deps.store, connector.id, group, identity) };
-    const instance = provider.connect({ config: connector.settings, secrets: await readSecrets(deps, connector), host });
+    const instance = provider.connect({ config: connector.settings, secrets: await readSecrets(deps, connector), host: providerHost(deps, connector.id) });
     return await instance.test(ctx, options.groupId ? { group: { id: options.groupId } } : {});
   } catch (error) {
     if (!isConnectorError(error)) throw error;

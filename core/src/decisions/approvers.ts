@@ -16,7 +16,7 @@ function actsFor(actor: Actor, people: readonly string[], rules: GovernanceRules
   return delegated ? 'delegate' : undefined;
 }
 
-export function approversForProject(rules: GovernanceRules, projectKey: string): readonly string[] {
+function approversForProject(rules: GovernanceRules, projectKey: string): readonly string[] {
   return rules.approvers.byProject[projectKey] ?? rules.approvers.default;
 }
 

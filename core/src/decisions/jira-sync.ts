@@ -41,3 +41,12 @@ export async function syncDecisionToJira(deps: CoreDeps, request: AccessRequest,
     result: undefined,
   }));
 }
+
+/** Comments on an issue if Jira lets us; Jira trouble is logged (as `failure`), never raised. */
+export async function commentBestEffort(deps: Pick<CoreDeps, 'jira' | 'logger'>, issueKey: string, text: string, failure = 'Could not comment on Jira'): Promise<void> {
+  try {
+    await deps.jira.comment(issueKey, text);
+  } catch (error) {
+    deps.logger.warn(failure, { issueKey, error: error instanceof Error ? error.message : String(error) });
+  }
+}

@@ -1,4 +1,4 @@
-import { InvalidConfigError, type Connector, type ExternalIdentity, type GroupRef, type ManualConfirmation, type ProviderDefinition } from '@clearway/connector-sdk';
+import { InvalidConfigError, type Connector, type ExternalIdentity, type GroupRef, type ManualConfirmation, type ProviderDefinition, type ProviderHost } from '@clearway/connector-sdk';
 import type { ConnectorRecord } from '../connectors/connector.js';
 import { readConnectorSecrets } from '../connectors/connector-service.js';
 import type { ProviderRegistry } from '../connectors/provider-registry.js';
@@ -26,6 +26,14 @@ export function manualConfirmationId(connectorId: string, groupId: string, ident
 
 export async function readManualConfirmation(store: Store, connectorId: string, group: GroupRef, identity: ExternalIdentity): Promise<ManualConfirmation | undefined> {
   return (await store.get('meta', manualConfirmationId(connectorId, group.id, identity.id)))?.value as ManualConfirmation | undefined;
+}
+
+/** What a connector instance may ask of Clearway: the time, and the confirmations people recorded for it. */
+export function providerHost(deps: Pick<CoreDeps, 'clock' | 'store'>, connectorId: string): ProviderHost {
+  return {
+    now: () => deps.clock.now(),
+    manualConfirmation: (group, identity) => readManualConfirmation(deps.store, connectorId, group, identity),
+  };
 }
 
 /**
@@ -82,17 +90,7 @@ export class ConnectionPool {
   private instance(record: ConnectorRecord, provider: ProviderDefinition): Promise<Connector> {
     const cached = this.instances.get(record.id);
     if (cached?.version === record.version) return cached.connector;
-    const store = this.deps.store;
-    const connector = readConnectorSecrets(this.deps, record).then((secrets) =>
-      provider.connect({
-        config: record.settings,
-        secrets,
-        host: {
-          now: () => this.deps.clock.now(),
-          manualConfirmation: (group, identity) => readManualConfirmation(store, record.id, group, identity),
-        },
-      }),
-    );
+    const connector = readConnectorSecrets(this.deps, record).then((secrets) => provider.connect({ config: record.settings, secrets, host: providerHost(this.deps, record.id) }));
     this.instances.set(record.id, { version: record.version, connector });
     connector.catch(() => this.instances.delete(record.id));
     return connector;

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '../errors.js';
 import { retryGrantProvisioning } from '../grants/grant-service.js';
-import { put, type Page } from '../ports/store.js';
+import { pageRequest, put, type Page } from '../ports/store.js';
 import { requireAdmin } from '../shared/authorize.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
@@ -8,7 +8,7 @@ import type { Job } from './job.js';
 
 /** Failed fulfillments, newest first, each with its classified reason (`lastError`). */
 export async function listFailedJobs(deps: CoreDeps, options: { limit?: number; cursor?: string } = {}): Promise<Page<Job>> {
-  return deps.store.query('job', 'byStatus', { partition: ['failed'], direction: 'desc', limit: Math.min(options.limit ?? 50, 100), ...(options.cursor !== undefined && { cursor: options.cursor }) });
+  return deps.store.query('job', 'byStatus', { partition: ['failed'], direction: 'desc', ...pageRequest(options, 50) });
 }
 
 /**

@@ -43,6 +43,12 @@ export async function enqueueJob(store: Store, type: JobType, grant: Pick<Grant,
   return { job: { ...job, version: 1 }, writes: [put('job', job)] };
 }
 
+/** A job done for good: out of the due queue, its lease gone, completed now. */
+export function closeJob(job: Job, status: 'succeeded' | 'failed', now: number, extra: Partial<Job>): Job {
+  const { wakeAt: _wake, leaseOwner: _lease, ...rest } = job;
+  return { ...rest, ...extra, status, updatedAt: now, completedAt: now };
+}
+
 /**
  * When a grant ends, provisioning still waiting for it (queued, retrying or a person's task) is
  * no longer wanted: those jobs close as cancelled.
@@ -51,8 +57,5 @@ export async function cancelOpenProvisioning(store: Store, grantId: string, now:
   const jobs = await store.query('job', 'byGrant', { partition: [grantId], limit: 20 });
   return jobs.items
     .filter((job) => job.type === 'provision' && job.status !== 'running' && isOpenJob(job))
-    .map((job) => {
-      const { wakeAt: _wake, leaseOwner: _lease, ...rest } = job;
-      return put('job', { ...rest, status: 'succeeded', outcome: 'cancelled', completedAt: now, updatedAt: now });
-    });
+    .map((job) => put('job', closeJob(job, 'succeeded', now, { outcome: 'cancelled' })));
 }

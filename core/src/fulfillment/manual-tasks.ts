@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { approverVerdict } from '../decisions/approvers.js';
+import { identityRecordId } from '../connectors/connector.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
-import { currentGovernance } from '../governance/current.js';
-import { put, type Page } from '../ports/store.js';
+import { grantApproverVerdict } from '../grants/grant-service.js';
+import { pageRequest, put, type Page } from '../ports/store.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
 import { parseInput } from '../shared/validate.js';
@@ -27,7 +27,7 @@ export type ManualCompletionInput = z.input<typeof completionSchema>;
 
 /** The manual provisioning queue: tasks waiting for a person, oldest first. */
 export async function listManualTasks(deps: CoreDeps, options: { limit?: number; cursor?: string } = {}): Promise<Page<Job>> {
-  return deps.store.query('job', 'byStatus', { partition: ['awaiting_manual'], limit: Math.min(options.limit ?? 50, 100), ...(options.cursor !== undefined && { cursor: options.cursor }) });
+  return deps.store.query('job', 'byStatus', { partition: ['awaiting_manual'], ...pageRequest(options, 50) });
 }
 
 /**
@@ -45,15 +45,14 @@ export async function completeManualTask(deps: CoreDeps, actor: Actor, rawInput:
   if (input.completion !== expected) throw new ConflictError('invalid_transition', `This ${job.type} task is completed with "Mark ${expected}".`);
   const grant = await deps.store.get('grant', job.grantId);
   if (!grant) throw new NotFoundError('Grant', job.grantId);
-  const [governance, tool, request] = await Promise.all([currentGovernance(deps.store), deps.store.get('tool', job.toolId), deps.store.get('request', grant.requestId)]);
-  const verdict = approverVerdict(actor, { requesterAccountId: grant.requesterAccountId, projectKey: request?.projectKey ?? '' }, tool?.riskLevel ?? 'high', governance.rules, deps.clock.now());
+  const { verdict, tool } = await grantApproverVerdict(deps, actor, grant);
   if (!verdict.allowed) {
     throw new ForbiddenError(verdict.reason === 'self_approval' ? 'self_approval' : 'forbidden', verdict.reason === 'self_approval' ? 'You cannot complete a task for your own access.' : 'Only an approver for this tool can complete its tasks.');
   }
   const member = input.completion === 'fulfilled' ? true : input.completion === 'deprovisioned' ? false : input.member;
   if (member === undefined) throw new ConflictError('invalid_transition', 'Say whether the user was found in the group when marking it verified.');
 
-  const identity = await deps.store.get('identity', `${job.connectorId}:${grant.requesterAccountId}`);
+  const identity = await deps.store.get('identity', identityRecordId(job.connectorId, grant.requesterAccountId));
   const groupId = tool?.fulfillment.bound?.groupId ?? tool?.fulfillment.group.groupId ?? tool?.fulfillment.group.name ?? tool?.name ?? job.toolId;
   const identityId = identity?.externalId ?? grant.requesterAccountId;
   await transact(deps, async () => {

@@ -1,4 +1,4 @@
-import type { ConnectorError, ConnectorErrorJson, ManualTask, MembershipCheck, MembershipOutcome } from '@clearway/connector-sdk';
+import type { ConnectorError, ConnectorErrorJson, ManualTask, MembershipOutcome } from '@clearway/connector-sdk';
 import type { AuditEntry } from '../audit/event.js';
 import { currentGovernance } from '../governance/current.js';
 import type { Grant } from '../grants/grant.js';
@@ -7,7 +7,7 @@ import { put, type Write } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
 import type { Job } from './job.js';
-import { enqueueJob } from './jobs.js';
+import { closeJob, enqueueJob } from './jobs.js';
 import { hasAttemptsLeft, retryDelayMs, type RetryPolicy } from './retry-policy.js';
 
 /** Who may settle a job: the worker holding its lease, or a person completing its manual task. */
@@ -29,11 +29,6 @@ function refsOf(job: Job, grant?: Grant) {
   return { jobId: job.id, grantId: job.grantId, toolId: job.toolId, connectorId: job.connectorId, ...(grant && { issueKey: grant.issueKey, requestId: grant.requestId }) };
 }
 
-function closed(job: Job, status: 'succeeded' | 'failed', now: number, extra: Partial<Job>): Job {
-  const { wakeAt: _wake, leaseOwner: _lease, ...rest } = job;
-  return { ...rest, ...extra, status, updatedAt: now, completedAt: now };
-}
-
 /**
  * Records a job's success and what it means for its grant, in one commit: provisioning
  * activates a grant still waiting (and cleans up if the grant ended meanwhile); deprovisioning
@@ -48,7 +43,7 @@ export async function settleSuccess(deps: CoreDeps, jobId: string, settler: Sett
     const now = deps.clock.now();
     const actor = settler.kind === 'person' ? settler.accountId : 'clearway:engine';
     const outcome = result.kind === 'membership' ? result.outcome : result.kind === 'check' ? (result.member ? 'member' : 'not_member') : `skipped: ${result.reason}`;
-    const writes: Write[] = [put('job', closed(job, 'succeeded', now, { outcome, ...(settler.kind === 'person' && { completedBy: settler.accountId }) }))];
+    const writes: Write[] = [put('job', closeJob(job, 'succeeded', now, { outcome, ...(settler.kind === 'person' && { completedBy: settler.accountId }) }))];
     const audit: AuditEntry[] = [
       { actor, type: `job.${job.type}_succeeded`, refs: refsOf(job, grant), data: { attempt: job.attempts, outcome, via: settler.kind === 'person' ? 'manual' : 'provider' } },
     ];
@@ -147,7 +142,7 @@ export async function settleFailure(deps: CoreDeps, jobId: string, settler: Sett
     }
 
     const final: ConnectorErrorJson = error.retryable ? { ...classified, code: 'retries_exhausted' } : classified;
-    const writes: Write[] = [put('job', closed(job, 'failed', now, { lastError: final }))];
+    const writes: Write[] = [put('job', closeJob(job, 'failed', now, { lastError: final }))];
     const audit: AuditEntry[] = [{ actor: 'clearway:engine', type: 'job.failed', refs, data: { ...detail, code: final.code } }];
     let updatedGrant: Grant | undefined;
     if (grant && job.type === 'provision' && grant.status === 'pending_provision') {
@@ -163,5 +158,3 @@ export async function settleFailure(deps: CoreDeps, jobId: string, settler: Sett
     return { writes, audit, result: { settled: true, status: 'failed', ...(updatedGrant && { grant: updatedGrant }), error: final } };
   });
 }
-
-export type { MembershipCheck };

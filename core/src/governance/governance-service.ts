@@ -1,13 +1,10 @@
-import { put } from '../ports/store.js';
-import type { Page } from '../ports/store.js';
+import { pageRequest, put, type Page } from '../ports/store.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { requireAdmin } from '../shared/authorize.js';
 import { transact } from '../shared/transact.js';
 import { parseInput } from '../shared/validate.js';
 import { currentGovernance } from './current.js';
 import { governanceRulesSchema, governanceVersionId, type GovernanceRulesInput, type GovernanceVersion } from './policy.js';
-
-export { currentGovernance } from './current.js';
 
 /**
  * Saves new governance rules as the next version. Versions are never edited: decisions keep
@@ -48,7 +45,6 @@ export async function listGovernanceVersions(deps: CoreDeps, page: { limit?: num
   return deps.store.query('governance', 'byVersion', {
     partition: [],
     direction: 'desc',
-    limit: Math.min(page.limit ?? 20, 100),
-    ...(page.cursor !== undefined && { cursor: page.cursor }),
+    ...pageRequest(page, 20),
   });
 }

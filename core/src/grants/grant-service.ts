@@ -1,12 +1,13 @@
 import type { ConnectorErrorJson } from '@clearway/connector-sdk';
 import { z } from 'zod';
 import type { AuditEntry } from '../audit/event.js';
-import { approverVerdict } from '../decisions/approvers.js';
+import type { Tool } from '../catalog/tool.js';
+import { approverVerdict, type ApproverVerdict } from '../decisions/approvers.js';
 import { BoundsError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { currentGovernance } from '../governance/current.js';
 import { DAY_MS } from '../ports/clock.js';
 import { cancelOpenProvisioning, enqueueJob } from '../fulfillment/jobs.js';
-import { put, remove, type Page, type Write } from '../ports/store.js';
+import { pageRequest, put, remove, type Page, type Write } from '../ports/store.js';
 import { newClaim, openClaimId } from '../requests/claims.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
@@ -112,13 +113,19 @@ export async function retryGrantProvisioning(deps: CoreDeps, actor: Actor, grant
   });
 }
 
-async function requireApproverFor(deps: CoreDeps, actor: Actor, grant: Grant, action: string): Promise<void> {
+/** Whether the actor may act on a grant as an approver of its tool; the tool comes along for the caller. */
+export async function grantApproverVerdict(deps: CoreDeps, actor: Actor, grant: Grant): Promise<{ verdict: ApproverVerdict; tool: Tool | undefined }> {
   const [governance, tool, request] = await Promise.all([
     currentGovernance(deps.store),
     deps.store.get('tool', grant.toolId),
     deps.store.get('request', grant.requestId),
   ]);
   const verdict = approverVerdict(actor, { requesterAccountId: grant.requesterAccountId, projectKey: request?.projectKey ?? '' }, tool?.riskLevel ?? 'high', governance.rules, deps.clock.now());
+  return { verdict, tool };
+}
+
+async function requireApproverFor(deps: CoreDeps, actor: Actor, grant: Grant, action: string): Promise<void> {
+  const { verdict } = await grantApproverVerdict(deps, actor, grant);
   if (verdict.allowed) return;
   if (verdict.reason === 'self_approval') {
     throw new ForbiddenError('self_extension', `You cannot ${action} on your own grant; ask an approver.`);
@@ -228,8 +235,7 @@ export async function listMyGrants(
   const page = await deps.store.query('grant', 'byRequester', {
     partition: [actor.accountId],
     direction: 'desc',
-    limit: Math.min(options.limit ?? 25, 100),
-    ...(options.cursor !== undefined && { cursor: options.cursor }),
+    ...pageRequest(options, 25),
   });
   const now = deps.clock.now();
   return { ...page, items: page.items.map((grant) => viewGrant(grant, now, options.timeZone)) };

@@ -1,17 +1,10 @@
+import { commentBestEffort } from '../decisions/jira-sync.js';
 import { currentGovernance } from '../governance/current.js';
 import { DAY_MS, HOUR_MS } from '../ports/clock.js';
-import { put, remove, type Write } from '../ports/store.js';
+import { pageRequest, put, remove, type Write } from '../ports/store.js';
 import { openClaimId, toolKeyOf } from '../requests/claims.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
-
-async function bestEffortComment(deps: CoreDeps, issueKey: string, text: string): Promise<void> {
-  try {
-    await deps.jira.comment(issueKey, text);
-  } catch (error) {
-    deps.logger.warn('Could not comment on Jira', { issueKey, error: error instanceof Error ? error.message : String(error) });
-  }
-}
 
 /**
  * Pending requests past the approval SLA get an escalation: recorded once per request, audited,
@@ -20,7 +13,7 @@ async function bestEffortComment(deps: CoreDeps, issueKey: string, text: string)
 export async function escalateOverdueApprovals(deps: CoreDeps, options: { limit?: number } = {}): Promise<{ escalated: number }> {
   const { rules } = await currentGovernance(deps.store);
   const cutoff = deps.clock.now() - rules.escalation.approvalSlaHours * HOUR_MS;
-  const page = await deps.store.query('request', 'awaitingEscalation', { partition: [], range: { lte: cutoff }, limit: Math.min(options.limit ?? 50, 100) });
+  const page = await deps.store.query('request', 'awaitingEscalation', { partition: [], range: { lte: cutoff }, ...pageRequest(options, 50) });
   let escalated = 0;
   for (const candidate of page.items) {
     const done = await transact(deps, async () => {
@@ -36,7 +29,7 @@ export async function escalateOverdueApprovals(deps: CoreDeps, options: { limit?
     if (!done) continue;
     escalated += 1;
     const contacts = rules.escalation.escalateTo.length > 0 ? ` Escalated to: ${rules.escalation.escalateTo.join(', ')}.` : '';
-    await bestEffortComment(deps, done.issueKey, `This access request has waited more than ${rules.escalation.approvalSlaHours} hours for a decision.${contacts}`);
+    await commentBestEffort(deps, done.issueKey, `This access request has waited more than ${rules.escalation.approvalSlaHours} hours for a decision.${contacts}`);
   }
   return { escalated };
 }
@@ -45,7 +38,7 @@ export async function escalateOverdueApprovals(deps: CoreDeps, options: { limit?
 export async function expireStaleRequests(deps: CoreDeps, options: { limit?: number } = {}): Promise<{ expired: number }> {
   const { rules } = await currentGovernance(deps.store);
   const cutoff = deps.clock.now() - rules.stalePendingDays * DAY_MS;
-  const page = await deps.store.query('request', 'byStatus', { partition: ['pending'], range: { lte: cutoff }, limit: Math.min(options.limit ?? 50, 100) });
+  const page = await deps.store.query('request', 'byStatus', { partition: ['pending'], range: { lte: cutoff }, ...pageRequest(options, 50) });
   let expired = 0;
   for (const candidate of page.items) {
     const done = await transact(deps, async () => {
@@ -63,7 +56,7 @@ export async function expireStaleRequests(deps: CoreDeps, options: { limit?: num
     });
     if (!done) continue;
     expired += 1;
-    await bestEffortComment(deps, done.issueKey, `No decision was made within ${rules.stalePendingDays} days, so this request has expired. Submit a new request if access is still needed.`);
+    await commentBestEffort(deps, done.issueKey, `No decision was made within ${rules.stalePendingDays} days, so this request has expired. Submit a new request if access is still needed.`);
   }
   return { expired };
 }

@@ -1,7 +1,7 @@
 import { currentGovernance } from '../governance/current.js';
 import type { Grant } from '../grants/grant.js';
 import { DAY_MS, HOUR_MS } from '../ports/clock.js';
-import { put } from '../ports/store.js';
+import { pageRequest, put } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
 
@@ -29,7 +29,7 @@ export async function openRecertifications(deps: CoreDeps, options: { limit?: nu
   const issueTypeId = rules.intake.recertIssueTypeId;
   if (!projectKey || !issueTypeId) return { opened: 0, skipped: 'no intake project or review issue type is configured' };
   const horizon = deps.clock.now() + rules.reviewWindowDays * DAY_MS;
-  const due = await deps.store.query('grant', 'awaitingReview', { partition: [], range: { lte: horizon }, limit: Math.min(options.limit ?? 50, 100) });
+  const due = await deps.store.query('grant', 'awaitingReview', { partition: [], range: { lte: horizon }, ...pageRequest(options, 50) });
   const stuck = await deps.store.query('grant', 'byStatus', { partition: ['active'], range: { lte: horizon }, limit: 100 });
   const retry = stuck.items.filter((grant) => grant.recertification?.state === 'opening' && grant.recertification.at < deps.clock.now() - STUCK_OPENING_MS);
   let opened = 0;

@@ -63,6 +63,11 @@ export function remove<E extends EntityName>(entity: E, record: Pick<EntityRecor
   return { type: 'delete', entity, id: record.id, version: record.version };
 }
 
+/** What a list use case asks the store for: the caller's page size (capped at MAX_PAGE_SIZE) and cursor. */
+export function pageRequest(options: { readonly limit?: number; readonly cursor?: string }, defaultLimit: number): { limit: number; cursor?: string } {
+  return { limit: Math.min(options.limit ?? defaultLimit, MAX_PAGE_SIZE), ...(options.cursor !== undefined && { cursor: options.cursor }) };
+}
+
 /** Reads every page of an index query, one page at a time (for bounded sweeps and exports). */
 export async function* iterateQuery<E extends EntityName>(
   store: Store,

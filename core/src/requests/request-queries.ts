@@ -1,7 +1,7 @@
 import { approverVerdict } from '../decisions/approvers.js';
 import { NotFoundError } from '../errors.js';
 import { currentGovernance } from '../governance/current.js';
-import type { Page } from '../ports/store.js';
+import { pageRequest, type Page } from '../ports/store.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { issueClaimId } from './claims.js';
 import type { AccessRequest } from './request.js';
@@ -23,8 +23,7 @@ export async function listMyRequests(deps: CoreDeps, actor: Actor, options: { li
   return deps.store.query('request', 'byRequester', {
     partition: [actor.accountId],
     direction: 'desc',
-    limit: Math.min(options.limit ?? 25, 100),
-    ...(options.cursor !== undefined && { cursor: options.cursor }),
+    ...pageRequest(options, 25),
   });
 }
 
@@ -35,11 +34,7 @@ export async function listMyRequests(deps: CoreDeps, actor: Actor, options: { li
 export async function listPendingForApprover(deps: CoreDeps, actor: Actor, options: { limit?: number; cursor?: string } = {}): Promise<Page<AccessRequest>> {
   const [governance, page] = await Promise.all([
     currentGovernance(deps.store),
-    deps.store.query('request', 'byStatus', {
-      partition: ['pending'],
-      limit: Math.min(options.limit ?? 50, 100),
-      ...(options.cursor !== undefined && { cursor: options.cursor }),
-    }),
+    deps.store.query('request', 'byStatus', { partition: ['pending'], ...pageRequest(options, 50) }),
   ]);
   const now = deps.clock.now();
   const toolIds = [...new Set(page.items.map((request) => request.toolId).filter((id): id is string => id !== undefined))];
@@ -50,7 +45,7 @@ export async function listPendingForApprover(deps: CoreDeps, actor: Actor, optio
 
 /** The admin Requests view: all requests, newest first, or those in one status. */
 export async function listRequests(deps: CoreDeps, options: { status?: AccessRequest['status']; limit?: number; cursor?: string } = {}): Promise<Page<AccessRequest>> {
-  const page = { direction: 'desc' as const, limit: Math.min(options.limit ?? 50, 100), ...(options.cursor !== undefined && { cursor: options.cursor }) };
+  const page = { direction: 'desc' as const, ...pageRequest(options, 50) };
   return options.status
     ? deps.store.query('request', 'byStatus', { partition: [options.status], ...page })
     : deps.store.query('request', 'all', { partition: [], ...page });

@@ -69,6 +69,7 @@ function maxDurationFor(rules: GovernanceRules, tool: Tool | undefined): number 
  */
 export async function submitRequest(deps: CoreDeps, requester: Actor, rawInput: SubmitRequestInput): Promise<SubmitRequestResult> {
   const input = parseInput(submitRequestSchema, rawInput, 'access request');
+  let toolName = 'the tool';
   const result = await transact<SubmitRequestResult>(deps, async () => {
     const governance = await currentGovernance(deps.store);
     const { rules } = governance;
@@ -93,8 +94,8 @@ export async function submitRequest(deps: CoreDeps, requester: Actor, rawInput: 
       throw new ConflictError('tool_not_requestable', 'Requests for tools outside the catalog are blocked by the governance policy.');
     }
 
-    const durationDays = input.durationDays ?? tool?.defaultDurationDays ?? Math.min(30, maxDurationFor(rules, tool));
     const maxDays = maxDurationFor(rules, tool);
+    const durationDays = input.durationDays ?? tool?.defaultDurationDays ?? Math.min(30, maxDays);
     if (durationDays > maxDays) {
       throw new ValidationError(`At most ${maxDays} days can be requested for ${tool?.name ?? 'a tool outside the catalog'}.`, [
         { path: 'durationDays', message: `at most ${maxDays}` },
@@ -148,6 +149,7 @@ export async function submitRequest(deps: CoreDeps, requester: Actor, rawInput: 
       ? evaluateAutoApproval({ projectKey: input.projectKey, tool, requesterGroups: requester.groups ?? [], durationDays }, rules)
       : undefined;
     if (tool && verdict?.approve) {
+      toolName = tool.name;
       // The request is created already decided: one write, at version 0.
       const change = approvalChange({
         request,
@@ -180,9 +182,6 @@ export async function submitRequest(deps: CoreDeps, requester: Actor, rawInput: 
     };
   });
 
-  if (result.autoApproved && result.request.decision) {
-    const tool = result.request.toolId ? await deps.store.get('tool', result.request.toolId) : undefined;
-    await syncDecisionToJira(deps, result.request, result.request.decision, tool?.name ?? 'the tool');
-  }
+  if (result.autoApproved && result.request.decision) await syncDecisionToJira(deps, result.request, result.request.decision, toolName);
   return result;
 }
