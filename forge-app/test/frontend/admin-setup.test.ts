@@ -3,7 +3,7 @@
  * it, the Overview's launch-readiness cards and their links, Intake & Approvals, the Catalog
  * (add, edit, seed from the common tools) and Governance with its version history.
  */
-import { SEED_TOOLS } from '@clearway/core';
+import { DEFAULT_GOVERNANCE, SEED_TOOLS } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
 import { AdminPage } from '../../src/frontend/admin/admin-page-app.js';
 import { makeAppWorld } from '../../src/test-support/app-world.js';
@@ -16,19 +16,10 @@ function freshInstall() {
   return world;
 }
 
-async function openTab(screen: Screen, title: string): Promise<void> {
-  const tabs = await screen.waitFor(() => screen.find((node) => node.type === 'Tabs'));
-  const index = screen.all((node) => node.type === 'Tab', tabs).map(textOf).indexOf(title);
-  expect(index).toBeGreaterThanOrEqual(0);
-  await screen.call(tabs, 'onChange', index);
-}
-
 function selectedTab(screen: Screen): string {
   const tabs = screen.get((node) => node.type === 'Tabs', 'tabs');
   return textOf(screen.all((node) => node.type === 'Tab', tabs)[tabs.props.selected as number] as ForgeNode);
 }
-
-const form = (screen: Screen, testId: string) => screen.get((node) => node.type === 'Form', 'form', screen.byTestId(testId));
 
 describe('admin page: access', () => {
   it('lists the eight tabs for a Jira admin', async () => {
@@ -69,7 +60,7 @@ describe('admin page: Overview', () => {
       ['readiness-connectors', 'Connectors'],
     ];
     for (const [card, tab] of links) {
-      await openTab(screen, 'Overview');
+      await screen.openTab('Overview');
       const button = await screen.waitFor(() => screen.maybeTestId(card) && screen.button(`Open ${tab}`, screen.byTestId(card)));
       await screen.click(button);
       expect(selectedTab(screen)).toBe(tab);
@@ -103,7 +94,7 @@ describe('admin page: Intake & Approvals', () => {
   it('sets the intake project, portal, request types, approvers, escalation and review window', async () => {
     const world = freshInstall();
     const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Intake & Approvals');
+    await screen.openTab('Intake & Approvals');
     const portal = await screen.waitFor(() => screen.find((node) => node.props.name === 'portal' && node.type === 'Select' && (node.props.options as unknown[]).length > 0));
     expect(portal.props.options).toEqual([{ label: 'AI Requests (AIR)', value: '1' }]);
     await screen.choose(portal, '1');
@@ -144,10 +135,10 @@ describe('admin page: Catalog', () => {
   it('adds a tool after saying what is wrong with the form, then edits it', async () => {
     const { world } = await freshScenario();
     const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Catalog');
+    await screen.openTab('Catalog');
     await screen.waitFor(() => screen.maybeTestId('catalog'));
     await screen.click(screen.button('Add tool'));
-    await screen.submit(form(screen, 'tool-form'));
+    await screen.submit(screen.form('tool-form'));
     await screen.waitForText('Give the tool a name.');
     expect(screen.invoked('catalog.save')).toEqual([]);
 
@@ -156,14 +147,14 @@ describe('admin page: Catalog', () => {
     await screen.choose(screen.field('riskLevel'), 'high');
     await screen.type(screen.field('defaultDurationDays'), '60');
     await screen.type(screen.field('maxDurationDays'), '30');
-    await screen.submit(form(screen, 'tool-form'));
+    await screen.submit(screen.form('tool-form'));
     await screen.waitForText('The default cannot be longer than the maximum.');
     await screen.type(screen.field('defaultDurationDays'), '14');
     await screen.type(screen.field('guidance'), 'Privacy mode stays on.');
     await screen.choose(screen.field('connectorId'), 'desk');
     await screen.waitFor(() => screen.field('groupName').props.value !== undefined && screen.text().includes('Access target (optional)'));
     await screen.type(screen.field('groupName'), 'Cursor team seats');
-    await screen.submit(form(screen, 'tool-form'));
+    await screen.submit(screen.form('tool-form'));
     await screen.waitForText('Cursor Business saved');
     expect(screen.invoked('catalog.save')[0]?.payload).toEqual({
       name: 'Cursor Business',
@@ -181,7 +172,7 @@ describe('admin page: Catalog', () => {
     await screen.click(screen.byTestId('edit-cursor-business'));
     expect(screen.field('toolName').props.value).toBe('Cursor Business');
     await screen.choose(screen.field('status'), 'blocked');
-    await screen.submit(form(screen, 'tool-form'));
+    await screen.submit(screen.form('tool-form'));
     await screen.waitForText('Cursor Business is blocked: it is governed but cannot be requested.');
     expect(screen.invoked('catalog.save')[1]?.payload).toMatchObject({ id: 'cursor-business', status: 'blocked' });
     expect((await world.app.deps.store.get('tool', 'cursor-business'))?.status).toBe('blocked');
@@ -190,7 +181,7 @@ describe('admin page: Catalog', () => {
   it('seeds the catalog from the common tools list', async () => {
     const world = freshInstall();
     const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Catalog');
+    await screen.openTab('Catalog');
     await screen.waitForText('The catalog is empty');
     await screen.click(screen.button('Seed from common tools'));
     const table = await screen.waitFor(() => screen.maybeTestId('seed-tools'));
@@ -199,7 +190,7 @@ describe('admin page: Catalog', () => {
     // Keep only the first two.
     for (const seed of SEED_TOOLS.slice(2)) await screen.check(screen.field(`seed-${seed.id}`), false);
     await screen.waitFor(() => screen.buttons('Add 2 tools').length === 1);
-    await screen.submit(form(screen, 'seed-modal'));
+    await screen.submit(screen.form('seed-modal'));
     await screen.waitForText('2 tools added to the catalog');
     expect(screen.invoked('catalog.seed')[0]?.payload).toEqual({ toolIds: SEED_TOOLS.slice(0, 2).map((seed) => seed.id) });
     const catalog = await screen.waitFor(() => screen.maybeTestId('catalog'));
@@ -216,7 +207,7 @@ describe('admin page: Governance', () => {
   it('edits risk rules, auto-approval policies and unknown-tool handling, and lists the versions', async () => {
     const { world } = await freshScenario();
     const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Governance');
+    await screen.openTab('Governance');
     await screen.waitFor(() => screen.maybeTestId('risk-low'));
     expect(screen.text()).toContain('In force: version 1');
     expect(screen.button('Save as a new version').props.isDisabled).toBe(true);
@@ -231,7 +222,7 @@ describe('admin page: Governance', () => {
     await screen.waitFor(() => (screen.field('allowedGroups').props.options as unknown[]).length > 0);
     await screen.choose(screen.field('allowedGroups'), ['engineering']);
     await screen.type(screen.field('policyMaxDays'), '30');
-    await screen.submit(form(screen, 'auto-approval-modal'));
+    await screen.submit(screen.form('auto-approval-modal'));
     const policies = await screen.waitFor(() => screen.maybeTestId('auto-approval'));
     expect(textOf(policies)).toContain('Engineering low risk');
     expect(textOf(policies)).toContain('every tool in every intake project');
@@ -247,5 +238,30 @@ describe('admin page: Governance', () => {
     });
     const history = await screen.waitFor(() => screen.maybeTestId('governance-versions') && textOf(screen.byTestId('governance-versions')).includes('Version 2') && screen.byTestId('governance-versions'));
     expect(textOf(screen.row(history, 'Version 2'))).toContain('Low risk needs no approver');
+  });
+
+  it("names who saved each version: a person by account id (which may hold a colon), Clearway for its own", async () => {
+    const screen = await mount(AdminPage, {
+      surface: 'adminPage',
+      answers: {
+        'viewer.context': () => ({ ok: true, data: { accountId: 'acc-admin', isAdmin: true, canApprove: true, tabs: [] } }),
+        'admin.overview': () => failure('internal_error', 'not needed'),
+        'governance.current': () => ({ ok: true, data: DEFAULT_GOVERNANCE }),
+        'governance.versions': () => ({
+          ok: true,
+          data: {
+            items: [
+              { ...DEFAULT_GOVERNANCE, id: 'v2', version: 2, policyVersion: 2, createdBy: '557058:0f1e2d3c' },
+              { ...DEFAULT_GOVERNANCE, id: 'v1', version: 1, policyVersion: 1, createdBy: 'clearway:system' },
+            ],
+          },
+        }),
+      },
+    });
+    await screen.openTab('Governance');
+    const history = await screen.waitFor(() => screen.maybeTestId('governance-versions'));
+    expect(screen.get((node) => node.type === 'User', 'saved by', screen.row(history, 'Version 2')).props.accountId).toBe('557058:0f1e2d3c');
+    expect(textOf(screen.row(history, 'Version 1'))).toContain('Clearway');
+    expect(screen.find((node) => node.type === 'User', screen.row(history, 'Version 1'))).toBeUndefined();
   });
 });

@@ -139,6 +139,11 @@ export class Screen {
     return this.all((node) => (node.type === 'Button' || node.type === 'LoadingButton') && textOf(node) === label, within);
   }
 
+  /** The Form inside the dialog (or other element) with this testId. */
+  form(testId: string): ForgeNode {
+    return this.get((node) => node.type === 'Form', 'form', this.byTestId(testId));
+  }
+
   /** A Textfield, TextArea, Select, Checkbox, DatePicker… by its `name` prop (the surfaces name every field). */
   field(name: string, within?: ForgeNode): ForgeNode {
     return this.get((node) => node.props.name === name && node.type !== 'String', `field "${name}"`, within);
@@ -213,6 +218,14 @@ export class Screen {
   }
 
   inFlight = 0;
+
+  /** Opens the page's tab titled `title`, once the tabs have rendered. */
+  async openTab(title: string): Promise<void> {
+    const tabs = await this.waitFor(() => this.find((node) => node.type === 'Tabs'));
+    const index = this.all((node) => node.type === 'Tab', tabs).map(textOf).indexOf(title);
+    expect(index, `a tab titled "${title}"`).toBeGreaterThanOrEqual(0);
+    await this.call(tabs, 'onChange', index);
+  }
 
   async click(node: ForgeNode): Promise<void> {
     if (node.props.isDisabled === true) throw new Error(`"${textOf(node)}" is disabled`);

@@ -1,8 +1,9 @@
 import type { AuditEvent } from '@clearway/core';
-import { Button, Code, CodeBlock, DynamicTable, Inline, LoadingButton, Stack, Text, User } from '@forge/react';
+import { Button, Code, CodeBlock, DynamicTable, Inline, LoadingButton, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
 import type { AuditVerification } from '../../resolvers/contract.js';
 import { callClearway, errorText } from '../clearway-client.js';
+import { ActorName } from '../components/actor.js';
 import { DateField, SelectField, TextField } from '../components/fields.js';
 import { InfoModal } from '../components/form-modal.js';
 import { formatDateTime, plural } from '../components/format.js';
@@ -26,12 +27,6 @@ const KINDS = [
   { label: 'Retention', value: 'audit' },
   { label: 'Jira updates', value: 'jira' },
 ];
-
-const SYSTEM_ACTOR_PREFIX = 'clearway:';
-
-function Actor({ actor }: { readonly actor: string }) {
-  return actor.startsWith(SYSTEM_ACTOR_PREFIX) ? <Text>Clearway</Text> : <User accountId={actor} />;
-}
 
 function aboutText(event: AuditEvent): string {
   const { refs } = event;
@@ -58,7 +53,7 @@ function EventDetail({ event, onClose }: { readonly event: AuditEvent; readonly 
   return (
     <InfoModal title={`Event ${event.seq}: ${event.type}`} onClose={onClose} testId="audit-event-detail">
       {field('When', <Text>{`${formatDateTime(event.at)} (${new Date(event.at).toISOString()})`}</Text>)}
-      {field('Who', <Actor actor={event.actor} />)}
+      {field('Who', <ActorName actor={event.actor} />)}
       {field('Governance policy version', <Text>{String(event.policyVersion)}</Text>)}
       {field('About', <Text>{aboutText(event) || '—'}</Text>)}
       <Text weight="bold">References</Text>
@@ -155,7 +150,7 @@ export function GovernanceLogsTab() {
                     { key: 'seq', content: String(event.seq) },
                     { key: 'at', content: formatDateTime(event.at) },
                     { key: 'type', content: event.type },
-                    { key: 'actor', content: event.actor.startsWith(SYSTEM_ACTOR_PREFIX) ? 'Clearway' : <User accountId={event.actor} /> },
+                    { key: 'actor', content: <ActorName actor={event.actor} /> },
                     { key: 'about', content: aboutText(event) },
                     {
                       key: 'detail',

@@ -1,6 +1,7 @@
 import type { AutoApprovalPolicy, GovernanceRules, RiskLevel } from '@clearway/core';
-import { Box, Button, ButtonGroup, DynamicTable, Heading, Inline, Stack, Text, User, xcss } from '@forge/react';
+import { Box, Button, ButtonGroup, DynamicTable, Heading, Inline, Stack, Text, xcss } from '@forge/react';
 import React, { useState } from 'react';
+import { ActorName } from '../components/actor.js';
 import { NumberField, RadioField, ToggleField, useFieldProblems } from '../components/fields.js';
 import { days, formatDateTime } from '../components/format.js';
 import { Pager } from '../components/paging.js';
@@ -190,7 +191,7 @@ function VersionHistory() {
                   cells: [
                     { key: 'version', content: `Version ${version.policyVersion}` },
                     { key: 'saved', content: formatDateTime(version.createdAt) },
-                    { key: 'by', content: version.createdBy.includes(':') ? 'Clearway' : <User accountId={version.createdBy} /> },
+                    { key: 'by', content: <ActorName actor={version.createdBy} /> },
                     { key: 'note', content: version.note ?? '' },
                   ],
                 }))}
