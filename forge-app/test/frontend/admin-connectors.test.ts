@@ -12,19 +12,17 @@ import { demoProvider, GOOD_TOKEN } from './demo-provider.js';
 import { mount, textOf, type ForgeNode, type Screen } from './harness.js';
 
 async function openConnectors(screen: Screen): Promise<ForgeNode> {
-  const tabs = await screen.waitFor(() => screen.find((node) => node.type === 'Tabs'));
-  await screen.call(tabs, 'onChange', 3);
+  await screen.openTab('Connectors');
   return screen.waitFor(() => screen.maybeTestId('connectors'));
 }
 
-const form = (screen: Screen, testId: string) => screen.get((node) => node.type === 'Form', 'form', screen.byTestId(testId));
 const settingNames = (screen: Screen) => screen.all((node) => typeof node.props.name === 'string' && node.props.name.startsWith('setting-') && node.type !== 'String').map((node) => node.props.name);
 
 async function startAdding(screen: Screen, providerType: string): Promise<void> {
   await screen.click(screen.button('Add connector'));
   expect(screen.button('Continue').props.isDisabled).toBe(true);
   await screen.choose(screen.field('providerType'), providerType);
-  await screen.submit(form(screen, 'connector-provider'));
+  await screen.submit(screen.form('connector-provider'));
   await screen.waitFor(() => screen.maybeTestId('connector-form'));
 }
 
@@ -47,7 +45,7 @@ describe('admin page: Connectors', () => {
     expect(screen.text()).toContain('Open Settings → Tokens in the directory.');
     expect(screen.text()).toContain('groups:write');
 
-    await screen.submit(form(screen, 'connector-form'));
+    await screen.submit(screen.form('connector-form'));
     await screen.waitForText('Directory URL is required.');
     expect(screen.text()).toContain('API token is required with these settings.');
     expect(screen.invoked('connectors.create')).toEqual([]);
@@ -61,10 +59,10 @@ describe('admin page: Connectors', () => {
     await screen.type(screen.field('setting-baseUrl'), 'https://directory.example.com');
     await screen.type(screen.field('setting-timeoutMs'), '500');
     await screen.type(screen.field('secret-token'), GOOD_TOKEN);
-    await screen.submit(form(screen, 'connector-form'));
+    await screen.submit(screen.form('connector-form'));
     await screen.waitForText('Enter a number from 1000 to 60000.');
     await screen.type(screen.field('setting-timeoutMs'), '5000');
-    await screen.submit(form(screen, 'connector-form'));
+    await screen.submit(screen.form('connector-form'));
     await screen.waitForText('Demo directory (prod) added');
 
     expect(screen.invoked('connectors.create')[0]?.payload).toEqual({
@@ -83,7 +81,7 @@ describe('admin page: Connectors', () => {
 
     await screen.click(screen.byTestId(`test-${id}`));
     await screen.type(screen.field('testGroupId'), 'grp-42');
-    await screen.submit(form(screen, 'connection-test'));
+    await screen.submit(screen.form('connection-test'));
     await screen.waitForText('The connection works');
     const checks = screen.rows(screen.byTestId('connection-checks')).map((cells) => cells.map(textOf));
     expect(checks).toEqual([
@@ -101,7 +99,7 @@ describe('admin page: Connectors', () => {
     const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
     await openConnectors(screen);
     await screen.click(screen.byTestId('test-demo'));
-    await screen.submit(form(screen, 'connection-test'));
+    await screen.submit(screen.form('connection-test'));
     await screen.waitForText('The connection test failed: 1 check to fix');
     const [check] = screen.rows(screen.byTestId('connection-checks'));
     expect(check?.map(textOf)).toEqual(['Credentials accepted', 'failed', 'The directory did not accept these credentials. Make new ones in Settings, then paste them again.']);
@@ -122,13 +120,13 @@ describe('admin page: Connectors', () => {
 
     // Clearing a secret the sign-in method needs is refused before anything is sent.
     await screen.check(screen.field('clear-token'), true);
-    await screen.submit(form(screen, 'connector-form'));
+    await screen.submit(screen.form('connector-form'));
     await screen.waitForText('API token is required with these settings.');
     expect(screen.invoked('connectors.update')).toEqual([]);
     await screen.check(screen.field('clear-token'), false);
 
     await screen.type(screen.field('connectorName'), 'Demo (renamed)');
-    await screen.submit(form(screen, 'connector-form'));
+    await screen.submit(screen.form('connector-form'));
     await screen.waitForText('Demo (renamed) saved');
     expect(screen.invoked('connectors.update')[0]?.payload).toEqual({ connectorId: 'demo', name: 'Demo (renamed)', settings: { baseUrl: 'https://d.example.com', authMode: 'token', timeoutMs: 10000, createGroups: false } });
     expect(await world.app.deps.secrets.get(connectorSecretName('demo', 'token'))).toBe(GOOD_TOKEN);
@@ -137,7 +135,7 @@ describe('admin page: Connectors', () => {
     await screen.click(screen.byTestId('edit-demo'));
     await screen.waitFor(() => screen.maybeTestId('connector-form'));
     await screen.type(screen.field('secret-token'), 'rotated-token');
-    await screen.submit(form(screen, 'connector-form'));
+    await screen.submit(screen.form('connector-form'));
     await screen.waitFor(() => screen.invoked('connectors.update').length === 2 && screen.inFlight === 0);
     expect(screen.invoked('connectors.update')[1]?.payload).toEqual({ connectorId: 'demo', name: 'Demo (renamed)', settings: expect.any(Object), secrets: { token: 'rotated-token' } });
     expect(await world.app.deps.secrets.get(connectorSecretName('demo', 'token'))).toBe('rotated-token');
@@ -176,13 +174,13 @@ describe('admin page: Connectors', () => {
 
     await screen.waitFor(() => screen.maybeTestId('connectors'));
     await screen.click(screen.byTestId('delete-okta-off'));
-    await screen.submit(form(screen, 'delete-connector'));
+    await screen.submit(screen.form('delete-connector'));
     await screen.waitForText('Connector okta-off is bound to GitHub Copilot; rebind those tools first.');
     expect(await world.app.deps.store.get('connector', 'okta-off')).toBeDefined();
     await screen.click(screen.button('Cancel', screen.byTestId('delete-connector')));
 
     await screen.click(screen.byTestId('delete-desk'));
-    await screen.submit(form(screen, 'delete-connector'));
+    await screen.submit(screen.form('delete-connector'));
     await screen.waitForText('Service desk deleted');
     expect(await world.app.deps.store.get('connector', 'desk')).toBeUndefined();
   });

@@ -9,17 +9,21 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AdminPage } from '../../src/frontend/admin/admin-page-app.js';
 import { DEFAULT_EXPORT_DAYS as UI_DEFAULT_DAYS, MAX_EXPORT_DAYS as UI_MAX_DAYS } from '../../src/frontend/admin/evidence-range.js';
 import { formatDate } from '../../src/frontend/components/format.js';
-import { makeAppWorld } from '../../src/test-support/app-world.js';
+import { makeAppWorld, type AppWorld } from '../../src/test-support/app-world.js';
 import { freshScenario, PEOPLE, seedSite } from '../../src/test-support/scenario.js';
 import { failure, mount, textOf, type ForgeNode, type Screen } from './harness.js';
 
-async function openTab(screen: Screen, title: string): Promise<void> {
-  const tabs = await screen.waitFor(() => screen.find((node) => node.type === 'Tabs'));
-  await screen.call(tabs, 'onChange', screen.all((node) => node.type === 'Tab', tabs).map(textOf).indexOf(title));
+const codeBlocks = (screen: Screen, within: ForgeNode) => screen.all((node) => node.type === 'CodeBlock', within).map((node) => String(node.props.text));
+
+/** The admin page as the scenario's admin, on the tab titled `title`. */
+async function openAdminTab(world: AppWorld, title: string): Promise<Screen> {
+  const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
+  await screen.openTab(title);
+  return screen;
 }
 
-const form = (screen: Screen, testId: string) => screen.get((node) => node.type === 'Form', 'form', screen.byTestId(testId));
-const codeBlocks = (screen: Screen, within: ForgeNode) => screen.all((node) => node.type === 'CodeBlock', within).map((node) => String(node.props.text));
+/** A Jira admin, for tests that answer the tab's reads themselves. */
+const ADMIN_VIEWER = () => ({ ok: true, data: { accountId: 'acc-admin', isAdmin: true, canApprove: true, tabs: [] } });
 
 afterEach(() => {
   vi.useRealTimers();
@@ -28,22 +32,20 @@ afterEach(() => {
 describe('admin page: Requests', () => {
   it('decides pending requests in bulk from the admin page', async () => {
     const { world, scenario } = await freshScenario();
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Requests');
+    const screen = await openAdminTab(world, 'Requests');
     await screen.waitFor(() => screen.maybeTestId('pending-requests'));
     await screen.check(screen.field('select-all'), true);
     await screen.click(screen.button('Approve selected'));
     expect(textOf(screen.byTestId('decision-modal'))).toContain('Approve 2 requests?');
     await screen.type(screen.field('rationale'), 'Admin rollout');
-    await screen.submit(form(screen, 'decision-modal'));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('2 requests approved');
     expect(await world.app.deps.store.get('request', scenario.pendingRequestId)).toMatchObject({ status: 'approved', decision: { source: 'bulk', decidedBy: PEOPLE.admin } });
   });
 
   it('filters all requests by status and exports them as CSV', async () => {
     const { world } = await freshScenario();
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Requests');
+    const screen = await openAdminTab(world, 'Requests');
     await screen.click(screen.byTestId('requests-view-requests'));
     const all = await screen.waitFor(() => screen.maybeTestId('all-requests'));
     expect(screen.rows(all).length).toBe(5);
@@ -64,8 +66,7 @@ describe('admin page: Requests', () => {
 
   it('lists grants by status with their expiry and exports them', async () => {
     const { world } = await freshScenario();
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Requests');
+    const screen = await openAdminTab(world, 'Requests');
     await screen.click(screen.byTestId('requests-view-grants'));
     const grants = await screen.waitFor(() => screen.maybeTestId('all-grants'));
     expect(screen.rows(grants).length).toBe(3);
@@ -80,8 +81,7 @@ describe('admin page: Requests', () => {
 
   it('extends and revokes a grant with a reason', async () => {
     const { world, scenario } = await freshScenario();
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Requests');
+    const screen = await openAdminTab(world, 'Requests');
     await screen.click(screen.byTestId('requests-view-grants'));
     await screen.waitFor(() => screen.maybeTestId('all-grants'));
     expect(screen.maybeTestId('extend-AIR-3')).toBeUndefined();
@@ -90,11 +90,11 @@ describe('admin page: Requests', () => {
     await screen.type(screen.field('extendDays'), '200');
     await screen.waitForText('Enter a whole number from 1 to 180.');
     await screen.type(screen.field('extendDays'), '10');
-    await screen.submit(form(screen, 'grant-action'));
+    await screen.submit(screen.form('grant-action'));
     await screen.waitForText('Give a short reason (at least 3 characters)');
     expect(screen.invoked('grants.extend')).toEqual([]);
     await screen.type(screen.field('grantRationale'), 'Project runs longer');
-    await screen.submit(form(screen, 'grant-action'));
+    await screen.submit(screen.form('grant-action'));
     await screen.waitForText('AIR-1 extended');
     expect(screen.text()).toContain('ChatGPT Enterprise access now ends on 2027-01-02.');
     expect(screen.invoked('grants.extend')[0]?.payload).toEqual({ grantId: scenario.activeGrantId, days: 10, rationale: 'Project runs longer' });
@@ -102,29 +102,27 @@ describe('admin page: Requests', () => {
     await screen.waitFor(() => screen.maybeTestId('all-grants') && screen.maybeTestId('revoke-AIR-1'));
     await screen.click(screen.byTestId('revoke-AIR-1'));
     await screen.type(screen.field('grantRationale'), 'Left the team');
-    await screen.submit(form(screen, 'grant-action'));
+    await screen.submit(screen.form('grant-action'));
     await screen.waitForText('AIR-1 revoked');
     expect(await world.app.deps.store.get('grant', scenario.activeGrantId)).toMatchObject({ status: 'revoked', deprovision: 'pending' });
   });
 
   it("shows core's refusal when an extension passes the grant's lifetime", async () => {
     const { world } = await freshScenario();
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Requests');
+    const screen = await openAdminTab(world, 'Requests');
     await screen.click(screen.byTestId('requests-view-grants'));
     await screen.waitFor(() => screen.maybeTestId('all-grants'));
     await screen.click(screen.byTestId('extend-AIR-1'));
     await screen.type(screen.field('extendDays'), '170');
     await screen.type(screen.field('grantRationale'), 'Long project');
-    await screen.submit(form(screen, 'grant-action'));
+    await screen.submit(screen.form('grant-action'));
     await screen.waitForText('The grant was not extended');
     expect(textOf(screen.byTestId('grant-action'))).toContain('A grant may last at most 180 days from its start; at most 150 more days are possible.');
   });
 
   it('shows manual follow-up: manual provisioning actions and failed fulfillments', async () => {
     const { world } = await freshScenario();
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Requests');
+    const screen = await openAdminTab(world, 'Requests');
     await screen.click(screen.byTestId('requests-view-followUp'));
     const tasks = await screen.waitFor(() => screen.maybeTestId('manual-tasks'));
     expect(textOf(tasks)).toContain('AIR-4');
@@ -136,12 +134,12 @@ describe('admin page: Requests', () => {
     const screen = await mount(AdminPage, {
       surface: 'adminPage',
       answers: {
-        'viewer.context': () => ({ ok: true, data: { accountId: 'acc-admin', isAdmin: true, canApprove: true, tabs: [] } }),
+        'viewer.context': ADMIN_VIEWER,
         'approvals.pending': () => ({ ok: true, data: { items: [] } }),
         'requests.all': (payload) => ((payload as { limit: number }).limit === 100 ? failure('jira_unavailable', 'Jira did not answer. Try again in a moment.') : { ok: true, data: { items: [] } }),
       },
     });
-    await openTab(screen, 'Requests');
+    await screen.openTab('Requests');
     await screen.click(screen.byTestId('requests-view-requests'));
     await screen.waitForText('No requests yet');
     await screen.click(screen.button('Export CSV'));
@@ -154,8 +152,7 @@ describe('admin page: Insights', () => {
   it('charts requests by status, active grants by tool and risk, time to active and failures by kind', async () => {
     const { world } = await freshScenario();
     await refreshInsights(world.app.deps);
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Insights');
+    const screen = await openAdminTab(world, 'Insights');
     await screen.waitFor(() => screen.find((node) => node.type === 'DonutChart'));
     const chart = (title: string) => screen.get((node) => node.props.title === title && node.type !== 'Text', `chart "${title}"`);
     expect(chart('Requests by status')).toMatchObject({ type: 'BarChart', props: { xAccessor: 'label', yAccessor: 'count' } });
@@ -175,8 +172,7 @@ describe('admin page: Insights', () => {
   it('explains that insights appear after the first daily rollup', async () => {
     const world = makeAppWorld();
     seedSite(world.forge.jira);
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Insights');
+    const screen = await openAdminTab(world, 'Insights');
     await screen.waitForText('No insights yet');
   });
 });
@@ -184,8 +180,7 @@ describe('admin page: Insights', () => {
 describe('admin page: Governance Logs', () => {
   it('searches and filters events and opens one with its chain fields', async () => {
     const { world } = await freshScenario();
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Governance Logs');
+    const screen = await openAdminTab(world, 'Governance Logs');
     const table = await screen.waitFor(() => screen.maybeTestId('audit-events'));
     const all = screen.rows(table).length;
     expect(all).toBeGreaterThan(10);
@@ -214,8 +209,7 @@ describe('admin page: Governance Logs', () => {
 
   it('asks the backend for a date range', async () => {
     const { world } = await freshScenario();
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Governance Logs');
+    const screen = await openAdminTab(world, 'Governance Logs');
     await screen.waitFor(() => screen.maybeTestId('audit-events'));
     await screen.call(screen.field('logsFrom'), 'onChange', '2026-11-24');
     await screen.waitForText('No events in this range');
@@ -225,8 +219,7 @@ describe('admin page: Governance Logs', () => {
 
   it('verifies the chain and says what was checked, or where it breaks', async () => {
     const { world } = await freshScenario();
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Governance Logs');
+    const screen = await openAdminTab(world, 'Governance Logs');
     await screen.click(screen.button('Verify chain'));
     await screen.waitForText('The governance log verifies');
     expect(screen.text()).toMatch(/\d+ events checked \(seq 1 to \d+\), hashes and MACs; the chain reaches its head at seq \d+ without a gap\./);
@@ -235,13 +228,13 @@ describe('admin page: Governance Logs', () => {
     const broken = await mount(AdminPage, {
       surface: 'adminPage',
       answers: {
-        'viewer.context': () => ({ ok: true, data: { accountId: 'acc-admin', isAdmin: true, canApprove: true, tabs: [] } }),
+        'viewer.context': ADMIN_VIEWER,
         'admin.overview': () => failure('internal_error', 'not needed'),
         'audit.events': () => ({ ok: true, data: { items: [] } }),
         'audit.verify': () => ({ ok: true, data: { ok: false, verified: 11, macChecked: true, firstBadSeq: 12, problem: 'entry_hash_mismatch', detail: 'seq 12 was changed', headSeq: 30 } }),
       },
     });
-    await openTab(broken, 'Governance Logs');
+    await broken.openTab('Governance Logs');
     await broken.click(broken.button('Verify chain'));
     await broken.waitForText('The governance log does not verify');
     expect(broken.text()).toContain('11 events checked before the problem at seq 12: entry hash mismatch (seq 12 was changed).');
@@ -252,8 +245,7 @@ describe('admin page: Governance Logs', () => {
     const { world } = await freshScenario();
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(world.clock.now() + 60 * 60 * 1000);
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Governance Logs');
+    const screen = await openAdminTab(world, 'Governance Logs');
     await screen.click(screen.button('Export evidence'));
     const dialog = screen.byTestId('evidence-export');
     const today = formatDate(Date.now());
@@ -261,7 +253,7 @@ describe('admin page: Governance Logs', () => {
     expect(screen.field('exportTo', dialog).props.value).toBe(today);
     expect(Math.round((Date.parse(today) - Date.parse(from)) / DAY_MS)).toBe(89);
 
-    await screen.submit(form(screen, 'evidence-export'));
+    await screen.submit(screen.form('evidence-export'));
     const result = await screen.waitFor(() => screen.maybeTestId('export-result'));
     const payload = screen.invoked('evidence.export')[0]?.payload as { from: number; to: number; format: string };
     expect(payload.format).toBe('jsonl');
@@ -279,11 +271,10 @@ describe('admin page: Governance Logs', () => {
     const { world } = await freshScenario();
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(world.clock.now() + 60 * 60 * 1000);
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Governance Logs');
+    const screen = await openAdminTab(world, 'Governance Logs');
     await screen.click(screen.button('Export evidence'));
     await screen.call(screen.field('exportFormat'), 'onChange', { target: { value: 'csv', type: 'radio' } });
-    await screen.submit(form(screen, 'evidence-export'));
+    await screen.submit(screen.form('evidence-export'));
     const result = await screen.waitFor(() => screen.maybeTestId('export-result'));
     const [csv, manifest] = codeBlocks(screen, result);
     expect(textOf(result)).toMatch(/Save as clearway-evidence-.*\.manifest\.json/);
@@ -295,22 +286,21 @@ describe('admin page: Governance Logs', () => {
     const { world } = await freshScenario();
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(world.clock.now());
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await openTab(screen, 'Governance Logs');
+    const screen = await openAdminTab(world, 'Governance Logs');
     await screen.click(screen.button('Export evidence'));
     await screen.call(screen.field('exportFrom'), 'onChange', '2025-11-23');
-    await screen.submit(form(screen, 'evidence-export'));
+    await screen.submit(screen.form('evidence-export'));
     await screen.waitForText('An export covers at most 365 days; this range is 366 days.');
     expect(screen.invoked('evidence.export')).toEqual([]);
 
     await screen.call(screen.field('exportFrom'), 'onChange', '2026-12-01');
-    await screen.submit(form(screen, 'evidence-export'));
+    await screen.submit(screen.form('evidence-export'));
     await screen.waitForText('The first day must come before the last day');
     expect(screen.invoked('evidence.export')).toEqual([]);
 
     // Exactly 365 days back is the longest range: it is sent.
     await screen.call(screen.field('exportFrom'), 'onChange', '2025-11-24');
-    await screen.submit(form(screen, 'evidence-export'));
+    await screen.submit(screen.form('evidence-export'));
     await screen.waitFor(() => screen.maybeTestId('export-result'));
     expect(screen.invoked('evidence.export').length).toBe(1);
   });
@@ -319,15 +309,15 @@ describe('admin page: Governance Logs', () => {
     const screen = await mount(AdminPage, {
       surface: 'adminPage',
       answers: {
-        'viewer.context': () => ({ ok: true, data: { accountId: 'acc-admin', isAdmin: true, canApprove: true, tabs: [] } }),
+        'viewer.context': ADMIN_VIEWER,
         'admin.overview': () => failure('internal_error', 'not needed'),
         'audit.events': () => ({ ok: true, data: { items: [] } }),
         'evidence.export': () => failure('export_too_large', 'This range holds more evidence than one download can carry; export a shorter range (for example a month at a time).'),
       },
     });
-    await openTab(screen, 'Governance Logs');
+    await screen.openTab('Governance Logs');
     await screen.click(screen.button('Export evidence'));
-    await screen.submit(form(screen, 'evidence-export'));
+    await screen.submit(screen.form('evidence-export'));
     await screen.waitForText('export a shorter range (for example a month at a time)');
     expect(textOf(screen.byTestId('evidence-export'))).toContain('The evidence was not exported');
   });

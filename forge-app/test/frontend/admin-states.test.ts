@@ -7,7 +7,7 @@ import { DEFAULT_GOVERNANCE } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
 import { AdminPage } from '../../src/frontend/admin/admin-page-app.js';
 import type { ResolverKey } from '../../src/resolvers/contract.js';
-import { failure, mount, pending, textOf, type Answer, type Screen } from './harness.js';
+import { failure, mount, pending, type Answer, type Screen } from './harness.js';
 
 const EMPTY_PAGE = () => ({ ok: true, data: { items: [] } });
 
@@ -39,8 +39,7 @@ const TABS: ReadonlyArray<{ readonly tab: string; readonly key: ResolverKey; rea
 
 async function open(tab: string, answers: Partial<Record<ResolverKey, Answer>>): Promise<Screen> {
   const screen = await mount(AdminPage, { surface: 'adminPage', answers: { ...QUIET, ...answers } });
-  const tabs = await screen.waitFor(() => screen.find((node) => node.type === 'Tabs'));
-  await screen.call(tabs, 'onChange', screen.all((node) => node.type === 'Tab', tabs).map(textOf).indexOf(tab));
+  await screen.openTab(tab);
   return screen;
 }
 

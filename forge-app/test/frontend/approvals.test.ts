@@ -7,25 +7,30 @@ import { BULK_MAX_ITEMS, BULK_MAX_PER_MINUTE } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
 import { BULK_PER_MINUTE, BULK_LIMIT as UI_BULK_LIMIT } from '../../src/frontend/approvals/decision-modal.js';
 import { GlobalPage } from '../../src/frontend/global/global-page-app.js';
-import { BULK_LIMIT, type RequestSummary } from '../../src/resolvers/contract.js';
+import { BULK_LIMIT, type RequestSummary, type ResolverKey } from '../../src/resolvers/contract.js';
 import { freshScenario, PEOPLE } from '../../src/test-support/scenario.js';
 import { ingestIssue } from '../../src/intake/ingest-issue.js';
 import { PANEL_FORM_MARKER } from '../../src/intake/panel-form.js';
-import { failure, mount, textOf, type ForgeNode, type MountOptions, type Screen } from './harness.js';
+import { failure, mount, textOf, type Answer, type ForgeNode, type MountOptions, type Screen } from './harness.js';
 
 async function openApprovals(options: MountOptions): Promise<Screen> {
   const screen = await mount(GlobalPage, options);
-  const tabs = await screen.waitFor(() => screen.find((node) => node.type === 'Tabs'));
-  await screen.call(tabs, 'onChange', screen.all((node) => node.type === 'Tab', tabs).map(textOf).indexOf('Approvals'));
+  await screen.openTab('Approvals');
   return screen;
 }
 
+const EMPTY_PAGE = () => ({ ok: true, data: { items: [] } });
+
+/** An approver's Approvals tab with every queue empty: a test answers the queue it is about. */
+const QUIET_APPROVALS: Partial<Record<ResolverKey, Answer>> = {
+  'viewer.context': () => ({ ok: true, data: { accountId: 'acc-x', isAdmin: false, canApprove: true, tabs: ['approvals'] } }),
+  'approvals.pending': EMPTY_PAGE,
+  'approvals.manualTasks': EMPTY_PAGE,
+  'approvals.failedJobs': EMPTY_PAGE,
+};
+
 function modal(screen: Screen, testId: string): ForgeNode {
   return screen.byTestId(testId);
-}
-
-function formIn(screen: Screen, within: ForgeNode): ForgeNode {
-  return screen.get((node) => node.type === 'Form', 'form', within);
 }
 
 describe('Approvals: pending requests', () => {
@@ -39,12 +44,12 @@ describe('Approvals: pending requests', () => {
     await screen.click(screen.byTestId('approve-AIR-5'));
     const dialog = modal(screen, 'decision-modal');
     expect(textOf(dialog)).toContain('Approve AIR-5');
-    await screen.submit(formIn(screen, dialog));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('Give a short reason (at least 3 characters)');
     expect(screen.invoked('approvals.decide')).toEqual([]);
 
     await screen.type(screen.field('rationale', dialog), 'Team pilot for Gemini');
-    await screen.submit(formIn(screen, modal(screen, 'decision-modal')));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('AIR-5 approved');
     expect(screen.invoked('approvals.decide')[0]?.payload).toEqual({ requestId: scenario.pendingRequestId, outcome: 'approved', rationale: 'Team pilot for Gemini' });
     expect(screen.maybeTestId('decision-modal')).toBeUndefined();
@@ -60,10 +65,10 @@ describe('Approvals: pending requests', () => {
     await screen.click(screen.byTestId('approve-AIR-5'));
     await screen.type(screen.field('durationDays'), '400');
     await screen.type(screen.field('rationale'), 'short pilot');
-    await screen.submit(formIn(screen, modal(screen, 'decision-modal')));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('Enter a whole number of days from 1 to 365.');
     await screen.type(screen.field('durationDays'), '14');
-    await screen.submit(formIn(screen, modal(screen, 'decision-modal')));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('AIR-5 approved');
     expect(screen.invoked('approvals.decide')[0]?.payload).toMatchObject({ durationDays: 14 });
     expect((await world.app.deps.store.get('grant', (await world.app.deps.store.get('request', scenario.pendingRequestId))?.grantId ?? ''))?.durationDays).toBe(14);
@@ -71,7 +76,7 @@ describe('Approvals: pending requests', () => {
     await screen.click(screen.byTestId('deny-AIR-2'));
     expect(screen.find((node) => node.props.name === 'durationDays')).toBeUndefined();
     await screen.type(screen.field('rationale'), 'Customers do not get ChatGPT');
-    await screen.submit(formIn(screen, modal(screen, 'decision-modal')));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('AIR-2 denied');
     expect(await world.app.deps.store.get('request', scenario.customerRequestId)).toMatchObject({ status: 'denied' });
   });
@@ -95,11 +100,11 @@ describe('Approvals: pending requests', () => {
     const picker = await screen.waitFor(() => screen.find((node) => node.props.name === 'catalogToolId' && node.type === 'Select' && (node.props.options as unknown[]).length > 0));
     expect((picker.props.options as Array<{ value: string }>).map((option) => option.value)).toContain('claude');
     await screen.type(screen.field('rationale'), 'Use Claude instead');
-    await screen.submit(formIn(screen, modal(screen, 'decision-modal')));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('Choose the catalog tool this request is approved as.');
     expect(screen.invoked('approvals.decide')).toEqual([]);
     await screen.choose(screen.field('catalogToolId'), 'claude');
-    await screen.submit(formIn(screen, modal(screen, 'decision-modal')));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('AIR-40 approved');
     expect(screen.invoked('approvals.decide')[0]?.payload).toMatchObject({ outcome: 'approved', toolId: 'claude' });
     const access = await world.invoke('globalPage', 'myAccess.list', {}, { accountId: PEOPLE.stranger });
@@ -122,7 +127,7 @@ describe('Approvals: pending requests', () => {
     // Nothing is decided until the confirmation is submitted with a reason.
     expect(screen.invoked('approvals.bulkDecide')).toEqual([]);
     await screen.type(screen.field('rationale', dialog), 'Quarterly rollout');
-    await screen.submit(formIn(screen, modal(screen, 'decision-modal')));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('2 requests approved');
     expect(screen.invoked('approvals.bulkDecide')[0]?.payload).toEqual({ requestIds: expect.arrayContaining([scenario.pendingRequestId, scenario.customerRequestId]), outcome: 'approved', rationale: 'Quarterly rollout' });
     await screen.waitForText('No requests are waiting for you');
@@ -139,10 +144,8 @@ describe('Approvals: pending requests', () => {
     const screen = await openApprovals({
       surface: 'globalPage',
       answers: {
-        'viewer.context': () => ({ ok: true, data: { accountId: 'acc-x', isAdmin: false, canApprove: true, tabs: ['approvals'] } }),
+        ...QUIET_APPROVALS,
         'approvals.pending': () => ({ ok: true, data: { items: pendingRequests } }),
-        'approvals.manualTasks': () => ({ ok: true, data: { items: [] } }),
-        'approvals.failedJobs': () => ({ ok: true, data: { items: [] } }),
         'approvals.bulkDecide': () => ({
           ok: true,
           data: [
@@ -156,7 +159,7 @@ describe('Approvals: pending requests', () => {
     await screen.check(screen.field('select-all'), true);
     await screen.click(screen.button('Deny selected'));
     await screen.type(screen.field('rationale'), 'not this quarter');
-    await screen.submit(formIn(screen, modal(screen, 'decision-modal')));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('1 request denied');
     const notice = screen.get((node) => node.type === 'SectionMessage' && node.props.appearance === 'warning', 'partial result');
     expect(textOf(notice)).toContain('1 request could not be denied: AIR-2: Request AIR-2 is already approved.');
@@ -166,10 +169,8 @@ describe('Approvals: pending requests', () => {
     const screen = await openApprovals({
       surface: 'globalPage',
       answers: {
-        'viewer.context': () => ({ ok: true, data: { accountId: 'acc-x', isAdmin: false, canApprove: true, tabs: ['approvals'] } }),
+        ...QUIET_APPROVALS,
         'approvals.pending': () => ({ ok: true, data: { items: [{ id: 'r1', issueKey: 'AIR-1', toolName: 'Claude', requesterAccountId: 'acc-1', purpose: 'docs', durationDays: 30, createdAt: 0, status: 'pending' }] } }),
-        'approvals.manualTasks': () => ({ ok: true, data: { items: [] } }),
-        'approvals.failedJobs': () => ({ ok: true, data: { items: [] } }),
         'approvals.bulkDecide': () => failure('rate_limited', 'At most 5 bulk decisions a minute; try again in 42 s.', { retryAfterMs: 42_000 }),
       },
     });
@@ -177,7 +178,7 @@ describe('Approvals: pending requests', () => {
     await screen.check(screen.field('select-all'), true);
     await screen.click(screen.button('Approve selected'));
     await screen.type(screen.field('rationale'), 'rollout');
-    await screen.submit(formIn(screen, modal(screen, 'decision-modal')));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('At most 5 bulk decisions a minute; try again in 42 s.');
     expect(textOf(modal(screen, 'decision-modal'))).toContain('Clearway could not record the decision');
   });
@@ -190,10 +191,8 @@ describe('Approvals: pending requests', () => {
     const screen = await openApprovals({
       surface: 'globalPage',
       answers: {
-        'viewer.context': () => ({ ok: true, data: { accountId: 'acc-x', isAdmin: false, canApprove: true, tabs: ['approvals'] } }),
+        ...QUIET_APPROVALS,
         'approvals.pending': () => ({ ok: true, data: { items: many } }),
-        'approvals.manualTasks': () => ({ ok: true, data: { items: [] } }),
-        'approvals.failedJobs': () => ({ ok: true, data: { items: [] } }),
       },
     });
     await screen.waitFor(() => screen.maybeTestId('pending-requests'));
@@ -220,7 +219,7 @@ describe('Approvals: pending requests', () => {
     await screen.check(screen.field('select-all'), true);
     await screen.click(screen.button('Deny selected'));
     await screen.type(screen.field('rationale'), 'closing the pilot');
-    await screen.submit(formIn(screen, modal(screen, 'decision-modal')));
+    await screen.submit(screen.form('decision-modal'));
     await screen.waitForText('No requests are waiting for you');
   });
 });
@@ -236,7 +235,7 @@ describe('Approvals: manual provisioning actions', () => {
     const dialog = modal(screen, 'manual-task-modal');
     expect(textOf(dialog)).toContain('Mark fulfilled: Claude for AIR-4');
     await screen.type(screen.field('note', dialog), 'Seat assigned in the Claude console');
-    await screen.submit(formIn(screen, modal(screen, 'manual-task-modal')));
+    await screen.submit(screen.form('manual-task-modal'));
     await screen.waitForText('Claude for AIR-4: the grant is active now.');
     expect(screen.invoked('approvals.completeManualTask')[0]?.payload).toEqual({ jobId: scenario.manualTaskJobId, completion: 'fulfilled', note: 'Seat assigned in the Claude console' });
     await screen.waitForText('No manual provisioning actions');
@@ -256,20 +255,18 @@ describe('Approvals: manual provisioning actions', () => {
     const screen = await openApprovals({
       surface: 'globalPage',
       answers: {
-        'viewer.context': () => ({ ok: true, data: { accountId: 'acc-x', isAdmin: false, canApprove: true, tabs: ['approvals'] } }),
-        'approvals.pending': () => ({ ok: true, data: { items: [] } }),
+        ...QUIET_APPROVALS,
         'approvals.manualTasks': () => ({ ok: true, data: { items: [task] } }),
-        'approvals.failedJobs': () => ({ ok: true, data: { items: [] } }),
         'approvals.completeManualTask': () => ({ ok: true, data: task.job }),
       },
     });
     const table = await screen.waitFor(() => screen.maybeTestId('manual-tasks'));
     await screen.click(screen.button('Mark verified', table));
-    await screen.submit(formIn(screen, modal(screen, 'manual-task-modal')));
+    await screen.submit(screen.form('manual-task-modal'));
     await screen.waitForText('Say what you found in the group.');
     expect(screen.invoked('approvals.completeManualTask')).toEqual([]);
     await screen.call(screen.field('membership'), 'onChange', { target: { value: 'not_member', type: 'radio' } });
-    await screen.submit(formIn(screen, modal(screen, 'manual-task-modal')));
+    await screen.submit(screen.form('manual-task-modal'));
     await screen.waitForText('the membership check is recorded');
     expect(screen.invoked('approvals.completeManualTask')[0]?.payload).toEqual({ jobId: 'job-check', completion: 'verified', member: false });
   });
@@ -296,9 +293,7 @@ describe('Approvals: failed fulfillments', () => {
     const screen = await openApprovals({
       surface: 'globalPage',
       answers: {
-        'viewer.context': () => ({ ok: true, data: { accountId: 'acc-x', isAdmin: false, canApprove: true, tabs: ['approvals'] } }),
-        'approvals.pending': () => ({ ok: true, data: { items: [] } }),
-        'approvals.manualTasks': () => ({ ok: true, data: { items: [] } }),
+        ...QUIET_APPROVALS,
         'approvals.failedJobs': () => ({ ok: true, data: { items: [item] } }),
         'approvals.retryFailedJob': () => failure('forbidden', 'Only an approver for this tool can retry it.'),
       },

@@ -10,12 +10,6 @@ import type { GrantSummary, RequestSummary } from '../../src/resolvers/contract.
 import { freshScenario, PEOPLE } from '../../src/test-support/scenario.js';
 import { deferred, failure, mount, pending, textOf, type Screen } from './harness.js';
 
-async function openTab(screen: Screen, title: string): Promise<void> {
-  const tabs = await screen.waitFor(() => screen.find((node) => node.type === 'Tabs'));
-  const titles = screen.all((node) => node.type === 'Tab', tabs).map(textOf);
-  await screen.call(tabs, 'onChange', titles.indexOf(title));
-}
-
 function tabTitles(screen: Screen): string[] {
   return screen.all((node) => node.type === 'Tab').map(textOf);
 }
@@ -146,7 +140,7 @@ describe('global page: Approved Tools', () => {
   it('lists what can be requested now with status, default expiry, guidance and fulfillment note', async () => {
     const { world } = await freshScenario();
     const screen = await mount(GlobalPage, { surface: 'globalPage', world, accountId: PEOPLE.requester });
-    await openTab(screen, 'Approved Tools');
+    await screen.openTab('Approved Tools');
     const table = await screen.waitFor(() => screen.maybeTestId('approved-tools'));
     expect(screen.rows(table).length).toBe(4);
     const chatgpt = textOf(screen.row(table, 'ChatGPT Enterprise'));
@@ -194,7 +188,7 @@ describe('global page: Request History', () => {
   it("lists the viewer's requests with decision lozenges and links to each issue", async () => {
     const { world } = await freshScenario();
     const screen = await mount(GlobalPage, { surface: 'globalPage', world, accountId: PEOPLE.requester });
-    await openTab(screen, 'Request History');
+    await screen.openTab('Request History');
     const table = await screen.waitFor(() => screen.maybeTestId('request-history'));
     expect(screen.rows(table).length).toBe(4);
     const approved = screen.row(table, 'AIR-1');
@@ -234,7 +228,7 @@ describe('global page: Request History', () => {
   it('has an empty state for someone who never asked', async () => {
     const { world } = await freshScenario();
     const screen = await mount(GlobalPage, { surface: 'globalPage', world, accountId: PEOPLE.stranger });
-    await openTab(screen, 'Request History');
+    await screen.openTab('Request History');
     await screen.waitForText('You have not requested any AI tools');
   });
 });

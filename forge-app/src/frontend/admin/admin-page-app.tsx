@@ -1,5 +1,6 @@
-import { Box, Heading, SectionMessage, Stack, Tab, TabList, TabPanel, Tabs, Text } from '@forge/react';
+import { Heading, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
+import { PageTabs } from '../components/page-tabs.js';
 import { Loaded } from '../components/states.js';
 import { SurfaceContext } from '../components/surface.js';
 import { useClearway } from '../components/use-clearway.js';
@@ -13,26 +14,17 @@ import { IntakeTab } from './intake-tab.js';
 import { OverviewTab } from './overview-tab.js';
 import { RequestsTab } from './requests-tab.js';
 
-function TabContent({ tab, onOpen }: { readonly tab: AdminTab; readonly onOpen: (tab: AdminTab) => void }) {
-  switch (tab) {
-    case 'overview':
-      return <OverviewTab onOpen={onOpen} />;
-    case 'intake':
-      return <IntakeTab />;
-    case 'catalog':
-      return <CatalogTab />;
-    case 'connectors':
-      return <ConnectorsTab />;
-    case 'governance':
-      return <GovernanceTab />;
-    case 'requests':
-      return <RequestsTab />;
-    case 'insights':
-      return <InsightsTab />;
-    case 'logs':
-      return <GovernanceLogsTab />;
-  }
-}
+/** What each tab shows; the Overview's cards open other tabs. */
+const TAB_CONTENT: Readonly<Record<AdminTab, (props: { readonly onOpen: (tab: AdminTab) => void }) => React.JSX.Element>> = {
+  overview: OverviewTab,
+  intake: IntakeTab,
+  catalog: CatalogTab,
+  connectors: ConnectorsTab,
+  governance: GovernanceTab,
+  requests: RequestsTab,
+  insights: InsightsTab,
+  logs: GovernanceLogsTab,
+};
 
 /**
  * Jira settings → Apps → Clearway, for Jira admins. The Overview's readiness cards open the tab
@@ -49,20 +41,17 @@ export function AdminPage() {
         <Loaded state={state} loading="Loading Clearway" errorTitle="Clearway could not load" onRetry={reload}>
           {(viewer) =>
             viewer.isAdmin ? (
-              <Tabs id="clearway-admin" selected={selected} onChange={(index: number) => setSelected(index)}>
-                <TabList>
-                  {ADMIN_TABS.map((tab) => (
-                    <Tab key={tab} testId={`tab-${tab}`}>
-                      {ADMIN_TAB_TITLES[tab]}
-                    </Tab>
-                  ))}
-                </TabList>
-                {ADMIN_TABS.map((tab, index) => (
-                  <TabPanel key={tab} testId={`panel-${tab}`}>
-                    <Box paddingBlock="space.200">{index === selected ? <TabContent tab={tab} onOpen={open} /> : null}</Box>
-                  </TabPanel>
-                ))}
-              </Tabs>
+              <PageTabs
+                id="clearway-admin"
+                tabs={ADMIN_TABS}
+                title={(tab) => ADMIN_TAB_TITLES[tab]}
+                content={(tab) => {
+                  const Content = TAB_CONTENT[tab];
+                  return <Content onOpen={open} />;
+                }}
+                selected={selected}
+                onSelect={setSelected}
+              />
             ) : (
               <SectionMessage appearance="warning" title="Only Jira admins can change Clearway's settings">
                 <Text>Ask a Jira admin to give you access, or use Clearway from Apps → Clearway to request tools and see your access.</Text>

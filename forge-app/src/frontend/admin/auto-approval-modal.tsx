@@ -36,7 +36,7 @@ function GroupsField({ values, onChange, error }: { readonly values: readonly st
       placeholder="Type to search Jira groups"
       onSearch={search}
       onChange={onChange}
-      {...(error !== undefined && { error })}
+      error={error}
     />
   );
 }
@@ -72,10 +72,10 @@ export function AutoApprovalModal({ policy, taken, onClose, onSave }: { readonly
   const toolOptions = tools.state.status === 'ready' ? tools.state.data.map((tool) => ({ label: tool.name, value: tool.id })) : [];
   return (
     <FormModal title={policy ? `Edit ${policy.name}` : 'Add an auto-approval policy'} submitLabel={policy ? 'Keep changes' : 'Add policy'} busy={false} onSubmit={submit} onClose={onClose} width="large" testId="auto-approval-modal">
-      <TextField name="policyName" label="Name" isRequired value={name} onChange={setName} {...(problems.name !== undefined && { error: problems.name })} />
+      <TextField name="policyName" label="Name" isRequired value={name} onChange={setName} error={problems.name} />
       <MultiSelectField name="policyTools" label="Tools" helper="Leave empty for every tool." options={toolOptions} values={toolIds} isLoading={tools.state.status === 'loading'} onChange={setToolIds} />
-      <TextField name="policyProjects" label="Intake projects" helper="Project keys separated by commas; leave empty for every intake project." value={projectKeys} onChange={setProjectKeys} {...(problems.projects !== undefined && { error: problems.projects })} />
-      <GroupsField values={groups} onChange={setGroups} {...(problems.groups !== undefined && { error: problems.groups })} />
+      <TextField name="policyProjects" label="Intake projects" helper="Project keys separated by commas; leave empty for every intake project." value={projectKeys} onChange={setProjectKeys} error={problems.projects} />
+      <GroupsField values={groups} onChange={setGroups} error={problems.groups} />
       <NumberField name="policyMaxDays" label="Longest duration it approves (days)" helper="Longer requests wait for an approver. Leave empty for the tool's limit." min={1} max={365} value={maxDurationDays} onProblem={numbers.report} onChange={setMaxDurationDays} />
       <CheckboxField name="policyAutoApprove" label="Approve matching requests automatically (off keeps the policy but pauses it)" checked={autoApprove} onChange={setAutoApprove} />
     </FormModal>

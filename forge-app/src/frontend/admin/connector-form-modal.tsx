@@ -15,13 +15,7 @@ interface SecretDraft {
 }
 
 function SettingInput({ field, value, problem, onChange }: { readonly field: SettingField; readonly value: string | boolean; readonly problem?: string; readonly onChange: (value: string | boolean) => void }) {
-  const frame = {
-    name: `setting-${field.name}`,
-    label: field.label,
-    isRequired: field.required,
-    ...(field.description !== undefined && { helper: field.description }),
-    ...(problem !== undefined && { error: problem }),
-  };
+  const frame = { name: `setting-${field.name}`, label: field.label, isRequired: field.required, helper: field.description, error: problem };
   const text = typeof value === 'string' ? value : '';
   switch (field.kind) {
     case 'boolean':
@@ -74,7 +68,7 @@ function SecretInput({
         helper={`${secret.description ?? ''} Stored in Forge secret storage; never shown again.`.trim()}
         value={draft.value}
         onChange={(value) => onChange({ ...draft, value })}
-        {...(problem !== undefined && { error: problem })}
+        error={problem}
       />
       {isSet ? <CheckboxField name={`clear-${secret.name}`} label={`Clear the stored ${secret.label.toLowerCase()}`} checked={draft.clear} onChange={(clear) => onChange({ value: '', clear })} /> : null}
     </Stack>
@@ -170,7 +164,6 @@ function ConnectorFields({ provider, connector, onClose, onSaved }: { readonly p
       onSaved(answer.data, true);
     });
 
-  const problem = (key: string) => (problems[key] !== undefined ? { error: problems[key] } : {});
   return (
     <FormModal
       title={connector ? `Edit ${connector.name}` : `Add a ${provider.displayName} connector`}
@@ -184,7 +177,7 @@ function ConnectorFields({ provider, connector, onClose, onSaved }: { readonly p
       testId="connector-form"
     >
       <Text>{provider.description}</Text>
-      <TextField name="connectorName" label="Name" isRequired value={name} onChange={setName} {...problem('name')} />
+      <TextField name="connectorName" label="Name" isRequired value={name} onChange={setName} error={problems.name} />
       <Heading size="small">Settings</Heading>
       {fields.length === 0 ? <Text>This provider has no settings.</Text> : null}
       {fields.map((field) => (
@@ -193,7 +186,7 @@ function ConnectorFields({ provider, connector, onClose, onSaved }: { readonly p
           field={field}
           value={settings[field.name] ?? ''}
           onChange={(value) => setSettings({ ...settings, [field.name]: value })}
-          {...(problems[`setting-${field.name}`] !== undefined && { problem: problems[`setting-${field.name}`] })}
+          problem={problems[`setting-${field.name}`]}
         />
       ))}
       {provider.secrets.length > 0 ? <Heading size="small">Credentials</Heading> : null}
@@ -207,7 +200,7 @@ function ConnectorFields({ provider, connector, onClose, onSaved }: { readonly p
             required={secretRequired(secret, parsed.settings)}
             draft={secretDraft(secret.name)}
             onChange={(draft) => setSecrets({ ...secrets, [secret.name]: draft })}
-            {...(problems[`secret-${secret.name}`] !== undefined && { problem: problems[`secret-${secret.name}`] })}
+            problem={problems[`secret-${secret.name}`]}
           />
         ))}
       <Heading size="small">Throughput (optional)</Heading>
@@ -218,7 +211,7 @@ function ConnectorFields({ provider, connector, onClose, onSaved }: { readonly p
         placeholder={provider.defaultLimits ? String(provider.defaultLimits.requestsPerSecond) : 'provider default'}
         value={limits.requestsPerSecond}
         onChange={(requestsPerSecond) => setLimits({ ...limits, requestsPerSecond })}
-        {...problem('requestsPerSecond')}
+        error={problems.requestsPerSecond}
       />
       <TextField
         name="concurrency"
@@ -227,7 +220,7 @@ function ConnectorFields({ provider, connector, onClose, onSaved }: { readonly p
         placeholder={provider.defaultLimits ? String(provider.defaultLimits.concurrency) : 'provider default'}
         value={limits.concurrency}
         onChange={(concurrency) => setLimits({ ...limits, concurrency })}
-        {...problem('concurrency')}
+        error={problems.concurrency}
       />
       <SetupGuide provider={provider} />
     </FormModal>

@@ -66,7 +66,7 @@ export function GrantActionModal({ grant, action, onClose, onDone }: { readonly 
           : 'Revoking ends the access now and removes the person from the configured group.'}
       </Text>
       {extending ? <NumberField name="extendDays" label="Add days" isRequired min={1} max={180} value={days} onProblem={numbers.report} onChange={setDays} /> : null}
-      <TextAreaField name="grantRationale" label="Reason" isRequired value={rationale} onChange={setRationale} {...(problem !== undefined && { error: problem })} />
+      <TextAreaField name="grantRationale" label="Reason" isRequired value={rationale} onChange={setRationale} error={problem} />
     </FormModal>
   );
 }

@@ -96,7 +96,7 @@ export function IdentityMappingsModal({ connector, onClose }: { readonly connect
       </Loaded>
       <Heading size="small">Map a person</Heading>
       <PeopleField name="mapPerson" label="Jira person" single accountIds={person} onChange={setPerson} />
-      <TextField name="externalId" label={`User at ${connector.name}`} helper="Their user id or login at the provider." value={externalId} onChange={setExternalId} {...(problem !== undefined && { error: problem })} />
+      <TextField name="externalId" label={`User at ${connector.name}`} helper="Their user id or login at the provider." value={externalId} onChange={setExternalId} error={problem} />
       <Button appearance="primary" isDisabled={busy} onClick={add}>
         Save mapping
       </Button>

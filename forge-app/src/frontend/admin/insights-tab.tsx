@@ -15,15 +15,16 @@ const PERIODS = [
 
 type Counts = Readonly<Record<string, number>>;
 
-function sum(rollups: readonly DailyInsights[], pick: (rollup: DailyInsights) => Counts): Map<string, number> {
-  const totals = new Map<string, number>();
-  for (const rollup of rollups) for (const [key, count] of Object.entries(pick(rollup))) totals.set(key, (totals.get(key) ?? 0) + count);
+function sum(rollups: readonly DailyInsights[], pick: (rollup: DailyInsights) => Counts): Counts {
+  const totals: Record<string, number> = {};
+  for (const rollup of rollups) for (const [key, count] of Object.entries(pick(rollup))) totals[key] = (totals[key] ?? 0) + count;
   return totals;
 }
 
-function rows(counts: ReadonlyMap<string, number> | Counts, label: (key: string) => string): Array<{ readonly label: string; readonly count: number }> {
-  const entries: Array<[string, number]> = counts instanceof Map ? [...(counts as ReadonlyMap<string, number>).entries()] : Object.entries(counts as Counts);
-  return entries.filter(([, count]) => count > 0).map(([key, count]) => ({ label: label(key), count }));
+function rows(counts: Counts, label: (key: string) => string): Array<{ readonly label: string; readonly count: number }> {
+  return Object.entries(counts)
+    .filter(([, count]) => count > 0)
+    .map(([key, count]) => ({ label: label(key), count }));
 }
 
 function Chart({ title, data, empty, children }: { readonly title: string; readonly data: readonly unknown[]; readonly empty: string; readonly children: React.ReactNode }) {

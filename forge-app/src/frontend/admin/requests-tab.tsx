@@ -10,7 +10,7 @@ import { days, formatDate, formatDateTime, issueHref, plural } from '../componen
 import { Pager } from '../components/paging.js';
 import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states.js';
 import { DECISION_SOURCE_LABELS, ExpiryLozenge, GRANT_STATUS_OPTIONS, GrantStatusLozenge, REQUEST_STATUS_OPTIONS, RequestStatusLozenge } from '../components/status.js';
-import { readAllPages, usePagedList } from '../components/use-clearway.js';
+import { readAllPages, usePagedList, type AllPages } from '../components/use-clearway.js';
 import { ExportTextModal } from './export-modal.js';
 import { canExtend, canRevoke, GrantActionModal, type GrantAction } from './grant-action-modal.js';
 
@@ -76,6 +76,22 @@ function grantCsv(grants: readonly GrantSummary[]): string {
   );
 }
 
+interface ExportProps {
+  readonly onExported: (file: RecordsExport) => void;
+  readonly onNotice: (notice: Notice) => void;
+}
+
+/** Hands on the CSV of the records read, or says why they could not be read. */
+function deliverExport<T>(answer: AllPages<T>, noun: 'request' | 'grant', status: string | undefined, csv: (records: readonly T[]) => string, { onExported, onNotice }: ExportProps): void {
+  if (!answer.ok) return onNotice({ kind: 'error', title: `The ${noun}s were not exported`, text: errorText(answer.error) });
+  onExported({
+    title: `Export ${noun}s`,
+    fileName: `clearway-${noun}s-${status ?? 'all'}-${today()}.csv`,
+    summary: `${plural(answer.items.length, noun)}${answer.truncated ? ` (the first ${EXPORT_CAP}: export one status at a time for the rest)` : ''}.`,
+    content: csv(answer.items),
+  });
+}
+
 function ExportButton({ onExport }: { readonly onExport: () => Promise<void> }) {
   const [busy, setBusy] = useState(false);
   return (
@@ -91,20 +107,11 @@ function ExportButton({ onExport }: { readonly onExport: () => Promise<void> }) 
   );
 }
 
-function AllRequests({ onExported, onNotice }: { readonly onExported: (file: RecordsExport) => void; readonly onNotice: (notice: Notice) => void }) {
+function AllRequests(props: ExportProps) {
   const [status, setStatus] = useState<RequestStatus>();
   const filter = status ? { status } : {};
   const list = usePagedList('requests.all', filter, 50);
-  const exportAll = async () => {
-    const answer = await readAllPages('requests.all', filter, EXPORT_CAP);
-    if (!answer.ok) return onNotice({ kind: 'error', title: 'The requests were not exported', text: errorText(answer.error) });
-    onExported({
-      title: 'Export requests',
-      fileName: `clearway-requests-${status ?? 'all'}-${today()}.csv`,
-      summary: `${plural(answer.items.length, 'request')}${answer.truncated ? ` (the first ${EXPORT_CAP}: export one status at a time for the rest)` : ''}.`,
-      content: requestCsv(answer.items),
-    });
-  };
+  const exportAll = async () => deliverExport(await readAllPages('requests.all', filter, EXPORT_CAP), 'request', status, requestCsv, props);
   return (
     <Stack space="space.150">
       <Inline space="space.200" alignBlock="end">
@@ -159,21 +166,12 @@ function AllRequests({ onExported, onNotice }: { readonly onExported: (file: Rec
   );
 }
 
-function AllGrants({ onExported, onNotice }: { readonly onExported: (file: RecordsExport) => void; readonly onNotice: (notice: Notice) => void }) {
+function AllGrants(props: ExportProps) {
   const [status, setStatus] = useState<GrantStatus>();
   const [acting, setActing] = useState<{ readonly grant: GrantSummary; readonly action: GrantAction }>();
   const filter = status ? { status } : {};
   const list = usePagedList('grants.all', filter, 50);
-  const exportAll = async () => {
-    const answer = await readAllPages('grants.all', filter, EXPORT_CAP);
-    if (!answer.ok) return onNotice({ kind: 'error', title: 'The grants were not exported', text: errorText(answer.error) });
-    onExported({
-      title: 'Export grants',
-      fileName: `clearway-grants-${status ?? 'all'}-${today()}.csv`,
-      summary: `${plural(answer.items.length, 'grant')}${answer.truncated ? ` (the first ${EXPORT_CAP}: export one status at a time for the rest)` : ''}.`,
-      content: grantCsv(answer.items),
-    });
-  };
+  const exportAll = async () => deliverExport(await readAllPages('grants.all', filter, EXPORT_CAP), 'grant', status, grantCsv, props);
   return (
     <Stack space="space.150">
       <Inline space="space.200" alignBlock="end">
@@ -242,7 +240,7 @@ function AllGrants({ onExported, onNotice }: { readonly onExported: (file: Recor
           onClose={() => setActing(undefined)}
           onDone={(notice) => {
             setActing(undefined);
-            onNotice(notice);
+            props.onNotice(notice);
             list.reload();
           }}
         />

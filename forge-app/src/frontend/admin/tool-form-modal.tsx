@@ -122,11 +122,10 @@ export function ToolFormModal({ tool, connectors, onClose, onSaved }: { readonly
       onSaved(answer.data);
     });
 
-  const problem = (field: keyof ToolDraft) => (problems[field] !== undefined ? { error: problems[field] } : {});
   return (
     <FormModal title={tool ? `Edit ${tool.name}` : 'Add a tool'} submitLabel={tool ? 'Save tool' : 'Add tool'} busy={busy} error={error} errorTitle="The tool was not saved" onSubmit={submit} onClose={onClose} width="large" testId="tool-form">
-      <TextField name="toolName" label="Name" isRequired value={draft.name} onChange={(name) => set({ name })} {...problem('name')} />
-      <TextField name="vendor" label="Vendor" isRequired value={draft.vendor} onChange={(vendor) => set({ vendor })} {...problem('vendor')} />
+      <TextField name="toolName" label="Name" isRequired value={draft.name} onChange={(name) => set({ name })} error={problems.name} />
+      <TextField name="vendor" label="Vendor" isRequired value={draft.vendor} onChange={(vendor) => set({ vendor })} error={problems.vendor} />
       <SelectField
         name="status"
         label="Status"
@@ -137,10 +136,10 @@ export function ToolFormModal({ tool, connectors, onClose, onSaved }: { readonly
         onChange={(status) => set({ status: (TOOL_STATUS_OPTIONS.find((option) => option.value === status)?.value ?? draft.status) })}
       />
       <SelectField name="riskLevel" label="Risk level" isRequired options={RISK_OPTIONS} value={draft.riskLevel} helper="The governance risk rules for this level apply." onChange={(riskLevel) => set({ riskLevel: (RISK_OPTIONS.find((option) => option.value === riskLevel)?.value ?? draft.riskLevel) })} />
-      <TextField name="defaultDurationDays" label="Default expiry (days)" type="number" isRequired value={draft.defaultDurationDays} onChange={(defaultDurationDays) => set({ defaultDurationDays })} {...problem('defaultDurationDays')} />
-      <TextField name="maxDurationDays" label="Maximum duration (days)" type="number" isRequired helper="The governance risk rule may allow less." value={draft.maxDurationDays} onChange={(maxDurationDays) => set({ maxDurationDays })} {...problem('maxDurationDays')} />
-      <TextAreaField name="guidance" label="Guidance for requesters" helper="Shown under Approved Tools and on the portal when the tool is chosen." value={draft.guidance} onChange={(guidance) => set({ guidance })} {...problem('guidance')} />
-      <TextField name="url" label="Tool web address" placeholder="https://" value={draft.url} onChange={(url) => set({ url })} {...problem('url')} />
+      <TextField name="defaultDurationDays" label="Default expiry (days)" type="number" isRequired value={draft.defaultDurationDays} onChange={(defaultDurationDays) => set({ defaultDurationDays })} error={problems.defaultDurationDays} />
+      <TextField name="maxDurationDays" label="Maximum duration (days)" type="number" isRequired helper="The governance risk rule may allow less." value={draft.maxDurationDays} onChange={(maxDurationDays) => set({ maxDurationDays })} error={problems.maxDurationDays} />
+      <TextAreaField name="guidance" label="Guidance for requesters" helper="Shown under Approved Tools and on the portal when the tool is chosen." value={draft.guidance} onChange={(guidance) => set({ guidance })} error={problems.guidance} />
+      <TextField name="url" label="Tool web address" placeholder="https://" value={draft.url} onChange={(url) => set({ url })} error={problems.url} />
       <SelectField
         name="connectorId"
         label="Fulfillment"
@@ -149,7 +148,7 @@ export function ToolFormModal({ tool, connectors, onClose, onSaved }: { readonly
         value={draft.connectorId}
         helper="The connector that gives and removes access after approval. Manual fulfillment: an approver does it by hand."
         onChange={(connectorId) => set({ connectorId: connectorId ?? 'manual' })}
-        {...problem('connectorId')}
+        error={problems.connectorId}
       />
       <TextField
         name="groupName"

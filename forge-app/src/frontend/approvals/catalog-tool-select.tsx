@@ -19,13 +19,13 @@ const FRAME = {
 function RequestableTools({ value, onChange, error }: ToolSelectProps) {
   const list = useGrowingList('tools.requestable', {}, 100);
   const options = list.state.status === 'ready' ? list.state.data.map((tool) => ({ label: `${tool.name} (${tool.vendor})`, value: tool.id })) : [];
-  return <SelectField {...FRAME} options={options} value={value} onChange={onChange} isLoading={list.state.status === 'loading'} {...(error !== undefined && { error })} />;
+  return <SelectField {...FRAME} options={options} value={value} onChange={onChange} isLoading={list.state.status === 'loading'} error={error} />;
 }
 
 function CatalogTools({ value, onChange, error }: ToolSelectProps) {
   const list = useGrowingList('catalog.list', {}, 100);
   const options = list.state.status === 'ready' ? list.state.data.filter((tool) => tool.status === 'approved').map((tool) => ({ label: `${tool.name} (${tool.vendor})`, value: tool.id })) : [];
-  return <SelectField {...FRAME} options={options} value={value} onChange={onChange} isLoading={list.state.status === 'loading'} {...(error !== undefined && { error })} />;
+  return <SelectField {...FRAME} options={options} value={value} onChange={onChange} isLoading={list.state.status === 'loading'} error={error} />;
 }
 
 /** The approved catalog tools, read through the page's own resolver. */

@@ -126,11 +126,11 @@ export function DecisionModal({
           helper={`Requested: ${days(single.durationDays)}. You can approve fewer days; the tool's limit still applies.`}
           value={draft.durationDays}
           onChange={(durationDays) => setDraft({ ...draft, durationDays })}
-          {...(problems.durationDays !== undefined && { error: problems.durationDays })}
+          error={problems.durationDays}
         />
       ) : null}
       {single?.newTool && outcome === 'approved' ? (
-        <CatalogToolSelect value={draft.toolId} onChange={(toolId) => setDraft({ ...draft, toolId })} {...(problems.toolId !== undefined && { error: problems.toolId })} />
+        <CatalogToolSelect value={draft.toolId} onChange={(toolId) => setDraft({ ...draft, toolId })} error={problems.toolId} />
       ) : null}
       <TextAreaField
         name="rationale"
@@ -139,7 +139,7 @@ export function DecisionModal({
         helper="Recorded with the decision and added to the Jira issue as a comment."
         value={draft.rationale}
         onChange={(rationale) => setDraft({ ...draft, rationale })}
-        {...(problems.rationale !== undefined && { error: problems.rationale })}
+        error={problems.rationale}
       />
     </FormModal>
   );

@@ -63,7 +63,7 @@ function CompleteTaskModal({ task, onClose, onDone }: { readonly task: ManualTas
       <Text>{task.job.manualTask?.summary ?? `${JOB_TYPE_LABELS[task.job.type]} for ${task.toolName}`}</Text>
       {task.job.manualTask?.instructions ? <Text>{task.job.manualTask.instructions}</Text> : null}
       {verifying ? (
-        <RadioField name="membership" label="What did you find?" isRequired options={MEMBERSHIP_OPTIONS} value={membership} onChange={setMembership} {...(problem !== undefined && { error: problem })} />
+        <RadioField name="membership" label="What did you find?" isRequired options={MEMBERSHIP_OPTIONS} value={membership} onChange={setMembership} error={problem} />
       ) : null}
       <TextAreaField
         name="note"
@@ -71,7 +71,7 @@ function CompleteTaskModal({ task, onClose, onDone }: { readonly task: ManualTas
         helper="Recorded in the governance log, for example where you made the change."
         value={note}
         onChange={setNote}
-        {...(!verifying && problem !== undefined && { error: problem })}
+        error={verifying ? undefined : problem}
       />
     </FormModal>
   );

@@ -171,7 +171,7 @@ export function NumberField(
     readonly placeholder?: string;
   },
 ) {
-  const { name, value, min, max, onChange, onProblem, isRequired, placeholder } = props;
+  const { name, value, min, max, onChange, onProblem, isRequired } = props;
   const [text, setText] = useState(value === undefined ? '' : String(value));
   const problemOf = (raw: string): string | undefined => {
     if (raw.trim() === '') return isRequired ? `Enter a whole number from ${min} to ${max}.` : undefined;
@@ -184,8 +184,7 @@ export function NumberField(
       {...props}
       type="number"
       value={text}
-      {...(placeholder !== undefined && { placeholder })}
-      {...(problem !== undefined && { error: problem })}
+      error={problem}
       onChange={(raw) => {
         setText(raw);
         const found = problemOf(raw);

@@ -54,12 +54,11 @@ async function readPage<K extends PagedKey>(key: K, filter: PageFilter<K>, limit
   return callClearway(key, payload);
 }
 
-/** Reads every page of a list, up to `cap` records, for an export; `truncated` says the cap cut it short. */
-export async function readAllPages<K extends PagedKey>(
-  key: K,
-  filter: PageFilter<K>,
-  cap: number,
-): Promise<{ readonly ok: true; readonly items: readonly ItemOf<K>[]; readonly truncated: boolean } | { readonly ok: false; readonly error: ClearwayError }> {
+/** Every record of a list, up to a cap; `truncated` says the cap cut it short. */
+export type AllPages<T> = { readonly ok: true; readonly items: readonly T[]; readonly truncated: boolean } | { readonly ok: false; readonly error: ClearwayError };
+
+/** Reads every page of a list, up to `cap` records, for an export. */
+export async function readAllPages<K extends PagedKey>(key: K, filter: PageFilter<K>, cap: number): Promise<AllPages<ItemOf<K>>> {
   const items: ItemOf<K>[] = [];
   let cursor: string | undefined;
   do {

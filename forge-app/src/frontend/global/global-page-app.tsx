@@ -1,6 +1,7 @@
-import { Box, Heading, Stack, Tab, TabList, TabPanel, Tabs } from '@forge/react';
+import { Heading, Stack } from '@forge/react';
 import React, { useState } from 'react';
 import type { GlobalTab } from '../../resolvers/contract.js';
+import { PageTabs } from '../components/page-tabs.js';
 import { Loaded } from '../components/states.js';
 import { SurfaceContext } from '../components/surface.js';
 import { useClearway } from '../components/use-clearway.js';
@@ -29,23 +30,17 @@ export function GlobalPage() {
         <Heading size="large">Clearway</Heading>
         <Loaded state={state} loading="Loading Clearway" errorTitle="Clearway could not load" onRetry={reload}>
           {({ tabs }) => (
-            <Tabs id="clearway-global" selected={selected} onChange={(index: number) => setSelected(index)}>
-              <TabList>
-                {tabs.map((tab) => (
-                  <Tab key={tab} testId={`tab-${tab}`}>
-                    {TABS[tab].title}
-                  </Tab>
-                ))}
-              </TabList>
-              {tabs.map((tab, index) => {
+            <PageTabs
+              id="clearway-global"
+              tabs={tabs}
+              title={(tab) => TABS[tab].title}
+              content={(tab) => {
                 const { Content } = TABS[tab];
-                return (
-                  <TabPanel key={tab} testId={`panel-${tab}`}>
-                    <Box paddingBlock="space.200">{index === selected ? <Content /> : null}</Box>
-                  </TabPanel>
-                );
-              })}
-            </Tabs>
+                return <Content />;
+              }}
+              selected={selected}
+              onSelect={setSelected}
+            />
           )}
         </Loaded>
       </Stack>

@@ -47,11 +47,6 @@ function PanelForm({ panel }: { readonly panel: CreatePanelView }) {
   ];
   const selectedTool = panel.tools.find((tool) => tool.id === draft.tool);
   const limit = durationLimit(draft, panel.tools, panel.newToolMaxDays);
-  const toolProblem = shown('tool');
-  const nameProblem = shown('newToolName');
-  const urlProblem = shown('newToolUrl');
-  const durationProblem = shown('durationDays');
-  const purposeProblem = shown('purpose');
 
   return (
     <Stack space="space.150">
@@ -64,12 +59,12 @@ function PanelForm({ panel }: { readonly panel: CreatePanelView }) {
         value={draft.tool}
         helper={panel.tools.length === 0 && !panel.allowNewTools ? 'No AI tools can be requested yet: ask your service desk.' : 'One tool per request, for you.'}
         onChange={(tool) => edit('tool', chooseTool(draft, tool, panel.tools, panel.newToolMaxDays))}
-        {...(toolProblem !== undefined && { error: toolProblem })}
+        error={shown('tool')}
       />
       {selectedTool ? <ToolGuidance tool={selectedTool} /> : null}
       {draft.tool === NEW_TOOL ? (
         <>
-          <TextField name="newToolName" label="Name of the tool" isRequired value={draft.newToolName} onChange={(newToolName) => edit('newToolName', { ...draft, newToolName })} {...(nameProblem !== undefined && { error: nameProblem })} />
+          <TextField name="newToolName" label="Name of the tool" isRequired value={draft.newToolName} onChange={(newToolName) => edit('newToolName', { ...draft, newToolName })} error={shown('newToolName')} />
           <TextField
             name="newToolUrl"
             label="Tool web address"
@@ -78,7 +73,7 @@ function PanelForm({ panel }: { readonly panel: CreatePanelView }) {
             helper="Helps approvers find the tool. Approvers check a new tool before it can be approved."
             value={draft.newToolUrl}
             onChange={(newToolUrl) => edit('newToolUrl', { ...draft, newToolUrl })}
-            {...(urlProblem !== undefined && { error: urlProblem })}
+            error={shown('newToolUrl')}
           />
         </>
       ) : null}
@@ -91,7 +86,7 @@ function PanelForm({ panel }: { readonly panel: CreatePanelView }) {
         value={draft.durationDays}
         helper={limit ? `From 1 to ${limit.max} days.` : 'Choose a tool first.'}
         onChange={(durationDays) => edit('durationDays', { ...draft, durationDays, durationEdited: true })}
-        {...(durationProblem !== undefined && { error: durationProblem })}
+        error={shown('durationDays')}
       />
       <TextAreaField
         name="purpose"
@@ -99,7 +94,7 @@ function PanelForm({ panel }: { readonly panel: CreatePanelView }) {
         helper="If you leave this empty, the request's summary and description are used."
         value={draft.purpose}
         onChange={(purpose) => edit('purpose', { ...draft, purpose })}
-        {...(purposeProblem !== undefined && { error: purposeProblem })}
+        error={shown('purpose')}
       />
     </Stack>
   );
