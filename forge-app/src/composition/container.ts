@@ -10,16 +10,10 @@ import {
   randomIds,
   registerProvider,
   systemClock,
-  type Clock,
   type CoreDeps,
   type EngineOptions,
-  type Ids,
-  type Jira,
-  type Logger,
-  type Secrets,
-  type Store,
 } from '@clearway/core';
-import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import type { DependencyContainer } from 'tsyringe';
 import { ForgeEventQueue, type EventQueue } from '../adapters/events/event-queue.js';
 import { JiraCallerDirectory, type CallerDirectory } from '../adapters/jira/caller-directory.js';
 import { ForgeJira } from '../adapters/jira/forge-jira.js';
@@ -31,14 +25,8 @@ import { consoleLogger } from '../adapters/logging/console-logger.js';
 import { forgeInvocationBudget, type InvocationBudget } from '../adapters/runtime/invocation-budget.js';
 import { TOKENS } from './tokens.js';
 
-/** Every port the app runs on; a test replaces any of them. */
-export interface AppPorts {
-  readonly store: Store;
-  readonly clock: Clock;
-  readonly ids: Ids;
-  readonly secrets: Secrets;
-  readonly jira: Jira;
-  readonly logger: Logger;
+/** Every port the app runs on (core's and the app's own); a test replaces any of them. */
+export interface AppPorts extends CoreDeps {
   readonly directory: CallerDirectory;
   readonly intake: IntakeSource;
   readonly lookup: SiteLookup;
@@ -62,27 +50,20 @@ export function createAppContainer(overrides: Partial<AppPorts> = {}): Dependenc
   registerProvider(container, entraGroupProvider);
 
   const logger = overrides.logger ?? consoleLogger();
-  container.register(TOKENS.logger, { useValue: logger });
-  container.register(TOKENS.store, { useValue: overrides.store ?? new KvsStore() });
-  container.register(TOKENS.clock, { useValue: overrides.clock ?? systemClock });
-  container.register(TOKENS.ids, { useValue: overrides.ids ?? randomIds });
-  container.register(TOKENS.secrets, { useValue: overrides.secrets ?? new KvsSecrets() });
-  container.register(TOKENS.jira, { useValue: overrides.jira ?? new ForgeJira() });
+  const deps: CoreDeps = {
+    store: overrides.store ?? new KvsStore(),
+    clock: overrides.clock ?? systemClock,
+    ids: overrides.ids ?? randomIds,
+    secrets: overrides.secrets ?? new KvsSecrets(),
+    jira: overrides.jira ?? new ForgeJira(),
+    logger,
+  };
+  container.register(CORE_DEPS, { useValue: deps });
   container.register(TOKENS.directory, { useValue: overrides.directory ?? new JiraCallerDirectory(logger) });
   container.register(TOKENS.intake, { useValue: overrides.intake ?? new JiraIntakeSource() });
   container.register(TOKENS.lookup, { useValue: overrides.lookup ?? new JiraSiteLookup() });
   container.register(TOKENS.queue, { useValue: overrides.queue ?? new ForgeEventQueue() });
   container.register(TOKENS.budget, { useValue: overrides.budget ?? forgeInvocationBudget(RESOLVER_TIMEOUT_MS) });
-  container.register(CORE_DEPS, {
-    useFactory: instanceCachingFactory<CoreDeps>((c) => ({
-      store: c.resolve<Store>(TOKENS.store),
-      clock: c.resolve<Clock>(TOKENS.clock),
-      ids: c.resolve<Ids>(TOKENS.ids),
-      secrets: c.resolve<Secrets>(TOKENS.secrets),
-      jira: c.resolve<Jira>(TOKENS.jira),
-      logger: c.resolve<Logger>(TOKENS.logger),
-    })),
-  });
   // A worker id per process: leases name the worker that may settle a job.
   container.register(ENGINE_OPTIONS, { useValue: { workerId: `forge-${randomUUID().slice(0, 8)}`, ...overrides.engine } });
   return container;
