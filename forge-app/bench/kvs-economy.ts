@@ -4,7 +4,7 @@
  * (one REST call each) and operations (each write and each condition inside a transaction
  * counted on its own; every other request is one operation).
  */
-import { decide, expireDueGrants, submitRequest, type Actor } from '@clearway/core';
+import { bulkDecide, createConnector, DAY_MS, decide, expireDueGrants, saveTool, submitRequest, updateGovernance, type Actor } from '@clearway/core';
 import { FlakyDirectory, flakyProvider } from '../src/test-support/flaky-provider.js';
 import { installFakeForge, resetFakeForge, type FakeKvs } from '../src/test-support/fake-forge/index.js';
 import { makeAppWorld } from '../src/test-support/app-world.js';
@@ -41,7 +41,6 @@ export async function measureKvsEconomy(): Promise<KvsEconomy> {
   seedSite(forge.jira);
   const { deps, connectorDeps } = world.app;
   await world.app.ready();
-  const { updateGovernance, saveTool, createConnector, bulkDecide } = await import('@clearway/core');
   await updateGovernance(deps, ADMIN, { rules: scenarioRules() });
   await createConnector(connectorDeps, ADMIN, { id: 'directory', providerType: 'flaky-group', name: 'Directory', settings: {} });
   await saveTool(deps, ADMIN, tool('chatgpt', 'ChatGPT Enterprise', { fulfillment: { connectorId: 'directory', group: { name: 'ai-chatgpt' } } }));
@@ -64,7 +63,7 @@ export async function measureKvsEconomy(): Promise<KvsEconomy> {
   });
   await step('approve', () => decide(deps, APPROVER, { requestId, outcome: 'approved', rationale: 'needed' }));
   await step('provision → active', () => world.app.engine.runDueJobs({ deadline: world.clock.now() + 60_000 }));
-  world.clock.advance(31 * 86_400_000);
+  world.clock.advance(31 * DAY_MS);
   await step('expire', () => expireDueGrants(deps));
   await step('deprovision', () => world.app.engine.runDueJobs({ deadline: world.clock.now() + 60_000 }));
   const lifecycle = count(forge.kvs, start);

@@ -1,4 +1,4 @@
-import { approverVerdict, canApproveAnywhere, currentGovernance, type Actor, type GovernanceVersion, type Grant } from '@clearway/core';
+import { approverVerdict, canApproveAnywhere, currentGovernance, type AccessRequest, type Actor, type GovernanceVersion, type RiskLevel } from '@clearway/core';
 import type { ClearwayApp } from '../composition/app.js';
 
 /**
@@ -35,11 +35,9 @@ export class Caller {
     return canApproveAnywhere(actor, governance.rules, this.app.deps.clock.now());
   }
 
-  /** May act as approver on this grant's request (its project's approvers, its risk's reviewers, admin fallback). */
-  async mayApproveFor(grant: Pick<Grant, 'requesterAccountId' | 'requestId' | 'toolId'>): Promise<boolean> {
-    const { store, clock } = this.app.deps;
-    const [actor, governance, request, tool] = await Promise.all([this.actor(), this.governance(), store.get('request', grant.requestId), store.get('tool', grant.toolId)]);
-    const verdict = approverVerdict(actor, { requesterAccountId: grant.requesterAccountId, projectKey: request?.projectKey ?? '' }, tool?.riskLevel ?? 'high', governance.rules, clock.now());
-    return verdict.allowed;
+  /** May act as approver on this request (its project's approvers, its tool's risk reviewers, admin fallback). */
+  async mayApprove(request: Pick<AccessRequest, 'requesterAccountId' | 'projectKey'>, riskLevel: RiskLevel): Promise<boolean> {
+    const [actor, governance] = await Promise.all([this.actor(), this.governance()]);
+    return approverVerdict(actor, request, riskLevel, governance.rules, this.app.deps.clock.now()).allowed;
   }
 }

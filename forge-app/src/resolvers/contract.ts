@@ -7,9 +7,10 @@
  * the UI always gets a code and a message it can show.
  */
 import type { ConnectionTestResult, ConnectorFormDescription } from '@clearway/connector-sdk';
-import { decisionInputSchema, governanceRulesSchema, toolInputSchema } from '@clearway/core';
+import { BULK_MAX_ITEMS, decisionInputSchema, GRANT_STATUSES, governanceRulesSchema, REQUEST_STATUSES, toolInputSchema } from '@clearway/core';
 import type { AuditEvent, BulkItemResult, DecisionResult, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
 import { z } from 'zod';
+import { issueKeySchema } from '../adapters/jira/issue-key.js';
 import type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup.js';
 import type { ResolverErrorBody } from './errors.js';
 import type {
@@ -34,7 +35,6 @@ export type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/j
 export type { ResolverErrorBody, ResolverErrorCode } from './errors.js';
 
 const id = z.string().trim().min(1).max(128);
-const issueKey = z.string().regex(/^[A-Z][A-Z0-9_]+-\d+$/, 'a Jira issue key such as AIR-12');
 const rationale = z.string().trim().min(3, 'give a short reason').max(1_000);
 const timestamp = z.number().int().min(0).max(8_640_000_000_000_000);
 const page = z.object({ cursor: z.string().min(1).max(4_096).optional(), limit: z.number().int().min(1).max(100).optional() }).strict();
@@ -52,11 +52,9 @@ const timeZone = z
     }
   }, 'an IANA time zone such as Europe/Berlin');
 const limits = z.object({ requestsPerSecond: z.number().positive().max(10_000).optional(), concurrency: z.number().int().positive().max(10_000).optional() }).strict();
-const REQUEST_STATUSES = ['pending', 'approved', 'denied', 'expired'] as const;
-const GRANT_STATUSES = ['pending_provision', 'active', 'provision_failed', 'expired', 'revoked'] as const;
 
-/** At most this many requests per bulk decision (the same cap core applies). */
-export const BULK_LIMIT = 50;
+/** At most this many requests per bulk decision: core's cap, refused here before anything runs. */
+export const BULK_LIMIT = BULK_MAX_ITEMS;
 
 export const PAYLOADS = {
   // Global page: requester
@@ -127,7 +125,7 @@ export const PAYLOADS = {
   'evidence.export': z.object({ from: timestamp.optional(), to: timestamp.optional(), format: z.enum(['jsonl', 'csv']) }).strict(),
   // Portal (create panel and request detail): portal customers
   'portal.createPanel': z.object({ portalId: z.string().min(1).max(32).optional(), requestTypeId: z.string().min(1).max(32).optional() }).strict(),
-  'portal.requestStatus': z.object({ issueKey: issueKey.optional() }).strict(),
+  'portal.requestStatus': z.object({ issueKey: issueKeySchema.optional() }).strict(),
 } as const;
 
 export type ResolverKey = keyof typeof PAYLOADS;

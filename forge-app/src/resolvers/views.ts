@@ -4,13 +4,14 @@
  * secret fields that are set.
  */
 import {
-  currentGovernance,
   viewGrant,
   type AccessRequest,
   type GovernanceRules,
   type ChainVerification,
   type ConnectorRecord,
   type DailyInsights,
+  type EntityName,
+  type EntityRecord,
   type EvidenceManifest,
   type ExpiryLabel,
   type Grant,
@@ -22,10 +23,7 @@ import {
   type MANUAL_COMPLETIONS,
 } from '@clearway/core';
 
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly nextCursor?: string;
-}
+export type { Page } from '@clearway/core';
 
 export type GlobalTab = 'myAccess' | 'approvedTools' | 'requestHistory' | 'approvals';
 
@@ -123,14 +121,20 @@ export interface EvidenceExport {
 export type AuditVerification = ChainVerification & { readonly headSeq: number };
 export type InsightsView = ReadonlyArray<DailyInsights>;
 
-/** Tool names by id, read once per call (a request for a tool outside the catalog shows its requested name). */
-export async function toolNames(store: Store, toolIds: Iterable<string | undefined>): Promise<Map<string, string>> {
-  const ids = [...new Set([...toolIds].filter((id): id is string => id !== undefined))];
-  const tools = await Promise.all(ids.map((id) => store.get('tool', id)));
-  return new Map(ids.map((id, index) => [id, tools[index]?.name ?? id]));
+/** Records by id, each read once however often a page names it (undefined where none exists). */
+export async function readRecords<E extends EntityName>(store: Store, entity: E, ids: Iterable<string | undefined>): Promise<Map<string, EntityRecord<E> | undefined>> {
+  const unique = [...new Set([...ids].filter((id): id is string => id !== undefined))];
+  const records = await Promise.all(unique.map((id) => store.get(entity, id)));
+  return new Map(unique.map((id, index) => [id, records[index]]));
 }
 
-export function toolSummary(tool: Tool, connectors: ReadonlyMap<string, ConnectorRecord | undefined>, providers: ProviderRegistry, rules?: GovernanceRules): ToolSummary {
+/** Tool names by id, read once per call (a request for a tool outside the catalog shows its requested name). */
+async function toolNames(store: Store, toolIds: Iterable<string | undefined>): Promise<Map<string, string>> {
+  const tools = await readRecords(store, 'tool', toolIds);
+  return new Map([...tools].map(([id, tool]) => [id, tool?.name ?? id]));
+}
+
+function toolSummary(tool: Tool, connectors: ReadonlyMap<string, ConnectorRecord | undefined>, providers: ProviderRegistry, rules: GovernanceRules): ToolSummary {
   const connector = connectors.get(tool.fulfillment.connectorId);
   const provider = connector ? providers.get(connector.providerType) : undefined;
   return {
@@ -141,7 +145,7 @@ export function toolSummary(tool: Tool, connectors: ReadonlyMap<string, Connecto
     riskLevel: tool.riskLevel,
     defaultDurationDays: tool.defaultDurationDays,
     maxDurationDays: tool.maxDurationDays,
-    requestableMaxDays: Math.min(tool.maxDurationDays, rules?.riskRules[tool.riskLevel].maxDurationDays ?? tool.maxDurationDays),
+    requestableMaxDays: Math.min(tool.maxDurationDays, rules.riskRules[tool.riskLevel].maxDurationDays),
     guidance: tool.guidance,
     ...(tool.url !== undefined && { url: tool.url }),
     fulfillment: {
@@ -153,11 +157,9 @@ export function toolSummary(tool: Tool, connectors: ReadonlyMap<string, Connecto
   };
 }
 
-export async function toolSummaries(store: Store, providers: ProviderRegistry, tools: readonly Tool[]): Promise<ToolSummary[]> {
-  const connectorIds = [...new Set(tools.map((tool) => tool.fulfillment.connectorId))];
-  const records = await Promise.all(connectorIds.map((id) => store.get('connector', id)));
-  const connectors = new Map(connectorIds.map((id, index) => [id, records[index]]));
-  const { rules } = await currentGovernance(store);
+/** `rules`: the governance in force, which the caller has already read. */
+export async function toolSummaries(store: Store, providers: ProviderRegistry, tools: readonly Tool[], rules: GovernanceRules): Promise<ToolSummary[]> {
+  const connectors = await readRecords(store, 'connector', tools.map((tool) => tool.fulfillment.connectorId));
   return tools.map((tool) => toolSummary(tool, connectors, providers, rules));
 }
 

@@ -13,14 +13,28 @@ import {
 } from '@clearway/core';
 import { requestFulfillment } from '../../queue/fulfillment-dispatch.js';
 import type { Caller } from '../caller.js';
-import { grantSummary, requestSummaries, toolNames, type FailedJobView, type ManualTaskView } from '../views.js';
+import { grantSummary, readRecords, requestSummaries, type FailedJobView, type ManualTaskView } from '../views.js';
 import type { ActionContext, ActionTable } from './action.js';
 
-/** Jobs of a page the caller may act on as approver for their grants (admins with fallback: all). */
+/**
+ * Jobs of a page the caller may act on as approver for their grants (admins with fallback: all),
+ * each with its tool's name. Each tool is read once, for both the routing check and the name.
+ */
 async function actionableJobs(app: ActionContext['app'], caller: Caller, jobs: readonly Job[]) {
-  const grants = await Promise.all(jobs.map((job) => app.deps.store.get('grant', job.grantId)));
-  const allowed = await Promise.all(grants.map((grant) => (grant ? caller.mayApproveFor(grant) : caller.isAdmin())));
-  return jobs.flatMap((job, index) => (allowed[index] ? [{ job, grant: grants[index] }] : []));
+  const { store } = app.deps;
+  const grants = await Promise.all(jobs.map((job) => store.get('grant', job.grantId)));
+  const [requests, tools] = await Promise.all([
+    readRecords(store, 'request', grants.map((grant) => grant?.requestId)),
+    readRecords(store, 'tool', [...jobs.map((job) => job.toolId), ...grants.map((grant) => grant?.toolId)]),
+  ]);
+  const allowed = await Promise.all(
+    grants.map((grant) =>
+      grant
+        ? caller.mayApprove({ requesterAccountId: grant.requesterAccountId, projectKey: requests.get(grant.requestId)?.projectKey ?? '' }, tools.get(grant.toolId)?.riskLevel ?? 'high')
+        : caller.isAdmin(),
+    ),
+  );
+  return jobs.flatMap((job, index) => (allowed[index] ? [{ job, grant: grants[index], toolName: tools.get(job.toolId)?.name ?? job.toolId }] : []));
 }
 
 /**
@@ -72,9 +86,8 @@ export const approverActions: Pick<
     async handle({ app, caller }, payload) {
       const page = await listManualTasks(app.deps, payload);
       const actionable = await actionableJobs(app, caller, page.items);
-      const names = await toolNames(app.deps.store, actionable.map(({ job }) => job.toolId));
-      const items: ManualTaskView[] = actionable.flatMap(({ job, grant }) =>
-        grant ? [{ job, issueKey: grant.issueKey, requesterAccountId: grant.requesterAccountId, toolName: names.get(job.toolId) ?? job.toolId, completion: MANUAL_COMPLETIONS[job.type] }] : [],
+      const items: ManualTaskView[] = actionable.flatMap(({ job, grant, toolName }) =>
+        grant ? [{ job, issueKey: grant.issueKey, requesterAccountId: grant.requesterAccountId, toolName, completion: MANUAL_COMPLETIONS[job.type] }] : [],
       );
       return { items, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
     },
@@ -92,10 +105,9 @@ export const approverActions: Pick<
     async handle({ app, caller }, payload) {
       const page = await listFailedJobs(app.deps, payload);
       const actionable = await actionableJobs(app, caller, page.items);
-      const names = await toolNames(app.deps.store, actionable.map(({ job }) => job.toolId));
-      const items: FailedJobView[] = actionable.map(({ job, grant }) => ({
+      const items: FailedJobView[] = actionable.map(({ job, grant, toolName }) => ({
         job,
-        toolName: names.get(job.toolId) ?? job.toolId,
+        toolName,
         ...(grant && { issueKey: grant.issueKey, grantStatus: grant.status }),
       }));
       return { items, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };

@@ -1,11 +1,6 @@
-import { listTools, NotFoundError, ForbiddenError, ValidationError } from '@clearway/core';
+import { findRequestByIssue, listTools, NotFoundError, ForbiddenError, ValidationError } from '@clearway/core';
 import { requestStatusView, toolSummaries } from '../views.js';
 import type { ActionTable } from './action.js';
-
-/** Where core keeps "this issue has a request" (one claim per Jira issue). */
-export function issueClaimId(issueKey: string): string {
-  return `issue:${issueKey}`;
-}
 
 /**
  * The portal: the create panel's gate and tool list, and a request's status for its requester.
@@ -29,7 +24,7 @@ export const portalActions: Pick<ActionTable, 'portal.createPanel' | 'portal.req
         return closed('This request type is not one Clearway handles.');
       }
       const page = await listTools(app.deps, { requestableOnly: true, limit: 100 });
-      return { enabled: true, tools: await toolSummaries(app.deps.store, app.providers, page.items), allowNewTools: rules.unknownTools === 'allow_request', newToolMaxDays };
+      return { enabled: true, tools: await toolSummaries(app.deps.store, app.providers, page.items, rules), allowNewTools: rules.unknownTools === 'allow_request', newToolMaxDays };
     },
   },
 
@@ -39,14 +34,12 @@ export const portalActions: Pick<ActionTable, 'portal.createPanel' | 'portal.req
       const issueKey = extension.issueKey ?? payload.issueKey;
       if (issueKey === undefined) throw new ValidationError('Say which request: an issue key such as AIR-12.', [{ path: 'issueKey', message: 'required' }]);
       const { store, clock } = app.deps;
-      const claim = await store.get('claim', issueClaimId(issueKey));
-      const request = claim?.requestId ? await store.get('request', claim.requestId) : undefined;
+      const request = await findRequestByIssue(app.deps, issueKey);
       if (!request) throw new NotFoundError('Clearway request on', issueKey);
-      const grant = request.grantId ? await store.get('grant', request.grantId) : undefined;
-      const mine = request.requesterAccountId === caller.accountId;
-      const allowed = mine || (await caller.isAdmin()) || (await caller.mayApproveFor({ requesterAccountId: request.requesterAccountId, requestId: request.id, toolId: request.toolId ?? '' }));
+      const [grant, tool] = await Promise.all([request.grantId ? store.get('grant', request.grantId) : undefined, request.toolId ? store.get('tool', request.toolId) : undefined]);
+      // A tool outside the catalog is judged as high risk (as core does).
+      const allowed = request.requesterAccountId === caller.accountId || (await caller.isAdmin()) || (await caller.mayApprove(request, tool?.riskLevel ?? 'high'));
       if (!allowed) throw new ForbiddenError('forbidden', 'You can see only your own requests.');
-      const tool = request.toolId ? await store.get('tool', request.toolId) : undefined;
       return requestStatusView(request, tool?.name ?? request.newTool?.name ?? 'a new tool', grant, clock.now());
     },
   },

@@ -23,9 +23,9 @@ export const requesterActions: Pick<ActionTable, 'viewer.context' | 'myAccess.li
 
   'tools.requestable': {
     policy: 'signedIn',
-    async handle({ app }, payload) {
-      const page = await listTools(app.deps, { requestableOnly: true, ...payload });
-      return { ...page, items: await toolSummaries(app.deps.store, app.providers, page.items) };
+    async handle({ app, caller }, payload) {
+      const [page, { rules }] = await Promise.all([listTools(app.deps, { requestableOnly: true, ...payload }), caller.governance()]);
+      return { ...page, items: await toolSummaries(app.deps.store, app.providers, page.items, rules) };
     },
   },
 
