@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueKeySchema } from '../adapters/jira/issue-key.js';
 
 /** "Run due jobs", and why (for the logs). What runs is decided by the jobs in the store. */
 export const runFulfillmentEventSchema = z
@@ -13,7 +14,7 @@ export const runFulfillmentEventSchema = z
 export const ingestIssueEventSchema = z
   .object({
     kind: z.literal('ingest-issue'),
-    issueKey: z.string().regex(/^[A-Z][A-Z0-9_]+-\d+$/),
+    issueKey: issueKeySchema,
     projectKey: z.string().min(1).max(20).optional(),
     requestedAt: z.number().int().nonnegative(),
   })

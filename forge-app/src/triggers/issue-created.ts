@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueKeySchema } from '../adapters/jira/issue-key.js';
 import type { ClearwayApp } from '../composition/app.js';
 import { ingestIssue, type IntakeOutcome } from '../intake/ingest-issue.js';
 import type { IngestIssueEvent } from '../queue/queue-events.js';
@@ -6,7 +7,7 @@ import type { IngestIssueEvent } from '../queue/queue-events.js';
 /** The part of the `avi:jira:created:issue` payload intake needs; everything else is re-read from Jira. */
 const issueCreatedSchema = z.object({
   issue: z.object({
-    key: z.string().regex(/^[A-Z][A-Z0-9_]+-\d+$/),
+    key: issueKeySchema,
     fields: z.object({ project: z.object({ key: z.string() }).partial().optional() }).loose().optional(),
   }).loose(),
 }).loose();

@@ -1,7 +1,7 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
 import { adfToText } from './adf.js';
-import { bodyJson, callJira, JiraError, jiraAsApp, JSON_HEADERS, type JiraRequest } from './jira-request.js';
+import { jiraAsApp, readIfFound, type JiraRequest } from './jira-request.js';
 
 /** What intake needs to know about a newly created issue. */
 export interface IntakeIssue {
@@ -49,14 +49,8 @@ export class JiraIntakeSource implements IntakeSource {
   constructor(private readonly request: JiraRequest = jiraAsApp) {}
 
   async readIssue(issueKey: string): Promise<IntakeIssue | undefined> {
-    const action = `Reading ${issueKey}`;
-    let issueBody: unknown;
-    try {
-      issueBody = await bodyJson(await callJira(this.request, action, () => route`/rest/api/3/issue/${issueKey}?fields=summary,description,project,reporter&properties=*all`, { headers: JSON_HEADERS }), action);
-    } catch (error) {
-      if (error instanceof JiraError && error.status === 404) return undefined;
-      throw error;
-    }
+    const issueBody = await readIfFound(this.request, `Reading ${issueKey}`, () => route`/rest/api/3/issue/${issueKey}?fields=summary,description,project,reporter&properties=*all`);
+    if (issueBody === undefined) return undefined;
     const issue = issueSchema.parse(issueBody);
     const details = await this.requestDetails(issueKey);
     const reporter = details?.reporter?.accountId ?? issue.fields.reporter?.accountId;
@@ -73,14 +67,9 @@ export class JiraIntakeSource implements IntakeSource {
   }
 
   private async requestDetails(issueKey: string): Promise<z.output<typeof requestSchema> | undefined> {
-    const action = `Reading the service request ${issueKey}`;
-    try {
-      const parsed = requestSchema.safeParse(await bodyJson(await callJira(this.request, action, () => route`/rest/servicedeskapi/request/${issueKey}`, { headers: JSON_HEADERS }), action));
-      return parsed.success ? parsed.data : undefined;
-    } catch (error) {
-      // Not a service request (created outside JSM): intake then sees no portal.
-      if (error instanceof JiraError && error.status === 404) return undefined;
-      throw error;
-    }
+    const body = await readIfFound(this.request, `Reading the service request ${issueKey}`, () => route`/rest/servicedeskapi/request/${issueKey}`);
+    // Not found: not a service request (created outside JSM), so intake sees no portal.
+    const parsed = requestSchema.safeParse(body);
+    return parsed.success ? parsed.data : undefined;
   }
 }

@@ -48,3 +48,13 @@ export async function bodyJson(response: APIResponse, action: string): Promise<u
     throw new JiraError(`${action} (unreadable answer)`, response.status);
   }
 }
+
+/** A GET's JSON body, or undefined when Jira answers 404: the issue, project or service desk does not exist. */
+export async function readIfFound(request: JiraRequest, action: string, path: () => Route): Promise<unknown> {
+  try {
+    return await bodyJson(await callJira(request, action, path, { headers: JSON_HEADERS }), action);
+  } catch (error) {
+    if (error instanceof JiraError && error.status === 404) return undefined;
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
-import { bodyJson, callJira, JiraError, jiraAsApp, JSON_HEADERS, type JiraRequest } from './jira-request.js';
+import { jiraAsApp, readIfFound, type JiraRequest } from './jira-request.js';
 
 export interface ServiceDeskSummary {
   readonly id: string;
@@ -48,37 +48,28 @@ export class JiraSiteLookup implements SiteLookup {
   constructor(private readonly request: JiraRequest = jiraAsApp) {}
 
   async serviceDesks(): Promise<ServiceDeskSummary[]> {
-    const body = await this.read('Listing service desks', () => route`/rest/servicedeskapi/servicedesk?start=0&limit=${PICKER_SIZE}`);
+    const body = await readIfFound(this.request, 'Listing service desks', () => route`/rest/servicedeskapi/servicedesk?start=0&limit=${PICKER_SIZE}`);
     return body === undefined ? [] : serviceDesksSchema.parse(body).values;
   }
 
   async requestTypes(serviceDeskId: string): Promise<NamedItem[]> {
-    const body = await this.read('Listing request types', () => route`/rest/servicedeskapi/servicedesk/${serviceDeskId}/requesttype?start=0&limit=${PICKER_SIZE}`);
+    const body = await readIfFound(this.request, 'Listing request types', () => route`/rest/servicedeskapi/servicedesk/${serviceDeskId}/requesttype?start=0&limit=${PICKER_SIZE}`);
     return body === undefined ? [] : requestTypesSchema.parse(body).values.map(({ id, name }) => ({ id, name }));
   }
 
   async issueTypes(projectKey: string): Promise<NamedItem[]> {
-    const body = await this.read('Listing issue types', () => route`/rest/api/3/project/${projectKey}`);
+    const body = await readIfFound(this.request, 'Listing issue types', () => route`/rest/api/3/project/${projectKey}`);
     return body === undefined ? [] : projectSchema.parse(body).issueTypes.filter((type) => type.subtask !== true).map(({ id, name }) => ({ id, name }));
   }
 
   async people(query: string): Promise<PersonSummary[]> {
-    const body = await this.read('Searching people', () => route`/rest/api/3/user/search?query=${query}&maxResults=${SEARCH_SIZE}`);
+    const body = await readIfFound(this.request, 'Searching people', () => route`/rest/api/3/user/search?query=${query}&maxResults=${SEARCH_SIZE}`);
     if (body === undefined) return [];
     return peopleSchema.parse(body).filter((person) => person.active !== false).map(({ accountId, displayName, accountType }) => ({ accountId, displayName, ...(accountType !== undefined && { accountType }) }));
   }
 
   async groups(query: string): Promise<NamedItem[]> {
-    const body = await this.read('Searching groups', () => route`/rest/api/3/groups/picker?query=${query}&maxResults=${SEARCH_SIZE}`);
+    const body = await readIfFound(this.request, 'Searching groups', () => route`/rest/api/3/groups/picker?query=${query}&maxResults=${SEARCH_SIZE}`);
     return body === undefined ? [] : groupsSchema.parse(body).groups.map((group) => ({ id: group.groupId ?? group.name, name: group.name }));
-  }
-
-  private async read(action: string, path: Parameters<typeof callJira>[2]): Promise<unknown> {
-    try {
-      return await bodyJson(await callJira(this.request, action, path, { headers: JSON_HEADERS }), action);
-    } catch (error) {
-      if (error instanceof JiraError && error.status === 404) return undefined;
-      throw error;
-    }
   }
 }

@@ -174,7 +174,26 @@ function decodeCursor(cursor: string, index: string): { range: unknown; key: str
   return fail(400, 'INVALID_CURSOR', 'The cursor is not valid for this query.');
 }
 
-type Namespace = 'kvs' | 'secret';
+function getFrom(map: Map<string, StoredValue>, body: Record<string, unknown>): Response {
+  const key = checkKey(body.key);
+  const stored = map.get(key);
+  return stored === undefined ? forgeError(404, 'KEY_NOT_FOUND', 'The specified key does not exist.') : json(200, { key, value: stored });
+}
+
+/** A plain or secret value (entity values are checked against their declaration instead). */
+function setIn(map: Map<string, StoredValue>, body: Record<string, unknown>): Response {
+  const key = checkKey(body.key);
+  checkValue(body.value);
+  const policy = isRecord(body.options) ? body.options.keyPolicy : undefined;
+  if (policy === 'FAIL_IF_EXISTS' && map.has(key)) return forgeError(409, 'KEY_ALREADY_EXISTS', 'The key already exists.');
+  map.set(key, body.value);
+  return empty();
+}
+
+function deleteFrom(map: Map<string, StoredValue>, body: Record<string, unknown>): Response {
+  if (!map.delete(checkKey(body.key))) return forgeError(404, 'KEY_NOT_FOUND', 'The specified key does not exist.');
+  return empty();
+}
 
 export class FakeKvs {
   private readonly plain = new Map<string, StoredValue>();
@@ -247,34 +266,27 @@ export class FakeKvs {
   private route(path: string, body: Record<string, unknown>): Response {
     switch (path) {
       case '/api/v1/get':
-        return this.getFrom('kvs', body);
+        return getFrom(this.plain, body);
       case '/api/v1/set':
-        return this.setIn('kvs', body);
+        return setIn(this.plain, body);
       case '/api/v1/delete':
-        return this.deleteFrom('kvs', body);
+        return deleteFrom(this.plain, body);
       case '/api/v1/secret/get':
-        return this.getFrom('secret', body);
+        return getFrom(this.secrets, body);
       case '/api/v1/secret/set':
-        return this.setIn('secret', body);
+        return setIn(this.secrets, body);
       case '/api/v1/secret/delete':
-        return this.deleteFrom('secret', body);
-      case '/api/v1/entity/get': {
-        const stored = this.entityMap(body.entityName).get(checkKey(body.key));
-        return stored === undefined ? forgeError(404, 'KEY_NOT_FOUND', 'The specified key does not exist.') : json(200, { key: body.key, value: stored });
-      }
+        return deleteFrom(this.secrets, body);
+      case '/api/v1/entity/get':
+        return getFrom(this.entityMap(body.entityName), body);
       case '/api/v1/entity/set': {
         const key = checkKey(body.key);
         this.checkEntityValue(body.entityName, body.value);
         this.entityMap(body.entityName).set(key, body.value);
         return empty();
       }
-      case '/api/v1/entity/delete': {
-        const map = this.entityMap(body.entityName);
-        const key = checkKey(body.key);
-        if (!map.has(key)) return forgeError(404, 'KEY_NOT_FOUND', 'The specified key does not exist.');
-        map.delete(key);
-        return empty();
-      }
+      case '/api/v1/entity/delete':
+        return deleteFrom(this.entityMap(body.entityName), body);
       case '/api/v1/entity/query':
         return this.query(body);
       case '/api/v1/transaction':
@@ -282,31 +294,6 @@ export class FakeKvs {
       default:
         return forgeError(501, 'NOT_IMPLEMENTED_IN_FAKE', `The fake KVS does not serve ${path}.`);
     }
-  }
-
-  private map(namespace: Namespace): Map<string, StoredValue> {
-    return namespace === 'kvs' ? this.plain : this.secrets;
-  }
-
-  private getFrom(namespace: Namespace, body: Record<string, unknown>): Response {
-    const key = checkKey(body.key);
-    const stored = this.map(namespace).get(key);
-    return stored === undefined ? forgeError(404, 'KEY_NOT_FOUND', 'The specified key does not exist.') : json(200, { key, value: stored });
-  }
-
-  private setIn(namespace: Namespace, body: Record<string, unknown>): Response {
-    const key = checkKey(body.key);
-    checkValue(body.value);
-    const policy = isRecord(body.options) ? body.options.keyPolicy : undefined;
-    if (policy === 'FAIL_IF_EXISTS' && this.map(namespace).has(key)) return forgeError(409, 'KEY_ALREADY_EXISTS', 'The key already exists.');
-    this.map(namespace).set(key, body.value);
-    return empty();
-  }
-
-  private deleteFrom(namespace: Namespace, body: Record<string, unknown>): Response {
-    const key = checkKey(body.key);
-    if (!this.map(namespace).delete(key)) return forgeError(404, 'KEY_NOT_FOUND', 'The specified key does not exist.');
-    return empty();
   }
 
   private declaration(entityName: unknown): EntityDeclaration {
