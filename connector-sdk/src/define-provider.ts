@@ -174,7 +174,7 @@ function assertSecretConditions(spec: ProviderSpec<z.ZodType, string>): void {
 }
 
 /** Top-level setting names and their form titles, read from the schema's JSON Schema. */
-export function settingTitles(schema: z.ZodType): ReadonlyMap<string, string> {
+function settingTitles(schema: z.ZodType): ReadonlyMap<string, string> {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { title?: unknown }> };
   return new Map(Object.entries(json.properties ?? {}).map(([name, property]) => [name, typeof property.title === 'string' ? property.title : name]));
 }
