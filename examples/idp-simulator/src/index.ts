@@ -1,8 +1,8 @@
 export { IdpSimulator, type CallRecord, type SimulatorOptions } from './server.js';
 export { GraphTenant, type GraphGroupRecord, type GraphUserRecord } from './graph.js';
-export { ScimService, scimError, type ScimGroupRecord, type ScimUserRecord } from './scim.js';
+export { ScimService, type ScimGroupRecord, type ScimUserRecord } from './scim.js';
 export { OktaOrg, type OktaGroupRecord, type OktaUserRecord } from './okta.js';
-export { empty, header, json, type Effect, type EffectKind, type SimRequest, type SimResponse, type Vendor } from './http.js';
+export type { Effect, EffectKind, Vendor } from './http.js';
 export { loadSeed, type SimulatorSeed } from './seed.js';
 export { createCertificate, ensureCertificate, type TlsMaterial } from './tls.js';
 export { TrafficControl, type Bucket, type FaultRates, type OneShotFault, type RateLimitRule } from './traffic.js';

@@ -29,18 +29,23 @@ export function oktaError(status: number, errorCode: string, errorSummary: strin
 
 const notFound = () => oktaError(404, 'E0000007', 'Not found: Resource not found: (User)');
 
-/** `profile.email eq "a@b.c" and status eq "ACTIVE"`: the subset of Okta's search the providers send. */
-function matchesSearch(user: OktaUserRecord, search: string): boolean {
-  return search.split(/\s+and\s+/i).every((clause) => {
+const SEARCH_FIELDS: ReadonlyMap<string, (user: OktaUserRecord) => string> = new Map([
+  ['status', (user: OktaUserRecord) => user.status],
+  ['profile.email', (user: OktaUserRecord) => user.profile.email],
+  ['profile.login', (user: OktaUserRecord) => user.profile.login],
+]);
+
+/**
+ * `profile.email eq "a@b.c" and status eq "ACTIVE"`: the subset of Okta's search the providers
+ * send, parsed once per request. A clause it cannot read matches no user.
+ */
+function userSearch(search: string): (user: OktaUserRecord) => boolean {
+  const clauses = search.split(/\s+and\s+/i).map((clause) => {
     const match = /^([\w.]+)\s+eq\s+"((?:[^"\\]|\\.)*)"$/.exec(clause.trim());
-    if (!match) return false;
-    const [, field, raw = ''] = match;
-    const value = raw.replace(/\\(.)/g, '$1').toLowerCase();
-    if (field === 'status') return user.status.toLowerCase() === value;
-    if (field === 'profile.email') return user.profile.email.toLowerCase() === value;
-    if (field === 'profile.login') return user.profile.login.toLowerCase() === value;
-    return false;
+    const field = match?.[1] !== undefined ? SEARCH_FIELDS.get(match[1]) : undefined;
+    return { field, value: (match?.[2] ?? '').replace(/\\(.)/g, '$1').toLowerCase() };
   });
+  return (user) => clauses.every(({ field, value }) => field !== undefined && field(user).toLowerCase() === value);
 }
 
 /** The subset of the Okta management API the okta-group provider uses, on an in-memory org. */
@@ -129,7 +134,8 @@ export class OktaOrg {
   private listUsers(query: URLSearchParams): SimResponse {
     const search = query.get('search') ?? query.get('filter');
     const q = query.get('q')?.toLowerCase();
-    const matches = [...this.users.values()].filter((user) => (search ? matchesSearch(user, search) : true) && (q ? user.profile.login.toLowerCase().startsWith(q) || user.profile.email.toLowerCase().startsWith(q) : true));
+    const matchesSearch = search ? userSearch(search) : () => true;
+    const matches = [...this.users.values()].filter((user) => matchesSearch(user) && (q ? user.profile.login.toLowerCase().startsWith(q) || user.profile.email.toLowerCase().startsWith(q) : true));
     return this.page(matches, query, '/api/v1/users', (user) => this.userJson(user));
   }
 

@@ -53,7 +53,7 @@ function bucketOf(vendor: Vendor, method: string, path: string): Bucket {
 
 /**
  * An IdP on loopback: the Okta management API, Microsoft Graph with the Entra token endpoint
- * (and, registered separately, SCIM), with per-bucket rate limits that answer like the vendors
+ * and SCIM 2.0, with per-bucket rate limits that answer like the vendors
  * (429 with `X-Rate-Limit-*` for Okta, `Retry-After` for Graph), injected faults, and a record
  * of every call and every change it applied. The official SDKs talk to it unchanged.
  */
@@ -64,7 +64,6 @@ export class IdpSimulator {
   readonly scim?: ScimService;
   readonly traffic: TrafficControl;
   private readonly server: Server;
-  private readonly extraHandlers = new Map<Vendor, (request: SimRequest) => SimResponse>();
   private seq = 0;
   private baseUrl = '';
 
@@ -94,11 +93,6 @@ export class IdpSimulator {
 
   get url(): string {
     return this.baseUrl;
-  }
-
-  /** Adds a vendor the core simulator does not know (e.g. SCIM), served under its path prefix. */
-  register(vendor: Vendor, handler: (request: SimRequest) => SimResponse): void {
-    this.extraHandlers.set(vendor, handler);
   }
 
   configure(options: { rateLimits?: readonly RateLimitRule[]; faults?: readonly FaultRates[]; seed?: number }): void {
@@ -169,8 +163,6 @@ export class IdpSimulator {
   }
 
   private route(vendor: Vendor, request: SimRequest): SimResponse {
-    const extra = this.extraHandlers.get(vendor);
-    if (extra) return extra(request);
     if (vendor === 'okta' && this.okta) return this.okta.handle(request);
     if (vendor === 'graph' && this.graph) return this.graph.handleGraph(request);
     if (vendor === 'entra-auth' && this.graph) return this.graph.handleAuthority(request);
