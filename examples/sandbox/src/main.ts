@@ -3,7 +3,7 @@
  * and the IdP simulator, with the real Okta and Entra providers talking HTTPS to it. Every step
  * says what it does and checks that it did; the process exits non-zero if any check failed.
  */
-import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DAY_MS,
@@ -14,7 +14,6 @@ import {
   createConnector,
   decide,
   expireDueGrants,
-  exportEvidence,
   extendGrant,
   initializeClearway,
   listManualTasks,
@@ -33,6 +32,7 @@ import {
   type FulfillmentEngine,
   type Grant,
 } from '@clearway/core';
+import { writeEvidencePack } from './evidence-pack.js';
 import { paths } from './paths.js';
 import { sandboxEngine, withProviders } from './providers.js';
 import { PEOPLE, simulatorConnectors } from './simulator-seed.js';
@@ -262,11 +262,7 @@ await story.step('An evidence pack is exported and verified offline', async () =
   mkdirSync(paths.evidence, { recursive: true });
   const jsonlPath = join(paths.evidence, 'evidence-pack.jsonl');
   const csvPath = join(paths.evidence, 'evidence-pack.csv');
-  const jsonl = createWriteStream(jsonlPath);
-  const csv = createWriteStream(csvPath);
-  const manifest = await exportEvidence(deps, admin, {}, { jsonl: (line) => void jsonl.write(`${line}\n`), csv: (line) => void csv.write(`${line}\n`) });
-  await Promise.all([new Promise((resolve) => jsonl.end(resolve)), new Promise((resolve) => csv.end(resolve))]);
-  writeFileSync(join(paths.evidence, 'evidence-pack.manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  const manifest = await writeEvidencePack(deps, admin, {}, { jsonl: jsonlPath, csv: csvPath });
   const key = await auditMacKey(deps.secrets, deps.ids);
   writeFileSync(join(paths.evidence, 'audit-mac.key'), key, { mode: 0o600 });
   const lines = readFileSync(jsonlPath, 'utf8').split('\n');

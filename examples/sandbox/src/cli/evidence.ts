@@ -1,7 +1,8 @@
-import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { exportEvidence, verifyEvidence, verifyEvidenceCsv, type EvidenceManifest, type EvidenceVerification } from '@clearway/core';
+import { verifyEvidence, verifyEvidenceCsv, type EvidenceManifest, type EvidenceVerification } from '@clearway/core';
 import type { Command } from 'commander';
+import { writeEvidencePack } from '../evidence-pack.js';
 import { CLI_ADMIN, requireSandbox } from './sandbox-data.js';
 import { CliError, EXIT, parseDate } from './output.js';
 
@@ -32,21 +33,13 @@ export function registerEvidenceCommands(program: Command, json: () => boolean):
       const from = parseDate(options.from, '--from');
       const to = parseDate(options.to, '--to');
       const deps = requireSandbox();
-      const jsonl = createWriteStream(options.out);
-      const csv = options.csv ? createWriteStream(options.csv) : undefined;
       let manifest: EvidenceManifest;
       try {
-        manifest = await exportEvidence(deps, CLI_ADMIN, { ...(from !== undefined && { from }), ...(to !== undefined && { to }) }, {
-          jsonl: (line) => void jsonl.write(`${line}\n`),
-          ...(csv && { csv: (line: string) => void csv.write(`${line}\n`) }),
-        });
+        manifest = await writeEvidencePack(deps, CLI_ADMIN, { ...(from !== undefined && { from }), ...(to !== undefined && { to }) }, { jsonl: options.out, ...(options.csv !== undefined && { csv: options.csv }) });
       } catch (error) {
         if ((error as { code?: string }).code === 'range_invalid') throw new CliError((error as Error).message, EXIT.usage);
         throw error;
-      } finally {
-        await Promise.all([new Promise((resolve) => jsonl.end(resolve)), csv ? new Promise((resolve) => csv.end(resolve)) : undefined]);
       }
-      if (options.csv) createWriteStream(`${options.csv}.manifest.json`).end(`${JSON.stringify(manifest, null, 2)}\n`);
       if (json()) console.log(JSON.stringify(manifest, null, 2));
       else console.log(`Exported ${manifest.count} events (seq ${manifest.firstSeq ?? '—'}–${manifest.lastSeq ?? '—'}) to ${options.out}${options.csv ? ` and ${options.csv}` : ''}.`);
     });
