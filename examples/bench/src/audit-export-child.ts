@@ -4,12 +4,11 @@
  * reports this process's peak RSS (its own, so the seeding does not count).
  */
 import { createWriteStream } from 'node:fs';
-import { AUDIT_HEAD_ID, GENESIS_HASH, auditEventId, computeEntryHash, computeEntryMac, exportEvidence, put, randomIds, type Write } from '@clearway/core';
+import { AUDIT_HEAD_ID, AUDIT_MAC_KEY_SECRET, DAY_MS, GENESIS_HASH, auditEventId, computeEntryHash, computeEntryMac, exportEvidence, put, randomIds, type Write } from '@clearway/core';
 import { SqliteStore } from '@clearway/core/sqlite';
 import { CollectingLogger, SandboxJira, VirtualClock } from '@clearway/sandbox';
-import { sampleBody } from './rows/audit-chain.js';
+import { BENCH_MAC_KEY, sampleBody } from './sample-event.js';
 
-const KEY = 'b'.repeat(64);
 const [mode, dbPath, arg] = process.argv.slice(2);
 const started = performance.now();
 
@@ -21,7 +20,7 @@ if (mode === 'seed') {
   for (let seq = 1; seq <= count; seq += 1) {
     const body = { ...sampleBody(seq), at: Date.now() - (count - seq) * 10 };
     const entryHash = computeEntryHash(prevHash, body);
-    writes.push(put('audit', { ...body, id: auditEventId(seq), version: 0, prevHash, entryHash, entryMac: computeEntryMac(KEY, entryHash) }));
+    writes.push(put('audit', { ...body, id: auditEventId(seq), version: 0, prevHash, entryHash, entryMac: computeEntryMac(BENCH_MAC_KEY, entryHash) }));
     prevHash = entryHash;
     if (writes.length === 25) {
       await store.commit(writes);
@@ -34,7 +33,7 @@ if (mode === 'seed') {
   console.log(JSON.stringify({ count, seconds: (performance.now() - started) / 1000 }));
 } else if (mode === 'export') {
   const store = new SqliteStore({ path: dbPath });
-  const secrets = new Map([['audit:mac-key', KEY]]);
+  const secrets = new Map([[AUDIT_MAC_KEY_SECRET, BENCH_MAC_KEY]]);
   const deps = {
     store,
     clock: new VirtualClock(),
@@ -46,7 +45,7 @@ if (mode === 'seed') {
   const out = createWriteStream(arg ?? 'pack.jsonl');
   // Respect the stream's backpressure: buffering a million lines is exactly what streaming avoids.
   const write = (line: string) => (out.write(`${line}\n`) ? undefined : new Promise<void>((resolve) => out.once('drain', () => resolve())));
-  const manifest = await exportEvidence(deps, { accountId: 'bench', isAdmin: true }, { from: Date.now() - 364 * 86_400_000, to: Date.now() }, { jsonl: write });
+  const manifest = await exportEvidence(deps, { accountId: 'bench', isAdmin: true }, { from: Date.now() - 364 * DAY_MS, to: Date.now() }, { jsonl: write });
   await new Promise((resolve) => out.end(resolve));
   store.close();
   console.log(JSON.stringify({ count: manifest.count, seconds: (performance.now() - started) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

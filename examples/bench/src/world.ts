@@ -1,12 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_GOVERNANCE_RULES, createConnector, decide, initializeClearway, randomIds, saveTool, submitRequest, updateGovernance, type Actor, type ConnectorRecord, type EngineOptions, type FulfillmentEngine } from '@clearway/core';
+import { DEFAULT_GOVERNANCE_RULES, createConnector, decide, initializeClearway, iterateQuery, randomIds, saveTool, submitRequest, updateGovernance, type Actor, type ConnectorRecord, type EngineOptions, type FulfillmentEngine, type Store } from '@clearway/core';
 import { SqliteStore } from '@clearway/core/sqlite';
 import { IdpSimulator, ensureCertificate, type SimulatorOptions, type SimulatorSeed } from '@clearway/idp-simulator';
-import { CollectingLogger, FileSecrets, SIM_CREDENTIALS, SandboxJira, VirtualClock, paths, sandboxEngine, simulatorConnectors, withProviders, type SandboxDeps } from '@clearway/sandbox';
+import { CollectingLogger, FileSecrets, SandboxJira, VirtualClock, bothDirectoriesSeed, paths, sandboxEngine, simulatorConnectors, withProviders, type SandboxDeps } from '@clearway/sandbox';
 
-export const admin: Actor = { accountId: 'bench-admin', isAdmin: true };
+const admin: Actor = { accountId: 'bench-admin', isAdmin: true };
 const approver: Actor = { accountId: 'bench-approver' };
 
 export function emailOf(index: number): string {
@@ -15,11 +15,18 @@ export function emailOf(index: number): string {
 
 /** `count` people in both simulated IdPs. */
 export function benchSeed(count: number): SimulatorSeed {
-  const emails = Array.from({ length: count }, (_, index) => emailOf(index));
-  return {
-    okta: { apiToken: SIM_CREDENTIALS.oktaApiToken, users: emails.map((email) => ({ login: email, email })) },
-    entra: { tenantId: SIM_CREDENTIALS.entraTenantId, clientId: SIM_CREDENTIALS.entraClientId, clientSecret: SIM_CREDENTIALS.entraClientSecret, users: emails.map((email) => ({ userPrincipalName: email, mail: email })) },
-  };
+  return bothDirectoriesSeed(Array.from({ length: count }, (_, index) => emailOf(index)));
+}
+
+/** Active grants (of one tool, when given), counted through every page. */
+export async function countActiveGrants(store: Store, toolId?: string): Promise<number> {
+  const grants =
+    toolId === undefined
+      ? iterateQuery(store, 'grant', 'byStatus', { partition: ['active'], limit: 100 })
+      : iterateQuery(store, 'grant', 'byTool', { partition: [toolId, 'active'], limit: 100 });
+  let count = 0;
+  for await (const _grant of grants) count += 1;
+  return count;
 }
 
 export interface BenchWorld {

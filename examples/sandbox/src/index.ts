@@ -1,7 +1,7 @@
 // What other examples (the benchmarks) reuse from the sandbox: its adapters and composition root.
 export { CollectingLogger, FileSecrets, SandboxJira, VirtualClock } from './adapters.js';
-export { sandboxContainer, sandboxEngine, sandboxProviders, withProviders } from './providers.js';
-export { PEOPLE, SIM_CREDENTIALS, sandboxSeed, simulatorConnectors } from './simulator-seed.js';
+export { sandboxEngine, withProviders } from './providers.js';
+export { SIM_CREDENTIALS, bothDirectoriesSeed, simulatorConnectors } from './simulator-seed.js';
 export { paths } from './paths.js';
 export { table } from './story.js';
 export type { SandboxDeps } from './world.js';

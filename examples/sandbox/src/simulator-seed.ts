@@ -42,6 +42,14 @@ export function sandboxSeed(): SimulatorSeed {
   };
 }
 
+/** These people, each in both the Okta org and the Entra tenant, and no groups: for the end-to-end tests and the benchmarks. */
+export function bothDirectoriesSeed(emails: readonly string[]): SimulatorSeed {
+  return {
+    okta: { apiToken: SIM_CREDENTIALS.oktaApiToken, users: emails.map((email) => ({ login: email, email })) },
+    entra: { tenantId: SIM_CREDENTIALS.entraTenantId, clientId: SIM_CREDENTIALS.entraClientId, clientSecret: SIM_CREDENTIALS.entraClientSecret, users: emails.map((email) => ({ userPrincipalName: email, mail: email })) },
+  };
+}
+
 /** Connector settings pointing the real providers at a running simulator. */
 export function simulatorConnectors(simulatorUrl: string) {
   return {

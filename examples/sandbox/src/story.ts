@@ -1,4 +1,4 @@
-import type { AuditEvent } from '@clearway/core';
+import { iterateQuery } from '@clearway/core';
 import type { SandboxDeps } from './world.js';
 import { QUIET_EVENTS, dayClock, describeEvent } from './timeline.js';
 
@@ -70,16 +70,8 @@ export class Story {
   }
 
   private async printNewEvents(): Promise<void> {
-    const events: AuditEvent[] = [];
-    for (;;) {
-      const page = await this.deps.store.query('audit', 'bySeq', { partition: [], range: { gt: this.lastSeq }, limit: 100 });
-      events.push(...page.items);
-      const last = page.items.at(-1);
-      if (!last) break;
-      this.lastSeq = last.seq;
-      if (!page.nextCursor) break;
-    }
-    for (const event of events) {
+    for await (const event of iterateQuery(this.deps.store, 'audit', 'bySeq', { partition: [], range: { gt: this.lastSeq }, limit: 100 })) {
+      this.lastSeq = event.seq;
       if (QUIET_EVENTS.has(event.type)) continue;
       process.stdout.write(`       ${dim(dayClock(event.at, this.start))}  ${dim(`#${String(event.seq).padStart(3)}`)}  ${describeEvent(event, this.names)}\n`);
     }

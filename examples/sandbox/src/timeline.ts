@@ -1,6 +1,4 @@
-import type { AuditEvent } from '@clearway/core';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS, type AuditEvent } from '@clearway/core';
 
 /** "Day 3 14:05": time on the sandbox's virtual calendar, counted from its start. */
 export function dayClock(at: number, start: number): string {

@@ -9,7 +9,7 @@ import { IdpSimulator, ensureCertificate, type SimulatorOptions, type SimulatorS
 import { CollectingLogger, FileSecrets, SandboxJira, VirtualClock } from '../src/adapters.js';
 import { paths } from '../src/paths.js';
 import { sandboxEngine, withProviders } from '../src/providers.js';
-import { SIM_CREDENTIALS, simulatorConnectors } from '../src/simulator-seed.js';
+import { bothDirectoriesSeed, simulatorConnectors } from '../src/simulator-seed.js';
 import type { SandboxDeps } from '../src/world.js';
 
 export const admin: Actor = { accountId: 'admin', isAdmin: true };
@@ -17,11 +17,7 @@ export const approver: Actor = { accountId: 'approver' };
 
 /** `count` people who exist in both the Okta org and the Entra tenant of the simulator. */
 export function crowdSeed(count: number): SimulatorSeed {
-  const people = Array.from({ length: count }, (_, index) => `person${String(index).padStart(3, '0')}@example.com`);
-  return {
-    okta: { apiToken: SIM_CREDENTIALS.oktaApiToken, users: people.map((email) => ({ login: email, email })) },
-    entra: { tenantId: SIM_CREDENTIALS.entraTenantId, clientId: SIM_CREDENTIALS.entraClientId, clientSecret: SIM_CREDENTIALS.entraClientSecret, users: people.map((email) => ({ userPrincipalName: email, mail: email })) },
-  };
+  return bothDirectoriesSeed(Array.from({ length: count }, (_, index) => `person${String(index).padStart(3, '0')}@example.com`));
 }
 
 export interface E2eWorld {

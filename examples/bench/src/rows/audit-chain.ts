@@ -7,21 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { GENESIS_HASH, canonicalBody, computeEntryHash, computeEntryMac, verifyChain, type AuditEventBody, type ChainedEvent } from '@clearway/core';
 import { progress, round, type BenchRow } from '../report.js';
-
-const KEY = 'b'.repeat(64);
-
-/** A realistic event: a provisioning success with its refs and data. */
-export function sampleBody(seq: number): AuditEventBody {
-  return {
-    seq,
-    at: 1_795_000_000_000 + seq * 1_000,
-    actor: 'clearway:engine',
-    type: 'job.provision_succeeded',
-    refs: { jobId: `job:provision:grant_${seq}:approval`, grantId: `grant_${seq}`, toolId: 'chatgpt-enterprise', connectorId: 'okta-main', issueKey: `AIR-${seq}`, requestId: `req_${seq}` },
-    data: { attempt: 1, outcome: 'applied', via: 'provider' },
-    policyVersion: 3,
-  };
-}
+import { BENCH_MAC_KEY, sampleBody } from '../sample-event.js';
 
 /** Appends the given events to a chain: what the chain itself costs per event. */
 function seal(bodies: readonly AuditEventBody[]): ChainedEvent[] {
@@ -29,7 +15,7 @@ function seal(bodies: readonly AuditEventBody[]): ChainedEvent[] {
   let prevHash = GENESIS_HASH;
   for (const body of bodies) {
     const entryHash = computeEntryHash(prevHash, body);
-    events.push({ ...body, prevHash, entryHash, entryMac: computeEntryMac(KEY, entryHash) });
+    events.push({ ...body, prevHash, entryHash, entryMac: computeEntryMac(BENCH_MAC_KEY, entryHash) });
     prevHash = entryHash;
   }
   return events;
@@ -39,7 +25,7 @@ function chainOnly(bodies: readonly AuditEventBody[]): string {
   let prevHash = GENESIS_HASH;
   for (const body of bodies) {
     const entryHash = computeEntryHash(prevHash, body);
-    computeEntryMac(KEY, entryHash);
+    computeEntryMac(BENCH_MAC_KEY, entryHash);
     prevHash = entryHash;
   }
   return prevHash;
@@ -47,7 +33,7 @@ function chainOnly(bodies: readonly AuditEventBody[]): string {
 
 /** Raw crypto over the same canonical bytes: SHA-256 of prevHash ‖ bytes, then HMAC of the hash. */
 function raw(bytes: readonly string[]): void {
-  const key = createSecretKey(Buffer.from(KEY));
+  const key = createSecretKey(Buffer.from(BENCH_MAC_KEY));
   let prevHash = GENESIS_HASH;
   for (const text of bytes) {
     const entryHash = createHash('sha256').update(prevHash).update(text).digest('hex');
@@ -112,7 +98,7 @@ export async function auditChain(events = 50_000, exported = 1_000_000): Promise
   let verifyMs = Number.POSITIVE_INFINITY;
   for (let run = 0; run < 5; run += 1) {
     const started = performance.now();
-    const result = await verifyChain(sealed, { key: KEY, start: { seq: 1 } });
+    const result = await verifyChain(sealed, { key: BENCH_MAC_KEY, start: { seq: 1 } });
     verifyMs = Math.min(verifyMs, performance.now() - started);
     if (!result.ok) throw new Error(`the benchmark chain does not verify: ${result.problem}`);
   }

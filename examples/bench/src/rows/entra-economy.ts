@@ -1,5 +1,5 @@
 import { progress, round, type BenchRow } from '../report.js';
-import { benchSeed, benchWorld } from '../world.js';
+import { benchSeed, benchWorld, countActiveGrants } from '../world.js';
 
 /**
  * Row 2: HTTP calls to Microsoft Graph (and its sign-in) per activated grant, with batching on
@@ -15,8 +15,7 @@ export async function entraRequestEconomy(grants: number): Promise<BenchRow> {
       const before = world.simulator.calls.length;
       await world.drain(world.engine({ batching }));
       const calls = world.simulator.calls.slice(before).filter((call) => call.vendor === 'graph' || call.vendor === 'entra-auth');
-      const active = (await world.deps.store.query('grant', 'byTool', { partition: [toolId, 'active'], limit: 100 })).items.length;
-      return { calls: calls.length, activated: await countActive(world, toolId), firstPage: active };
+      return { calls: calls.length, activated: await countActiveGrants(world.deps.store, toolId) };
     };
     progress(`row 2: ${grants} Entra grants with batching`);
     const batched = await measure('entra-batched', Array.from({ length: grants }, (_, index) => index), true);
@@ -35,15 +34,4 @@ export async function entraRequestEconomy(grants: number): Promise<BenchRow> {
   } finally {
     await world.close();
   }
-}
-
-async function countActive(world: Awaited<ReturnType<typeof benchWorld>>, toolId: string): Promise<number> {
-  let count = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await world.deps.store.query('grant', 'byTool', { partition: [toolId, 'active'], limit: 100, ...(cursor !== undefined && { cursor }) });
-    count += page.items.length;
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
-  return count;
 }

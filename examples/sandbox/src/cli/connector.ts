@@ -42,8 +42,9 @@ export function registerConnectorCommands(program: Command, json: () => boolean)
     .option('--create-group', 'create the group when no group has that name')
     .option('--dry-run', 'stop after resolving the user: change nothing')
     .action(async (type: string, options: { config?: string; secretsFile?: string; simulator?: boolean; user?: string; group?: string; createGroup?: boolean; dryRun?: boolean }) => {
-      const provider = sandboxProviders().get(type);
-      if (!provider) throw new CliError(`Unknown provider "${type}". Known: ${sandboxProviders().list().map((known) => known.type).join(', ')}.`, EXIT.usage);
+      const providers = sandboxProviders();
+      const provider = providers.get(type);
+      if (!provider) throw new CliError(`Unknown provider "${type}". Known: ${providers.list().map((known) => known.type).join(', ')}.`, EXIT.usage);
       if (!options.simulator && !options.config) throw new CliError('Give --config <file> for a real tenant, or --simulator.', EXIT.usage);
       const file = options.config ? readJsonFile<ConnectorConfigFile>(options.config, 'connector config') : {};
       let simulator: IdpSimulator | undefined;

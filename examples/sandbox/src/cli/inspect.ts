@@ -1,4 +1,4 @@
-import { iterateQuery, listAuditEvents, verifyAuditLog, viewGrant, type AuditEvent, type JobStatus, type RequestStatus } from '@clearway/core';
+import { JOB_STATUSES, REQUEST_STATUSES, iterateQuery, listAuditEvents, verifyAuditLog, viewGrant, type AuditEvent } from '@clearway/core';
 import type { Command } from 'commander';
 import { EXIT, emit, isoDay, CliError } from './output.js';
 import { requireSandbox } from './sandbox-data.js';
@@ -9,8 +9,12 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
-const REQUEST_STATUSES = ['pending', 'approved', 'denied', 'expired'];
-const JOB_STATUSES = ['queued', 'running', 'retry_wait', 'succeeded', 'failed', 'awaiting_manual'];
+/** The `--status` option's value, checked against the statuses core knows. */
+function statusOption<S extends string>(value: string | undefined, known: readonly S[]): S | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!(known as readonly string[]).includes(value)) throw new CliError(`--status must be one of ${known.join(', ')}.`, EXIT.usage);
+  return value as S;
+}
 
 /** Read-only views of the sandbox store: catalog, requests, grants, jobs, audit. */
 export function registerInspectCommands(program: Command, json: () => boolean): void {
@@ -31,11 +35,11 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
     .description('List access requests, newest first')
     .option('--status <status>', `only one status (${REQUEST_STATUSES.join(', ')})`)
     .action(async (options: { status?: string }) => {
-      if (options.status && !REQUEST_STATUSES.includes(options.status)) throw new CliError(`--status must be one of ${REQUEST_STATUSES.join(', ')}.`, EXIT.usage);
+      const status = statusOption(options.status, REQUEST_STATUSES);
       const deps = requireSandbox();
       const requests = await collect(
-        options.status
-          ? iterateQuery(deps.store, 'request', 'byStatus', { partition: [options.status as RequestStatus], direction: 'desc', limit: 100 })
+        status
+          ? iterateQuery(deps.store, 'request', 'byStatus', { partition: [status], direction: 'desc', limit: 100 })
           : iterateQuery(deps.store, 'request', 'all', { partition: [], direction: 'desc', limit: 100 }),
       );
       emit(json(), requests, ['issue', 'requester', 'tool', 'days', 'status', 'decided by', 'source', 'policy v'], () =>
@@ -60,9 +64,9 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
     .description('List fulfillment jobs (provision, deprovision, check)')
     .option('--status <status>', `only one status (${JOB_STATUSES.join(', ')})`)
     .action(async (options: { status?: string }) => {
-      if (options.status && !JOB_STATUSES.includes(options.status)) throw new CliError(`--status must be one of ${JOB_STATUSES.join(', ')}.`, EXIT.usage);
+      const only = statusOption(options.status, JOB_STATUSES);
       const deps = requireSandbox();
-      const statuses = options.status ? [options.status as JobStatus] : (JOB_STATUSES as JobStatus[]);
+      const statuses = only ? [only] : JOB_STATUSES;
       const jobs = (await Promise.all(statuses.map((status) => collect(iterateQuery(deps.store, 'job', 'byStatus', { partition: [status], limit: 100 }))))).flat();
       emit(json(), jobs, ['job', 'type', 'status', 'attempts', 'outcome', 'last error', 'task'], () =>
         jobs.map((job) => [job.id, job.type, job.status, String(job.attempts), job.outcome ?? '', job.lastError ? `${job.lastError.kind}/${job.lastError.code}` : '', job.manualTask?.summary ?? '']),
