@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_DURATION_DAYS, RISK_LEVELS, type RiskLevel } from '../catalog/tool.js';
+import { projectKeySchema } from '../ports/jira.js';
 
 const accountId = z.string().trim().min(1).max(128);
 const days = z.number().int().min(1).max(MAX_DURATION_DAYS);
@@ -37,7 +38,7 @@ const delegationSchema = z
 
 const intakeSchema = z
   .object({
-    projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'a Jira project key such as AIR').optional(),
+    projectKey: projectKeySchema.optional(),
     portalId: z.string().min(1).max(32).optional(),
     /** Empty means every request type of the portal. */
     requestTypeIds: z.array(z.string().min(1).max(32)).max(50).default([]),

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** What core asks of Jira. Failures here never undo a decision: they are logged and audited. */
 export interface Jira {
   /** Adds a comment (plain text; the adapter renders it as ADF). */
@@ -17,3 +19,9 @@ export interface Jira {
 
 export const APPROVE_TRANSITIONS = ['approve', 'approved', 'accept', 'accepted'] as const;
 export const DENY_TRANSITIONS = ['deny', 'denied', 'decline', 'declined', 'reject', 'rejected', 'cancel'] as const;
+
+/** A Jira project key such as `AIR`, as Jira allows it. */
+export const projectKeySchema = z.string().regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'a Jira project key such as AIR');
+
+/** A Jira issue key such as `AIR-12`: the one rule for intake, its retries, the portal and submitted requests. */
+export const issueKeySchema = z.string().regex(/^[A-Z][A-Z0-9_]+-\d+$/, 'a Jira issue key such as AIR-12');

@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { currentGovernance } from '../governance/current.js';
 import type { GovernanceRules } from '../governance/policy.js';
 import type { Grant } from '../grants/grant.js';
+import { issueKeySchema, projectKeySchema } from '../ports/jira.js';
 import { put } from '../ports/store.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
@@ -16,8 +17,8 @@ import type { AccessRequest } from './request.js';
 
 export const submitRequestSchema = z
   .object({
-    issueKey: z.string().regex(/^[A-Z][A-Z0-9_]+-\d+$/, 'a Jira issue key such as AIR-12'),
-    projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{1,19}$/),
+    issueKey: issueKeySchema,
+    projectKey: projectKeySchema,
     portalId: z.string().min(1).max(32).optional(),
     requestTypeId: z.string().min(1).max(32).optional(),
     toolId: z.string().min(1).max(64).optional(),

@@ -1,5 +1,5 @@
+import { issueKeySchema } from '@clearway/core';
 import { z } from 'zod';
-import { issueKeySchema } from '../adapters/jira/issue-key.js';
 
 /** "Run due jobs", and why (for the logs). What runs is decided by the jobs in the store. */
 export const runFulfillmentEventSchema = z

@@ -7,10 +7,9 @@
  * the UI always gets a code and a message it can show.
  */
 import type { ConnectionTestResult, ConnectorFormDescription } from '@clearway/connector-sdk';
-import { BULK_MAX_ITEMS, decisionInputSchema, GRANT_STATUSES, governanceRulesSchema, REQUEST_STATUSES, toolInputSchema } from '@clearway/core';
+import { BULK_MAX_ITEMS, decisionInputSchema, GRANT_STATUSES, governanceRulesSchema, issueKeySchema, projectKeySchema, REQUEST_STATUSES, toolInputSchema } from '@clearway/core';
 import type { AuditEvent, BulkItemResult, DecisionResult, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
 import { z } from 'zod';
-import { issueKeySchema } from '../adapters/jira/issue-key.js';
 import type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup.js';
 import type { ResolverErrorBody } from './errors.js';
 import type {
@@ -111,7 +110,7 @@ export const PAYLOADS = {
   // Pickers of Intake & Approvals, Governance and Connectors
   'lookup.serviceDesks': empty,
   'lookup.requestTypes': z.object({ serviceDeskId: z.string().regex(/^\d{1,12}$/, 'a service desk id') }).strict(),
-  'lookup.issueTypes': z.object({ projectKey: z.string().regex(/^[A-Z][A-Z0-9_]{1,19}$/, 'a Jira project key such as AIR') }).strict(),
+  'lookup.issueTypes': z.object({ projectKey: projectKeySchema }).strict(),
   'lookup.people': z.object({ query: z.string().trim().min(1).max(100) }).strict(),
   'lookup.groups': z.object({ query: z.string().trim().max(100) }).strict(),
   'governance.current': empty,

@@ -1,5 +1,5 @@
+import { issueKeySchema } from '@clearway/core';
 import { z } from 'zod';
-import { issueKeySchema } from '../adapters/jira/issue-key.js';
 import type { ClearwayApp } from '../composition/app.js';
 import { ingestIssue, type IntakeOutcome } from '../intake/ingest-issue.js';
 import type { IngestIssueEvent } from '../queue/queue-events.js';
