@@ -5,20 +5,12 @@ import { updateGovernance } from '../governance/governance-service.js';
 import { DEFAULT_GOVERNANCE_RULES, type GovernanceRules } from '../governance/policy.js';
 import type { Ids } from '../ports/ids.js';
 import type { Jira } from '../ports/jira.js';
-import type { Logger } from '../ports/logger.js';
 import type { Secrets } from '../ports/secrets.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { initializeClearway } from '../setup.js';
+import { FakeClock, MemoryLogger } from '../testing/fakes.js';
 
-export const T0 = Date.parse('2026-11-23T09:00:00Z');
-
-export class FakeClock {
-  constructor(public at = T0) {}
-  now = (): number => this.at;
-  advance(ms: number): void {
-    this.at += ms;
-  }
-}
+export { FakeClock, MemoryLogger, T0 } from '../testing/fakes.js';
 
 export function sequentialIds(): Ids {
   let next = 0;
@@ -66,14 +58,6 @@ export class FakeJira implements Jira {
     this.issues.push({ key, ...input });
     return { key };
   }
-}
-
-export class MemoryLogger implements Logger {
-  readonly lines: Array<{ level: string; message: string; fields?: unknown }> = [];
-  debug = (message: string, fields?: unknown) => this.lines.push({ level: 'debug', message, fields });
-  info = (message: string, fields?: unknown) => this.lines.push({ level: 'info', message, fields });
-  warn = (message: string, fields?: unknown) => this.lines.push({ level: 'warn', message, fields });
-  error = (message: string, fields?: unknown) => this.lines.push({ level: 'error', message, fields });
 }
 
 export interface TestDeps extends CoreDeps {

@@ -3,9 +3,9 @@
  * the three providers) but running over the fake Forge platform, with a fake clock and budget.
  * Resolvers are called through the real `@forge/resolver` definitions, as Forge calls them.
  */
-import type { Logger, LogFields } from '@clearway/connector-sdk';
 import type { ProviderDefinition } from '@clearway/connector-sdk';
-import { randomIds, registerProvider, type Clock, type Ids } from '@clearway/core';
+import { randomIds, registerProvider, type Ids } from '@clearway/core';
+import { FakeClock, MemoryLogger } from '@clearway/core/testing';
 import { appFromContainer, type ClearwayApp } from '../composition/app.js';
 import { createAppContainer } from '../composition/container.js';
 import type { ResolverKey, ResolverResponse, SurfaceFunction } from '../resolvers/contract.js';
@@ -13,24 +13,7 @@ import { SURFACE_MODULE_TYPES } from '../resolvers/contract.js';
 import { makeSurfaceResolver } from '../resolvers/define.js';
 import { fakeForge, type FakeForge } from './fake-forge/index.js';
 
-export const T0 = Date.parse('2026-11-23T09:00:00Z');
-
-export class FakeClock implements Clock {
-  constructor(public at = T0) {}
-  now = (): number => this.at;
-  advance(ms: number): void {
-    this.at += ms;
-  }
-}
-
-export class MemoryLogger implements Logger {
-  readonly lines: Array<{ level: string; message: string; fields?: LogFields }> = [];
-  private push = (level: string) => (message: string, fields?: LogFields) => void this.lines.push({ level, message, ...(fields !== undefined && { fields }) });
-  debug = this.push('debug');
-  info = this.push('info');
-  warn = this.push('warn');
-  error = this.push('error');
-}
+export { FakeClock, MemoryLogger, T0 } from '@clearway/core/testing';
 
 export interface Invocation {
   readonly accountId?: string;
