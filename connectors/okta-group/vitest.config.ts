@@ -1,6 +1,4 @@
 import { clearwayProject } from '../../vitest.shared.js';
 
-export default clearwayProject('connector-okta-group', {
-  // Makes any network call no nock interceptor answers fail the test.
-  setupFiles: ['./src/test-support/nock-guard.ts'],
-});
+// The SDK's network guard fails any test that makes a request no nock interceptor answers.
+export default clearwayProject('connector-okta-group', { networkGuard: true });

@@ -4,12 +4,12 @@
  * skipped, with the reason printed. They change the membership of one scratch group only.
  */
 import { createOperationContext, type Connector, type ExternalIdentity, type GroupRef } from '@clearway/connector-sdk';
+import { allowRealHost } from '@clearway/connector-sdk/testing/network-guard';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOktaConnection } from './okta-client.js';
 import { oktaGroupProvider } from './provider.js';
 import { credentialsFor, oktaSettingsSchema } from './settings.js';
-import { allowRealNetwork } from './test-support/nock-guard.js';
 
 const env = process.env;
 const ORG_URL = env.CLEARWAY_OKTA_LIVE_ORG_URL;
@@ -40,7 +40,7 @@ describe.skipIf(skipReason !== undefined)(`Okta live smoke tests${skipReason ? `
 
   beforeAll(() => {
     if (typeof live === 'string') return;
-    allowRealNetwork(new URL(String(live.config.orgUrl)).hostname);
+    allowRealHost(new URL(String(live.config.orgUrl)).hostname);
     connector = oktaGroupProvider.connect(live);
   });
 

@@ -2,7 +2,6 @@
  * Every row of the error table, driven through a connector against the fake SCIM service (real
  * fetch, nock underneath), with the error bodies RFC 7644 §3.12 defines.
  */
-import './test-support/network-guard.js';
 import { connectorFailure } from '@clearway/connector-sdk/testing';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,3 @@
-import './test-support/network-guard.js';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { connectTo, context, seedDirectory, type Directory } from './test-support/harness.js';

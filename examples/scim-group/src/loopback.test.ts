@@ -3,7 +3,7 @@
  * 127.0.0.1 over plain http, which the connector reaches only with `allowInsecureLoopback`.
  * One tool's lifecycle: bind (create) → resolve → add → check → remove → check.
  */
-import { allowLoopback } from './test-support/network-guard.js';
+import { allowRealHost } from '@clearway/connector-sdk/testing/network-guard';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scimGroupProvider } from './provider.js';
 import { FakeScimService } from './test-support/fake-scim-service.js';
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 describe('over a real loopback socket', () => {
   it('provisions and deprovisions one user end to end', async () => {
-    allowLoopback();
+    allowRealHost('127.0.0.1');
     const service = new FakeScimService({ bearerToken: BEARER_TOKEN });
     const ada = service.addUser({ userName: 'ada@example.com' });
     const server = await service.listen();

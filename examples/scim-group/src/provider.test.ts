@@ -1,4 +1,3 @@
-import './test-support/network-guard.js';
 import { describeProviderConformance } from '@clearway/connector-sdk/testing';
 import { describe } from 'vitest';
 import { conformanceHarness } from './test-support/harness.js';

@@ -1,4 +1,3 @@
-import './test-support/network-guard.js';
 import { createOperationContext, type Logger } from '@clearway/connector-sdk';
 import { connectorFailure } from '@clearway/connector-sdk/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
