@@ -41,6 +41,8 @@ describe('UI Kit entries', () => {
       answers: { 'portal.createPanel': () => ({ ok: true, data: { enabled: true, tools: [], allowNewTools: true } }) },
     });
     await shows(screen, 'AI tool');
+    // The panel hands its fields to the portal from an effect, after the render the text came from.
+    await screen.waitFor(() => screen.submissions.length > 0);
     expect(screen.submissions.length).toBeGreaterThan(0);
   });
 
