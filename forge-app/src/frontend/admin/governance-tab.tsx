@@ -214,9 +214,9 @@ export function GovernanceTab() {
         {(version) => (
           <Stack space="space.200">
             <Text>{`In force: version ${version.policyVersion}${version.policyVersion > 0 ? `, saved ${formatDateTime(version.createdAt)}` : ' (defaults, not saved yet)'}.`}</Text>
-            {draft.rules ? <GovernanceForm key={version.id} draft={draft} rules={draft.rules} /> : null}
+            {draft.rules ? <GovernanceForm key={`form-${version.id}`} draft={draft} rules={draft.rules} /> : null}
             {/* Mounted with the version in force, so the history is read again after every save. */}
-            <VersionHistory key={version.id} />
+            <VersionHistory key={`history-${version.id}`} />
           </Stack>
         )}
       </Loaded>
