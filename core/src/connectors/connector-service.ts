@@ -206,6 +206,11 @@ export async function testConnector(
   }
 }
 
+/** A connector's identities: cached provider users and explicit mappings, by Jira account. */
+export async function listConnectorIdentities(deps: CoreDeps, connectorId: string, page: { limit?: number; cursor?: string } = {}): Promise<Page<IdentityRecord>> {
+  return deps.store.query('identity', 'byConnector', { partition: [connectorId], ...pageRequest(page, 50) });
+}
+
 /** Maps a Jira user to a provider user explicitly (wins over email matching); `null` removes it. */
 export async function setIdentityMapping(
   deps: CoreDeps,

@@ -226,6 +226,14 @@ export function viewGrant(grant: Grant, now: number, timeZone?: string): GrantVi
   return { ...grant, expiryLabel: expiryLabel(grant.expiresAt, now, timeZone), expiringSoon: isExpiringSoon(grant.expiresAt, now) };
 }
 
+/** The admin Grants view: all grants, newest first, or those in one status. */
+export async function listGrants(deps: CoreDeps, options: { status?: Grant['status']; limit?: number; cursor?: string } = {}): Promise<Page<Grant>> {
+  const page = { direction: 'desc' as const, ...pageRequest(options, 50) };
+  return options.status
+    ? deps.store.query('grant', 'byStatus', { partition: [options.status], ...page })
+    : deps.store.query('grant', 'all', { partition: [], ...page });
+}
+
 /** My Access: the requester's grants, newest first, with expiry labels. */
 export async function listMyGrants(
   deps: CoreDeps,

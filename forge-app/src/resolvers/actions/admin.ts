@@ -6,8 +6,10 @@ import {
   deleteConnector,
   exportEvidence,
   listAuditEvents,
+  listConnectorIdentities,
   listConnectors,
   listGovernanceVersions,
+  listGrants,
   listRequests,
   listTools,
   MANUAL_CONNECTOR_ID,
@@ -206,8 +208,8 @@ export const adminActions: Pick<
 
   'connectors.identities': {
     policy: 'admin',
-    async handle({ app }, { connectorId, cursor, limit }) {
-      return app.deps.store.query('identity', 'byConnector', { partition: [connectorId], limit: limit ?? 50, ...(cursor !== undefined && { cursor }) });
+    async handle({ app }, { connectorId, ...page }) {
+      return listConnectorIdentities(app.deps, connectorId, page);
     },
   },
 
@@ -277,9 +279,8 @@ export const adminActions: Pick<
 
   'grants.all': {
     policy: 'admin',
-    async handle({ app }, { status, cursor, limit }) {
-      const query = { direction: 'desc' as const, limit: limit ?? 50, ...(cursor !== undefined && { cursor }) };
-      const page = status ? await app.deps.store.query('grant', 'byStatus', { partition: [status], ...query }) : await app.deps.store.query('grant', 'all', { partition: [], ...query });
+    async handle({ app }, payload) {
+      const page = await listGrants(app.deps, payload);
       return { ...page, items: await grantSummaries(app.deps.store, page.items, app.deps.clock.now()) };
     },
   },
