@@ -22,6 +22,13 @@ export default tseslint.config(
     },
   },
   {
+    // `forge deploy` bundles the app with webpack, whose config resolves `./x` to `x.ts` but not `./x.js`.
+    files: ['forge-app/**/*.ts', 'forge-app/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.{1,2}/.*\\.js$', message: 'Forge\'s bundler cannot resolve ./x.js to x.ts: import ./x (no extension).' }] }],
+    },
+  },
+  {
     // vitest's asymmetric matchers (expect.stringMatching, expect.objectContaining) are typed `any`.
     files: ['**/*.test.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },

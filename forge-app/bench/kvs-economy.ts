@@ -5,10 +5,10 @@
  * counted on its own; every other request is one operation).
  */
 import { bulkDecide, createConnector, DAY_MS, decide, expireDueGrants, saveTool, submitRequest, updateGovernance, type Actor } from '@clearway/core';
-import { FlakyDirectory, flakyProvider } from '../src/test-support/flaky-provider.js';
-import { installFakeForge, resetFakeForge, type FakeKvs } from '../src/test-support/fake-forge/index.js';
-import { makeAppWorld } from '../src/test-support/app-world.js';
-import { ADMIN, APPROVER, scenarioRules, seedSite, tool } from '../src/test-support/scenario.js';
+import { FlakyDirectory, flakyProvider } from '../src/test-support/flaky-provider';
+import { installFakeForge, resetFakeForge, type FakeKvs } from '../src/test-support/fake-forge/index';
+import { makeAppWorld } from '../src/test-support/app-world';
+import { ADMIN, APPROVER, scenarioRules, seedSite, tool } from '../src/test-support/scenario';
 
 interface KvsCount {
   readonly requests: number;

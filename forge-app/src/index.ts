@@ -4,12 +4,12 @@
  * kept for the life of a warm process.
  */
 import 'reflect-metadata';
-import { lazyApp } from './composition/app.js';
-import { makeQueueConsumer } from './queue/queue-consumer.js';
-import { makeSurfaceResolver } from './resolvers/define.js';
-import { makeFulfillmentTick } from './triggers/fulfillment-tick.js';
-import { makeIssueCreatedTrigger } from './triggers/issue-created.js';
-import { makeLifecycleSweeps } from './triggers/lifecycle-sweeps.js';
+import { lazyApp } from './composition/app';
+import { makeQueueConsumer } from './queue/queue-consumer';
+import { makeSurfaceResolver } from './resolvers/define';
+import { makeFulfillmentTick } from './triggers/fulfillment-tick';
+import { makeIssueCreatedTrigger } from './triggers/issue-created';
+import { makeLifecycleSweeps } from './triggers/lifecycle-sweeps';
 
 const app = lazyApp();
 

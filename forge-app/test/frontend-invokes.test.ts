@@ -8,8 +8,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RESOLVER_KEYS, SURFACE_KEYS, type ResolverKey, type SurfaceFunction } from '../src/resolvers/contract.js';
-import { MANIFEST_PATH, readManifest } from '../src/test-support/fake-forge/index.js';
+import { RESOLVER_KEYS, SURFACE_KEYS, type ResolverKey, type SurfaceFunction } from '../src/resolvers/contract';
+import { MANIFEST_PATH, readManifest } from '../src/test-support/fake-forge/index';
 
 type Module = { key: string; resource?: string; resolver?: { function?: string } };
 
@@ -43,7 +43,7 @@ function reachable(entry: string): string[] {
     if (seen.has(file)) return;
     seen.add(file);
     for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/from\s+['"](\.{1,2}\/[^'"]+)['"]/g)) {
-      const base = resolve(dirname(file), (specifier ?? '').replace(/\.js$/, ''));
+      const base = resolve(dirname(file), specifier ?? '');
       const found = ['.ts', '.tsx'].map((ext) => base + ext).find((candidate) => existsSync(candidate));
       if (found?.startsWith(FRONTEND)) visit(found);
     }

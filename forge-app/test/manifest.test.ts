@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { validate } from '@forge/manifest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FULFILLMENT_QUEUE_KEY } from '../src/adapters/events/event-queue.js';
-import { manifestEntities } from '../src/adapters/kvs-store/entity-mapping.js';
-import * as handlers from '../src/index.js';
-import { SURFACE_MODULE_TYPES } from '../src/resolvers/contract.js';
-import { MANIFEST_PATH, readManifest } from '../src/test-support/fake-forge/index.js';
+import { FULFILLMENT_QUEUE_KEY } from '../src/adapters/events/event-queue';
+import { manifestEntities } from '../src/adapters/kvs-store/entity-mapping';
+import * as handlers from '../src/index';
+import { SURFACE_MODULE_TYPES } from '../src/resolvers/contract';
+import { MANIFEST_PATH, readManifest } from '../src/test-support/fake-forge/index';
 
 type Module = Record<string, unknown> & { key: string };
 

@@ -6,12 +6,12 @@
  */
 import { verifyEvidence } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
-import { textToAdf } from '../src/adapters/jira/adf.js';
-import * as forge from '../src/index.js';
-import { PANEL_FORM_MARKER } from '../src/intake/panel-form.js';
-import type { ResolverKey, ResolverResponse } from '../src/resolvers/contract.js';
-import { fakeForge } from '../src/test-support/fake-forge/index.js';
-import { PEOPLE, scenarioRules, seedSite, tool } from '../src/test-support/scenario.js';
+import { textToAdf } from '../src/adapters/jira/adf';
+import * as forge from '../src/index';
+import { PANEL_FORM_MARKER } from '../src/intake/panel-form';
+import type { ResolverKey, ResolverResponse } from '../src/resolvers/contract';
+import { fakeForge } from '../src/test-support/fake-forge/index';
+import { PEOPLE, scenarioRules, seedSite, tool } from '../src/test-support/scenario';
 
 type Definitions = (call: { call: { functionKey: string; payload: unknown }; context: Record<string, unknown> }, runtime: Record<string, unknown>) => Promise<unknown>;
 

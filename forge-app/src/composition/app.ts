@@ -1,12 +1,12 @@
 import { CORE_DEPS, FulfillmentEngine, initializeClearway, PROVIDER_REGISTRY, type ConnectorDeps, type CoreDeps, type ProviderRegistry } from '@clearway/core';
 import type { DependencyContainer } from 'tsyringe';
-import type { EventQueue } from '../adapters/events/event-queue.js';
-import type { CallerDirectory } from '../adapters/jira/caller-directory.js';
-import type { IntakeSource } from '../adapters/jira/intake-source.js';
-import type { SiteLookup } from '../adapters/jira/site-lookup.js';
-import type { InvocationBudget } from '../adapters/runtime/invocation-budget.js';
-import { createAppContainer, type AppPorts } from './container.js';
-import { TOKENS } from './tokens.js';
+import type { EventQueue } from '../adapters/events/event-queue';
+import type { CallerDirectory } from '../adapters/jira/caller-directory';
+import type { IntakeSource } from '../adapters/jira/intake-source';
+import type { SiteLookup } from '../adapters/jira/site-lookup';
+import type { InvocationBudget } from '../adapters/runtime/invocation-budget';
+import { createAppContainer, type AppPorts } from './container';
+import { TOKENS } from './tokens';
 
 /** Everything a handler works with, resolved once from the container. */
 export interface ClearwayApp {

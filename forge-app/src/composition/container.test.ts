@@ -1,11 +1,11 @@
 import { CORE_DEPS, FulfillmentEngine, PROVIDER_REGISTRY, type CoreDeps, type ProviderRegistry } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
-import { KvsStore } from '../adapters/kvs-store/kvs-store.js';
-import { KvsSecrets } from '../adapters/kvs-secrets/kvs-secrets.js';
-import { ForgeJira } from '../adapters/jira/forge-jira.js';
-import { FakeClock } from '../test-support/app-world.js';
-import { createApp } from './app.js';
-import { createAppContainer } from './container.js';
+import { KvsStore } from '../adapters/kvs-store/kvs-store';
+import { KvsSecrets } from '../adapters/kvs-secrets/kvs-secrets';
+import { ForgeJira } from '../adapters/jira/forge-jira';
+import { FakeClock } from '../test-support/app-world';
+import { createApp } from './app';
+import { createAppContainer } from './container';
 
 describe('the composition root', () => {
   it('registers the three providers, once each', () => {

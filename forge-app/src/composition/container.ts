@@ -14,16 +14,16 @@ import {
   type EngineOptions,
 } from '@clearway/core';
 import type { DependencyContainer } from 'tsyringe';
-import { ForgeEventQueue, type EventQueue } from '../adapters/events/event-queue.js';
-import { JiraCallerDirectory, type CallerDirectory } from '../adapters/jira/caller-directory.js';
-import { ForgeJira } from '../adapters/jira/forge-jira.js';
-import { JiraIntakeSource, type IntakeSource } from '../adapters/jira/intake-source.js';
-import { JiraSiteLookup, type SiteLookup } from '../adapters/jira/site-lookup.js';
-import { KvsSecrets } from '../adapters/kvs-secrets/kvs-secrets.js';
-import { KvsStore } from '../adapters/kvs-store/kvs-store.js';
-import { consoleLogger } from '../adapters/logging/console-logger.js';
-import { forgeInvocationBudget, type InvocationBudget } from '../adapters/runtime/invocation-budget.js';
-import { TOKENS } from './tokens.js';
+import { ForgeEventQueue, type EventQueue } from '../adapters/events/event-queue';
+import { JiraCallerDirectory, type CallerDirectory } from '../adapters/jira/caller-directory';
+import { ForgeJira } from '../adapters/jira/forge-jira';
+import { JiraIntakeSource, type IntakeSource } from '../adapters/jira/intake-source';
+import { JiraSiteLookup, type SiteLookup } from '../adapters/jira/site-lookup';
+import { KvsSecrets } from '../adapters/kvs-secrets/kvs-secrets';
+import { KvsStore } from '../adapters/kvs-store/kvs-store';
+import { consoleLogger } from '../adapters/logging/console-logger';
+import { forgeInvocationBudget, type InvocationBudget } from '../adapters/runtime/invocation-budget';
+import { TOKENS } from './tokens';
 
 /** Every port the app runs on (core's and the app's own); a test replaces any of them. */
 export interface AppPorts extends CoreDeps {

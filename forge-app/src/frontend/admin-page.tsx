@@ -2,7 +2,7 @@
 // Connectors, Governance, Requests, Insights, Governance Logs.
 import ForgeReconciler from '@forge/react';
 import React from 'react';
-import { AdminPage } from './admin/admin-page-app.js';
+import { AdminPage } from './admin/admin-page-app';
 
 ForgeReconciler.render(
   <React.StrictMode>

@@ -1,5 +1,5 @@
 import { invoke } from '@forge/bridge';
-import type { ResolverErrorBody, ResolverKey, ResolverPayload, ResolverResults } from '../resolvers/contract.js';
+import type { ResolverErrorBody, ResolverKey, ResolverPayload, ResolverResults } from '../resolvers/contract';
 
 /**
  * The one place the UI reaches the backend. Every surface calls resolvers through `callClearway`

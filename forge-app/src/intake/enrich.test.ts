@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { purposeFrom } from './enrich.js';
+import { purposeFrom } from './enrich';
 
 describe('the request purpose', () => {
   it('is what the requester typed in the panel', () => {

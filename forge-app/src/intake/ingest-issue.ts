@@ -1,8 +1,8 @@
 import { ClearwayError, currentGovernance, put, submitRequest, type Actor, type SubmitRequestInput } from '@clearway/core';
-import type { ClearwayApp } from '../composition/app.js';
-import { requestFulfillment } from '../queue/fulfillment-dispatch.js';
-import { purposeFrom } from './enrich.js';
-import { findPanelForm } from './panel-form.js';
+import type { ClearwayApp } from '../composition/app';
+import { requestFulfillment } from '../queue/fulfillment-dispatch';
+import { purposeFrom } from './enrich';
+import { findPanelForm } from './panel-form';
 
 export type IntakeOutcome =
   | { readonly status: 'ingested'; readonly requestId: string; readonly autoApproved: boolean }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPanelForm, PANEL_FORM_MARKER } from './panel-form.js';
+import { findPanelForm, PANEL_FORM_MARKER } from './panel-form';
 
 describe('finding the create panel form among issue properties', () => {
   it('reads the form from `fields` as an object, whatever the property key', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { makeAppWorld } from '../test-support/app-world.js';
-import { NEXT_RUN_ID, requestFulfillment, scheduleFulfillment, TICK_INTERVAL_MS } from './fulfillment-dispatch.js';
+import { makeAppWorld } from '../test-support/app-world';
+import { NEXT_RUN_ID, requestFulfillment, scheduleFulfillment, TICK_INTERVAL_MS } from './fulfillment-dispatch';
 
 describe('scheduling fulfillment runs', () => {
   it('queues one delayed run and does not queue a second for a later time', async () => {

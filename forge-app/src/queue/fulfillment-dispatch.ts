@@ -1,7 +1,7 @@
 import { ClearwayError, MINUTE_MS, put, type MetaRecord } from '@clearway/core';
-import { MAX_DELAY_SECONDS } from '../adapters/events/event-queue.js';
-import type { ClearwayApp } from '../composition/app.js';
-import type { RunFulfillmentEvent } from './queue-events.js';
+import { MAX_DELAY_SECONDS } from '../adapters/events/event-queue';
+import type { ClearwayApp } from '../composition/app';
+import type { RunFulfillmentEvent } from './queue-events';
 
 /** The scheduled tick runs the engine this often; waits longer than this are left to it. */
 export const TICK_INTERVAL_MS = 5 * MINUTE_MS;

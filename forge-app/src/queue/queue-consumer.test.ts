@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { asDelivered, approvedFulfillmentWorld } from '../test-support/fulfillment-world.js';
-import { FLAKY_RETRY_AFTER_MS } from '../test-support/flaky-provider.js';
-import { makeQueueConsumer, RETRY_AFTER_SECONDS } from './queue-consumer.js';
+import { asDelivered, approvedFulfillmentWorld } from '../test-support/fulfillment-world';
+import { FLAKY_RETRY_AFTER_MS } from '../test-support/flaky-provider';
+import { makeQueueConsumer, RETRY_AFTER_SECONDS } from './queue-consumer';
 
 describe('the queue consumer', () => {
   it('runs the job an approval queued; the same event delivered again changes nothing', async () => {

@@ -1,9 +1,9 @@
 import { InvocationError, InvocationErrorCode } from '@forge/events';
 import { z } from 'zod';
-import type { ClearwayApp } from '../composition/app.js';
-import { ingestIssue, type IntakeOutcome } from '../intake/ingest-issue.js';
-import { queueEventSchema } from './queue-events.js';
-import { runFulfillment, type FulfillmentRun } from './run-fulfillment.js';
+import type { ClearwayApp } from '../composition/app';
+import { ingestIssue, type IntakeOutcome } from '../intake/ingest-issue';
+import { queueEventSchema } from './queue-events';
+import { runFulfillment, type FulfillmentRun } from './run-fulfillment';
 
 /** How long the platform waits before delivering a failed event again. */
 export const RETRY_AFTER_SECONDS = 60;

@@ -1,6 +1,6 @@
 import type { RunSummary } from '@clearway/core';
-import type { ClearwayApp } from '../composition/app.js';
-import { scheduleFulfillment, type ScheduleOutcome } from './fulfillment-dispatch.js';
+import type { ClearwayApp } from '../composition/app';
+import { scheduleFulfillment, type ScheduleOutcome } from './fulfillment-dispatch';
 
 /** Time kept back from the invocation's budget for committing the last results and queueing the next run. */
 export const SAFETY_MARGIN_MS = 5_000;

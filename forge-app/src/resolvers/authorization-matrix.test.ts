@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CASES } from '../test-support/resolver-cases.js';
-import { freshScenario, PEOPLE, ROLES, type Role } from '../test-support/scenario.js';
-import { RESOLVER_KEYS, SURFACE_KEYS, SURFACE_MODULE_TYPES, type SurfaceFunction } from './contract.js';
+import { CASES } from '../test-support/resolver-cases';
+import { freshScenario, PEOPLE, ROLES, type Role } from '../test-support/scenario';
+import { RESOLVER_KEYS, SURFACE_KEYS, SURFACE_MODULE_TYPES, type SurfaceFunction } from './contract';
 
 /** Portal customers can only be on the portal: every call they make comes from a portal module. */
 function moduleTypeFor(role: Role, surface: SurfaceFunction): string {

@@ -1,5 +1,5 @@
 import { approverVerdict, canApproveAnywhere, currentGovernance, type AccessRequest, type Actor, type GovernanceVersion, type RiskLevel } from '@clearway/core';
-import type { ClearwayApp } from '../composition/app.js';
+import type { ClearwayApp } from '../composition/app';
 
 /**
  * The person invoking a resolver, as the platform names them (`context.accountId`, set by Forge

@@ -10,8 +10,8 @@ import type { ConnectionTestResult, ConnectorFormDescription } from '@clearway/c
 import { BULK_MAX_ITEMS, decisionInputSchema, GRANT_STATUSES, governanceRulesSchema, issueKeySchema, projectKeySchema, REQUEST_STATUSES, toolInputSchema } from '@clearway/core';
 import type { AuditEvent, BulkItemResult, DecisionResult, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
 import { z } from 'zod';
-import type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup.js';
-import type { ResolverErrorBody } from './errors.js';
+import type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
+import type { ResolverErrorBody } from './errors';
 import type {
   AdminOverview,
   AuditVerification,
@@ -27,11 +27,11 @@ import type {
   RequestSummary,
   ToolSummary,
   ViewerContext,
-} from './views.js';
+} from './views';
 
-export type * from './views.js';
-export type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup.js';
-export type { ResolverErrorBody, ResolverErrorCode } from './errors.js';
+export type * from './views';
+export type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
+export type { ResolverErrorBody, ResolverErrorCode } from './errors';
 
 const id = z.string().trim().min(1).max(128);
 const rationale = z.string().trim().min(3, 'give a short reason').max(1_000);

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError, ValidationError } from '@clearway/core';
 import { makeResolver, type Request } from '@forge/resolver';
-import { consoleLogger } from '../adapters/logging/console-logger.js';
-import type { ClearwayApp } from '../composition/app.js';
-import { ACTIONS, type ActionContext, type ExtensionContext, type Policy } from './actions/index.js';
-import { Caller } from './caller.js';
-import { PAYLOADS, SURFACE_KEYS, SURFACE_MODULE_TYPES, type ParsedPayload, type ResolverKey, type ResolverResponse, type SurfaceFunction } from './contract.js';
-import { AppError, toErrorBody } from './errors.js';
-import { checkRateLimit, recordCall } from './rate-limit.js';
+import { consoleLogger } from '../adapters/logging/console-logger';
+import type { ClearwayApp } from '../composition/app';
+import { ACTIONS, type ActionContext, type ExtensionContext, type Policy } from './actions/index';
+import { Caller } from './caller';
+import { PAYLOADS, SURFACE_KEYS, SURFACE_MODULE_TYPES, type ParsedPayload, type ResolverKey, type ResolverResponse, type SurfaceFunction } from './contract';
+import { AppError, toErrorBody } from './errors';
+import { checkRateLimit, recordCall } from './rate-limit';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,7 +1,7 @@
 import { isConnectorError } from '@clearway/connector-sdk';
 import { ClearwayError, type ClearwayErrorCode, type Logger } from '@clearway/core';
 import { ZodError } from 'zod';
-import { JiraError } from '../adapters/jira/jira-request.js';
+import { JiraError } from '../adapters/jira/jira-request';
 
 /** Refusals the app adds to core's: who is calling, from where, and what one answer can carry. */
 export type AppErrorCode = 'unauthenticated' | 'wrong_surface' | 'export_too_large' | 'jira_unavailable' | 'connector_error' | 'internal_error';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CASES } from '../test-support/resolver-cases.js';
-import { freshScenario, PEOPLE, SECRET_CANARY, type Scenario } from '../test-support/scenario.js';
-import { RESOLVER_KEYS, type ResolverErrorCode, type ResolverKey } from './contract.js';
+import { CASES } from '../test-support/resolver-cases';
+import { freshScenario, PEOPLE, SECRET_CANARY, type Scenario } from '../test-support/scenario';
+import { RESOLVER_KEYS, type ResolverErrorCode, type ResolverKey } from './contract';
 
 const ERROR_CODES: readonly ResolverErrorCode[] = [
   'validation_failed', 'not_found', 'forbidden', 'self_approval', 'self_extension', 'not_ingested', 'duplicate_request', 'conflict', 'already_decided',

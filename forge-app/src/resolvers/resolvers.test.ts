@@ -1,8 +1,8 @@
 import { MINUTE_MS, transact, updateGovernance } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
-import { textToAdf } from '../adapters/jira/adf.js';
-import { ADMIN, freshScenario, PEOPLE, scenarioRules, SECRET_CANARY } from '../test-support/scenario.js';
-import { MAX_EXPORT_BYTES } from './actions/admin.js';
+import { textToAdf } from '../adapters/jira/adf';
+import { ADMIN, freshScenario, PEOPLE, scenarioRules, SECRET_CANARY } from '../test-support/scenario';
+import { MAX_EXPORT_BYTES } from './actions/admin';
 
 const admin = { accountId: PEOPLE.admin };
 const approver = { accountId: PEOPLE.approver };

@@ -6,12 +6,12 @@
 import type { ProviderDefinition } from '@clearway/connector-sdk';
 import { randomIds, registerProvider, type Ids } from '@clearway/core';
 import { FakeClock, MemoryLogger } from '@clearway/core/testing';
-import { appFromContainer, type ClearwayApp } from '../composition/app.js';
-import { createAppContainer } from '../composition/container.js';
-import type { ResolverKey, ResolverResponse, SurfaceFunction } from '../resolvers/contract.js';
-import { SURFACE_MODULE_TYPES } from '../resolvers/contract.js';
-import { makeSurfaceResolver } from '../resolvers/define.js';
-import { fakeForge, type FakeForge } from './fake-forge/index.js';
+import { appFromContainer, type ClearwayApp } from '../composition/app';
+import { createAppContainer } from '../composition/container';
+import type { ResolverKey, ResolverResponse, SurfaceFunction } from '../resolvers/contract';
+import { SURFACE_MODULE_TYPES } from '../resolvers/contract';
+import { makeSurfaceResolver } from '../resolvers/define';
+import { fakeForge, type FakeForge } from './fake-forge/index';
 
 export { FakeClock, MemoryLogger, T0 } from '@clearway/core/testing';
 

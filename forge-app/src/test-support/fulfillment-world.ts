@@ -4,10 +4,10 @@
  * the resolver — which is what pushes the first fulfillment event.
  */
 import { put, randomIds, saveTool, submitRequest, updateGovernance } from '@clearway/core';
-import { makeAppWorld, type AppWorld } from './app-world.js';
-import type { PushedEvent } from './fake-forge/index.js';
-import { FlakyDirectory, flakyProvider } from './flaky-provider.js';
-import { ADMIN, PEOPLE, scenarioRules, seedSite, tool } from './scenario.js';
+import { makeAppWorld, type AppWorld } from './app-world';
+import type { PushedEvent } from './fake-forge/index';
+import { FlakyDirectory, flakyProvider } from './flaky-provider';
+import { ADMIN, PEOPLE, scenarioRules, seedSite, tool } from './scenario';
 
 export interface FulfillmentWorld {
   readonly world: AppWorld;

@@ -4,8 +4,8 @@
  * fuzz test mutates these payloads to reach past validation.
  */
 import { SEED_TOOLS } from '@clearway/core';
-import type { ResolverKey, SurfaceFunction } from '../resolvers/contract.js';
-import { PEOPLE, ROLES, scenarioRules, tool, type Role, type Scenario } from './scenario.js';
+import type { ResolverKey, SurfaceFunction } from '../resolvers/contract';
+import { PEOPLE, ROLES, scenarioRules, tool, type Role, type Scenario } from './scenario';
 
 const LICENSED: readonly Role[] = ['admin', 'approver', 'requester', 'stranger'];
 const APPROVERS: readonly Role[] = ['admin', 'approver'];

@@ -18,8 +18,8 @@ import {
   type GovernanceRules,
   type ToolInput,
 } from '@clearway/core';
-import { FakeClock, makeAppWorld, type AppWorld } from './app-world.js';
-import { resetFakeForge, type FakeJiraSite } from './fake-forge/index.js';
+import { FakeClock, makeAppWorld, type AppWorld } from './app-world';
+import { resetFakeForge, type FakeJiraSite } from './fake-forge/index';
 
 export const PEOPLE = {
   admin: 'acc-admin',

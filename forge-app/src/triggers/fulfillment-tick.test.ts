@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { approvedFulfillmentWorld } from '../test-support/fulfillment-world.js';
-import { makeFulfillmentTick } from './fulfillment-tick.js';
+import { approvedFulfillmentWorld } from '../test-support/fulfillment-world';
+import { makeFulfillmentTick } from './fulfillment-tick';
 
 describe('the fulfillment tick', () => {
   it('runs a job whose queue event was lost; a second run changes nothing', async () => {

@@ -1,5 +1,5 @@
-import type { ClearwayApp } from '../composition/app.js';
-import { runFulfillment, type FulfillmentRun } from '../queue/run-fulfillment.js';
+import type { ClearwayApp } from '../composition/app';
+import { runFulfillment, type FulfillmentRun } from '../queue/run-fulfillment';
 
 /**
  * The scheduled tick (every five minutes): catches any job whose queue event was lost or whose

@@ -1,12 +1,12 @@
 import { saveTool, submitRequest, updateGovernance } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
-import { textToAdf } from '../adapters/jira/adf.js';
-import { PANEL_FORM_MARKER } from '../intake/panel-form.js';
-import { makeQueueConsumer } from '../queue/queue-consumer.js';
-import { makeAppWorld, type AppWorld } from '../test-support/app-world.js';
-import { asDelivered } from '../test-support/fulfillment-world.js';
-import { ADMIN, PEOPLE, scenarioRules, seedSite, tool } from '../test-support/scenario.js';
-import { makeIssueCreatedTrigger } from './issue-created.js';
+import { textToAdf } from '../adapters/jira/adf';
+import { PANEL_FORM_MARKER } from '../intake/panel-form';
+import { makeQueueConsumer } from '../queue/queue-consumer';
+import { makeAppWorld, type AppWorld } from '../test-support/app-world';
+import { asDelivered } from '../test-support/fulfillment-world';
+import { ADMIN, PEOPLE, scenarioRules, seedSite, tool } from '../test-support/scenario';
+import { makeIssueCreatedTrigger } from './issue-created';
 
 async function intakeWorld(rules = scenarioRules()): Promise<AppWorld> {
   const world = makeAppWorld();

@@ -1,8 +1,8 @@
 import { issueKeySchema } from '@clearway/core';
 import { z } from 'zod';
-import type { ClearwayApp } from '../composition/app.js';
-import { ingestIssue, type IntakeOutcome } from '../intake/ingest-issue.js';
-import type { IngestIssueEvent } from '../queue/queue-events.js';
+import type { ClearwayApp } from '../composition/app';
+import { ingestIssue, type IntakeOutcome } from '../intake/ingest-issue';
+import type { IngestIssueEvent } from '../queue/queue-events';
 
 /** The part of the `avi:jira:created:issue` payload intake needs; everything else is re-read from Jira. */
 const issueCreatedSchema = z.object({

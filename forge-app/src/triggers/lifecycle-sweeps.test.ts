@@ -1,7 +1,7 @@
 import { DAY_MS, MINUTE_MS } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
-import { freshScenario } from '../test-support/scenario.js';
-import { makeLifecycleSweeps, MIN_SWEEP_GAP_MS } from './lifecycle-sweeps.js';
+import { freshScenario } from '../test-support/scenario';
+import { makeLifecycleSweeps, MIN_SWEEP_GAP_MS } from './lifecycle-sweeps';
 
 function commentCount(site: { issues: Map<string, { comments: unknown[] }> }): number {
   return [...site.issues.values()].reduce((sum, issue) => sum + issue.comments.length, 0);

@@ -1,6 +1,6 @@
 import { ClearwayError, MINUTE_MS, put, runLifecycleSweeps, type MetaRecord, type SweepReport } from '@clearway/core';
-import type { ClearwayApp } from '../composition/app.js';
-import { requestFulfillment } from '../queue/fulfillment-dispatch.js';
+import type { ClearwayApp } from '../composition/app';
+import { requestFulfillment } from '../queue/fulfillment-dispatch';
 
 /** Where the last sweep run is recorded. */
 export const LAST_SWEEP_ID = 'sweep:lifecycle:last-run';

@@ -5,11 +5,11 @@
  */
 import { connectorSecretName } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
-import { AdminPage } from '../../src/frontend/admin/admin-page-app.js';
-import { makeAppWorld } from '../../src/test-support/app-world.js';
-import { freshScenario, PEOPLE, seedSite, SECRET_CANARY } from '../../src/test-support/scenario.js';
-import { demoProvider, GOOD_TOKEN } from './demo-provider.js';
-import { mount, textOf, type ForgeNode, type Screen } from './harness.js';
+import { AdminPage } from '../../src/frontend/admin/admin-page-app';
+import { makeAppWorld } from '../../src/test-support/app-world';
+import { freshScenario, PEOPLE, seedSite, SECRET_CANARY } from '../../src/test-support/scenario';
+import { demoProvider, GOOD_TOKEN } from './demo-provider';
+import { mount, textOf, type ForgeNode, type Screen } from './harness';
 
 async function openConnectors(screen: Screen): Promise<ForgeNode> {
   await screen.openTab('Connectors');

@@ -6,12 +6,12 @@
  */
 import { DAY_MS, DEFAULT_EXPORT_DAYS, MAX_EXPORT_DAYS, refreshInsights, verifyEvidence, verifyEvidenceCsv } from '@clearway/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AdminPage } from '../../src/frontend/admin/admin-page-app.js';
-import { DEFAULT_EXPORT_DAYS as UI_DEFAULT_DAYS, MAX_EXPORT_DAYS as UI_MAX_DAYS } from '../../src/frontend/admin/evidence-range.js';
-import { formatDate } from '../../src/frontend/components/format.js';
-import { makeAppWorld, type AppWorld } from '../../src/test-support/app-world.js';
-import { freshScenario, PEOPLE, seedSite } from '../../src/test-support/scenario.js';
-import { failure, mount, textOf, type ForgeNode, type Screen } from './harness.js';
+import { AdminPage } from '../../src/frontend/admin/admin-page-app';
+import { DEFAULT_EXPORT_DAYS as UI_DEFAULT_DAYS, MAX_EXPORT_DAYS as UI_MAX_DAYS } from '../../src/frontend/admin/evidence-range';
+import { formatDate } from '../../src/frontend/components/format';
+import { makeAppWorld, type AppWorld } from '../../src/test-support/app-world';
+import { freshScenario, PEOPLE, seedSite } from '../../src/test-support/scenario';
+import { failure, mount, textOf, type ForgeNode, type Screen } from './harness';
 
 const codeBlocks = (screen: Screen, within: ForgeNode) => screen.all((node) => node.type === 'CodeBlock', within).map((node) => String(node.props.text));
 

@@ -5,10 +5,10 @@
  */
 import { DEFAULT_GOVERNANCE, SEED_TOOLS } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
-import { AdminPage } from '../../src/frontend/admin/admin-page-app.js';
-import { makeAppWorld } from '../../src/test-support/app-world.js';
-import { freshScenario, PEOPLE, seedSite } from '../../src/test-support/scenario.js';
-import { failure, mount, pending, textOf, type ForgeNode, type Screen } from './harness.js';
+import { AdminPage } from '../../src/frontend/admin/admin-page-app';
+import { makeAppWorld } from '../../src/test-support/app-world';
+import { freshScenario, PEOPLE, seedSite } from '../../src/test-support/scenario';
+import { failure, mount, pending, textOf, type ForgeNode, type Screen } from './harness';
 
 function freshInstall() {
   const world = makeAppWorld();

@@ -5,9 +5,9 @@
  */
 import { DEFAULT_GOVERNANCE } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
-import { AdminPage } from '../../src/frontend/admin/admin-page-app.js';
-import type { ResolverKey } from '../../src/resolvers/contract.js';
-import { failure, mount, pending, type Answer, type Screen } from './harness.js';
+import { AdminPage } from '../../src/frontend/admin/admin-page-app';
+import type { ResolverKey } from '../../src/resolvers/contract';
+import { failure, mount, pending, type Answer, type Screen } from './harness';
 
 const EMPTY_PAGE = () => ({ ok: true, data: { items: [] } });
 

@@ -5,13 +5,13 @@
  */
 import { BULK_MAX_ITEMS, BULK_MAX_PER_MINUTE } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
-import { BULK_PER_MINUTE, BULK_LIMIT as UI_BULK_LIMIT } from '../../src/frontend/approvals/decision-modal.js';
-import { GlobalPage } from '../../src/frontend/global/global-page-app.js';
-import { BULK_LIMIT, type RequestSummary, type ResolverKey } from '../../src/resolvers/contract.js';
-import { freshScenario, PEOPLE } from '../../src/test-support/scenario.js';
-import { ingestIssue } from '../../src/intake/ingest-issue.js';
-import { PANEL_FORM_MARKER } from '../../src/intake/panel-form.js';
-import { failure, mount, textOf, type Answer, type ForgeNode, type MountOptions, type Screen } from './harness.js';
+import { BULK_PER_MINUTE, BULK_LIMIT as UI_BULK_LIMIT } from '../../src/frontend/approvals/decision-modal';
+import { GlobalPage } from '../../src/frontend/global/global-page-app';
+import { BULK_LIMIT, type RequestSummary, type ResolverKey } from '../../src/resolvers/contract';
+import { freshScenario, PEOPLE } from '../../src/test-support/scenario';
+import { ingestIssue } from '../../src/intake/ingest-issue';
+import { PANEL_FORM_MARKER } from '../../src/intake/panel-form';
+import { failure, mount, textOf, type Answer, type ForgeNode, type MountOptions, type Screen } from './harness';
 
 async function openApprovals(options: MountOptions): Promise<Screen> {
   const screen = await mount(GlobalPage, options);

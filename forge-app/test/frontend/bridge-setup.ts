@@ -1,4 +1,4 @@
 // Vitest setup file: the UI Kit bridge must exist before `@forge/bridge` loads (see fake-bridge.ts).
-import { installFakeBridge } from './fake-bridge.js';
+import { installFakeBridge } from './fake-bridge';
 
 installFakeBridge();

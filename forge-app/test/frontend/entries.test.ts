@@ -6,8 +6,8 @@
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MANIFEST_PATH, readManifest } from '../../src/test-support/fake-forge/index.js';
-import { mountEntry, type Screen } from './harness.js';
+import { MANIFEST_PATH, readManifest } from '../../src/test-support/fake-forge/index';
+import { mountEntry, type Screen } from './harness';
 
 const viewer = { ok: true, data: { accountId: 'acc-admin', isAdmin: true, canApprove: true, tabs: ['myAccess', 'approvedTools', 'requestHistory', 'approvals'] } };
 
@@ -18,7 +18,7 @@ async function shows(screen: Screen, text: string): Promise<void> {
 
 describe('UI Kit entries', () => {
   it('global-page.tsx renders the global page', async () => {
-    const screen = await mountEntry(() => import('../../src/frontend/global-page.js'), {
+    const screen = await mountEntry(() => import('../../src/frontend/global-page'), {
       surface: 'globalPage',
       answers: { 'viewer.context': () => viewer, 'myAccess.list': () => ({ ok: true, data: { items: [] } }) },
     });
@@ -27,7 +27,7 @@ describe('UI Kit entries', () => {
   });
 
   it('admin-page.tsx renders the admin page', async () => {
-    const screen = await mountEntry(() => import('../../src/frontend/admin-page.js'), {
+    const screen = await mountEntry(() => import('../../src/frontend/admin-page'), {
       surface: 'adminPage',
       answers: { 'viewer.context': () => viewer, 'admin.overview': () => ({ ok: false, error: { code: 'jira_unavailable', message: 'Jira did not answer. Try again in a moment.' } }) },
     });
@@ -36,7 +36,7 @@ describe('UI Kit entries', () => {
   });
 
   it('request-panel.tsx renders the portal create panel', async () => {
-    const screen = await mountEntry(() => import('../../src/frontend/request-panel.js'), {
+    const screen = await mountEntry(() => import('../../src/frontend/request-panel'), {
       surface: 'portal',
       answers: { 'portal.createPanel': () => ({ ok: true, data: { enabled: true, tools: [], allowNewTools: true } }) },
     });
@@ -47,7 +47,7 @@ describe('UI Kit entries', () => {
   });
 
   it('request-status.tsx renders the portal request detail', async () => {
-    const screen = await mountEntry(() => import('../../src/frontend/request-status.js'), {
+    const screen = await mountEntry(() => import('../../src/frontend/request-status'), {
       surface: 'portal',
       answers: { 'portal.requestStatus': () => ({ ok: true, data: { issueKey: 'AIR-1', toolName: 'Claude', status: 'pending', createdAt: 0, durationDays: 30 } }) },
     });

@@ -4,11 +4,11 @@
  * tabs each person gets.
  */
 import { describe, expect, it } from 'vitest';
-import { GlobalPage } from '../../src/frontend/global/global-page-app.js';
-import { DAY_MS } from '../../src/frontend/components/format.js';
-import type { GrantSummary, RequestSummary } from '../../src/resolvers/contract.js';
-import { freshScenario, PEOPLE } from '../../src/test-support/scenario.js';
-import { deferred, failure, mount, pending, textOf, type Screen } from './harness.js';
+import { GlobalPage } from '../../src/frontend/global/global-page-app';
+import { DAY_MS } from '../../src/frontend/components/format';
+import type { GrantSummary, RequestSummary } from '../../src/resolvers/contract';
+import { freshScenario, PEOPLE } from '../../src/test-support/scenario';
+import { deferred, failure, mount, pending, textOf, type Screen } from './harness';
 
 function tabTitles(screen: Screen): string[] {
   return screen.all((node) => node.type === 'Tab').map(textOf);

@@ -8,9 +8,9 @@
 import ForgeReconciler from '@forge/react';
 import { createElement, useState, type ComponentType, type ReactNode } from 'react';
 import { afterEach, expect } from 'vitest';
-import { SURFACE_KEYS, type ResolverKey, type SurfaceFunction } from '../../src/resolvers/contract.js';
-import type { AppWorld } from '../../src/test-support/app-world.js';
-import { setBridgeHandler } from './fake-bridge.js';
+import { SURFACE_KEYS, type ResolverKey, type SurfaceFunction } from '../../src/resolvers/contract';
+import type { AppWorld } from '../../src/test-support/app-world';
+import { setBridgeHandler } from './fake-bridge';
 
 export interface ForgeNode {
   readonly type: string;

@@ -4,14 +4,14 @@
  * shows a customer their request's decision and access.
  */
 import { describe, expect, it } from 'vitest';
-import { NEW_TOOL, PANEL_FORM_MARKER as UI_MARKER } from '../../src/frontend/portal/panel-form.js';
-import { RequestPanel } from '../../src/frontend/portal/request-panel-app.js';
-import { RequestStatus } from '../../src/frontend/portal/request-status-app.js';
-import { ingestIssue } from '../../src/intake/ingest-issue.js';
-import { PANEL_FORM_MARKER } from '../../src/intake/panel-form.js';
-import type { AppWorld } from '../../src/test-support/app-world.js';
-import { freshScenario, PEOPLE, scenarioRules } from '../../src/test-support/scenario.js';
-import { failure, mount, pending, textOf, type Screen } from './harness.js';
+import { NEW_TOOL, PANEL_FORM_MARKER as UI_MARKER } from '../../src/frontend/portal/panel-form';
+import { RequestPanel } from '../../src/frontend/portal/request-panel-app';
+import { RequestStatus } from '../../src/frontend/portal/request-status-app';
+import { ingestIssue } from '../../src/intake/ingest-issue';
+import { PANEL_FORM_MARKER } from '../../src/intake/panel-form';
+import type { AppWorld } from '../../src/test-support/app-world';
+import { freshScenario, PEOPLE, scenarioRules } from '../../src/test-support/scenario';
+import { failure, mount, pending, textOf, type Screen } from './harness';
 
 const AT_INTAKE = { portal: { id: '1' }, request: { typeId: '10' } };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fakeForge } from '../../test-support/fake-forge/index.js';
-import { ForgeEventQueue, FULFILLMENT_QUEUE_KEY } from './event-queue.js';
+import { fakeForge } from '../../test-support/fake-forge/index';
+import { ForgeEventQueue, FULFILLMENT_QUEUE_KEY } from './event-queue';
 
 describe('ForgeEventQueue (through @forge/events)', () => {
   it('pushes events with a concurrency limit of one and the delay clamped to 0–900 s', async () => {

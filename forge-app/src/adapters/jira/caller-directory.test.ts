@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fakeForge } from '../../test-support/fake-forge/index.js';
-import { MemoryLogger } from '../../test-support/app-world.js';
-import { JiraCallerDirectory } from './caller-directory.js';
+import { fakeForge } from '../../test-support/fake-forge/index';
+import { MemoryLogger } from '../../test-support/app-world';
+import { JiraCallerDirectory } from './caller-directory';
 
 describe('JiraCallerDirectory', () => {
   it('asks Jira, as the invoking user, whether they are an admin', async () => {

@@ -1,7 +1,7 @@
 import { route } from '@forge/api';
 import type { Logger } from '@clearway/core';
 import { z } from 'zod';
-import { bodyJson, callJira, jiraAsApp, jiraAsUser, JSON_HEADERS, type JiraRequest } from './jira-request.js';
+import { bodyJson, callJira, jiraAsApp, jiraAsUser, JSON_HEADERS, type JiraRequest } from './jira-request';
 
 /** What the app asks Jira about people; a port so resolver tests can swap in their own answers. */
 export interface CallerDirectory {

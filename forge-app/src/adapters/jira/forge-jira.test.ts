@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fakeForge } from '../../test-support/fake-forge/index.js';
-import { adfToText, textToAdf } from './adf.js';
-import { ForgeJira } from './forge-jira.js';
-import { JiraError } from './jira-request.js';
+import { fakeForge } from '../../test-support/fake-forge/index';
+import { adfToText, textToAdf } from './adf';
+import { ForgeJira } from './forge-jira';
+import { JiraError } from './jira-request';
 
 describe('ForgeJira (core’s Jira port, as the app)', () => {
   it('comments in ADF, one paragraph per block and hard breaks inside', async () => {

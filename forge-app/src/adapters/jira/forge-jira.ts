@@ -1,8 +1,8 @@
 import { route } from '@forge/api';
 import type { Jira } from '@clearway/core';
 import { z } from 'zod';
-import { textToAdf } from './adf.js';
-import { bodyJson, callJira, jiraAsApp, JSON_HEADERS, type JiraRequest } from './jira-request.js';
+import { textToAdf } from './adf';
+import { bodyJson, callJira, jiraAsApp, JSON_HEADERS, type JiraRequest } from './jira-request';
 
 const transitionsSchema = z.object({
   transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }).partial().optional() })),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fakeForge } from '../../test-support/fake-forge/index.js';
-import { textToAdf } from './adf.js';
-import { JiraIntakeSource } from './intake-source.js';
+import { fakeForge } from '../../test-support/fake-forge/index';
+import { textToAdf } from './adf';
+import { JiraIntakeSource } from './intake-source';
 
 describe('JiraIntakeSource', () => {
   it('reads an issue with its properties, plus the JSM service desk and request type', async () => {

@@ -1,7 +1,7 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
-import { adfToText } from './adf.js';
-import { jiraAsApp, readIfFound, type JiraRequest } from './jira-request.js';
+import { adfToText } from './adf';
+import { jiraAsApp, readIfFound, type JiraRequest } from './jira-request';
 
 /** What intake needs to know about a newly created issue. */
 export interface IntakeIssue {

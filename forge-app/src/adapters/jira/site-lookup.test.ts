@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fakeForge } from '../../test-support/fake-forge/index.js';
-import { seedSite } from '../../test-support/scenario.js';
-import { JiraSiteLookup } from './site-lookup.js';
+import { fakeForge } from '../../test-support/fake-forge/index';
+import { seedSite } from '../../test-support/scenario';
+import { JiraSiteLookup } from './site-lookup';
 
 describe('JiraSiteLookup (the admin pickers)', () => {
   it('lists service desks, their request types and a project’s issue types (no sub-tasks)', async () => {

@@ -1,6 +1,6 @@
 import { route } from '@forge/api';
 import { z } from 'zod';
-import { jiraAsApp, readIfFound, type JiraRequest } from './jira-request.js';
+import { jiraAsApp, readIfFound, type JiraRequest } from './jira-request';
 
 export interface ServiceDeskSummary {
   readonly id: string;

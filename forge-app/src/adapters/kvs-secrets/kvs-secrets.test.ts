@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fakeForge } from '../../test-support/fake-forge/index.js';
-import { KvsSecrets } from './kvs-secrets.js';
+import { fakeForge } from '../../test-support/fake-forge/index';
+import { KvsSecrets } from './kvs-secrets';
 
 describe('KvsSecrets', () => {
   it('keeps values in secret storage, not in the entity store', async () => {

@@ -1,7 +1,7 @@
 import { kvs } from '@forge/kvs';
 import type { Secrets } from '@clearway/core';
-import { encodeKey } from '../kvs-store/keys.js';
-import type { KvsClient } from '../kvs-store/kvs-store.js';
+import { encodeKey } from '../kvs-store/keys';
+import type { KvsClient } from '../kvs-store/kvs-store';
 
 /**
  * Core's `Secrets` over Forge secret storage (`kvs.setSecret` / `getSecret` / `deleteSecret`):

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeKey, MAX_KEY_LENGTH } from './keys.js';
+import { encodeKey, MAX_KEY_LENGTH } from './keys';
 
 const KVS_KEY = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
 

@@ -1,8 +1,8 @@
 import { ConcurrencyError, StoreLimitError, put, type Job } from '@clearway/core';
 import { describeStoreContract } from '@clearway/core/testing';
 import { describe, expect, it } from 'vitest';
-import { fakeForge, resetFakeForge } from '../../test-support/fake-forge/index.js';
-import { KvsStore } from './kvs-store.js';
+import { fakeForge, resetFakeForge } from '../../test-support/fake-forge/index';
+import { KvsStore } from './kvs-store';
 
 describeStoreContract('forge kvs (fake platform, real @forge/kvs)', () => {
   resetFakeForge();

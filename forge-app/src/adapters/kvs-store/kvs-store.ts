@@ -16,9 +16,9 @@ import {
   type Store,
   type Write,
 } from '@clearway/core';
-import { decodeCursor, encodeCursor, type CursorScope } from './cursor.js';
-import { kvsEntityName, partitionKey, rangeAttribute, toStoredValue, VERSION_ATTRIBUTE, type StoredEntityValue } from './entity-mapping.js';
-import { encodeKey } from './keys.js';
+import { decodeCursor, encodeCursor, type CursorScope } from './cursor';
+import { kvsEntityName, partitionKey, rangeAttribute, toStoredValue, VERSION_ATTRIBUTE, type StoredEntityValue } from './entity-mapping';
+import { encodeKey } from './keys';
 
 /** The Forge KVS client (`kvs` from `@forge/kvs`); injectable so a test can hand in its own. */
 export type KvsClient = typeof kvs;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consoleLogger } from './console-logger.js';
+import { consoleLogger } from './console-logger';
 
 describe('consoleLogger', () => {
   it('writes one JSON line per entry with credentials redacted', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forgeInvocationBudget } from './invocation-budget.js';
+import { forgeInvocationBudget } from './invocation-budget';
 
 describe('forgeInvocationBudget', () => {
   it('asks the Forge runtime for the time left', () => {

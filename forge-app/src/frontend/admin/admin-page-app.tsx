@@ -1,18 +1,18 @@
 import { Heading, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
-import { PageTabs } from '../components/page-tabs.js';
-import { Loaded } from '../components/states.js';
-import { SurfaceContext } from '../components/surface.js';
-import { useClearway } from '../components/use-clearway.js';
-import { ADMIN_TAB_TITLES, ADMIN_TABS, type AdminTab } from './admin-tabs.js';
-import { CatalogTab } from './catalog-tab.js';
-import { ConnectorsTab } from './connectors-tab.js';
-import { GovernanceLogsTab } from './governance-logs-tab.js';
-import { GovernanceTab } from './governance-tab.js';
-import { InsightsTab } from './insights-tab.js';
-import { IntakeTab } from './intake-tab.js';
-import { OverviewTab } from './overview-tab.js';
-import { RequestsTab } from './requests-tab.js';
+import { PageTabs } from '../components/page-tabs';
+import { Loaded } from '../components/states';
+import { SurfaceContext } from '../components/surface';
+import { useClearway } from '../components/use-clearway';
+import { ADMIN_TAB_TITLES, ADMIN_TABS, type AdminTab } from './admin-tabs';
+import { CatalogTab } from './catalog-tab';
+import { ConnectorsTab } from './connectors-tab';
+import { GovernanceLogsTab } from './governance-logs-tab';
+import { GovernanceTab } from './governance-tab';
+import { InsightsTab } from './insights-tab';
+import { IntakeTab } from './intake-tab';
+import { OverviewTab } from './overview-tab';
+import { RequestsTab } from './requests-tab';
 
 /** What each tab shows; the Overview's cards open other tabs. */
 const TAB_CONTENT: Readonly<Record<AdminTab, (props: { readonly onOpen: (tab: AdminTab) => void }) => React.JSX.Element>> = {

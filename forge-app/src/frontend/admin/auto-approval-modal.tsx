@@ -1,9 +1,9 @@
 import type { AutoApprovalPolicy } from '@clearway/core';
 import React, { useRef, useState } from 'react';
-import { callClearway } from '../clearway-client.js';
-import { CheckboxField, MultiSelectField, NumberField, TextField, useFieldProblems } from '../components/fields.js';
-import { FormModal } from '../components/form-modal.js';
-import { useDebounced, useGrowingList } from '../components/use-clearway.js';
+import { callClearway } from '../clearway-client';
+import { CheckboxField, MultiSelectField, NumberField, TextField, useFieldProblems } from '../components/fields';
+import { FormModal } from '../components/form-modal';
+import { useDebounced, useGrowingList } from '../components/use-clearway';
 
 function slug(name: string): string {
   const text = name

@@ -1,14 +1,14 @@
 import type { Tool } from '@clearway/core';
 import { Button, DynamicTable, Inline, Stack } from '@forge/react';
 import React, { useState } from 'react';
-import type { ConnectorView } from '../../resolvers/contract.js';
-import { days } from '../components/format.js';
-import { ShowMore } from '../components/paging.js';
-import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states.js';
-import { RiskLozenge, ToolStatusLozenge } from '../components/status.js';
-import { useGrowingList } from '../components/use-clearway.js';
-import { SeedModal } from './seed-modal.js';
-import { ToolFormModal } from './tool-form-modal.js';
+import type { ConnectorView } from '../../resolvers/contract';
+import { days } from '../components/format';
+import { ShowMore } from '../components/paging';
+import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states';
+import { RiskLozenge, ToolStatusLozenge } from '../components/status';
+import { useGrowingList } from '../components/use-clearway';
+import { SeedModal } from './seed-modal';
+import { ToolFormModal } from './tool-form-modal';
 
 type Editing = { readonly kind: 'add' } | { readonly kind: 'edit'; readonly tool: Tool } | { readonly kind: 'seed' };
 

@@ -1,12 +1,12 @@
 import { DynamicTable, Lozenge, SectionMessage, Stack, Text } from '@forge/react';
 import type { ConnectionTestResult } from '@clearway/connector-sdk';
 import React, { useState } from 'react';
-import type { ConnectorView } from '../../resolvers/contract.js';
-import { callClearway, type ClearwayError } from '../clearway-client.js';
-import { TextField } from '../components/fields.js';
-import { FormModal } from '../components/form-modal.js';
-import { plural } from '../components/format.js';
-import { useBusy } from '../components/use-clearway.js';
+import type { ConnectorView } from '../../resolvers/contract';
+import { callClearway, type ClearwayError } from '../clearway-client';
+import { TextField } from '../components/fields';
+import { FormModal } from '../components/form-modal';
+import { plural } from '../components/format';
+import { useBusy } from '../components/use-clearway';
 
 /** The provider's named checks, each passed or failed with its message: what to fix, not just "failed". */
 export function ConnectionTestResultView({ result }: { readonly result: ConnectionTestResult }) {

@@ -1,13 +1,13 @@
 import type { ConnectorFormDescription, SecretFieldDescription } from '@clearway/connector-sdk';
 import { Heading, Inline, Label, List, ListItem, Lozenge, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
-import type { ConnectorView } from '../../resolvers/contract.js';
-import { callClearway, type ClearwayError } from '../clearway-client.js';
-import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/fields.js';
-import { FormModal } from '../components/form-modal.js';
-import { Markdown } from '../components/markdown.js';
-import { useBusy } from '../components/use-clearway.js';
-import { initialSettings, readSettings, secretApplies, secretRequired, settingFields, type SettingDraft, type SettingField } from './connector-schema.js';
+import type { ConnectorView } from '../../resolvers/contract';
+import { callClearway, type ClearwayError } from '../clearway-client';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/fields';
+import { FormModal } from '../components/form-modal';
+import { Markdown } from '../components/markdown';
+import { useBusy } from '../components/use-clearway';
+import { initialSettings, readSettings, secretApplies, secretRequired, settingFields, type SettingDraft, type SettingField } from './connector-schema';
 
 interface SecretDraft {
   readonly value: string;

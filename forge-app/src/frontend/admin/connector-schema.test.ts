@@ -3,7 +3,7 @@ import { manualProvider } from '@clearway/connector-manual';
 import { entraGroupProvider } from '@clearway/connector-entra-group';
 import { oktaGroupProvider } from '@clearway/connector-okta-group';
 import { describe, expect, it } from 'vitest';
-import { initialSettings, readSettings, secretApplies, secretRequired, settingFields } from './connector-schema.js';
+import { initialSettings, readSettings, secretApplies, secretRequired, settingFields } from './connector-schema';
 
 describe('connector form from a provider config schema', () => {
   it("reads every installed provider's schema into fields", () => {

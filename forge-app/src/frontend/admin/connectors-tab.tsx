@@ -1,13 +1,13 @@
 import { Button, ButtonGroup, DynamicTable, Inline, Lozenge, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
-import type { ConnectorView } from '../../resolvers/contract.js';
-import { callClearway, errorText, type ClearwayError } from '../clearway-client.js';
-import { FormModal } from '../components/form-modal.js';
-import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states.js';
-import { useBusy, useClearway, useGrowingList } from '../components/use-clearway.js';
-import { ConnectionTestModal } from './connection-test-modal.js';
-import { ConnectorFormModal } from './connector-form-modal.js';
-import { IdentityMappingsModal } from './identity-mappings-modal.js';
+import type { ConnectorView } from '../../resolvers/contract';
+import { callClearway, errorText, type ClearwayError } from '../clearway-client';
+import { FormModal } from '../components/form-modal';
+import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states';
+import { useBusy, useClearway, useGrowingList } from '../components/use-clearway';
+import { ConnectionTestModal } from './connection-test-modal';
+import { ConnectorFormModal } from './connector-form-modal';
+import { IdentityMappingsModal } from './identity-mappings-modal';
 
 type Open =
   | { readonly kind: 'add' }

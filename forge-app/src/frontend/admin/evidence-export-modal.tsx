@@ -1,13 +1,13 @@
-import type { EvidenceExport } from '../../resolvers/contract.js';
+import type { EvidenceExport } from '../../resolvers/contract';
 import { Code, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
-import { callClearway, type ClearwayError } from '../clearway-client.js';
-import { DateField, RadioField } from '../components/fields.js';
-import { FormModal } from '../components/form-modal.js';
-import { formatDateTime, plural } from '../components/format.js';
-import { useBusy } from '../components/use-clearway.js';
-import { defaultExportDates, exportRange, MAX_EXPORT_DAYS } from './evidence-range.js';
-import { ExportTextModal } from './export-modal.js';
+import { callClearway, type ClearwayError } from '../clearway-client';
+import { DateField, RadioField } from '../components/fields';
+import { FormModal } from '../components/form-modal';
+import { formatDateTime, plural } from '../components/format';
+import { useBusy } from '../components/use-clearway';
+import { defaultExportDates, exportRange, MAX_EXPORT_DAYS } from './evidence-range';
+import { ExportTextModal } from './export-modal';
 
 const FORMATS = [
   { label: 'JSON Lines (one event per line, with its chain fields)', value: 'jsonl' },

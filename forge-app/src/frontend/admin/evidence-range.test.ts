@@ -1,7 +1,7 @@
 import { DEFAULT_EXPORT_DAYS, MAX_EXPORT_DAYS, resolveExportRange } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS } from '../components/format.js';
-import { defaultExportDates, endOfDay, exportRange, startOfDay } from './evidence-range.js';
+import { DAY_MS } from '../components/format';
+import { defaultExportDates, endOfDay, exportRange, startOfDay } from './evidence-range';
 
 const NOW = new Date(2026, 10, 23, 15, 30).getTime();
 

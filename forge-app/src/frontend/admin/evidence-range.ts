@@ -1,4 +1,4 @@
-import { DAY_MS, formatDate } from '../components/format.js';
+import { DAY_MS, formatDate } from '../components/format';
 
 /** An export covers 90 days unless the admin picks a range, and never more than 365 (core's DEFAULT_EXPORT_DAYS / MAX_EXPORT_DAYS). */
 export const DEFAULT_EXPORT_DAYS = 90;

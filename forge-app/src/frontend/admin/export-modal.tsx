@@ -1,6 +1,6 @@
 import { CodeBlock, Stack, Text } from '@forge/react';
 import React, { type ReactNode } from 'react';
-import { InfoModal } from '../components/form-modal.js';
+import { InfoModal } from '../components/form-modal';
 
 export interface ExportFile {
   readonly fileName: string;

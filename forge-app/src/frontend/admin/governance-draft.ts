@@ -1,8 +1,8 @@
 import type { GovernanceRules, GovernanceVersion } from '@clearway/core';
 import { useState } from 'react';
-import { callClearway, type ClearwayError } from '../clearway-client.js';
-import type { Notice } from '../components/states.js';
-import { useBusy, useClearway, type Loadable } from '../components/use-clearway.js';
+import { callClearway, type ClearwayError } from '../clearway-client';
+import type { Notice } from '../components/states';
+import { useBusy, useClearway, type Loadable } from '../components/use-clearway';
 
 export interface GovernanceDraft {
   readonly state: Loadable<GovernanceVersion>;

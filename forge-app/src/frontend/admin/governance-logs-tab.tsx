@@ -1,17 +1,17 @@
 import type { AuditEvent } from '@clearway/core';
 import { Button, Code, CodeBlock, DynamicTable, Inline, LoadingButton, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
-import type { AuditVerification } from '../../resolvers/contract.js';
-import { callClearway, errorText } from '../clearway-client.js';
-import { ActorName } from '../components/actor.js';
-import { DateField, SelectField, TextField } from '../components/fields.js';
-import { InfoModal } from '../components/form-modal.js';
-import { formatDateTime, plural } from '../components/format.js';
-import { Pager } from '../components/paging.js';
-import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states.js';
-import { usePagedList } from '../components/use-clearway.js';
-import { endOfDay, startOfDay } from './evidence-range.js';
-import { EvidenceExportModal } from './evidence-export-modal.js';
+import type { AuditVerification } from '../../resolvers/contract';
+import { callClearway, errorText } from '../clearway-client';
+import { ActorName } from '../components/actor';
+import { DateField, SelectField, TextField } from '../components/fields';
+import { InfoModal } from '../components/form-modal';
+import { formatDateTime, plural } from '../components/format';
+import { Pager } from '../components/paging';
+import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states';
+import { usePagedList } from '../components/use-clearway';
+import { endOfDay, startOfDay } from './evidence-range';
+import { EvidenceExportModal } from './evidence-export-modal';
 
 /** Event families by type prefix (`request.approved` is a request event). */
 const KINDS = [

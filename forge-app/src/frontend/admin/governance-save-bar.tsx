@@ -1,8 +1,8 @@
 import { Button, Inline, LoadingButton, Stack } from '@forge/react';
 import React, { useState } from 'react';
-import { TextField } from '../components/fields.js';
-import { ErrorNotice, NoticeMessage } from '../components/states.js';
-import type { GovernanceDraft } from './governance-draft.js';
+import { TextField } from '../components/fields';
+import { ErrorNotice, NoticeMessage } from '../components/states';
+import type { GovernanceDraft } from './governance-draft';
 
 /** Saves the edited governance policy as a new version, with an optional note for the version history. */
 export function GovernanceSaveBar({ draft, blocked }: { readonly draft: GovernanceDraft; readonly blocked: boolean }) {

@@ -1,16 +1,16 @@
 import type { AutoApprovalPolicy, GovernanceRules, RiskLevel } from '@clearway/core';
 import { Box, Button, ButtonGroup, DynamicTable, Heading, Inline, Stack, Text, xcss } from '@forge/react';
 import React, { useState } from 'react';
-import { ActorName } from '../components/actor.js';
-import { NumberField, RadioField, ToggleField, useFieldProblems } from '../components/fields.js';
-import { days, formatDateTime } from '../components/format.js';
-import { Pager } from '../components/paging.js';
-import { Loaded } from '../components/states.js';
-import { RiskLozenge } from '../components/status.js';
-import { usePagedList } from '../components/use-clearway.js';
-import { AutoApprovalModal } from './auto-approval-modal.js';
-import { useGovernanceDraft, type GovernanceDraft } from './governance-draft.js';
-import { GovernanceSaveBar } from './governance-save-bar.js';
+import { ActorName } from '../components/actor';
+import { NumberField, RadioField, ToggleField, useFieldProblems } from '../components/fields';
+import { days, formatDateTime } from '../components/format';
+import { Pager } from '../components/paging';
+import { Loaded } from '../components/states';
+import { RiskLozenge } from '../components/status';
+import { usePagedList } from '../components/use-clearway';
+import { AutoApprovalModal } from './auto-approval-modal';
+import { useGovernanceDraft, type GovernanceDraft } from './governance-draft';
+import { GovernanceSaveBar } from './governance-save-bar';
 
 const RISKS: readonly RiskLevel[] = ['low', 'medium', 'high', 'critical'];
 const ROW = xcss({ borderColor: 'color.border', borderStyle: 'solid', borderWidth: 'border.width', borderRadius: 'radius.medium', padding: 'space.150' });

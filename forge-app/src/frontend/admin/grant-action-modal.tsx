@@ -1,12 +1,12 @@
 import { Text } from '@forge/react';
 import React, { useState } from 'react';
-import type { GrantSummary } from '../../resolvers/contract.js';
-import { callClearway, type ClearwayError } from '../clearway-client.js';
-import { NumberField, TextAreaField, useFieldProblems } from '../components/fields.js';
-import { FormModal } from '../components/form-modal.js';
-import { formatDate } from '../components/format.js';
-import type { Notice } from '../components/states.js';
-import { useBusy } from '../components/use-clearway.js';
+import type { GrantSummary } from '../../resolvers/contract';
+import { callClearway, type ClearwayError } from '../clearway-client';
+import { NumberField, TextAreaField, useFieldProblems } from '../components/fields';
+import { FormModal } from '../components/form-modal';
+import { formatDate } from '../components/format';
+import type { Notice } from '../components/states';
+import { useBusy } from '../components/use-clearway';
 
 export type GrantAction = 'extend' | 'revoke';
 

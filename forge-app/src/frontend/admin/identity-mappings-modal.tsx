@@ -1,15 +1,15 @@
 import { Button, DynamicTable, Heading, Stack, Text, User } from '@forge/react';
 import type { IdentityRecord } from '@clearway/core';
 import React, { useState } from 'react';
-import type { ConnectorView } from '../../resolvers/contract.js';
-import { callClearway, errorText } from '../clearway-client.js';
-import { TextField } from '../components/fields.js';
-import { InfoModal } from '../components/form-modal.js';
-import { formatDate } from '../components/format.js';
-import { ShowMore } from '../components/paging.js';
-import { PeopleField } from '../components/people-field.js';
-import { Loaded, NoticeMessage, type Notice } from '../components/states.js';
-import { useBusy, useGrowingList } from '../components/use-clearway.js';
+import type { ConnectorView } from '../../resolvers/contract';
+import { callClearway, errorText } from '../clearway-client';
+import { TextField } from '../components/fields';
+import { InfoModal } from '../components/form-modal';
+import { formatDate } from '../components/format';
+import { ShowMore } from '../components/paging';
+import { PeopleField } from '../components/people-field';
+import { Loaded, NoticeMessage, type Notice } from '../components/states';
+import { useBusy, useGrowingList } from '../components/use-clearway';
 
 function identityText(identity: IdentityRecord): string {
   if (identity.source === 'mapping') return `Mapped to ${identity.mappedExternalId ?? identity.externalId ?? '—'}`;

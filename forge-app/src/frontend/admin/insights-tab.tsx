@@ -1,11 +1,11 @@
 import type { DailyInsights } from '@clearway/core';
 import { BarChart, DonutChart, Inline, LineChart, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
-import { SelectField } from '../components/fields.js';
-import { formatDuration } from '../components/format.js';
-import { Empty, Loaded } from '../components/states.js';
-import { errorKindLabel, requestStatusLabel } from '../components/status.js';
-import { useClearway, useGrowingList } from '../components/use-clearway.js';
+import { SelectField } from '../components/fields';
+import { formatDuration } from '../components/format';
+import { Empty, Loaded } from '../components/states';
+import { errorKindLabel, requestStatusLabel } from '../components/status';
+import { useClearway, useGrowingList } from '../components/use-clearway';
 
 const PERIODS = [
   { label: 'Last 7 days', value: '7' },

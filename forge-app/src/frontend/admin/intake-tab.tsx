@@ -1,12 +1,12 @@
 import type { GovernanceRules } from '@clearway/core';
 import { Heading, Stack, Text } from '@forge/react';
 import React from 'react';
-import { MultiSelectField, NumberField, SelectField, ToggleField, useFieldProblems } from '../components/fields.js';
-import { PeopleField } from '../components/people-field.js';
-import { Loaded } from '../components/states.js';
-import { useClearway } from '../components/use-clearway.js';
-import { useGovernanceDraft, type GovernanceDraft } from './governance-draft.js';
-import { GovernanceSaveBar } from './governance-save-bar.js';
+import { MultiSelectField, NumberField, SelectField, ToggleField, useFieldProblems } from '../components/fields';
+import { PeopleField } from '../components/people-field';
+import { Loaded } from '../components/states';
+import { useClearway } from '../components/use-clearway';
+import { useGovernanceDraft, type GovernanceDraft } from './governance-draft';
+import { GovernanceSaveBar } from './governance-save-bar';
 
 type Intake = GovernanceRules['intake'];
 

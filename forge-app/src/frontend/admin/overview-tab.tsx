@@ -1,10 +1,10 @@
 import { Box, Button, Heading, Inline, Lozenge, Stack, Text, xcss } from '@forge/react';
 import React from 'react';
-import type { AdminOverview } from '../../resolvers/contract.js';
-import { plural } from '../components/format.js';
-import { Loaded } from '../components/states.js';
-import { useClearway } from '../components/use-clearway.js';
-import { ADMIN_TAB_TITLES, type AdminTab } from './admin-tabs.js';
+import type { AdminOverview } from '../../resolvers/contract';
+import { plural } from '../components/format';
+import { Loaded } from '../components/states';
+import { useClearway } from '../components/use-clearway';
+import { ADMIN_TAB_TITLES, type AdminTab } from './admin-tabs';
 
 type Step = AdminOverview['readiness'][number]['step'];
 

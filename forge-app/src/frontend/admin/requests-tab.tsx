@@ -1,18 +1,18 @@
 import type { GrantStatus, RequestStatus } from '@clearway/core';
 import { Button, ButtonGroup, DynamicTable, Inline, Link, LoadingButton, Stack, Text, User } from '@forge/react';
 import React, { useState } from 'react';
-import type { GrantSummary, RequestSummary } from '../../resolvers/contract.js';
-import { FailedSection, ManualTasksSection, PendingSection } from '../approvals/approvals-sections.js';
-import { errorText } from '../clearway-client.js';
-import { toCsv } from '../components/csv.js';
-import { SelectField } from '../components/fields.js';
-import { days, formatDate, formatDateTime, issueHref, plural } from '../components/format.js';
-import { Pager } from '../components/paging.js';
-import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states.js';
-import { DECISION_SOURCE_LABELS, ExpiryLozenge, GRANT_STATUS_OPTIONS, GrantStatusLozenge, REQUEST_STATUS_OPTIONS, RequestStatusLozenge } from '../components/status.js';
-import { readAllPages, usePagedList, type AllPages } from '../components/use-clearway.js';
-import { ExportTextModal } from './export-modal.js';
-import { canExtend, canRevoke, GrantActionModal, type GrantAction } from './grant-action-modal.js';
+import type { GrantSummary, RequestSummary } from '../../resolvers/contract';
+import { FailedSection, ManualTasksSection, PendingSection } from '../approvals/approvals-sections';
+import { errorText } from '../clearway-client';
+import { toCsv } from '../components/csv';
+import { SelectField } from '../components/fields';
+import { days, formatDate, formatDateTime, issueHref, plural } from '../components/format';
+import { Pager } from '../components/paging';
+import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states';
+import { DECISION_SOURCE_LABELS, ExpiryLozenge, GRANT_STATUS_OPTIONS, GrantStatusLozenge, REQUEST_STATUS_OPTIONS, RequestStatusLozenge } from '../components/status';
+import { readAllPages, usePagedList, type AllPages } from '../components/use-clearway';
+import { ExportTextModal } from './export-modal';
+import { canExtend, canRevoke, GrantActionModal, type GrantAction } from './grant-action-modal';
 
 type View = 'pending' | 'requests' | 'grants' | 'followUp';
 

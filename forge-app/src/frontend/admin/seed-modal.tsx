@@ -1,12 +1,12 @@
 import { DynamicTable, Text } from '@forge/react';
 import React, { useState } from 'react';
-import { callClearway, type ClearwayError } from '../clearway-client.js';
-import { CheckboxField } from '../components/fields.js';
-import { FormModal } from '../components/form-modal.js';
-import { plural } from '../components/format.js';
-import { Loaded, type Notice } from '../components/states.js';
-import { RiskLozenge } from '../components/status.js';
-import { useBusy, useClearway } from '../components/use-clearway.js';
+import { callClearway, type ClearwayError } from '../clearway-client';
+import { CheckboxField } from '../components/fields';
+import { FormModal } from '../components/form-modal';
+import { plural } from '../components/format';
+import { Loaded, type Notice } from '../components/states';
+import { RiskLozenge } from '../components/status';
+import { useBusy, useClearway } from '../components/use-clearway';
 
 /**
  * Seeds the catalog from the common AI tools list: tools already in the catalog are shown but not

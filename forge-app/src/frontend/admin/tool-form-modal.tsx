@@ -1,12 +1,12 @@
 import type { RiskLevel, Tool, ToolStatus } from '@clearway/core';
 import React, { useState } from 'react';
-import type { ConnectorView } from '../../resolvers/contract.js';
-import { callClearway, fieldIssues, type ClearwayError } from '../clearway-client.js';
-import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/fields.js';
-import { FormModal } from '../components/form-modal.js';
-import { wholeNumber } from '../components/format.js';
-import { RISK_OPTIONS, TOOL_STATUS_OPTIONS } from '../components/status.js';
-import { useBusy } from '../components/use-clearway.js';
+import type { ConnectorView } from '../../resolvers/contract';
+import { callClearway, fieldIssues, type ClearwayError } from '../clearway-client';
+import { CheckboxField, SelectField, TextAreaField, TextField } from '../components/fields';
+import { FormModal } from '../components/form-modal';
+import { wholeNumber } from '../components/format';
+import { RISK_OPTIONS, TOOL_STATUS_OPTIONS } from '../components/status';
+import { useBusy } from '../components/use-clearway';
 
 interface ToolDraft {
   readonly name: string;

@@ -1,8 +1,8 @@
 import { Heading, Stack, Text } from '@forge/react';
 import React from 'react';
-import { FailedFulfillments } from './failed-fulfillments.js';
-import { ManualTasks } from './manual-tasks.js';
-import { PendingRequests } from './pending-requests.js';
+import { FailedFulfillments } from './failed-fulfillments';
+import { ManualTasks } from './manual-tasks';
+import { PendingRequests } from './pending-requests';
 
 /** The approver's three queues, as the global page's Approvals tab and the admin page's Requests tab show them. */
 export function PendingSection() {

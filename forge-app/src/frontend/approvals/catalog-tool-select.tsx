@@ -1,7 +1,7 @@
 import React from 'react';
-import { SelectField } from '../components/fields.js';
-import { useSurface } from '../components/surface.js';
-import { useGrowingList } from '../components/use-clearway.js';
+import { SelectField } from '../components/fields';
+import { useSurface } from '../components/surface';
+import { useGrowingList } from '../components/use-clearway';
 
 interface ToolSelectProps {
   readonly value: string | undefined;

@@ -1,13 +1,13 @@
 import { Text } from '@forge/react';
 import React, { useState } from 'react';
-import type { RequestSummary } from '../../resolvers/contract.js';
-import { callClearway, type ClearwayError } from '../clearway-client.js';
-import { TextAreaField, TextField } from '../components/fields.js';
-import { FormModal } from '../components/form-modal.js';
-import { days, plural, wholeNumber } from '../components/format.js';
-import type { Notice } from '../components/states.js';
-import { useBusy } from '../components/use-clearway.js';
-import { CatalogToolSelect } from './catalog-tool-select.js';
+import type { RequestSummary } from '../../resolvers/contract';
+import { callClearway, type ClearwayError } from '../clearway-client';
+import { TextAreaField, TextField } from '../components/fields';
+import { FormModal } from '../components/form-modal';
+import { days, plural, wholeNumber } from '../components/format';
+import type { Notice } from '../components/states';
+import { useBusy } from '../components/use-clearway';
+import { CatalogToolSelect } from './catalog-tool-select';
 
 export type Outcome = 'approved' | 'denied';
 

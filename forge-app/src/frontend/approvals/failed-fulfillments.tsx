@@ -1,12 +1,12 @@
 import { DynamicTable, Link, LoadingButton, Lozenge, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
-import type { FailedJobView } from '../../resolvers/contract.js';
-import { callClearway, errorText } from '../clearway-client.js';
-import { formatDateTime, issueHref, plural } from '../components/format.js';
-import { ShowMore } from '../components/paging.js';
-import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states.js';
-import { errorKindLabel, JOB_TYPE_LABELS } from '../components/status.js';
-import { useGrowingList } from '../components/use-clearway.js';
+import type { FailedJobView } from '../../resolvers/contract';
+import { callClearway, errorText } from '../clearway-client';
+import { formatDateTime, issueHref, plural } from '../components/format';
+import { ShowMore } from '../components/paging';
+import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states';
+import { errorKindLabel, JOB_TYPE_LABELS } from '../components/status';
+import { useGrowingList } from '../components/use-clearway';
 
 function reason(job: FailedJobView['job']): string {
   return job.lastError?.message ?? 'The provider gave no reason.';

@@ -1,14 +1,14 @@
 import { Button, DynamicTable, Link, Stack, Text, User } from '@forge/react';
 import React, { useState } from 'react';
-import type { ManualTaskView } from '../../resolvers/contract.js';
-import { callClearway, type ClearwayError } from '../clearway-client.js';
-import { RadioField, TextAreaField } from '../components/fields.js';
-import { FormModal } from '../components/form-modal.js';
-import { formatDateTime, issueHref } from '../components/format.js';
-import { ShowMore } from '../components/paging.js';
-import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states.js';
-import { JOB_TYPE_LABELS } from '../components/status.js';
-import { useBusy, useGrowingList } from '../components/use-clearway.js';
+import type { ManualTaskView } from '../../resolvers/contract';
+import { callClearway, type ClearwayError } from '../clearway-client';
+import { RadioField, TextAreaField } from '../components/fields';
+import { FormModal } from '../components/form-modal';
+import { formatDateTime, issueHref } from '../components/format';
+import { ShowMore } from '../components/paging';
+import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states';
+import { JOB_TYPE_LABELS } from '../components/status';
+import { useBusy, useGrowingList } from '../components/use-clearway';
 
 type Completion = ManualTaskView['completion'];
 

@@ -1,11 +1,11 @@
 import { Button, ButtonGroup, Checkbox, DynamicTable, Inline, Link, SectionMessage, Stack, Text, User } from '@forge/react';
 import React, { useState } from 'react';
-import type { RequestSummary } from '../../resolvers/contract.js';
-import { days, formatDate, inputChecked, issueHref, plural } from '../components/format.js';
-import { ShowMore } from '../components/paging.js';
-import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states.js';
-import { useGrowingList } from '../components/use-clearway.js';
-import { BULK_LIMIT, BULK_PER_MINUTE, DecisionModal, type Outcome } from './decision-modal.js';
+import type { RequestSummary } from '../../resolvers/contract';
+import { days, formatDate, inputChecked, issueHref, plural } from '../components/format';
+import { ShowMore } from '../components/paging';
+import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states';
+import { useGrowingList } from '../components/use-clearway';
+import { BULK_LIMIT, BULK_PER_MINUTE, DecisionModal, type Outcome } from './decision-modal';
 
 type Deciding = { readonly outcome: Outcome; readonly requests: readonly RequestSummary[]; readonly bulk: boolean };
 

@@ -1,6 +1,6 @@
 import { Checkbox, DatePicker, ErrorMessage, HelperMessage, Label, RadioGroup, RequiredAsterisk, Select, Stack, TextArea, Textfield, Toggle } from '@forge/react';
 import React, { useState } from 'react';
-import { inputChecked, inputText, optionValue, optionValues, wholeNumber, type Option } from './format.js';
+import { inputChecked, inputText, optionValue, optionValues, wholeNumber, type Option } from './format';
 
 /**
  * Labelled form fields. Every field carries a `name` (what tests and screen readers find it by),

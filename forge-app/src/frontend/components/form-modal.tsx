@@ -1,7 +1,7 @@
 import { Button, ButtonGroup, Form, LoadingButton, Modal, ModalBody, ModalFooter, ModalHeader, ModalTitle, ModalTransition, Stack } from '@forge/react';
 import React, { type ReactNode } from 'react';
-import type { ClearwayError } from '../clearway-client.js';
-import { ErrorNotice } from './states.js';
+import type { ClearwayError } from '../clearway-client';
+import { ErrorNotice } from './states';
 
 /**
  * A dialog holding a form: its fields, the backend's refusal when the last submit failed, and

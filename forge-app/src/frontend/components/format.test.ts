@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { days, formatDuration, issueHref, optionValue, optionValues, plural, wholeNumber } from './format.js';
-import { toCsv } from './csv.js';
+import { days, formatDuration, issueHref, optionValue, optionValues, plural, wholeNumber } from './format';
+import { toCsv } from './csv';
 
 describe('format', () => {
   it('writes counts and durations in words', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownBlocks } from './markdown.js';
+import { markdownBlocks } from './markdown';
 
 describe('setup steps markdown', () => {
   it('turns paragraphs and lists into blocks, dropping inline marks', () => {

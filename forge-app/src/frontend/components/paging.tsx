@@ -1,7 +1,7 @@
 import { Button, Inline, LoadingButton, Text } from '@forge/react';
 import React from 'react';
-import { errorText } from '../clearway-client.js';
-import type { GrowingList, PagedList } from './use-clearway.js';
+import { errorText } from '../clearway-client';
+import type { GrowingList, PagedList } from './use-clearway';
 
 /** "Show more" under a growing list, with the reason when the next page could not be read. */
 export function ShowMore({ list }: { readonly list: GrowingList<unknown> }) {

@@ -1,9 +1,9 @@
 import { Button, ErrorMessage, HelperMessage, Inline, Label, Select, Stack, Text, User } from '@forge/react';
 import React, { useRef, useState } from 'react';
-import type { PersonSummary } from '../../resolvers/contract.js';
-import { callClearway } from '../clearway-client.js';
-import { useDebounced } from './use-clearway.js';
-import { optionValue } from './format.js';
+import type { PersonSummary } from '../../resolvers/contract';
+import { callClearway } from '../clearway-client';
+import { useDebounced } from './use-clearway';
+import { optionValue } from './format';
 
 /**
  * Chooses Jira people: the chosen are shown by name (the host resolves account ids), and a search

@@ -1,7 +1,7 @@
 import { Button, EmptyState, Inline, SectionMessage, Spinner, Stack, Text } from '@forge/react';
 import React, { type ReactNode } from 'react';
-import { errorText, type ClearwayError } from '../clearway-client.js';
-import type { Loadable } from './use-clearway.js';
+import { errorText, type ClearwayError } from '../clearway-client';
+import type { Loadable } from './use-clearway';
 
 /** Refusals a retry cannot fix: the person is not allowed, or not signed in. */
 const NOT_RETRYABLE = new Set(['forbidden', 'unauthenticated', 'wrong_surface', 'self_approval']);

@@ -1,4 +1,4 @@
-import type { ToolSummary } from '../../resolvers/contract.js';
+import type { ToolSummary } from '../../resolvers/contract';
 
 /** What happens after approval, in the words a requester needs (Approved Tools and the portal panel). */
 export function fulfillmentNote(tool: ToolSummary): string {

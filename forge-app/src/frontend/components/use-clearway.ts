@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Page, ResolverKey, ResolverPayload, ResolverResults } from '../../resolvers/contract.js';
-import { callClearway, type ClearwayError, type ClearwayResponse } from '../clearway-client.js';
+import type { Page, ResolverKey, ResolverPayload, ResolverResults } from '../../resolvers/contract';
+import { callClearway, type ClearwayError, type ClearwayResponse } from '../clearway-client';
 
 /** What a surface shows while it reads: loading, the resolver's refusal, or the data. */
 export type Loadable<T> = { readonly status: 'loading' } | { readonly status: 'error'; readonly error: ClearwayError } | { readonly status: 'ready'; readonly data: T };

@@ -1,12 +1,12 @@
 import { DynamicTable, Link, Stack, Text } from '@forge/react';
 import React from 'react';
-import type { ToolSummary } from '../../resolvers/contract.js';
-import { days } from '../components/format.js';
-import { ShowMore } from '../components/paging.js';
-import { Empty, Loaded } from '../components/states.js';
-import { fulfillmentNote } from '../components/tool-notes.js';
-import { RiskLozenge, ToolStatusLozenge } from '../components/status.js';
-import { useGrowingList } from '../components/use-clearway.js';
+import type { ToolSummary } from '../../resolvers/contract';
+import { days } from '../components/format';
+import { ShowMore } from '../components/paging';
+import { Empty, Loaded } from '../components/states';
+import { fulfillmentNote } from '../components/tool-notes';
+import { RiskLozenge, ToolStatusLozenge } from '../components/status';
+import { useGrowingList } from '../components/use-clearway';
 
 const HEAD = {
   cells: [

@@ -1,14 +1,14 @@
 import { Heading, Stack } from '@forge/react';
 import React, { useState } from 'react';
-import type { GlobalTab } from '../../resolvers/contract.js';
-import { PageTabs } from '../components/page-tabs.js';
-import { Loaded } from '../components/states.js';
-import { SurfaceContext } from '../components/surface.js';
-import { useClearway } from '../components/use-clearway.js';
-import { ApprovalsTab } from './approvals-tab.js';
-import { ApprovedToolsTab } from './approved-tools-tab.js';
-import { MyAccessTab } from './my-access-tab.js';
-import { RequestHistoryTab } from './request-history-tab.js';
+import type { GlobalTab } from '../../resolvers/contract';
+import { PageTabs } from '../components/page-tabs';
+import { Loaded } from '../components/states';
+import { SurfaceContext } from '../components/surface';
+import { useClearway } from '../components/use-clearway';
+import { ApprovalsTab } from './approvals-tab';
+import { ApprovedToolsTab } from './approved-tools-tab';
+import { MyAccessTab } from './my-access-tab';
+import { RequestHistoryTab } from './request-history-tab';
 
 const TABS: Readonly<Record<GlobalTab, { readonly title: string; readonly Content: () => React.JSX.Element }>> = {
   myAccess: { title: 'My Access', Content: MyAccessTab },

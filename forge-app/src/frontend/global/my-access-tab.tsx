@@ -1,11 +1,11 @@
 import { Button, DynamicTable, Link, SectionMessage, Stack, Text, Tooltip } from '@forge/react';
 import React from 'react';
-import type { GrantSummary } from '../../resolvers/contract.js';
-import { formatDate, issueHref, plural, viewerTimeZone } from '../components/format.js';
-import { ShowMore } from '../components/paging.js';
-import { Empty, Loaded } from '../components/states.js';
-import { ExpiryLozenge, GrantStatusLozenge } from '../components/status.js';
-import { useGrowingList } from '../components/use-clearway.js';
+import type { GrantSummary } from '../../resolvers/contract';
+import { formatDate, issueHref, plural, viewerTimeZone } from '../components/format';
+import { ShowMore } from '../components/paging';
+import { Empty, Loaded } from '../components/states';
+import { ExpiryLozenge, GrantStatusLozenge } from '../components/status';
+import { useGrowingList } from '../components/use-clearway';
 
 /** My Access lists grants that give, or are about to give, access; ended ones live in Request History. */
 const CURRENT: ReadonlySet<GrantSummary['status']> = new Set(['pending_provision', 'active', 'provision_failed']);

@@ -1,11 +1,11 @@
 import { DynamicTable, Link, Stack } from '@forge/react';
 import React from 'react';
-import type { RequestSummary } from '../../resolvers/contract.js';
-import { days, formatDate, issueHref } from '../components/format.js';
-import { Pager } from '../components/paging.js';
-import { Empty, Loaded } from '../components/states.js';
-import { DECISION_SOURCE_LABELS, RequestStatusLozenge } from '../components/status.js';
-import { usePagedList } from '../components/use-clearway.js';
+import type { RequestSummary } from '../../resolvers/contract';
+import { days, formatDate, issueHref } from '../components/format';
+import { Pager } from '../components/paging';
+import { Empty, Loaded } from '../components/states';
+import { DECISION_SOURCE_LABELS, RequestStatusLozenge } from '../components/status';
+import { usePagedList } from '../components/use-clearway';
 
 const PAGE_SIZE = 20;
 

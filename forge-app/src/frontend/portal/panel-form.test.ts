@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { panelFormSchema, PANEL_FORM_MARKER } from '../../intake/panel-form.js';
-import type { ToolSummary } from '../../resolvers/contract.js';
-import { checkPanelDraft, chooseTool, EMPTY_DRAFT, NEW_TOOL, panelFields, PANEL_FORM_MARKER as UI_MARKER } from './panel-form.js';
+import { panelFormSchema, PANEL_FORM_MARKER } from '../../intake/panel-form';
+import type { ToolSummary } from '../../resolvers/contract';
+import { checkPanelDraft, chooseTool, EMPTY_DRAFT, NEW_TOOL, panelFields, PANEL_FORM_MARKER as UI_MARKER } from './panel-form';
 
 const chatgpt = { id: 'chatgpt', name: 'ChatGPT Enterprise', defaultDurationDays: 30, maxDurationDays: 90, requestableMaxDays: 90 } as ToolSummary;
 

@@ -1,6 +1,6 @@
-import type { PanelFormInput } from '../../intake/panel-form.js';
-import type { ToolSummary } from '../../resolvers/contract.js';
-import { wholeNumber } from '../components/format.js';
+import type { PanelFormInput } from '../../intake/panel-form';
+import type { ToolSummary } from '../../resolvers/contract';
+import { wholeNumber } from '../components/format';
 
 /**
  * What the portal create panel hands JSM (`view.submit({ fields, isValid })`), built from what the

@@ -1,13 +1,13 @@
 import { view } from '@forge/bridge';
 import { SectionMessage, Stack, Text } from '@forge/react';
 import React, { useEffect, useState } from 'react';
-import type { CreatePanelView, ToolSummary } from '../../resolvers/contract.js';
-import { SelectField, TextAreaField, TextField } from '../components/fields.js';
-import { days } from '../components/format.js';
-import { ErrorNotice, Loading } from '../components/states.js';
-import { fulfillmentNote } from '../components/tool-notes.js';
-import { useClearway } from '../components/use-clearway.js';
-import { checkPanelDraft, chooseTool, durationLimit, EMPTY_DRAFT, NEW_TOOL, panelFields, type PanelDraft, type PanelField } from './panel-form.js';
+import type { CreatePanelView, ToolSummary } from '../../resolvers/contract';
+import { SelectField, TextAreaField, TextField } from '../components/fields';
+import { days } from '../components/format';
+import { ErrorNotice, Loading } from '../components/states';
+import { fulfillmentNote } from '../components/tool-notes';
+import { useClearway } from '../components/use-clearway';
+import { checkPanelDraft, chooseTool, durationLimit, EMPTY_DRAFT, NEW_TOOL, panelFields, type PanelDraft, type PanelField } from './panel-form';
 
 /** Hands JSM the form: it stores `fields` on the request it creates; `isValid` false holds the portal's Create back. */
 function submitToPortal(fields: Record<string, unknown>, isValid: boolean): void {

@@ -1,10 +1,10 @@
 import { Inline, Lozenge, SectionMessage, Stack, Text } from '@forge/react';
 import React from 'react';
-import type { RequestStatusView } from '../../resolvers/contract.js';
-import { days, formatDate } from '../components/format.js';
-import { ErrorNotice, Loading } from '../components/states.js';
-import { DECISION_SOURCE_LABELS, ExpiryLozenge, GrantStatusLozenge, RequestStatusLozenge } from '../components/status.js';
-import { useClearway } from '../components/use-clearway.js';
+import type { RequestStatusView } from '../../resolvers/contract';
+import { days, formatDate } from '../components/format';
+import { ErrorNotice, Loading } from '../components/states';
+import { DECISION_SOURCE_LABELS, ExpiryLozenge, GrantStatusLozenge, RequestStatusLozenge } from '../components/status';
+import { useClearway } from '../components/use-clearway';
 
 type GrantView = NonNullable<RequestStatusView['grant']>;
 

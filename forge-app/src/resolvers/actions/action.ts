@@ -1,7 +1,7 @@
-import type { ClearwayApp } from '../../composition/app.js';
-import type { Caller } from '../caller.js';
-import type { ParsedPayload, ResolverKey, ResolverResults } from '../contract.js';
-import type { RateLimit } from '../rate-limit.js';
+import type { ClearwayApp } from '../../composition/app';
+import type { Caller } from '../caller';
+import type { ParsedPayload, ResolverKey, ResolverResults } from '../contract';
+import type { RateLimit } from '../rate-limit';
 
 /** Where the platform says a call comes from (the module and, on the portal, its request). */
 export interface ExtensionContext {

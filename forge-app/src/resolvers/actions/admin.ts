@@ -27,9 +27,9 @@ import {
   type DailyInsights,
   type ProviderRegistry,
 } from '@clearway/core';
-import { AppError } from '../errors.js';
-import { grantSummaries, requestSummaries, type ConnectorView } from '../views.js';
-import type { ActionTable } from './action.js';
+import { AppError } from '../errors';
+import { grantSummaries, requestSummaries, type ConnectorView } from '../views';
+import type { ActionTable } from './action';
 
 /**
  * An export answer carries the whole pack; past this size the UI could not receive it (the

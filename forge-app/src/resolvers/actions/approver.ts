@@ -11,10 +11,10 @@ import {
   revokeGrant,
   type Job,
 } from '@clearway/core';
-import { requestFulfillment } from '../../queue/fulfillment-dispatch.js';
-import type { Caller } from '../caller.js';
-import { grantSummary, readRecords, requestSummaries, type FailedJobView, type ManualTaskView } from '../views.js';
-import type { ActionContext, ActionTable } from './action.js';
+import { requestFulfillment } from '../../queue/fulfillment-dispatch';
+import type { Caller } from '../caller';
+import { grantSummary, readRecords, requestSummaries, type FailedJobView, type ManualTaskView } from '../views';
+import type { ActionContext, ActionTable } from './action';
 
 /**
  * Jobs of a page the caller may act on as approver for their grants (admins with fallback: all),

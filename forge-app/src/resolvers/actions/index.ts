@@ -1,10 +1,10 @@
-import type { ActionTable } from './action.js';
-import { adminActions } from './admin.js';
-import { approverActions } from './approver.js';
-import { portalActions } from './portal.js';
-import { requesterActions } from './requester.js';
+import type { ActionTable } from './action';
+import { adminActions } from './admin';
+import { approverActions } from './approver';
+import { portalActions } from './portal';
+import { requesterActions } from './requester';
 
-export type { Action, ActionContext, ActionTable, ExtensionContext, Policy } from './action.js';
+export type { Action, ActionContext, ActionTable, ExtensionContext, Policy } from './action';
 
 /** Every resolver action; the type makes a key without an action (or the reverse) a compile error. */
 export const ACTIONS: ActionTable = { ...requesterActions, ...approverActions, ...adminActions, ...portalActions };

@@ -1,6 +1,6 @@
 import { findRequestByIssue, listTools, NotFoundError, ForbiddenError, ValidationError } from '@clearway/core';
-import { requestStatusView, toolSummaries } from '../views.js';
-import type { ActionTable } from './action.js';
+import { requestStatusView, toolSummaries } from '../views';
+import type { ActionTable } from './action';
 
 /**
  * The portal: the create panel's gate and tool list, and a request's status for its requester.

@@ -1,6 +1,6 @@
 import { listMyGrants, listMyRequests, listTools } from '@clearway/core';
-import { grantSummaries, requestSummaries, toolSummaries, type GlobalTab } from '../views.js';
-import type { ActionTable } from './action.js';
+import { grantSummaries, requestSummaries, toolSummaries, type GlobalTab } from '../views';
+import type { ActionTable } from './action';
 
 /** My Access, Approved Tools, Request History, and who the viewer is: each shows the caller's own records only. */
 export const requesterActions: Pick<ActionTable, 'viewer.context' | 'myAccess.list' | 'tools.requestable' | 'requests.mine'> = {

@@ -4,7 +4,7 @@
  * rights, issues with properties, comments, workflow transitions, issue creation and JSM request
  * details. `asUser` calls act as `actingUser` (or the account id the SDK names).
  */
-import { bodyOf, empty, isRecord, json, type FetchInit } from './http.js';
+import { bodyOf, empty, isRecord, json, type FetchInit } from './http';
 
 export interface FakeUser {
   readonly accountId: string;

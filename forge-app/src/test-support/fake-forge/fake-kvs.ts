@@ -14,7 +14,7 @@
  * Where the platform's exact error code is undocumented (a failed transaction condition, a bad
  * cursor), the fake picks one; the adapter never depends on those codes.
  */
-import { bodyOf, empty, forgeError, isRecord, json, type FetchInit } from './http.js';
+import { bodyOf, empty, forgeError, isRecord, json, type FetchInit } from './http';
 
 export type AttributeType = 'string' | 'boolean' | 'float' | 'integer' | 'any';
 

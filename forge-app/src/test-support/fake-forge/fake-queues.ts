@@ -3,7 +3,7 @@
  * `/webhook/queue/publish/…` through `__forge_fetch__`): it validates the push as the platform
  * does and keeps every event, so a test can deliver them to the consumer — once or twice.
  */
-import { bodyOf, isRecord, json, type FetchInit } from './http.js';
+import { bodyOf, isRecord, json, type FetchInit } from './http';
 
 export interface PushedEvent {
   readonly queueName: string;

@@ -6,14 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ManifestParserBuilder, type ManifestSchema } from '@forge/manifest';
-import { FakeJiraSite } from './fake-jira.js';
-import { FakeKvs, type EntityDeclaration } from './fake-kvs.js';
-import { FakeQueues } from './fake-queues.js';
-import type { FetchInit } from './http.js';
+import { FakeJiraSite } from './fake-jira';
+import { FakeKvs, type EntityDeclaration } from './fake-kvs';
+import { FakeQueues } from './fake-queues';
+import type { FetchInit } from './http';
 
-export { FakeJiraSite, type FakeIssue, type FakeUser } from './fake-jira.js';
-export { FakeKvs, KVS_LIMITS, compareScalars, type EntityDeclaration } from './fake-kvs.js';
-export { FakeQueues, type PushedEvent } from './fake-queues.js';
+export { FakeJiraSite, type FakeIssue, type FakeUser } from './fake-jira';
+export { FakeKvs, KVS_LIMITS, compareScalars, type EntityDeclaration } from './fake-kvs';
+export { FakeQueues, type PushedEvent } from './fake-queues';
 
 export const MANIFEST_PATH = fileURLToPath(new URL('../../../manifest.yml', import.meta.url));
 
