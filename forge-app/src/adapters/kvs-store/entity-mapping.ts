@@ -7,11 +7,19 @@
  * - each of core's indexes (`STORE_SCHEMA`) becomes a KVS index with one partition attribute
  *   (`p_<index>`, the JSON of core's partition tuple) and one range attribute (`r_<index>`).
  *
- * A record that core leaves out of an index (its partition or range is undefined) gets the
- * partition `NOT_INDEXED`, which no query ever names. That keeps "due work" indexes holding due
- * work only without relying on how the platform treats missing index attributes.
+ * A record that core leaves out of an index (its partition or range is undefined) carries neither
+ * attribute of that index: the value is sparse. No filler is written because the platform refuses
+ * blank text in a `string` attribute ("Must contain at least one non-whitespace character", "Must
+ * not be empty": Limitations → Values of
+ * https://developer.atlassian.com/platform/forge/runtime-reference/custom-entities/, and a value
+ * off its type is 400 `INVALID_ENTITY_VALUE` per
+ * https://developer.atlassian.com/platform/forge/storage-reference/handling-errors-customentities/),
+ * and a non-blank sentinel would file every record that left a due-work index (most jobs, grants
+ * and requests, in time) under one partition value, kept and rewritten for nothing. How the
+ * platform treats an item missing an index attribute is undocumented, so queries do not depend on
+ * it: `indexEntryOf` lets the store keep only results core itself puts in the partition queried.
  */
-import { STORE_SCHEMA, indexEntriesOf, type EntityName, type EntityRecord, type IndexName, type Scalar } from '@clearway/core';
+import { STORE_SCHEMA, StoreLimitError, indexEntriesOf, type EntityName, type EntityRecord, type IndexName, type Scalar } from '@clearway/core';
 
 /** Custom entity attribute types (manifest `app.storage.entities[].attributes[].type`). */
 export type KvsAttributeType = 'string' | 'boolean' | 'float' | 'integer' | 'any';
@@ -31,9 +39,6 @@ export const RANGE_TYPES: RangeTypes = {
   claim: {},
   meta: {},
 };
-
-/** The partition of a record that is not in an index; partitions in an index are JSON arrays, so never this. */
-export const NOT_INDEXED = '-';
 
 export const VERSION_ATTRIBUTE = 'version';
 export const DATA_ATTRIBUTE = 'data';
@@ -61,24 +66,40 @@ export interface StoredEntityValue {
   readonly [attribute: string]: unknown;
 }
 
-/** The value written for a record: the record, its version and every index attribute. */
+/** Whether a string can be stored in a `string` attribute: non-empty, with a non-whitespace character (same source). */
+function isStorableString(value: string): boolean {
+  return /\S/.test(value);
+}
+
+/** The value written for a record: the record, its version and the attributes of the indexes it is in. */
 export function toStoredValue<E extends EntityName>(entity: E, record: EntityRecord<E>): StoredEntityValue {
   const value: Record<string, unknown> = { [VERSION_ATTRIBUTE]: record.version, [DATA_ATTRIBUTE]: record };
   const types = RANGE_TYPES[entity] as Readonly<Record<string, 'string' | 'float'>>;
-  for (const index of Object.keys(STORE_SCHEMA[entity])) {
-    value[partitionAttribute(index)] = NOT_INDEXED;
-    value[rangeAttribute(index)] = types[index] === 'string' ? '' : 0;
-  }
   for (const entry of indexEntriesOf(entity, record)) {
     const expected = types[entry.index] === 'string' ? 'string' : 'number';
     if (typeof entry.range !== expected) {
       // A programming error in the mapping, not bad input: the schema changed without this table.
       throw new TypeError(`Index ${entity}.${entry.index} has a ${typeof entry.range} range; the KVS mapping expects ${expected}.`);
     }
+    if (typeof entry.range === 'string' && !isStorableString(entry.range)) {
+      // Core validates the names and ids it indexes, so this is a bug upstream; refusing it here,
+      // before anything is sent, names the record instead of passing on the platform's bare 400.
+      throw new StoreLimitError(`${entity} ${record.id} cannot be stored: its ${entry.index} value is blank, and Forge storage refuses blank text.`);
+    }
     value[partitionAttribute(entry.index)] = partitionKey(entry.partition);
     value[rangeAttribute(entry.index)] = entry.range;
   }
   return value as StoredEntityValue;
+}
+
+/**
+ * The entry a record has in one index by core's own schema, or undefined when core leaves it out.
+ * A query result counts only if this matches what was asked: whatever the platform does with items
+ * missing an index attribute (or an attribute a write left behind), only core decides membership.
+ */
+export function indexEntryOf<E extends EntityName>(entity: E, index: IndexName<E>, record: EntityRecord<E>): { readonly partition: string; readonly range: Scalar } | undefined {
+  const entry = indexEntriesOf(entity, record).find((candidate) => candidate.index === index);
+  return entry && { partition: partitionKey(entry.partition), range: entry.range };
 }
 
 export interface ManifestEntity {

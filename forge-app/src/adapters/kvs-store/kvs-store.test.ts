@@ -1,7 +1,10 @@
-import { ConcurrencyError, StoreLimitError, put, type Job } from '@clearway/core';
+import { ConcurrencyError, ENTITY_NAMES, STORE_SCHEMA, StoreLimitError, indexEntriesOf, put, type ConnectorRecord, type EntityRecord, type IdentityRecord, type Job } from '@clearway/core';
 import { describeStoreContract } from '@clearway/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fakeForge, resetFakeForge } from '../../test-support/fake-forge/index';
+import { json } from '../../test-support/fake-forge/http';
+import { kvsEntityName, partitionAttribute, rangeAttribute } from './entity-mapping';
+import { encodeKey } from './keys';
 import { KvsStore } from './kvs-store';
 
 describeStoreContract('forge kvs (fake platform, real @forge/kvs)', () => {
@@ -13,7 +16,94 @@ function job(id: string, overrides: Partial<Job> = {}): Job {
   return { id, version: 0, type: 'provision', grantId: 'g1', connectorId: 'c1', toolId: 't1', status: 'queued', idempotencyKey: id, attempts: 0, wakeAt: 10, createdAt: 10, updatedAt: 10, ...overrides };
 }
 
+function connector(id: string, name: string): ConnectorRecord {
+  return { id, version: 0, providerType: 'manual', name, settings: {}, secretsSet: [], enabled: true, createdAt: 1, updatedAt: 1 };
+}
+
+function identity(id: string, source: IdentityRecord['source']): IdentityRecord {
+  return { id, version: 0, connectorId: 'c1', accountId: `acc-${id}`, source, updatedAt: 1, lastUsedAt: 5 };
+}
+
+/**
+ * Every index attribute of every stored value, checked against core's own index entries. The
+ * Custom Entity Store refuses a `string` that is empty or all whitespace ("Must contain at least
+ * one non-whitespace character", "Must not be empty":
+ * https://developer.atlassian.com/platform/forge/runtime-reference/custom-entities/ → Limitations
+ * → Values), so an index a record is not in has no attributes at all, never a blank filler.
+ */
+function indexAttributeProblems(): string[] {
+  const problems: string[] = [];
+  for (const entity of ENTITY_NAMES) {
+    for (const [key, stored] of fakeForge().kvs.entityValues(kvsEntityName(entity))) {
+      const value = stored as Record<string, unknown>;
+      const entries = indexEntriesOf(entity, value.data as EntityRecord);
+      for (const index of Object.keys(STORE_SCHEMA[entity])) {
+        const attributes = [partitionAttribute(index), rangeAttribute(index)];
+        const inIndex = entries.some((entry) => entry.index === index);
+        for (const attribute of attributes) {
+          const attributeValue = value[attribute];
+          if (!inIndex && attribute in value) problems.push(`${entity} ${key} is not in ${index} but carries ${attribute}=${JSON.stringify(attributeValue)}`);
+          if (inIndex && !(attribute in value)) problems.push(`${entity} ${key} is in ${index} but lacks ${attribute}`);
+          if (typeof attributeValue === 'string' && !/\S/.test(attributeValue)) problems.push(`${entity} ${key} has a blank ${attribute}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
 describe('KvsStore on the Custom Entity Store', () => {
+  it('writes no attribute for an index core leaves a record out of, and never a blank one', async () => {
+    const store = new KvsStore();
+    await store.commit([
+      put('job', job('queued', { status: 'queued' })),
+      put('job', job('done', { status: 'succeeded' })),
+      put('identity', identity('cached', 'resolved')),
+      put('identity', identity('mapped', 'mapping')),
+      put('connector', connector('c1', 'Okta')),
+    ]);
+    const done = fakeForge().kvs.entityValues('job').get(encodeKey('done')) as Record<string, unknown>;
+    expect(done).not.toHaveProperty('p_due');
+    expect(done).not.toHaveProperty('r_due');
+    expect(done).toMatchObject({ p_byGrant: '["g1"]', r_byGrant: 10 });
+    expect(fakeForge().kvs.entityValues('job').get(encodeKey('queued'))).toMatchObject({ p_due: '[]', r_due: 10 });
+    expect(indexAttributeProblems()).toEqual([]);
+
+    // A record leaving an index loses its attributes (a set replaces the whole value) and drops out of it.
+    const queued = (await store.get('job', 'queued'))!;
+    await store.commit([put('job', { ...queued, status: 'succeeded' })]);
+    expect(fakeForge().kvs.entityValues('job').get(encodeKey('queued'))).not.toHaveProperty('p_due');
+    expect((await store.query('job', 'due', { partition: [], limit: 10 })).items).toEqual([]);
+    expect(indexAttributeProblems()).toEqual([]);
+  });
+
+  it('refuses a record whose text index value is blank before sending anything, as the platform would refuse it', async () => {
+    const store = new KvsStore();
+    const before = fakeForge().kvs.calls.length;
+    for (const name of ['', '   ']) {
+      await expect(store.commit([put('connector', connector('c1', name)), put('meta', { id: 'm', version: 0, value: 1 })])).rejects.toBeInstanceOf(StoreLimitError);
+    }
+    expect(fakeForge().kvs.calls.slice(before).filter((call) => call.path === '/api/v1/transaction')).toEqual([]);
+    expect(await store.get('connector', 'c1')).toBeUndefined();
+    expect(await store.get('meta', 'm')).toBeUndefined();
+  });
+
+  it('answers only what core puts in the partition, whatever else the platform returns for it', async () => {
+    // How Forge indexes an item missing an index attribute is undocumented: a platform that indexed
+    // it anyway, or kept a stale attribute, must neither add records nor end the range early.
+    const store = new KvsStore();
+    await store.commit([put('job', job('runnable', { status: 'queued', wakeAt: 10 })), put('job', job('finished', { status: 'failed', wakeAt: 5 }))]);
+    const stored = (id: string) => fakeForge().kvs.entityValues('job').get(encodeKey(id)) as Record<string, unknown>;
+    const returned = [
+      { key: encodeKey('finished'), value: stored('finished') },
+      { key: encodeKey('finished'), value: { ...stored('finished'), p_due: '[]', r_due: 50 } },
+      { key: encodeKey('runnable'), value: stored('runnable') },
+    ];
+    fakeForge().kvs.failNext('/api/v1/entity/query', () => json(200, { data: returned }));
+    const page = await store.query('job', 'due', { partition: [], range: { lte: 20 }, limit: 10 });
+    expect(page.items.map((item) => item.id)).toEqual(['runnable']);
+  });
+
   it('stores any core id, whatever characters it holds, under a valid key', async () => {
     const store = new KvsStore();
     const ids = ['manual:manual:Design licences (EU)/seat:una@example.com', 'open:557058:f58131cb:new:chat gpt #2', 'x'.repeat(700)];

@@ -17,7 +17,7 @@ import {
   type Write,
 } from '@clearway/core';
 import { decodeCursor, encodeCursor, type CursorScope } from './cursor';
-import { kvsEntityName, partitionKey, rangeAttribute, toStoredValue, VERSION_ATTRIBUTE, type StoredEntityValue } from './entity-mapping';
+import { indexEntryOf, kvsEntityName, partitionKey, toStoredValue, VERSION_ATTRIBUTE, type StoredEntityValue } from './entity-mapping';
 import { encodeKey } from './keys';
 
 /** The Forge KVS client (`kvs` from `@forge/kvs`); injectable so a test can hand in its own. */
@@ -134,12 +134,16 @@ export class KvsStore implements Store {
     const items: Array<EntityRecord<E>> = [];
     let ended = false;
     for (const result of results) {
-      const rangeValue = result.value[rangeAttribute(index)] as Scalar;
-      if (!within(range, rangeValue)) {
+      const record = recordOf<E>(entity, result.key, result.value);
+      const entry = indexEntryOf(entity, index, record);
+      // Not in this partition by core's schema (an item the platform indexed despite its missing
+      // attributes, or one a write left stale attributes on): skipped, never taken for the end.
+      if (entry?.partition !== scope.partition) continue;
+      if (!within(range, entry.range)) {
         ended = true;
         break;
       }
-      items.push(recordOf<E>(entity, result.key, result.value));
+      items.push(record);
     }
     return { items, ...(nextCursor !== undefined && nextCursor !== '' && !ended && { nextCursor: encodeCursor(scope, nextCursor) }) };
   }

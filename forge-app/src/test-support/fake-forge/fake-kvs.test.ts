@@ -21,6 +21,30 @@ describe('the fake Custom Entity Store', () => {
     expect(codeOf(await kvs.entity('meta').set('k', { version: 2 ** 31, data: 1 }).catch((error: unknown) => error))).toBe('INVALID_ENTITY_VALUE');
   });
 
+  it('refuses an empty or all-whitespace string attribute, alone or in a transaction, as the platform does', async () => {
+    // https://developer.atlassian.com/platform/forge/runtime-reference/custom-entities/ (Limitations → Values),
+    // `string`: "Must contain at least one non-whitespace character", "Must not be empty"; the code is the one
+    // https://developer.atlassian.com/platform/forge/storage-reference/handling-errors-customentities/ gives a
+    // value off its type: INVALID_ENTITY_VALUE, "Entity values must match one of the types defined in Custom Entities."
+    const tool = (range: string) => ({ version: 1, data: {}, p_byName: '[]', r_byName: range });
+    for (const blank of ['', '   ', '\t\n']) {
+      const alone = await kvs.entity('tool').set('t', tool(blank)).catch((error: unknown) => error);
+      expect(codeOf(alone)).toBe('INVALID_ENTITY_VALUE');
+      expect(alone).toMatchObject({ responseDetails: { status: 400 } });
+      expect(codeOf(await kvs.transact().set('t', tool(blank), { entityName: 'tool' }).execute().catch((error: unknown) => error))).toBe('INVALID_ENTITY_VALUE');
+    }
+    expect(await kvs.entity('tool').get('t')).toBeUndefined();
+    await kvs.entity('tool').set('t', tool(' chatgpt '));
+    expect(await kvs.entity('tool').get('t')).toEqual(tool(' chatgpt '));
+  });
+
+  it('leaves an item without the index attributes out of that index', async () => {
+    await kvs.entity('job').set('in', { version: 1, data: {}, p_due: '[]', r_due: 5 });
+    await kvs.entity('job').set('out', { version: 1, data: {} });
+    const due = await kvs.entity('job').query().index('due', { partition: ['[]'] }).getMany();
+    expect(due.results.map((result) => result.key)).toEqual(['in']);
+  });
+
   it('refuses values over 240 KiB or nested deeper than 32', async () => {
     expect(codeOf(await kvs.set('big', 'x'.repeat(241 * 1024)).catch((error: unknown) => error))).toBe('MAX_SIZE');
     let deep: unknown = 1;

@@ -6,13 +6,19 @@
  * - a missing key answers 404 `KEY_NOT_FOUND` (the SDK turns it into `undefined`);
  * - keys: non-empty, ≤ 500 characters of `[a-zA-Z0-9:._\s-#]`; values ≤ 240 KiB, depth ≤ 32;
  * - custom entities must be declared (from the app's manifest) and values must hold only declared
- *   attributes of the declared types; queries name a declared index, give its partition, page
- *   1–100 items ordered by the range attribute (then key), and continue from opaque cursors;
+ *   attributes of the declared types, a `string` never empty or all whitespace (400
+ *   `INVALID_ENTITY_VALUE`); queries name a declared index, give its partition, page 1–100 items
+ *   ordered by the range attribute (then key), and continue from opaque cursors. An item missing an
+ *   index attribute is left out of that index (DynamoDB's sparse indexes; Forge does not document
+ *   it, and the adapter does not rely on it);
  * - transactions: ≤ 25 operations, each key once, ≤ 4 MB, conditions only on custom entities,
  *   every condition checked against the stored value before anything is applied, all or nothing.
  *
  * Where the platform's exact error code is undocumented (a failed transaction condition, a bad
  * cursor), the fake picks one; the adapter never depends on those codes.
+ *
+ * Attribute types and limits: https://developer.atlassian.com/platform/forge/runtime-reference/custom-entities/
+ * (Limitations → Values); error codes: https://developer.atlassian.com/platform/forge/storage-reference/handling-errors-customentities/
  */
 import { bodyOf, empty, forgeError, isRecord, json, type FetchInit } from './http';
 
@@ -78,7 +84,9 @@ function typeMatches(type: AttributeType, value: unknown): boolean {
     case 'any':
       return true;
     case 'string':
-      return typeof value === 'string';
+      // "Must contain at least one non-whitespace character · Must not be empty" (the `string` row
+      // of the Values table): '' and '  ' are off the type, which the error page answers INVALID_ENTITY_VALUE.
+      return typeof value === 'string' && /\S/.test(value);
     case 'boolean':
       return typeof value === 'boolean';
     case 'integer':
@@ -317,7 +325,7 @@ export class FakeKvs {
     for (const [attribute, attributeValue] of Object.entries(value)) {
       const declared = declaration.attributes[attribute];
       if (!declared || !typeMatches(declared.type, attributeValue)) {
-        fail(400, 'INVALID_ENTITY_VALUE', `Entity values must match the types defined in Custom Entities (${declaration.name}.${attribute}).`);
+        fail(400, 'INVALID_ENTITY_VALUE', `Entity values must match one of the types defined in Custom Entities (${declaration.name}.${attribute}).`);
       }
     }
   }
