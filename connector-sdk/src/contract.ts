@@ -36,7 +36,12 @@ export interface ExternalIdentity {
   readonly displayName?: string;
 }
 
-export type UnresolvedReason = 'not_found' | 'inactive' | 'ambiguous';
+/**
+ * Why a subject resolves to no user. `mapping_required`: the provider cannot find this person
+ * without an admin's explicit mapping (no email to search by, or a directory that cannot search
+ * by email); the engine then asks the admin to map this Jira user instead of reporting not found.
+ */
+export type UnresolvedReason = 'not_found' | 'inactive' | 'ambiguous' | 'mapping_required';
 
 /** Resolving an identity either finds one user or says plainly why not; it does not throw for that. */
 export type IdentityResolution =
@@ -106,6 +111,13 @@ export interface ProviderCapabilities {
   readonly membershipCheck: 'direct' | 'transitive' | 'manual';
   /** Add/remove are done by a person: they answer `pending_manual`. */
   readonly manual: boolean;
+  /**
+   * `resolveIdentity` can find a person from the Atlassian account id alone, with no email and no
+   * mapping (it answers `matchedBy: 'account'`). Defaults to `manual`: a person fulfilling works
+   * from any handle, a directory needs an email or a mapping. Without it, a subject with neither is
+   * never sent to the provider: the engine fails the job with `identity_mapping_required`.
+   */
+  readonly resolvesByAccountId?: boolean;
   /**
    * Throughput the engine keeps to for a connector of this provider unless its admin sets other
    * limits: derive it from the vendor's documented rate limits, leaving headroom for other clients

@@ -19,6 +19,7 @@ export type {
   Subject,
   UnresolvedReason,
 } from './contract.js';
+export { canResolveSubject, resolvesByAccountId } from './capabilities.js';
 export { assertCanProceed, createOperationContext, remainingMs, type OperationContextOptions } from './context.js';
 export {
   defineProvider,

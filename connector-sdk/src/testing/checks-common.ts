@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { resolvesByAccountId } from '../capabilities.js';
 import { isSecretRequired } from '../define-provider.js';
 import { expectConnectorError, type ConformanceCheck } from './check.js';
 
@@ -44,6 +45,18 @@ export const commonChecks: readonly ConformanceCheck[] = [
         assert.equal(resolution.identity.id, user.expectedId);
         assert.equal(resolution.matchedBy, 'mapping');
       }
+    },
+  },
+  {
+    id: 'resolve-account',
+    title: 'resolveIdentity() finds a person by account id alone when the provider says it can',
+    modes: ['directory', 'manual'],
+    when: (harness) => resolvesByAccountId(harness.provider.capabilities),
+    async run({ connector, ctx }) {
+      // The engine sends such a subject only to providers that declare this (a hidden Jira email).
+      const resolution = await connector.resolveIdentity(ctx(), { accountId: 'conformance-account-only' });
+      assert.equal(resolution.outcome, 'resolved', `a provider that resolves by account id must resolve a subject without email or mapping: ${JSON.stringify(resolution)}`);
+      if (resolution.outcome === 'resolved') assert.equal(resolution.matchedBy, 'account');
     },
   },
   {

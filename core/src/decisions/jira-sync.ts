@@ -1,4 +1,4 @@
-import { APPROVE_TRANSITIONS, DENY_TRANSITIONS } from '../ports/jira.js';
+import { APPROVE_TRANSITIONS, DENY_TRANSITIONS, type CommentAudience } from '../ports/jira.js';
 import type { AccessRequest, Decision } from '../requests/request.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
@@ -42,11 +42,19 @@ export async function syncDecisionToJira(deps: CoreDeps, request: AccessRequest,
   }));
 }
 
-/** Comments on an issue if Jira lets us; Jira trouble is logged (as `failure`), never raised. */
-export async function commentBestEffort(deps: Pick<CoreDeps, 'jira' | 'logger'>, issueKey: string, text: string, failure = 'Could not comment on Jira'): Promise<void> {
+/**
+ * Comments on an issue if Jira lets us; Jira trouble is logged (as `failure`), never raised.
+ * `audience` says who may read it (see `CommentAudience`); the default is the customer.
+ */
+export async function commentBestEffort(
+  deps: Pick<CoreDeps, 'jira' | 'logger'>,
+  issueKey: string,
+  text: string,
+  options: { readonly failure?: string; readonly audience?: CommentAudience } = {},
+): Promise<void> {
   try {
-    await deps.jira.comment(issueKey, text);
+    await deps.jira.comment(issueKey, text, { audience: options.audience ?? 'customer' });
   } catch (error) {
-    deps.logger.warn(failure, { issueKey, error: error instanceof Error ? error.message : String(error) });
+    deps.logger.warn(options.failure ?? 'Could not comment on Jira', { issueKey, error: error instanceof Error ? error.message : String(error) });
   }
 }

@@ -84,7 +84,8 @@ describe('fulfillment engine', () => {
     const summary = await world.engine({ retry: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 5_000 } }).runDueJobs({ deadline: far(world) });
     expect(summary).toMatchObject({ retrying: 2, failed: 1 });
     expect(await world.store.get('grant', grantId)).toMatchObject({ status: 'provision_failed', failure: { kind: 'transient', code: 'retries_exhausted' } });
-    expect(world.jira.comments.at(-1)?.text).toMatch(/Granting access failed and needs an admin: .*\(retries_exhausted\)/);
+    expect(world.jira.internalNotes.at(-1)?.text).toMatch(/Granting access failed and needs an admin: .*\(retries_exhausted\)/);
+    expect(world.jira.comments.at(-1)?.text).toMatch(/^Setting up your access to ChatGPT Enterprise hit a problem/);
     expect((await listFailedJobs(world)).items).toHaveLength(1);
   });
 

@@ -1,12 +1,11 @@
 import { createOperationContext, InvalidRequestError, isConnectorError, toConnectorError, TransientError, type ConnectorError, type ExternalIdentity, type GroupRef, type MembershipCheck, type MembershipOutcome, type OperationContext } from '@clearway/connector-sdk';
 import type { IdentityRecord } from '../connectors/connector.js';
-import { commentBestEffort } from '../decisions/jira-sync.js';
 import { ClearwayError, ConcurrencyError } from '../errors.js';
-import type { Grant } from '../grants/grant.js';
 import type { ProviderRegistry } from '../connectors/provider-registry.js';
 import { put } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { ConnectionPool, type Connection } from './connections.js';
+import { tellJiraOfFailure } from './failure-notes.js';
 import { CORE_DEPS, ENGINE_OPTIONS, PROVIDER_REGISTRY, inject, injectable } from './provider-registry.js';
 import type { Job } from './job.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
@@ -345,14 +344,7 @@ export class FulfillmentEngine {
       return;
     }
     summary.failed += 1;
-    if (settled.grant) await this.commentFailure(job, settled.grant, settled.error.message, settled.error.code);
-  }
-
-  /** Tells the request's Jira issue that fulfillment needs an admin. Jira trouble is logged, not fatal. */
-  private async commentFailure(job: Job, grant: Grant, message: string, code: string): Promise<void> {
-    const action = job.type === 'provision' ? 'Granting access' : 'Removing access';
-    const text = `${action} failed and needs an admin: ${message} (${code}). Fix the cause, then retry it from Clearway → Approvals → Failed fulfillments.`;
-    await commentBestEffort(this.deps, grant.issueKey, text, 'Could not comment a fulfillment failure on Jira');
+    if (settled.grant) await tellJiraOfFailure(this.deps, job, settled.grant, settled.error);
   }
 }
 

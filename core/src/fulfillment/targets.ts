@@ -1,4 +1,4 @@
-import { NotFoundError as ConnectorNotFound, type ExternalIdentity, type GroupRef, type OperationContext } from '@clearway/connector-sdk';
+import { canResolveSubject, InvalidConfigError, NotFoundError as ConnectorNotFound, type ConnectorError, type ExternalIdentity, type GroupRef, type OperationContext, type Subject } from '@clearway/connector-sdk';
 import { recordGroupBinding } from '../catalog/catalog-service.js';
 import type { Tool } from '../catalog/tool.js';
 import { identityRecordId, type IdentityRecord } from '../connectors/connector.js';
@@ -13,7 +13,9 @@ import type { Connection } from './connections.js';
  * The provider user a grant is for: from the cache when resolved before (no provider call), else
  * resolved through the provider (an explicit mapping first, then the email, from the request) and
  * cached. `cached` is the cache record the identity came from, for `touchIdentity` after use.
- * An unresolvable user is a terminal `not_found` failure with the reason in its code.
+ * An unresolvable user is a terminal `not_found` failure with the reason in its code — except a
+ * person the provider has nothing to find by (Jira showed the app no email, no admin mapped them):
+ * that is `identity_mapping_required`, decided before any provider call, telling the admin to map them.
  */
 export async function identityForGrant(
   deps: CoreDeps,
@@ -33,14 +35,20 @@ export async function identityForGrant(
     return { identity, cached };
   }
   const request = await deps.store.get('request', grant.requestId);
-  const subject = {
+  const email = request?.requesterEmail?.trim();
+  const subject: Subject = {
     accountId: grant.requesterAccountId,
-    ...(request?.requesterEmail !== undefined && { email: request.requesterEmail }),
+    ...(email && { email }),
     ...(request?.requesterName !== undefined && { displayName: request.requesterName }),
     ...(cached?.mappedExternalId !== undefined && { mappedExternalId: cached.mappedExternalId }),
   };
+  const who = request?.requesterName ? `${request.requesterName} (Jira account ${grant.requesterAccountId})` : `Jira account ${grant.requesterAccountId}`;
+  if (!canResolveSubject(connection.connector.capabilities, subject)) {
+    throw mappingRequired(connection, `${who} has no identity mapping at ${connection.record.name}, and Jira shows Clearway no email address for them (their Atlassian profile may hide it).`);
+  }
   const resolution = await connection.lookups.run(() => connection.connector.resolveIdentity(ctx, subject));
   if (resolution.outcome === 'unresolved') {
+    if (resolution.reason === 'mapping_required') throw mappingRequired(connection, `${connection.record.name} cannot find ${who} without an identity mapping: ${resolution.message}`);
     throw new ConnectorNotFound(`${connection.record.name} has no usable user for ${request?.requesterName ?? grant.requesterAccountId}: ${resolution.message}`, {
       code: `identity_${resolution.reason}`,
     });
@@ -70,6 +78,19 @@ export async function identityForGrant(
     };
   });
   return { identity };
+}
+
+/**
+ * The admin, not the provider, has to act: an `invalid_config` failure (an identity mapping is part
+ * of a connector's configuration) whose message says whom to map, where, and what to do next.
+ */
+function mappingRequired(connection: Connection, why: string): ConnectorError {
+  const name = connection.record.name;
+  const reason = /[.!?]$/.test(why.trim()) ? why.trim() : `${why.trim()}.`;
+  return new InvalidConfigError(
+    `Map this Jira user: ${reason} In Clearway → Connectors → ${name} → Identity mappings, map them to their ${name} user id or login, then retry this fulfillment.`,
+    { code: 'identity_mapping_required' },
+  );
 }
 
 /**

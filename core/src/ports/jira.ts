@@ -1,9 +1,24 @@
 import { z } from 'zod';
 
+/**
+ * Who a comment is for. `customer`: the requester reads it (on a JSM request every plain comment
+ * is public to the customer), so it says what happens next in their words. `internal`: only the
+ * team (agents, admins) may read it; provider details — classified messages, codes — go here only.
+ */
+export type CommentAudience = 'customer' | 'internal';
+
+export interface CommentOptions {
+  /** Defaults to `customer`. */
+  readonly audience?: CommentAudience;
+}
+
 /** What core asks of Jira. Failures here never undo a decision: they are logged and audited. */
 export interface Jira {
-  /** Adds a comment (plain text; the adapter renders it as ADF). */
-  comment(issueKey: string, text: string): Promise<void>;
+  /**
+   * Adds a comment (plain text; the adapter renders it). An `internal` comment must never reach
+   * the customer: an adapter that cannot keep it from them fails instead of posting it.
+   */
+  comment(issueKey: string, text: string, options?: CommentOptions): Promise<void>;
   /**
    * Applies the first available transition whose name matches a candidate (case-insensitive).
    * Answers which one, or that none matched.

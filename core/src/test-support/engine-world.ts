@@ -15,6 +15,8 @@ export interface EngineWorld extends TestDeps {
   readonly engine: (options?: Partial<EngineOptions>) => FulfillmentEngine;
   /** Submits and approves a request for `email` (a user the directory knows), returning the grant id. */
   readonly approve: (email: string, toolId?: string) => Promise<string>;
+  /** The same for any requester, e.g. one whose email Jira does not show (no `email`). */
+  readonly approveFor: (requester: { readonly accountId: string; readonly email?: string; readonly displayName?: string }, toolId?: string) => Promise<string>;
   /** A sleep that moves the fake clock instead of waiting. */
   readonly sleep: (ms: number) => Promise<void>;
 }
@@ -45,6 +47,12 @@ export async function makeEngineWorld(options: { maxBatchSize?: number } = {}): 
     await Promise.resolve();
     world.clock.at = Math.max(world.clock.at, target);
   };
+  const approveFor: EngineWorld['approveFor'] = async (requester, toolId = 'chatgpt') => {
+    issue += 1;
+    const { request } = await submitRequest(world, requester, requestInput({ issueKey: `AIR-${issue}`, toolId }));
+    const { grant } = await decide(world, approver, { requestId: request.id, outcome: 'approved', rationale: 'needed for work' });
+    return grant!.id;
+  };
   return {
     ...world,
     directory,
@@ -52,12 +60,7 @@ export async function makeEngineWorld(options: { maxBatchSize?: number } = {}): 
     providers: registry,
     sleep,
     engine: (engineOptions = {}) => new FulfillmentEngine(world, registry, { sleep, workerId: 'w1', ...engineOptions }),
-    approve: async (email, toolId = 'chatgpt') => {
-      issue += 1;
-      const accountId = `acc-${email.split('@')[0]}`;
-      const { request } = await submitRequest(world, { accountId, email }, requestInput({ issueKey: `AIR-${issue}`, toolId }));
-      const { grant } = await decide(world, approver, { requestId: request.id, outcome: 'approved', rationale: 'needed for work' });
-      return grant!.id;
-    },
+    approve: (email, toolId) => approveFor({ accountId: `acc-${email.split('@')[0]}`, email }, toolId),
+    approveFor,
   };
 }

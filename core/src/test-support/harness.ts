@@ -4,7 +4,7 @@ import type { Tool, ToolInput } from '../catalog/tool.js';
 import { updateGovernance } from '../governance/governance-service.js';
 import { DEFAULT_GOVERNANCE_RULES, type GovernanceRules } from '../governance/policy.js';
 import type { Ids } from '../ports/ids.js';
-import type { Jira } from '../ports/jira.js';
+import type { CommentOptions, Jira } from '../ports/jira.js';
 import type { Secrets } from '../ports/secrets.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { initializeClearway } from '../setup.js';
@@ -39,13 +39,16 @@ export class MemorySecrets implements Secrets {
 }
 
 export class FakeJira implements Jira {
+  /** What the requester can read (customer comments). */
   readonly comments: Array<{ issueKey: string; text: string }> = [];
+  /** What only the team can read (internal notes). */
+  readonly internalNotes: Array<{ issueKey: string; text: string }> = [];
   readonly transitions: Array<{ issueKey: string; candidates: readonly string[] }> = [];
   readonly issues: Array<{ key: string; projectKey: string; issueTypeId: string; summary: string; description: string }> = [];
   failing = false;
-  async comment(issueKey: string, text: string) {
+  async comment(issueKey: string, text: string, options: CommentOptions = {}) {
     if (this.failing) throw new Error('Jira is unavailable');
-    this.comments.push({ issueKey, text });
+    (options.audience === 'internal' ? this.internalNotes : this.comments).push({ issueKey, text });
   }
   async transition(issueKey: string, candidates: readonly string[]) {
     if (this.failing) throw new Error('Jira is unavailable');

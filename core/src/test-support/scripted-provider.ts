@@ -17,6 +17,8 @@ export class ScriptedDirectory {
   /** Resolves when an `add` that was told to hang is let go. */
   gate: Promise<void> | undefined;
   latencyMs = 0;
+  /** Off: like a SCIM service refusing email filters, only an explicit mapping finds a user. */
+  searchableByEmail = true;
 
   constructor(
     readonly now: () => number = Date.now,
@@ -89,6 +91,10 @@ export function scriptedProvider(directory: ScriptedDirectory, options: { type?:
         if (options.manual) {
           const id = subject.mappedExternalId ?? subject.email ?? subject.accountId;
           return { outcome: 'resolved', identity: { id, ...(subject.email !== undefined && { email: subject.email }) }, matchedBy: subject.mappedExternalId ? 'mapping' : 'email' };
+        }
+        if (!subject.mappedExternalId && !directory.searchableByEmail) {
+          directory.record('resolve', 'mapping_required');
+          return { outcome: 'unresolved', reason: 'mapping_required', message: 'This directory cannot search its users by email.' };
         }
         const user = subject.mappedExternalId
           ? directory.users.get(subject.mappedExternalId)

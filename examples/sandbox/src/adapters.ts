@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Clock, Jira, LogFields, Logger, Secrets } from '@clearway/core';
+import type { Clock, CommentOptions, Jira, LogFields, Logger, Secrets } from '@clearway/core';
 
 function readJson<T>(path: string, fallback: T): T {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : fallback;
@@ -66,7 +66,10 @@ export interface SandboxIssue {
   readonly issueTypeId: string;
   readonly summary: string;
   readonly description: string;
+  /** What the requester reads. */
   readonly comments: string[];
+  /** What only the team reads (JSM internal notes); absent in files written before there were any. */
+  internalNotes?: string[];
   readonly transitions: string[];
 }
 
@@ -91,8 +94,10 @@ export class SandboxJira implements Jira {
     return key;
   }
 
-  async comment(issueKey: string, text: string): Promise<void> {
-    this.issue(issueKey).comments.push(text);
+  async comment(issueKey: string, text: string, options: CommentOptions = {}): Promise<void> {
+    const issue = this.issue(issueKey);
+    if (options.audience === 'internal') (issue.internalNotes ??= []).push(text);
+    else issue.comments.push(text);
     this.save();
   }
 

@@ -181,7 +181,9 @@ await story.step('Provisioning through the real providers, with a 429 and a 503 
   story.expect('no membership was added twice', new Set(adds.map((effect) => `${effect.groupId}/${effect.userId}`)).size === adds.length, `${adds.length} adds`);
   const ghost = await grant('ghostChatgpt');
   story.expect("Ghost's grant failed terminally (unknown in Okta) and shows why", ghost?.status === 'provision_failed' && ghost.failure?.code === 'identity_not_found', ghost?.failure?.code);
-  story.expect('the failure was commented on the Jira issue', Boolean(ghost && deps.jira.issues[ghost.issueKey]?.comments.some((comment) => comment.includes('needs an admin'))));
+  const ghostIssue = ghost ? deps.jira.issues[ghost.issueKey] : undefined;
+  story.expect('the failure went to the team as an internal note on the Jira issue', Boolean(ghostIssue?.internalNotes?.some((note) => note.includes('needs an admin'))));
+  story.expect('the requester was told what happens next, without provider details', Boolean(ghostIssue?.comments.some((comment) => comment.startsWith('Setting up your access')) && !ghostIssue?.comments.some((comment) => comment.includes('identity_'))));
   const eve = await grant('eveMidjourney');
   story.expect("Eve's Midjourney grant waits for a person (manual fulfillment)", eve?.status === 'pending_provision');
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeForge } from '../../test-support/fake-forge/index';
 import { MemoryLogger } from '../../test-support/app-world';
 import { JiraCallerDirectory } from './caller-directory';
+import { jiraAsUser, type JiraRequest } from './jira-request';
 
 describe('JiraCallerDirectory', () => {
   it('asks Jira, as the invoking user, whether they are an admin', async () => {
@@ -35,5 +36,19 @@ describe('JiraCallerDirectory', () => {
     expect(await directory.groupsOf('nobody')).toEqual([]);
     expect(await directory.profileOf('nobody')).toEqual({});
     expect(site.requests.every((request) => request.provider === 'app')).toBe(true);
+  });
+
+  // Get user applies the person's privacy controls: "the user's email address is hidden"
+  // (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-get,
+  // https://developer.atlassian.com/cloud/jira/platform/profile-visibility/); the field is then absent,
+  // and the schema documents it as "may be returned as null".
+  it('reads no email for a person who hides it, absent or null, and keeps their name', async () => {
+    const site = fakeForge().jira;
+    site.addUser({ accountId: 'hana', displayName: 'Hana Hidden' });
+    const directory = new JiraCallerDirectory(new MemoryLogger());
+    expect(await directory.profileOf('hana')).toEqual({ displayName: 'Hana Hidden' });
+
+    const nullEmail: JiraRequest = async () => new Response(JSON.stringify({ accountId: 'hana', displayName: 'Hana Hidden', emailAddress: null, active: true }), { status: 200 });
+    expect(await new JiraCallerDirectory(new MemoryLogger(), jiraAsUser, nullEmail).profileOf('hana')).toEqual({ displayName: 'Hana Hidden' });
   });
 });

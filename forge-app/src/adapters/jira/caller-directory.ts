@@ -14,7 +14,13 @@ export interface CallerDirectory {
 
 const permissionsSchema = z.object({ permissions: z.object({ ADMINISTER: z.object({ havePermission: z.boolean() }).optional() }) });
 const groupsSchema = z.array(z.object({ name: z.string() }));
-const userSchema = z.object({ displayName: z.string().optional(), emailAddress: z.string().optional() });
+/**
+ * `GET /rest/api/3/user`: privacy controls apply to the answer, so a person who hides their email
+ * (profile visibility) comes back without `emailAddress` — documented as "may be returned as null",
+ * seen as absent. Both mean "no email": the request then carries none and fulfillment asks an admin
+ * to map this Jira user. https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-get
+ */
+const userSchema = z.object({ displayName: z.string().nullish(), emailAddress: z.string().nullish() });
 
 /**
  * The directory over Jira. Admin status is asked as the user (`mypermissions`), so it is exactly
@@ -58,7 +64,9 @@ export class JiraCallerDirectory implements CallerDirectory {
       const response = await callJira(this.asAppRequest, action, () => route`/rest/api/3/user?accountId=${accountId}`, { headers: JSON_HEADERS });
       const parsed = userSchema.safeParse(await bodyJson(response, action));
       if (!parsed.success) return {};
-      return { ...(parsed.data.displayName !== undefined && { displayName: parsed.data.displayName }), ...(parsed.data.emailAddress !== undefined && { email: parsed.data.emailAddress }) };
+      const displayName = parsed.data.displayName?.trim();
+      const email = parsed.data.emailAddress?.trim();
+      return { ...(displayName && { displayName }), ...(email && { email }) };
     } catch (error) {
       this.logger.warn('Could not read the user profile', { accountId, error: error instanceof Error ? error.message : 'unknown' });
       return {};

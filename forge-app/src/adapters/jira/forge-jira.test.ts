@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { fakeForge } from '../../test-support/fake-forge/index';
 import { adfToText, textToAdf } from './adf';
 import { ForgeJira } from './forge-jira';
-import { JiraError } from './jira-request';
+import { jiraAsApp, JiraError, type JiraRequest } from './jira-request';
+
+/** A site where AIR is a JSM service project and DEV a software project. */
+function siteWithProjects() {
+  const site = fakeForge().jira;
+  site.serviceDesks.push({ id: '1', projectKey: 'AIR', projectName: 'AI Requests', requestTypes: [{ id: '10', name: 'Request an AI tool' }] });
+  site.addIssue({ key: 'AIR-1', reporterAccountId: 'u1', serviceDeskId: '1', requestTypeId: '10' });
+  site.addIssue({ key: 'DEV-1', reporterAccountId: 'u1' });
+  return site;
+}
 
 describe('ForgeJira (core’s Jira port, as the app)', () => {
   it('comments in ADF, one paragraph per block and hard breaks inside', async () => {
@@ -20,6 +29,46 @@ describe('ForgeJira (core’s Jira port, as the app)', () => {
       },
     ]);
     expect(site.requests.at(-1)).toMatchObject({ method: 'POST', provider: 'app', path: '/rest/api/3/issue/AIR-1/comment' });
+  });
+
+  it('adds an internal note through JSM (public: false, plain text) and no platform comment', async () => {
+    const site = siteWithProjects();
+    await new ForgeJira().comment('AIR-1', 'Granting access failed: E0000006 (permission).', { audience: 'internal' });
+    expect(site.requests.at(-1)).toMatchObject({ method: 'POST', provider: 'app', path: '/rest/servicedeskapi/request/AIR-1/comment', body: { body: 'Granting access failed: E0000006 (permission).', public: false } });
+    expect(site.requestComments.get('AIR-1')).toEqual([{ id: expect.any(String), body: 'Granting access failed: E0000006 (permission).', public: false }]);
+    expect(site.issues.get('AIR-1')?.comments).toEqual([]);
+  });
+
+  it('comments for the customer through the platform API, which JSM shows on the portal', async () => {
+    const site = siteWithProjects();
+    await new ForgeJira().comment('AIR-1', 'Setting up your access hit a problem.', { audience: 'customer' });
+    expect(site.issues.get('AIR-1')?.comments).toEqual([textToAdf('Setting up your access hit a problem.')]);
+    expect(site.requestComments.get('AIR-1')).toBeUndefined();
+  });
+
+  it('on an issue outside any service project, posts the internal note as a plain comment: there is no customer to hide it from', async () => {
+    const site = siteWithProjects();
+    await new ForgeJira().comment('DEV-1', 'Details for the team.', { audience: 'internal' });
+    expect(site.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /rest/servicedeskapi/request/DEV-1/comment',
+      'GET /rest/api/3/issue/DEV-1?fields=project',
+      'POST /rest/api/3/issue/DEV-1/comment',
+    ]);
+    expect(site.issues.get('DEV-1')?.comments).toEqual([textToAdf('Details for the team.')]);
+  });
+
+  it('never turns an internal note into a public comment in a service project, whatever JSM answered', async () => {
+    const site = siteWithProjects();
+    // In AIR, but not a request JSM lets the app comment on: JSM answers 404.
+    site.addIssue({ key: 'AIR-2', reporterAccountId: 'u1' });
+    await expect(new ForgeJira().comment('AIR-2', 'Details for the team.', { audience: 'internal' })).rejects.toMatchObject({ status: 404 });
+    // JSM refuses the app outright.
+    const refusing: JiraRequest = async (path, init) =>
+      path.value.startsWith('/rest/servicedeskapi/') ? (new Response(JSON.stringify({ errorMessage: 'No permission' }), { status: 403 })) : jiraAsApp(path, init);
+    await expect(new ForgeJira(refusing).comment('AIR-1', 'Details for the team.', { audience: 'internal' })).rejects.toMatchObject({ status: 403 });
+    expect(site.issues.get('AIR-1')?.comments).toEqual([]);
+    expect(site.issues.get('AIR-2')?.comments).toEqual([]);
+    expect(site.requests.filter((request) => request.path.endsWith('/comment') && request.path.startsWith('/rest/api/3/'))).toEqual([]);
   });
 
   it('applies the first candidate the workflow offers, by name or target status, ignoring case', async () => {

@@ -1,8 +1,8 @@
 import { route } from '@forge/api';
-import type { Jira } from '@clearway/core';
+import type { CommentOptions, Jira } from '@clearway/core';
 import { z } from 'zod';
 import { textToAdf } from './adf';
-import { bodyJson, callJira, jiraAsApp, JSON_HEADERS, type JiraRequest } from './jira-request';
+import { bodyJson, callJira, jiraAsApp, JiraError, JSON_HEADERS, type JiraRequest } from './jira-request';
 
 const transitionsSchema = z.object({
   transitions: z.array(z.object({ id: z.string(), name: z.string(), to: z.object({ name: z.string() }).partial().optional() })),
@@ -10,22 +10,67 @@ const transitionsSchema = z.object({
 
 const createdSchema = z.object({ key: z.string().min(1) });
 
+/** `GET /rest/api/3/issue/{key}?fields=project`: the issue's project and its type (`service_desk` for JSM). */
+const issueProjectSchema = z.object({ fields: z.object({ project: z.object({ projectTypeKey: z.string() }) }) });
+
 /** Jira's summary field holds at most 255 characters. */
 const MAX_SUMMARY = 255;
 
 /**
- * Core's `Jira` port, as the app: comments in ADF, the first workflow transition whose name (or
- * target status) matches a candidate, and issue creation for recertification.
+ * Core's `Jira` port, as the app: comments (for the customer in ADF, internal ones as JSM internal
+ * notes), the first workflow transition whose name (or target status) matches a candidate, and
+ * issue creation for recertification.
  */
 export class ForgeJira implements Jira {
   constructor(private readonly request: JiraRequest = jiraAsApp) {}
 
-  async comment(issueKey: string, text: string): Promise<void> {
+  async comment(issueKey: string, text: string, options: CommentOptions = {}): Promise<void> {
+    if (options.audience === 'internal') await this.internalNote(issueKey, text);
+    else await this.platformComment(issueKey, text);
+  }
+
+  /**
+   * A comment through the platform API. On a JSM request it is public: the customer sees it
+   * (`jsdPublic` defaults to true for comments made through the Jira platform API).
+   */
+  private async platformComment(issueKey: string, text: string): Promise<void> {
     await callJira(this.request, `Commenting on ${issueKey}`, () => route`/rest/api/3/issue/${issueKey}/comment`, {
       method: 'POST',
       headers: JSON_HEADERS,
       body: JSON.stringify({ body: textToAdf(text) }),
     });
+  }
+
+  /**
+   * A JSM internal note: `POST /rest/servicedeskapi/request/{issueIdOrKey}/comment` with
+   * `{ body, public: false }` (plain text, not ADF) — agents see it, the customer does not.
+   * An issue that is not a JSM request has no customer and no internal notes: when the servicedesk
+   * API refuses it (400/404), the note becomes a plain comment, but only once the platform API
+   * confirms the issue's project is not a service project. A refusal on a real request (the app
+   * may not see it, a permission, an outage) is raised instead: internals never go public.
+   */
+  private async internalNote(issueKey: string, text: string): Promise<void> {
+    try {
+      await callJira(this.request, `Adding an internal note to ${issueKey}`, () => route`/rest/servicedeskapi/request/${issueKey}/comment`, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({ body: text, public: false }),
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof JiraError) || (error.status !== 400 && error.status !== 404)) throw error;
+      if ((await this.projectTypeOf(issueKey)) !== 'plain') throw error;
+    }
+    await this.platformComment(issueKey, text);
+  }
+
+  /** Whether the issue's project is a JSM service project; `unknown` when Jira's answer says neither. */
+  private async projectTypeOf(issueKey: string): Promise<'service' | 'plain' | 'unknown'> {
+    const action = `Reading the project of ${issueKey}`;
+    const response = await callJira(this.request, action, () => route`/rest/api/3/issue/${issueKey}?fields=project`, { headers: JSON_HEADERS });
+    const parsed = issueProjectSchema.safeParse(await bodyJson(response, action));
+    if (!parsed.success) return 'unknown';
+    return parsed.data.fields.project.projectTypeKey === 'service_desk' ? 'service' : 'plain';
   }
 
   async transition(issueKey: string, candidates: readonly string[]): Promise<{ transitioned: boolean; name?: string }> {

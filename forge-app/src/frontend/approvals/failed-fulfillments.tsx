@@ -12,6 +12,14 @@ function reason(job: FailedJobView['job']): string {
   return job.lastError?.message ?? 'The provider gave no reason.';
 }
 
+/** The Kind column: the error kind, or what to do for the codes that call for one thing. */
+function kindLabel(job: FailedJobView['job']): string {
+  if (job.lastError?.code === 'retries_exhausted') return 'retries used up';
+  // Jira showed no email and no one mapped the person: the fix is an identity mapping, not the connector's settings.
+  if (job.lastError?.code === 'identity_mapping_required') return 'map this Jira user';
+  return errorKindLabel(job.lastError?.kind ?? 'unknown');
+}
+
 const HEAD = {
   cells: [
     { key: 'issue', content: 'Request' },
@@ -64,7 +72,7 @@ export function FailedFulfillments() {
                     { key: 'issue', content: item.issueKey ? <Link href={issueHref(item.issueKey)}>{item.issueKey}</Link> : '—' },
                     { key: 'tool', content: item.toolName },
                     { key: 'action', content: JOB_TYPE_LABELS[item.job.type] },
-                    { key: 'kind', content: <Lozenge appearance="removed">{item.job.lastError?.code === 'retries_exhausted' ? 'retries used up' : errorKindLabel(item.job.lastError?.kind ?? 'unknown')}</Lozenge> },
+                    { key: 'kind', content: <Lozenge appearance="removed">{kindLabel(item.job)}</Lozenge> },
                     { key: 'reason', content: reason(item.job) },
                     { key: 'failed', content: formatDateTime(item.job.completedAt ?? item.job.updatedAt) },
                     {

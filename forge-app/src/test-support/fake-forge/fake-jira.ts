@@ -3,8 +3,22 @@
  * (`__forge_fetch__` target `{ type: 'fpp', remote: 'jira' }`): users and their groups and admin
  * rights, issues with properties, comments, workflow transitions, issue creation and JSM request
  * details. `asUser` calls act as `actingUser` (or the account id the SDK names).
+ *
+ * JSM answers are shaped after Atlassian's documented response bodies
+ * (https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-servicedesk/ and
+ * /api-group-request/): a service desk and its customer portal have different ids, and each
+ * request type names both (`serviceDeskId`, `portalId`).
  */
 import { bodyOf, empty, isRecord, json, type FetchInit } from './http';
+
+/**
+ * The installed app's id (the UUID part of `app.id`): the key JSM stores the portal create
+ * panel's fields under. The value is the example on Atlassian's module page
+ * (https://developer.atlassian.com/platform/forge/manifest-reference/modules/jira-service-management-portal-request-create-property-panel/).
+ */
+export const FAKE_APP_ID = 'd3adb33f-2ed0-4502-82f5-54ae21ea2f72';
+
+const SITE = 'https://your-domain.atlassian.net';
 
 export interface FakeUser {
   readonly accountId: string;
@@ -30,8 +44,16 @@ export interface FakeIssue {
   readonly issueTypeId?: string;
 }
 
+export interface FakeRequestComment {
+  readonly id: string;
+  readonly body: string;
+  readonly public: boolean;
+}
+
 export interface FakeServiceDesk {
   readonly id: string;
+  /** Its customer portal's id; the same number as the desk's unless a test sets it apart. */
+  readonly portalId?: string;
   readonly projectKey: string;
   readonly projectName: string;
   readonly requestTypes: ReadonlyArray<{ readonly id: string; readonly name: string }>;
@@ -44,6 +66,8 @@ export class FakeJiraSite {
   readonly issueTypes = new Map<string, ReadonlyArray<{ readonly id: string; readonly name: string; readonly subtask?: boolean }>>();
   readonly issues = new Map<string, FakeIssue>();
   readonly requests: Array<{ method: string; path: string; provider: string; accountId?: string; body: unknown }> = [];
+  /** Comments made through JSM's request comment API, per issue key: `public: false` is an internal note. */
+  readonly requestComments = new Map<string, FakeRequestComment[]>();
   /** Who `asUser()` calls act as when the SDK names nobody (the invoking user). */
   actingUser: string | undefined;
   /** Every call answers 503 while true: Jira is down. */
@@ -54,6 +78,28 @@ export class FakeJiraSite {
     const full: FakeUser = { displayName: user.accountId, groups: [], admin: false, ...user };
     this.users.set(full.accountId, full);
     return full;
+  }
+
+  /**
+   * What JSM stores for the portal create panel's `view.submit` payload, per the module docs:
+   * "an object containing your fields, under a property key matching the UUID component of the
+   * app.id" (each field's `key` → its `value`). `fields` that is not a list of field objects is
+   * dropped without a word, as a site does; no fields store nothing.
+   */
+  portalPanelProperties(submission: unknown): Record<string, unknown> {
+    const fields = isRecord(submission) && Array.isArray(submission.fields) ? submission.fields : [];
+    const entries = fields.flatMap((field: unknown) => (isRecord(field) && typeof field.key === 'string' ? [[field.key, field.value] as const] : []));
+    return entries.length === 0 ? {} : { [FAKE_APP_ID]: Object.fromEntries(entries) };
+  }
+
+  /**
+   * A customer presses Create on the portal with the panel's last submission: the request is
+   * created with the panel's fields stored as JSM stores them. The portal keeps Create disabled
+   * while the panel says `isValid: false`, so such a submission cannot create a request.
+   */
+  createPortalRequest(issue: Partial<FakeIssue> & { key: string; reporterAccountId: string; serviceDeskId: string }, submission: unknown): FakeIssue {
+    if (!isRecord(submission) || submission.isValid !== true) throw new Error('The portal does not create a request while the panel says its form is not valid.');
+    return this.addIssue({ ...issue, properties: { ...issue.properties, ...this.portalPanelProperties(submission) } });
   }
 
   addIssue(issue: Partial<FakeIssue> & { key: string; reporterAccountId: string }): FakeIssue {
@@ -100,12 +146,26 @@ export class FakeJiraSite {
       return json(200, user.groups.map((name, index) => ({ name, groupId: `g-${index}` })));
     }
     if (route === 'GET /rest/servicedeskapi/servicedesk') {
-      return json(200, { values: this.serviceDesks.map(({ id, projectKey, projectName }) => ({ id, projectKey, projectName, projectId: `p${id}` })), isLastPage: true });
+      const values = this.serviceDesks.map(({ id, projectKey, projectName }) => ({ id, projectId: `1${id.padStart(4, '0')}`, projectName, projectKey, _links: { self: `${SITE}/rest/servicedeskapi/servicedesk/${id}` } }));
+      return json(200, pageOf(values));
     }
     const requestTypes = /^\/rest\/servicedeskapi\/servicedesk\/([^/]+)\/requesttype$/.exec(url.pathname);
     if (method === 'GET' && requestTypes) {
       const desk = this.serviceDesks.find((candidate) => candidate.id === requestTypes[1]);
-      return desk ? json(200, { values: desk.requestTypes, isLastPage: true }) : json(404, { errorMessage: 'Service desk not found.' });
+      if (!desk) return json(404, { errorMessage: 'Service desk not found.' });
+      const values = desk.requestTypes.map(({ id, name }) => ({
+        _expands: [],
+        id,
+        _links: { self: `${SITE}/rest/servicedeskapi/servicedesk/${desk.id}/requesttype/${id}` },
+        name,
+        description: name,
+        helpText: '',
+        issueTypeId: '10001',
+        serviceDeskId: desk.id,
+        portalId: portalOf(desk),
+        groupIds: ['12'],
+      }));
+      return json(200, pageOf(values));
     }
     const project = /^\/rest\/api\/3\/project\/([^/]+)$/.exec(url.pathname);
     if (method === 'GET' && project) {
@@ -152,20 +212,60 @@ export class FakeJiraSite {
         return empty();
       }
     }
+    const requestComment = /^\/rest\/servicedeskapi\/request\/([^/]+)\/comment$/.exec(url.pathname);
+    if (method === 'POST' && requestComment) return this.addRequestComment(decodeURIComponent(requestComment[1] ?? ''), body);
     const requestMatch = /^\/rest\/servicedeskapi\/request\/([^/]+)$/.exec(url.pathname);
     if (method === 'GET' && requestMatch) {
       const issue = this.issues.get(decodeURIComponent(requestMatch[1] ?? ''));
       if (!issue || issue.serviceDeskId === undefined) return json(404, { errorMessage: 'Request not found.' });
       const reporter = this.users.get(issue.reporterAccountId);
+      const desk = this.serviceDesks.find((candidate) => candidate.id === issue.serviceDeskId);
       return json(200, {
         issueId: issue.id,
         issueKey: issue.key,
-        serviceDeskId: issue.serviceDeskId,
         requestTypeId: issue.requestTypeId,
+        serviceDeskId: issue.serviceDeskId,
         reporter: { accountId: issue.reporterAccountId, displayName: reporter?.displayName ?? issue.reporterAccountId, ...(reporter?.emailAddress !== undefined && { emailAddress: reporter.emailAddress }) },
+        // The web link names the portal, not the service desk: `/servicedesk/customer/portal/{portalId}/{issueKey}`.
+        _links: {
+          jiraRest: `${SITE}/rest/api/2/issue/${issue.id}`,
+          web: `${SITE}/servicedesk/customer/portal/${desk ? portalOf(desk) : issue.serviceDeskId}/${issue.key}`,
+          agent: `${SITE}/browse/${issue.key}`,
+          self: `${SITE}/rest/servicedeskapi/request/${issue.id}`,
+        },
       });
     }
     return json(404, { errorMessages: [`The fake site does not serve ${route}.`] });
+  }
+
+  /**
+   * JSM's "Create request comment" (https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-request/#api-rest-servicedeskapi-request-issueidorkey-comment-post):
+   * body `{ body: string, public: boolean }` (plain text; `public: false` is internal), answered
+   * 201 with the comment (`CommentDTO`: id, body, public, author, created, _links). An issue that is
+   * not a customer request answers 404. The docs give no default for a missing `public`; the fake
+   * makes it public, the outcome a caller must never rely on for internals.
+   */
+  private addRequestComment(issueIdOrKey: string, body: unknown): Response {
+    const issue = [...this.issues.values()].find((candidate) => candidate.key === issueIdOrKey || candidate.id === issueIdOrKey);
+    if (!issue || issue.serviceDeskId === undefined) return json(404, { errorMessage: 'Request not found.' });
+    if (!isRecord(body) || typeof body.body !== 'string' || body.body.trim() === '') return json(400, { errorMessage: 'The comment body is required.' });
+    const comments = this.requestComments.get(issue.key) ?? [];
+    const comment: FakeRequestComment = { id: String(20_000 + comments.length), body: body.body, public: body.public !== false };
+    this.requestComments.set(issue.key, [...comments, comment]);
+    const created = Date.now();
+    return json(201, {
+      id: comment.id,
+      body: comment.body,
+      public: comment.public,
+      author: { accountId: 'app-clearway', displayName: 'Clearway', active: true, timeZone: 'UTC', _links: { self: `${SITE}/rest/api/2/user?accountId=app-clearway` } },
+      created: { iso8601: new Date(created).toISOString(), jira: new Date(created).toISOString(), friendly: 'Today', epochMillis: created },
+      _links: { self: `${SITE}/rest/servicedeskapi/request/${issue.id}/comment/${comment.id}` },
+    });
+  }
+
+  /** A project with a service desk is a JSM service project (`projectTypeKey: service_desk`); others are software projects here. */
+  private projectTypeOf(projectKey: string): string {
+    return this.serviceDesks.some((desk) => desk.projectKey === projectKey) ? 'service_desk' : 'software';
   }
 
   private issueJson(issue: FakeIssue, url: URL): Record<string, unknown> {
@@ -176,11 +276,20 @@ export class FakeJiraSite {
       fields: {
         summary: issue.summary,
         description: issue.description ?? null,
-        project: { key: issue.projectKey },
+        project: { key: issue.projectKey, projectTypeKey: this.projectTypeOf(issue.projectKey) },
         reporter: { accountId: issue.reporterAccountId },
         status: { name: issue.status },
       },
       ...(wantsProperties && { properties: issue.properties }),
     };
   }
+}
+
+function portalOf(desk: FakeServiceDesk): string {
+  return desk.portalId ?? desk.id;
+}
+
+/** JSM's paged answer (`PagedDTO`): every list fits one page here. */
+function pageOf(values: readonly unknown[]): Record<string, unknown> {
+  return { _expands: [], size: values.length, start: 0, limit: 50, isLastPage: true, _links: { base: `${SITE}/rest/servicedeskapi`, context: 'context' }, values };
 }
