@@ -36,7 +36,7 @@ export async function ingestIssue(app: ClearwayApp, hint: { readonly issueKey: s
   const issue = await app.intake.readIssue(hint.issueKey);
   if (!issue) return { status: 'skipped', reason: 'the issue no longer exists' };
   if (issue.projectKey !== intakeProject) return { status: 'skipped', reason: 'not the intake project' };
-  const form = findPanelForm(issue.properties);
+  const form = findPanelForm(issue.properties, issue.panelPropertyKey);
   if (!form) return { status: 'skipped', reason: 'the request carries no Clearway form' };
   if (!issue.reporterAccountId) return { status: 'skipped', reason: 'the request has no reporter' };
 
@@ -50,7 +50,8 @@ export async function ingestIssue(app: ClearwayApp, hint: { readonly issueKey: s
   const input: SubmitRequestInput = {
     issueKey: issue.issueKey,
     projectKey: issue.projectKey,
-    ...(issue.portalId !== undefined && { portalId: issue.portalId }),
+    // Core's `portalId` is the Intake & Approvals value, a service desk id: like is compared with like.
+    ...(issue.serviceDeskId !== undefined && { portalId: issue.serviceDeskId }),
     ...(issue.requestTypeId !== undefined && { requestTypeId: issue.requestTypeId }),
     ...(form.toolId !== undefined && { toolId: form.toolId }),
     ...(form.newToolName !== undefined && { newTool: { name: form.newToolName, ...(form.newToolUrl !== undefined && { url: form.newToolUrl }) } }),

@@ -1,11 +1,18 @@
 import { z } from 'zod';
 
 /**
- * What the portal create panel submits (`view.submit({ fields, isValid })`); JSM keeps it as an
- * issue property of the request it creates. The marker tells Clearway's form apart from any
- * other app's property on the same issue.
+ * What the portal create panel submits and how intake finds it again on the request JSM creates.
+ *
+ * The panel calls `view.submit({ fields: [{ key, value }], isValid })` (Forge module docs:
+ * `fields` is a list of field objects). JSM keeps the fields "as an object containing your
+ * fields, under a property key matching the UUID component of the `app.id`" (same page), so
+ * Clearway's form is the value of one field, `PANEL_FIELD_KEY`. The marker tells Clearway's form
+ * apart from anything else a property may hold.
  */
 export const PANEL_FORM_MARKER = 'clearway.request.v1';
+
+/** The key of the one field the panel submits (the UI keeps its own copy; a test keeps them equal). */
+export const PANEL_FIELD_KEY = 'clearway-request';
 
 export const panelFormSchema = z
   .object({
@@ -25,33 +32,52 @@ export const panelFormSchema = z
 export type PanelForm = z.output<typeof panelFormSchema>;
 export type PanelFormInput = z.input<typeof panelFormSchema>;
 
+/** The `view.submit` payload, in the documented shape. */
+export interface PanelSubmission {
+  readonly fields: ReadonlyArray<{ readonly key: string; readonly value: PanelFormInput }>;
+  readonly isValid: boolean;
+}
+
+const fieldListSchema = z.array(z.object({ key: z.string(), value: z.unknown() }).loose());
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `fields` as an object, or as a list of `{ key | id | name, value }` field objects. */
-function normalizeFields(fields: unknown): unknown {
-  if (!Array.isArray(fields)) return fields;
-  const entries = fields.flatMap((field: unknown) => {
-    if (!isRecord(field)) return [];
-    const name = field.key ?? field.id ?? field.name;
-    return typeof name === 'string' ? [[name, field.value] as const] : [];
-  });
-  return Object.fromEntries(entries);
+function parseForm(candidate: unknown): PanelForm | undefined {
+  const parsed = panelFormSchema.safeParse(candidate);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Clearway's field in a list of `{ key, value }` field objects. */
+function fromFieldList(fields: unknown): PanelForm | undefined {
+  const list = fieldListSchema.safeParse(fields);
+  return list.success ? parseForm(list.data.find((field) => field.key === PANEL_FIELD_KEY)?.value) : undefined;
 }
 
 /**
- * Finds Clearway's form among an issue's properties. The property key JSM uses for a Forge panel
- * is not something Clearway relies on: any property whose `fields` (or whose value itself) is a
- * valid Clearway form counts. Anything malformed is ignored, never trusted.
+ * Clearway's form inside one stored property: the documented `{ [field key]: value }` object,
+ * or the submitted payload itself (`{ fields: [...] }`, or the bare list) should a site keep that.
  */
-export function findPanelForm(properties: Readonly<Record<string, unknown>>): PanelForm | undefined {
-  for (const value of Object.values(properties)) {
-    if (!isRecord(value)) continue;
-    for (const candidate of [normalizeFields(value.fields), value]) {
-      const parsed = panelFormSchema.safeParse(candidate);
-      if (parsed.success) return parsed.data;
-    }
+function fromStoredFields(value: unknown): PanelForm | undefined {
+  if (Array.isArray(value)) return fromFieldList(value);
+  if (!isRecord(value)) return undefined;
+  return parseForm(value[PANEL_FIELD_KEY]) ?? fromFieldList(value.fields);
+}
+
+/**
+ * Finds Clearway's form among an issue's properties. First where the Forge docs say JSM stores
+ * the panel's fields: the property keyed by this app's id (`appPropertyKey`, when the runtime
+ * names it). Then the other places a site could plausibly keep them: Clearway's fields under any
+ * other property key, or a property per field keyed `PANEL_FIELD_KEY`. Whatever the place, only a
+ * value that parses as Clearway's form (marker and schema) counts; anything else is ignored.
+ */
+export function findPanelForm(properties: Readonly<Record<string, unknown>>, appPropertyKey?: string): PanelForm | undefined {
+  const documented = appPropertyKey === undefined ? undefined : fromStoredFields(properties[appPropertyKey]);
+  if (documented) return documented;
+  for (const [key, value] of Object.entries(properties)) {
+    const form = (key === PANEL_FIELD_KEY ? parseForm(value) : undefined) ?? fromStoredFields(value);
+    if (form) return form;
   }
   return undefined;
 }

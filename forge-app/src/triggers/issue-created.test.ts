@@ -1,12 +1,15 @@
 import { saveTool, submitRequest, updateGovernance } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
 import { textToAdf } from '../adapters/jira/adf';
-import { PANEL_FORM_MARKER } from '../intake/panel-form';
+import { PANEL_FIELD_KEY, PANEL_FORM_MARKER, type PanelFormInput } from '../intake/panel-form';
 import { makeQueueConsumer } from '../queue/queue-consumer';
 import { makeAppWorld, type AppWorld } from '../test-support/app-world';
 import { asDelivered } from '../test-support/fulfillment-world';
 import { ADMIN, PEOPLE, scenarioRules, seedSite, tool } from '../test-support/scenario';
 import { makeIssueCreatedTrigger } from './issue-created';
+
+/** The panel's `view.submit` payload, in the documented shape (a list of `{ key, value }` fields). */
+const submitted = (form: Omit<PanelFormInput, 'form'>) => ({ fields: [{ key: PANEL_FIELD_KEY, value: { form: PANEL_FORM_MARKER, ...form } }], isValid: true });
 
 async function intakeWorld(rules = scenarioRules()): Promise<AppWorld> {
   const world = makeAppWorld();
@@ -14,15 +17,10 @@ async function intakeWorld(rules = scenarioRules()): Promise<AppWorld> {
   await world.app.ready();
   await updateGovernance(world.app.deps, ADMIN, { rules });
   await saveTool(world.app.deps, ADMIN, tool('chatgpt', 'ChatGPT Enterprise', { riskLevel: 'low' }));
-  world.forge.jira.addIssue({
-    key: 'AIR-9',
-    reporterAccountId: PEOPLE.requester,
-    serviceDeskId: '1',
-    requestTypeId: '10',
-    summary: 'Access to ChatGPT',
-    description: textToAdf('Drafting release notes for the mobile app.'),
-    properties: { 'clearway-request-panel': { fields: { form: PANEL_FORM_MARKER, toolId: 'chatgpt', durationDays: 14 }, isValid: true } },
-  });
+  world.forge.jira.createPortalRequest(
+    { key: 'AIR-9', reporterAccountId: PEOPLE.requester, serviceDeskId: '1', requestTypeId: '10', summary: 'Access to ChatGPT', description: textToAdf('Drafting release notes for the mobile app.') },
+    submitted({ toolId: 'chatgpt', durationDays: 14 }),
+  );
   return world;
 }
 
@@ -113,7 +111,32 @@ describe('portal intake (avi:jira:created:issue)', () => {
   it('refuses a form that names a tool not in the catalog, telling the requester', async () => {
     const world = await intakeWorld();
     const issue = world.forge.jira.issues.get('AIR-9');
-    if (issue) issue.properties['clearway-request-panel'] = { fields: { form: PANEL_FORM_MARKER, toolId: 'nonexistent' }, isValid: true };
+    if (issue) Object.assign(issue.properties, world.forge.jira.portalPanelProperties(submitted({ toolId: 'nonexistent' })));
     expect(await makeIssueCreatedTrigger(() => world.app)(created())).toEqual({ status: 'refused', code: 'not_found', commented: true });
+  });
+
+  it('takes in a request from the intake service desk although its portal has another id, and refuses another desk’s', async () => {
+    // Intake & Approvals stores service desk 3, whose customer portal is 7; portal 3 belongs to service desk 5.
+    const world = await intakeWorld(scenarioRules({ intake: { projectKey: 'AIR', portalId: '3', requestTypeIds: [], recertIssueTypeId: '10005' } }));
+    world.forge.jira.serviceDesks.push(
+      { id: '3', portalId: '7', projectKey: 'AIR', projectName: 'AI Requests', requestTypes: [{ id: '30', name: 'Request an AI tool' }] },
+      { id: '5', portalId: '3', projectKey: 'AIR', projectName: 'Another desk', requestTypes: [{ id: '50', name: 'Anything' }] },
+    );
+    const site = world.forge.jira;
+    site.createPortalRequest({ key: 'AIR-20', reporterAccountId: PEOPLE.requester, serviceDeskId: '3', requestTypeId: '30' }, submitted({ toolId: 'chatgpt' }));
+    site.createPortalRequest({ key: 'AIR-21', reporterAccountId: PEOPLE.requester, serviceDeskId: '5', requestTypeId: '50' }, submitted({ toolId: 'chatgpt' }));
+    const trigger = makeIssueCreatedTrigger(() => world.app);
+    expect(await trigger(created('AIR-20'))).toMatchObject({ status: 'ingested' });
+    expect(await trigger(created('AIR-21'))).toEqual({ status: 'skipped', reason: 'This request is not taken in by Clearway: it came from another portal.' });
+  });
+
+  it('ignores a panel submission the site dropped: `fields` as a plain object is not stored', async () => {
+    const world = await intakeWorld();
+    world.forge.jira.createPortalRequest(
+      { key: 'AIR-22', reporterAccountId: PEOPLE.requester, serviceDeskId: '1', requestTypeId: '10' },
+      { fields: { form: PANEL_FORM_MARKER, toolId: 'chatgpt' }, isValid: true },
+    );
+    expect(world.forge.jira.issues.get('AIR-22')?.properties).toEqual({});
+    expect(await makeIssueCreatedTrigger(() => world.app)(created('AIR-22'))).toEqual({ status: 'skipped', reason: 'the request carries no Clearway form' });
   });
 });

@@ -89,7 +89,7 @@ describe('Approvals: pending requests', () => {
       serviceDeskId: '1',
       requestTypeId: '10',
       summary: 'Perplexity for research',
-      properties: { panel: { fields: { form: PANEL_FORM_MARKER, newToolName: 'Perplexity', newToolUrl: 'https://www.perplexity.ai', durationDays: 14 }, isValid: true } },
+      properties: world.forge.jira.portalPanelProperties({ fields: [{ key: 'clearway-request', value: { form: PANEL_FORM_MARKER, newToolName: 'Perplexity', newToolUrl: 'https://www.perplexity.ai', durationDays: 14 } }], isValid: true }),
     });
     const intake = await ingestIssue(world.app, { issueKey: 'AIR-40', projectKey: 'AIR' });
     expect(intake).toMatchObject({ status: 'ingested' });

@@ -15,7 +15,26 @@ describe('JiraSiteLookup (the admin pickers)', () => {
   it('lists nothing for a service desk or project that does not exist', async () => {
     const lookup = new JiraSiteLookup();
     expect(await lookup.requestTypes('99')).toEqual([]);
+    expect(await lookup.portalIdOf('99')).toBeUndefined();
     expect(await lookup.issueTypes('NOPE')).toEqual([]);
+  });
+
+  // The fake answers as Atlassian documents `GET /rest/servicedeskapi/servicedesk/{serviceDeskId}/requesttype`
+  // (https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-servicedesk/#api-rest-servicedeskapi-servicedesk-servicedeskid-requesttype-get):
+  // each request type names its `serviceDeskId` and its `portalId` (the docs' example: 28 and 2).
+  it("finds a service desk's customer portal from its request types, where the two ids differ", async () => {
+    const site = fakeForge().jira;
+    site.serviceDesks.push(
+      { id: '3', portalId: '7', projectKey: 'AIR', projectName: 'AI Requests', requestTypes: [{ id: '30', name: 'Request an AI tool' }] },
+      { id: '7', portalId: '3', projectKey: 'OPS', projectName: 'Operations', requestTypes: [{ id: '70', name: 'Report an outage' }] },
+      { id: '8', portalId: '8', projectKey: 'EMPTY', projectName: 'No request types', requestTypes: [] },
+    );
+    const lookup = new JiraSiteLookup();
+    expect(await lookup.portalIdOf('3')).toBe('7');
+    expect(await lookup.portalIdOf('7')).toBe('3');
+    expect(await lookup.portalIdOf('8')).toBeUndefined();
+    expect(await lookup.requestTypes('3')).toEqual([{ id: '30', name: 'Request an AI tool' }]);
+    expect(site.requests.map((request) => request.path)).toContain('/rest/servicedeskapi/servicedesk/3/requesttype?start=0&limit=50');
   });
 
   it('searches people and groups', async () => {

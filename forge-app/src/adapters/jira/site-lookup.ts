@@ -20,18 +20,25 @@ export interface PersonSummary {
   readonly accountType?: string;
 }
 
-/** What the admin's pickers list from the site: service desks, request types, issue types, people, groups. */
+/**
+ * What the admin's pickers list from the site (service desks, request types, issue types, people,
+ * groups), and the customer portal of a service desk, which the portal create panel checks.
+ */
 export interface SiteLookup {
   serviceDesks(): Promise<ServiceDeskSummary[]>;
   requestTypes(serviceDeskId: string): Promise<NamedItem[]>;
+  /** The id of the service desk's customer portal; undefined when the desk does not exist or names none. */
+  portalIdOf(serviceDeskId: string): Promise<string | undefined>;
   issueTypes(projectKey: string): Promise<NamedItem[]>;
   people(query: string): Promise<PersonSummary[]>;
   groups(query: string): Promise<NamedItem[]>;
 }
 
 const page = <T extends z.ZodType>(item: T) => z.object({ values: z.array(item) });
-const serviceDesksSchema = page(z.object({ id: z.union([z.string(), z.number()]).transform(String), projectKey: z.string(), projectName: z.string() }));
-const requestTypesSchema = page(z.object({ id: z.union([z.string(), z.number()]).transform(String), name: z.string() }));
+const numericId = z.union([z.string(), z.number()]).transform(String);
+const serviceDesksSchema = page(z.object({ id: numericId, projectKey: z.string(), projectName: z.string() }));
+// JSM's request type DTO names both ids: `serviceDeskId` and `portalId` ("ID of the customer portal associated with the service desk project").
+const requestTypesSchema = page(z.object({ id: numericId, name: z.string(), portalId: numericId.optional() }));
 const projectSchema = z.object({ issueTypes: z.array(z.object({ id: z.string(), name: z.string(), subtask: z.boolean().optional() })).default([]) });
 const peopleSchema = z.array(z.object({ accountId: z.string(), displayName: z.string().default(''), accountType: z.string().optional(), active: z.boolean().optional() }));
 const groupsSchema = z.object({ groups: z.array(z.object({ name: z.string(), groupId: z.string().optional() })) });
@@ -41,8 +48,9 @@ const PICKER_SIZE = 50;
 const SEARCH_SIZE = 20;
 
 /**
- * Lookups for the admin pages, as the app (only admins reach them). A missing service desk or
- * project lists nothing; any other Jira failure surfaces as `jira_unavailable`.
+ * Lookups for the admin pages, as the app (only admins reach the lists; `portalIdOf` only feeds the
+ * panel's check and is never shown). A missing service desk or project lists nothing; any other
+ * Jira failure surfaces as `jira_unavailable`.
  */
 export class JiraSiteLookup implements SiteLookup {
   constructor(private readonly request: JiraRequest = jiraAsApp) {}
@@ -53,8 +61,20 @@ export class JiraSiteLookup implements SiteLookup {
   }
 
   async requestTypes(serviceDeskId: string): Promise<NamedItem[]> {
+    return (await this.requestTypePage(serviceDeskId)).map(({ id, name }) => ({ id, name }));
+  }
+
+  /**
+   * JSM's service desk answer carries no portal id; each of its request types does. One service
+   * desk has one customer portal, so the first request type that names it is enough.
+   */
+  async portalIdOf(serviceDeskId: string): Promise<string | undefined> {
+    return (await this.requestTypePage(serviceDeskId)).find((type) => type.portalId !== undefined)?.portalId;
+  }
+
+  private async requestTypePage(serviceDeskId: string): Promise<z.output<typeof requestTypesSchema>['values']> {
     const body = await readIfFound(this.request, 'Listing request types', () => route`/rest/servicedeskapi/servicedesk/${serviceDeskId}/requesttype?start=0&limit=${PICKER_SIZE}`);
-    return body === undefined ? [] : requestTypesSchema.parse(body).values.map(({ id, name }) => ({ id, name }));
+    return body === undefined ? [] : requestTypesSchema.parse(body).values;
   }
 
   async issueTypes(projectKey: string): Promise<NamedItem[]> {

@@ -1,13 +1,20 @@
-import type { PanelFormInput } from '../../intake/panel-form';
+import type { PanelFormInput, PanelSubmission } from '../../intake/panel-form';
 import type { ToolSummary } from '../../resolvers/contract';
 import { wholeNumber } from '../components/format';
 
 /**
  * What the portal create panel hands JSM (`view.submit({ fields, isValid })`), built from what the
- * customer typed, and the checks that make it valid. The marker must equal intake's
- * `PANEL_FORM_MARKER` (a test keeps them equal: the UI bundles nothing of the backend).
+ * customer typed, and the checks that make it valid. The marker and the field key must equal
+ * intake's (a test keeps them equal: the UI bundles nothing of the backend).
  */
 export const PANEL_FORM_MARKER = 'clearway.request.v1';
+export const PANEL_FIELD_KEY = 'clearway-request';
+
+/**
+ * Where the panel does not apply: no fields, and valid, so it never holds the portal's Create
+ * back. (`fields` must stay a list: the module docs define it as one, and a site drops anything else.)
+ */
+export const NOTHING_TO_SUBMIT: PanelSubmission = { fields: [], isValid: true };
 
 /** The Select value that stands for "Request new tool". */
 export const NEW_TOOL = '__new_tool__';
@@ -68,8 +75,8 @@ export function checkPanelDraft(draft: PanelDraft, tools: readonly ToolSummary[]
   return problems;
 }
 
-/** The form intake reads from the request's issue property. */
-export function panelFields(draft: PanelDraft): PanelFormInput {
+/** The form intake reads back from the request's issue property. */
+export function panelForm(draft: PanelDraft): PanelFormInput {
   const days = wholeNumber(draft.durationDays);
   const purpose = draft.purpose.trim();
   const url = draft.newToolUrl.trim();
@@ -79,6 +86,11 @@ export function panelFields(draft: PanelDraft): PanelFormInput {
     ...(days !== undefined && { durationDays: days }),
     ...(purpose !== '' && { purpose }),
   };
+}
+
+/** The documented `view.submit` payload: Clearway's form as the value of its one field. */
+export function panelSubmission(draft: PanelDraft, isValid: boolean): PanelSubmission {
+  return { fields: [{ key: PANEL_FIELD_KEY, value: panelForm(draft) }], isValid };
 }
 
 /** Choosing a tool fills in its default duration, unless the customer already typed one. */

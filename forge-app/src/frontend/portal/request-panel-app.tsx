@@ -1,17 +1,18 @@
 import { view } from '@forge/bridge';
 import { SectionMessage, Stack, Text } from '@forge/react';
 import React, { useEffect, useState } from 'react';
+import type { PanelSubmission } from '../../intake/panel-form';
 import type { CreatePanelView, ToolSummary } from '../../resolvers/contract';
 import { SelectField, TextAreaField, TextField } from '../components/fields';
 import { days } from '../components/format';
 import { ErrorNotice, Loading } from '../components/states';
 import { fulfillmentNote } from '../components/tool-notes';
 import { useClearway } from '../components/use-clearway';
-import { checkPanelDraft, chooseTool, durationLimit, EMPTY_DRAFT, NEW_TOOL, panelFields, type PanelDraft, type PanelField } from './panel-form';
+import { checkPanelDraft, chooseTool, durationLimit, EMPTY_DRAFT, NEW_TOOL, NOTHING_TO_SUBMIT, panelSubmission, type PanelDraft, type PanelField } from './panel-form';
 
-/** Hands JSM the form: it stores `fields` on the request it creates; `isValid` false holds the portal's Create back. */
-function submitToPortal(fields: Record<string, unknown>, isValid: boolean): void {
-  void view.submit({ fields, isValid }).catch(() => undefined);
+/** Hands JSM the form: it stores the fields on the request it creates; `isValid` false holds the portal's Create back. */
+function submitToPortal(submission: PanelSubmission): void {
+  void view.submit(submission).catch(() => undefined);
 }
 
 function ToolGuidance({ tool }: { readonly tool: ToolSummary }) {
@@ -32,7 +33,7 @@ function PanelForm({ panel }: { readonly panel: CreatePanelView }) {
   const isValid = Object.keys(problems).length === 0;
 
   useEffect(() => {
-    submitToPortal({ ...panelFields(draft) }, isValid);
+    submitToPortal(panelSubmission(draft, isValid));
   }, [draft, isValid]);
 
   const edit = (field: PanelField, next: PanelDraft) => {
@@ -110,7 +111,7 @@ export function RequestPanel() {
   const failed = state.status === 'error';
   useEffect(() => {
     // Outside intake, or when Clearway cannot answer, the portal's own form must still submit.
-    if (closed || failed) submitToPortal({}, true);
+    if (closed || failed) submitToPortal(NOTHING_TO_SUBMIT);
   }, [closed, failed]);
   if (state.status === 'loading') return <Loading label="Loading AI tools" />;
   if (state.status === 'error') return <ErrorNotice title="The AI tool list could not be loaded" error={state.error} onRetry={reload} />;

@@ -19,9 +19,13 @@ export const portalActions: Pick<ActionTable, 'portal.createPanel' | 'portal.req
       const newToolMaxDays = rules.riskRules.high.maxDurationDays;
       const closed = (reason: string) => ({ enabled: false, reason, tools: [], allowNewTools: false, newToolMaxDays });
       if (intake.projectKey === undefined) return closed('Clearway intake is not set up yet (Intake & Approvals).');
-      if (intake.portalId !== undefined && portalId !== intake.portalId) return closed('This portal is not the Clearway intake portal.');
       if (intake.requestTypeIds.length > 0 && (requestTypeId === undefined || !intake.requestTypeIds.includes(requestTypeId))) {
         return closed('This request type is not one Clearway handles.');
+      }
+      // Intake & Approvals stores a service desk id; the panel knows its portal's id. Compare portal
+      // with portal: one call per invocation, and only once the cheaper checks have passed.
+      if (intake.portalId !== undefined && (portalId === undefined || portalId !== (await app.lookup.portalIdOf(intake.portalId)))) {
+        return closed('This portal is not the Clearway intake portal.');
       }
       const page = await listTools(app.deps, { requestableOnly: true, limit: 100 });
       return { enabled: true, tools: await toolSummaries(app.deps.store, app.providers, page.items, rules), allowNewTools: rules.unknownTools === 'allow_request', newToolMaxDays };
