@@ -3,8 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  // `examples/bench/.build` holds the bundle `pnpm bench` compiles for its export row (gitignored).
-  { ignores: ['**/dist/**', '**/node_modules/**', '.reports/**', '.sandbox-data/**', 'coverage/**', 'examples/bench/.build/**'] },
+  // `examples/bench/.build` holds the bundle `pnpm bench` compiles for its export row, `forge-app/.forge-bundle` what
+  // the Forge package step bundled (both gitignored).
+  { ignores: ['**/dist/**', '**/node_modules/**', 'forge-app/.forge-bundle/**', '.reports/**', '.sandbox-data/**', 'coverage/**', 'examples/bench/.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -23,7 +24,7 @@ export default tseslint.config(
   },
   {
     // `forge deploy` bundles the app with webpack, whose config resolves `./x` to `x.ts` but not `./x.js`.
-    files: ['forge-app/**/*.ts', 'forge-app/**/*.tsx'],
+    files: ['forge-app/{src,test,bench,scripts}/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.{1,2}/.*\\.js$', message: 'Forge\'s bundler cannot resolve ./x.js to x.ts: import ./x (no extension).' }] }],
     },
@@ -35,11 +36,11 @@ export default tseslint.config(
   },
   {
     // Config files are the one place tools require a default export.
-    files: ['**/vitest.config.ts', 'eslint.config.js', 'vitest.config.ts'],
+    files: ['**/vitest.config.ts', '**/vitest.*.config.ts', 'eslint.config.js', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },

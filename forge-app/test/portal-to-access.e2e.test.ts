@@ -1,5 +1,6 @@
 /**
- * End to end through the exported Forge handlers only (src/index.ts), over the fake platform:
+ * End to end through the exported Forge handlers only (src/index.ts, or its Forge bundle: see
+ * forge-handlers.ts), over the fake platform:
  * an admin sets Clearway up, a portal request comes in, an approver approves it, the queue
  * consumer runs the manual provider, the approver marks it fulfilled, and the requester sees
  * active access — with an evidence pack that verifies offline.
@@ -7,11 +8,13 @@
 import { verifyEvidence } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
 import { textToAdf } from '../src/adapters/jira/adf';
-import * as forge from '../src/index';
 import { PANEL_FORM_MARKER } from '../src/intake/panel-form';
 import type { ResolverKey, ResolverResponse } from '../src/resolvers/contract';
 import { fakeForge } from '../src/test-support/fake-forge/index';
 import { PEOPLE, scenarioRules, seedSite, tool } from '../src/test-support/scenario';
+import { forgeHandlers } from './forge-handlers';
+
+const { handlers: forge, origin } = await forgeHandlers();
 
 type Definitions = (call: { call: { functionKey: string; payload: unknown }; context: Record<string, unknown> }, runtime: Record<string, unknown>) => Promise<unknown>;
 
@@ -23,7 +26,7 @@ async function call<K extends ResolverKey>(resolver: unknown, moduleType: string
 const admin = (key: ResolverKey, payload: unknown) => call(forge.adminPageResolver, 'jira:adminPage', PEOPLE.admin, key, payload);
 const approver = <K extends ResolverKey>(key: K, payload: unknown) => call(forge.globalPageResolver, 'jira:globalPage', PEOPLE.approver, key, payload);
 
-describe('from a portal request to active access', () => {
+describe(`from a portal request to active access, through ${origin}`, () => {
   it('runs the whole flow through the Forge handlers', async () => {
     const site = fakeForge().jira;
     seedSite(site);
@@ -37,7 +40,7 @@ describe('from a portal request to active access', () => {
       requestTypeId: '10',
       summary: 'ChatGPT for the docs team',
       description: textToAdf('Drafting and reviewing user documentation.'),
-      properties: { 'clearway-request-panel': { fields: { form: PANEL_FORM_MARKER, toolId: 'chatgpt', durationDays: 30 }, isValid: true } },
+      properties: site.portalPanelProperties({ fields: [{ key: 'clearway-request', value: { form: PANEL_FORM_MARKER, toolId: 'chatgpt', durationDays: 30 } }], isValid: true }),
     });
     expect(await forge.issueCreated({ issue: { key: 'AIR-7', fields: { project: { key: 'AIR' } } } })).toMatchObject({ status: 'ingested' });
 
@@ -56,6 +59,10 @@ describe('from a portal request to active access', () => {
     expect(access).toMatchObject({ ok: true, data: { items: [{ status: 'active', toolName: 'ChatGPT Enterprise', expiryLabel: '30 days remaining' }] } });
     const status = await call(forge.portalResolver, 'jiraServiceManagement:portalRequestDetail', PEOPLE.requester, 'portal.requestStatus', {});
     expect(status).toMatchObject({ ok: true, data: { issueKey: 'AIR-7', status: 'approved', grant: { status: 'active' } } });
+
+    // The scheduled triggers run on the same store: nothing is due, the sweeps run once.
+    expect(await forge.fulfillmentTick()).not.toHaveProperty('failed');
+    expect(await forge.lifecycleSweeps()).toMatchObject({ report: expect.any(Object) });
 
     expect(await admin('audit.verify', {})).toMatchObject({ ok: true, data: { ok: true } });
     const pack = await admin('evidence.export', { format: 'jsonl' });
