@@ -16,12 +16,15 @@ import {
   expireDueGrants,
   extendGrant,
   initializeClearway,
+  listFailedJobs,
   listManualTasks,
   openRecertifications,
+  retryFailedJob,
   revokeGrant,
   saveTool,
   scheduleDriftChecks,
   seedCatalog,
+  setIdentityMapping,
   submitRequest,
   testConnector,
   updateGovernance,
@@ -49,7 +52,7 @@ const { deps, simulator } = await freshSandbox();
 const connectorDeps = withProviders(deps);
 const engine: FulfillmentEngine = sandboxEngine(deps, { workerId: 'sandbox', retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 5_000 } });
 const start = deps.clock.now();
-const story = new Story(deps, 14, start, nameOf);
+const story = new Story(deps, 15, start, nameOf);
 const grants: Record<string, string> = {};
 let issueCount = 0;
 
@@ -135,6 +138,7 @@ await story.step('Requests come in from the portal; a duplicate is refused', asy
   await ask('chen', 'claude-enterprise', 30, 'Reviewing design documents');
   await ask('eve', 'midjourney', 30, 'Campaign mood boards');
   await ask('ghost', 'chatgpt-enterprise', 14, 'Contract work on the data pipeline');
+  await ask('hana', 'chatgpt-enterprise', 30, 'Reconciling vendor invoices');
   const taken = await deps.store.query('request', 'all', { partition: [], limit: 100 });
   story.expect(`${issueCount} portal requests: ${taken.items.length} taken in, the duplicate refused`, taken.items.length === issueCount - 1);
 });
@@ -149,7 +153,7 @@ await story.step('Approvers decide: a bulk approval, a denial, single approvals'
   const denied = await decide(deps, approver, { requestId: benChatgpt.id, outcome: 'denied', rationale: 'Sales uses the shared assistant' });
   story.expect("Ben's ChatGPT request is denied, no grant", denied.request.status === 'denied' && denied.grant === undefined);
   await story.expectRefusal('Eve cannot approve her own request', decide(deps, { ...person('eve'), isAdmin: true }, { requestId: pending.items.find((request) => request.requesterAccountId === PEOPLE.eve.accountId)!.id, outcome: 'approved', rationale: 'mine' }), 'self_approval');
-  for (const [who, toolId, key] of [['eve', 'midjourney', 'eveMidjourney'], ['ghost', 'chatgpt-enterprise', 'ghostChatgpt'], ['chen', 'claude-enterprise', 'chenClaude']] as const) {
+  for (const [who, toolId, key] of [['eve', 'midjourney', 'eveMidjourney'], ['ghost', 'chatgpt-enterprise', 'ghostChatgpt'], ['chen', 'claude-enterprise', 'chenClaude'], ['hana', 'chatgpt-enterprise', 'hanaChatgpt']] as const) {
     const request = pending.items.find((candidate) => candidate.requesterAccountId === PEOPLE[who].accountId && candidate.toolId === toolId)!;
     const decided = await decide(deps, approver, { requestId: request.id, outcome: 'approved', rationale: 'Approved for the quarter' });
     grants[key] = decided.grant?.id ?? '';
@@ -188,6 +192,24 @@ await story.step('Provisioning through the real providers, with a 429 and a 503 
   story.expect("Eve's Midjourney grant waits for a person (manual fulfillment)", eve?.status === 'pending_provision');
 });
 
+await story.step('Hana hides her email: the admin maps her Jira account, then retries', async () => {
+  const hanaOkta = simulator.okta!.findUser(PEOPLE.hana.oktaLogin)!;
+  const oktaCallsForHana = () => simulator.calls.filter((call) => call.vendor === 'okta' && [hanaOkta.id, PEOPLE.hana.oktaLogin].some((key) => decodeURIComponent(call.path).includes(key)));
+  const failed = await grant('hanaChatgpt');
+  story.expect("Hana's grant failed terminally: Okta needs an identity mapping for her", failed?.status === 'provision_failed' && failed.failure?.code === 'identity_mapping_required', failed?.failure?.code);
+  story.expect('no Okta call was made for her', oktaCallsForHana().length === 0, `${oktaCallsForHana().length} calls`);
+  story.expect('the failure tells the admin to map this Jira user, and where', Boolean(failed?.failure?.message.startsWith('Map this Jira user:') && failed.failure.message.includes('Connectors → Okta (simulator) → Identity mappings')), failed?.failure?.message);
+  await setIdentityMapping(connectorDeps, admin, { connectorId: 'okta-sim', accountId: PEOPLE.hana.accountId, externalId: PEOPLE.hana.oktaLogin });
+  const job = (await listFailedJobs(deps)).items.find((candidate) => candidate.grantId === grants.hanaChatgpt);
+  if (job) await retryFailedJob(deps, admin, job.id);
+  story.expect('the admin retries her failed fulfillment', job !== undefined && (await grant('hanaChatgpt'))?.status === 'pending_provision');
+  await drain();
+  const item = await grant('hanaChatgpt');
+  story.expect('hana Chatgpt is active, through the mapping', item?.status === 'active', item?.status);
+  const oktaGroup = simulator.okta!.findGroupByName('AI - ChatGPT Enterprise')!;
+  story.expect('the simulator has Hana in the Okta group', oktaGroup.members.has(hanaOkta.id), `${oktaCallsForHana().length} Okta calls for her now`);
+});
+
 await story.step('A manual provisioning task is marked fulfilled', async () => {
   const [task] = (await listManualTasks(deps)).items;
   story.expect('one manual task in the queue', task?.manualTask?.action === 'provision', task?.manualTask?.summary);
@@ -198,7 +220,7 @@ await story.step('A manual provisioning task is marked fulfilled', async () => {
 await story.step('Day 24: review-before-expiry issues open for grants entering the 7-day window', async () => {
   deps.clock.advance(24 * DAY_MS);
   const { opened } = await openRecertifications(deps);
-  story.expect('recertification issues opened for the six active grants', opened === 6, `${opened} opened`);
+  story.expect('recertification issues opened for the seven active grants', opened === 7, `${opened} opened`);
   const again = await openRecertifications(deps);
   story.expect('a second sweep opens none again', again.opened === 0);
 });
@@ -219,7 +241,7 @@ await story.step('Drift: someone removes Chen from the Entra group by hand; the 
   await drain();
   const item = await grant('chenCopilot');
   story.expect("Chen's grant records drift: missing member", item?.drift?.kind === 'missing_member');
-  const others = await Promise.all(['anaChatgpt', 'benCopilot', 'devCopilot', 'chenClaude'].map(grant));
+  const others = await Promise.all(['anaChatgpt', 'benCopilot', 'devCopilot', 'chenClaude', 'hanaChatgpt'].map(grant));
   story.expect('the other grants agree with their groups', others.every((other) => other?.drift === undefined));
 });
 
@@ -235,18 +257,19 @@ await story.step('An approver revokes a grant; access is removed at once', async
 await story.step('Day 31: grants expire and are deprovisioned (the manual one by a person)', async () => {
   deps.clock.advance(7 * DAY_MS + 60_000);
   const { expired } = await expireDueGrants(deps);
-  story.expect('five grants expired (Ana was extended)', expired === 5, `${expired} expired`);
+  story.expect('six grants expired (Ana was extended)', expired === 6, `${expired} expired`);
   await drain();
   for (const task of (await listManualTasks(deps)).items) {
     await completeManualTask(deps, approver, task.manualTask?.action === 'verify' ? { jobId: task.id, completion: 'verified', member: true } : { jobId: task.id, completion: task.type === 'deprovision' ? 'deprovisioned' : 'fulfilled' });
   }
-  for (const key of ['benCopilot', 'chenCopilot', 'chenClaude', 'eveMidjourney']) {
+  for (const key of ['benCopilot', 'chenCopilot', 'chenClaude', 'eveMidjourney', 'hanaChatgpt']) {
     const item = await grant(key);
     story.expect(`${key.replace(/([A-Z])/, ' $1')} expired, deprovisioning done`, item?.status === 'expired' && item.deprovision === 'done', `${item?.status}/${item?.deprovision}`);
   }
   const copilot = simulator.graph!.findGroupByName('AI - GitHub Copilot')!;
   story.expect('the Entra group is empty again', copilot.members.size === 0);
   story.expect('the SCIM group is empty again', simulator.scim!.findGroupByName('AI - Claude')!.members.size === 0);
+  story.expect('Hana is out of the Okta group', !simulator.okta!.findGroupByName('AI - ChatGPT Enterprise')!.members.has(simulator.okta!.findUser(PEOPLE.hana.oktaLogin)!.id));
   story.expect("Ana's extended grant is still active", (await grant('anaChatgpt'))?.status === 'active');
 });
 

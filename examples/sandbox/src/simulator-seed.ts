@@ -9,7 +9,10 @@ export const SIM_CREDENTIALS = {
   scimBearerToken: 'sandbox-scim-bearer-token-3e8d1c7a90',
 };
 
-/** The people of the sandbox: in Jira, in Okta, in Entra (Ghost is in neither IdP). */
+/**
+ * The people of the sandbox: in Jira, in Okta, in Entra (Ghost is in neither IdP). Hana is in the
+ * Okta org only, and her Atlassian profile hides her email: Jira shows Clearway no `email` for her.
+ */
 export const PEOPLE = {
   ana: { accountId: 'jira-ana', email: 'ana.alvarez@example.com', displayName: 'Ana Alvarez', groups: ['engineering'] },
   ben: { accountId: 'jira-ben', email: 'ben.baker@example.com', displayName: 'Ben Baker', groups: ['sales'] },
@@ -17,15 +20,17 @@ export const PEOPLE = {
   dev: { accountId: 'jira-dev', email: 'dev.desai@example.com', displayName: 'Dev Desai', groups: ['engineering'] },
   eve: { accountId: 'jira-eve', email: 'eve.evans@example.com', displayName: 'Eve Evans', groups: ['marketing'] },
   ghost: { accountId: 'jira-ghost', email: 'ghost.gale@example.com', displayName: 'Ghost Gale', groups: ['contractors'] },
+  hana: { accountId: 'jira-hana', displayName: 'Hana Hidden', groups: ['finance'], oktaLogin: 'hana.hidden@example.com' },
 } as const;
 
 const directoryPeople = [PEOPLE.ana, PEOPLE.ben, PEOPLE.chen, PEOPLE.dev, PEOPLE.eve];
+const oktaPeople = [...directoryPeople.map((person) => ({ login: person.email, displayName: person.displayName })), { login: PEOPLE.hana.oktaLogin, displayName: PEOPLE.hana.displayName }];
 
 export function sandboxSeed(): SimulatorSeed {
   return {
     okta: {
       apiToken: SIM_CREDENTIALS.oktaApiToken,
-      users: directoryPeople.map((person) => ({ login: person.email, email: person.email, firstName: person.displayName.split(' ')[0], lastName: person.displayName.split(' ')[1] })),
+      users: oktaPeople.map((person) => ({ login: person.login, email: person.login, firstName: person.displayName.split(' ')[0], lastName: person.displayName.split(' ')[1] })),
       groups: [{ name: 'Everyone', type: 'BUILT_IN' }],
     },
     entra: {

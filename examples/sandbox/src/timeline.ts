@@ -30,6 +30,8 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
       return `grant created, waiting for provisioning via ${str(data.connectorId)}${ref}`;
     case 'identity.resolved':
       return `${str(data.accountId)} resolved to ${str(data.externalId)} in ${event.refs.connectorId ?? ''} (by ${str(data.matchedBy)})`;
+    case 'identity.mapped':
+      return `${who} mapped ${str(data.accountId)} to ${str(data.externalId)} in ${event.refs.connectorId ?? ''}`;
     case 'catalog.group_created':
     case 'catalog.group_bound':
       return `${event.refs.toolId ?? ''} ${event.type === 'catalog.group_created' ? 'created' : 'bound to'} group ${str(data.groupName ?? data.groupId)}`;
@@ -43,6 +45,8 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
       return `grant ACTIVE (${str(data.via)}: ${str(data.outcome)})${ref}`;
     case 'grant.provision_failed':
       return `grant marked provision failed (${str(data.code)})${ref}`;
+    case 'grant.reprovisioning':
+      return data.from === 'provision_failed' ? `${who} retried provisioning${ref}` : `grant waiting for provisioning again (was ${str(data.from)})${ref}`;
     case 'grant.expired':
       return `grant expired${ref}`;
     case 'grant.revoked':
