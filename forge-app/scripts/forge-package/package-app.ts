@@ -31,7 +31,6 @@ export interface PackageOptions {
   readonly appDir: string;
   /** Where the bundles are copied: `functions/` and `resources/<key>/`. Emptied first. */
   readonly outDir: string;
-  readonly log?: (line: string) => void;
 }
 
 const STATSIG: OfflineStatsig = {
@@ -45,9 +44,10 @@ function clean(message: string): string {
   return message.replace(/\u001b\[[0-9;]*m/g, '').trim();
 }
 
-function collectingLogger(problems: string[], stage: string, log: (line: string) => void): ForgeLogger {
+/** The CLI's progress lines are dropped (the step prints its own summary); warnings and errors are problems. */
+function collectingLogger(problems: string[], stage: string): ForgeLogger {
   return {
-    info: (message) => log(clean(message)),
+    info: () => undefined,
     debug: () => undefined,
     warn: (message) => problems.push(`${stage}: warning: ${clean(message)}`),
     error: (message) => problems.push(`${stage}: ${clean(message)}`),
@@ -100,7 +100,6 @@ function checkHandlerExports(functionsDir: string, handlers: readonly { module: 
  */
 export async function packageForgeApp(options: PackageOptions): Promise<PackageReport> {
   const { cli } = options;
-  const log = options.log ?? (() => undefined);
   const appDir = resolve(options.appDir);
   const outDir = resolve(options.outDir);
   const problems: string[] = [];
@@ -117,14 +116,14 @@ export async function packageForgeApp(options: PackageOptions): Promise<PackageR
     const exclude = [...(await cli.listGitIgnoreFiles(reader)), '.git', 'node_modules'];
     const uiDirectories = [...new Set(resources.filter((resource) => resource.resourceType === 'nativeUI').map((resource) => dirname(resource.path)))];
     const files = [...new Set((await Promise.all(['./src', ...uiDirectories].map((directory) => reader.recursiveReadDir(directory, exclude)))).flat())];
-    problems.push(...lintProblems(await cli.lint(files, manifest, collectingLogger(problems, 'forge lint', log), STATSIG)));
+    problems.push(...lintProblems(await cli.lint(files, manifest, collectingLogger(problems, 'forge lint'), STATSIG)));
 
     rmSync(outDir, { recursive: true, force: true });
     mkdirSync(outDir, { recursive: true });
     const functions: BundleSize[] = [];
     if (handlers.length > 0) {
       try {
-        const output = await cli.bundleFunctions(collectingLogger(problems, 'functions', log), STATSIG, config, { appDirectory: appDir, entryPoints: cli.entryPoints(handlers) });
+        const output = await cli.bundleFunctions(collectingLogger(problems, 'functions'), STATSIG, config, { appDirectory: appDir, entryPoints: cli.entryPoints(handlers) });
         temporary.push(output.outputDir);
         const target = join(outDir, 'functions');
         cpSync(output.outputDir, target, { recursive: true });
@@ -139,7 +138,7 @@ export async function packageForgeApp(options: PackageOptions): Promise<PackageR
     const bundled = resources.filter((resource) => cli.shouldBundleResource(resource));
     if (bundled.length > 0) {
       try {
-        const output = await cli.bundleResources(collectingLogger(problems, 'resources', log), bundled);
+        const output = await cli.bundleResources(collectingLogger(problems, 'resources'), bundled);
         for (const resource of output.nativeUiBundlesDetails) {
           temporary.push(resource.path);
           const target = join(outDir, 'resources', resource.key);

@@ -28,7 +28,7 @@ export const BACKEND_EGRESS = [
 
 const filter = new EgressFilteringService([...BACKEND_EGRESS]);
 
-function isWebAddress(value: string): URL | undefined {
+function parseWebAddress(value: string): URL | undefined {
   if (!/^https?:\/\//i.test(value)) return undefined;
   try {
     return new URL(value);
@@ -40,7 +40,7 @@ function isWebAddress(value: string): URL | undefined {
 /** The hosts of a connector's URL settings (Okta `orgUrl`, Entra `graphBaseUrl` / `authorityHost`, …) that Forge would refuse. */
 export function undeclaredHosts(settings: Readonly<Record<string, unknown>>): string[] {
   const hosts = Object.values(settings).flatMap((value) => {
-    const url = typeof value === 'string' ? isWebAddress(value.trim()) : undefined;
+    const url = typeof value === 'string' ? parseWebAddress(value.trim()) : undefined;
     return url && !filter.isValidUrl(url.origin) ? [url.host] : [];
   });
   return [...new Set(hosts)];
