@@ -3,6 +3,7 @@
  * and the context each receives. A provider is a plugin package (a type such as `okta-group`); a
  * connector is one admin-configured instance of it.
  */
+import type { ConnectorError } from './errors.js';
 import type { Logger } from './logger.js';
 
 /** What every operation receives: who asked, by when it must finish, and where to log. */
@@ -86,6 +87,12 @@ export type MembershipOutcome =
   | { readonly outcome: 'already_satisfied' }
   | { readonly outcome: 'pending_manual'; readonly task: ManualTask };
 
+/**
+ * One user's result inside `addBatch`: the outcome, or the error that user's add met. A batch never
+ * lets one user's failure decide another's: every user gets an outcome or an error of their own.
+ */
+export type BatchItemResult = MembershipOutcome | { readonly outcome: 'failed'; readonly error: ConnectorError };
+
 export type MembershipCheck =
   | { readonly outcome: 'member' | 'not_member'; readonly via: 'direct' | 'transitive' | 'manual_confirmation' }
   | { readonly outcome: 'pending_manual'; readonly task: ManualTask };
@@ -144,8 +151,12 @@ export interface ProviderOperations {
   readonly resolveIdentity: (ctx: OperationContext, subject: Subject) => Promise<IdentityResolution>;
   readonly bindGroup: (ctx: OperationContext, spec: GroupSpec) => Promise<GroupBinding>;
   readonly add: (ctx: OperationContext, group: GroupRef, identity: ExternalIdentity) => Promise<MembershipOutcome>;
-  /** Required when `capabilities.maxBatchSize` > 1; one outcome per identity, in order. */
-  readonly addBatch?: (ctx: OperationContext, group: GroupRef, identities: readonly ExternalIdentity[]) => Promise<MembershipOutcome[]>;
+  /**
+   * Required when `capabilities.maxBatchSize` > 1; one result per identity, in order: an outcome, or
+   * `failed` with that user's error. Throw only when nothing is known about any user (the whole
+   * request failed); then every user of the batch gets that error.
+   */
+  readonly addBatch?: (ctx: OperationContext, group: GroupRef, identities: readonly ExternalIdentity[]) => Promise<BatchItemResult[]>;
   readonly remove: (ctx: OperationContext, group: GroupRef, identity: ExternalIdentity) => Promise<MembershipOutcome>;
   readonly check: (ctx: OperationContext, group: GroupRef, identity: ExternalIdentity) => Promise<MembershipCheck>;
 }

@@ -122,15 +122,18 @@ describe('defineProvider', () => {
 
 describe('secrets required by a setting (requiredWhen)', () => {
   const modalSchema = z.object({ url: z.string(), authMode: z.enum(['token', 'basic', 'mtls']).default('token').meta({ title: 'Authentication' }) });
-  const modal = (): ProviderSpec<typeof modalSchema, 'token' | 'password'> => ({
-    ...base(),
-    configSchema: modalSchema,
-    secrets: {
-      token: { label: 'API token', requiredWhen: { setting: 'authMode', equals: 'token' } },
-      password: { label: 'Password', optional: false, requiredWhen: { setting: 'authMode', equals: ['basic', 'mtls'] } },
-    },
-    create: (init) => base().create({ ...init, config: { url: init.config.url, retries: 0 }, secrets: { token: init.secrets.token, extra: undefined } }),
-  });
+  const modal = (): ProviderSpec<typeof modalSchema, 'token' | 'password'> => {
+    const { connectorCapabilities: _perConnector, ...shared } = base();
+    return {
+      ...shared,
+      configSchema: modalSchema,
+      secrets: {
+        token: { label: 'API token', requiredWhen: { setting: 'authMode', equals: 'token' } },
+        password: { label: 'Password', optional: false, requiredWhen: { setting: 'authMode', equals: ['basic', 'mtls'] } },
+      },
+      create: (init) => base().create({ ...init, config: { url: init.config.url, retries: 0 }, secrets: { token: init.secrets.token, extra: undefined } }),
+    };
+  };
   const connect = (spec: ProviderSpec<typeof modalSchema, 'token' | 'password'>, config: unknown, secrets: Record<string, string | undefined>) =>
     defineProvider(spec).connect({ config, secrets });
 

@@ -1,19 +1,27 @@
 import { z } from 'zod';
 import { assertCanProceed } from './context.js';
 import type {
+  BatchItemResult,
   Connector,
   ExternalIdentity,
   GroupRef,
-  MembershipOutcome,
   OperationContext,
   ProviderCapabilities,
   ProviderHost,
   ProviderOperations,
 } from './contract.js';
-import { InvalidConfigError, InvalidRequestError, UnsupportedError, isConnectorError, type ConnectorError } from './errors.js';
+import { InvalidConfigError, InvalidRequestError, TransientError, UnsupportedError, isConnectorError, type ConnectorError } from './errors.js';
 import { redactingLogger } from './logger.js';
 import { toConnectorError } from './network.js';
 import { createRedactor, type Redactor } from './redact.js';
+import {
+  connectionTestSchema,
+  groupBindingSchema,
+  identityResolutionSchema,
+  membershipCheckSchema,
+  membershipOutcomeSchema,
+  validResult,
+} from './results.js';
 
 /** A value a non-secret setting can hold that a `requiredWhen` condition compares against. */
 export type SettingValue = string | number | boolean;
@@ -64,6 +72,11 @@ export interface ProviderSpec<Schema extends z.ZodType, SecretName extends strin
   readonly configSchema: Schema;
   readonly secrets: Readonly<Record<SecretName, SecretField>>;
   readonly capabilities: ProviderCapabilities;
+  /**
+   * What one connector can do, when its settings change it (e.g. a membership check configured as
+   * direct or transitive). Defaults to `capabilities`; it may not batch more than they declare.
+   */
+  connectorCapabilities?(config: z.output<Schema>): ProviderCapabilities;
   readonly setup: SetupGuide;
   /** Builds the operations for one connector. Throw `InvalidConfigError` for a bad combination. */
   create(init: ProviderInit<z.output<Schema>, SecretName>): ProviderOperations;
@@ -125,7 +138,11 @@ export function defineProvider<Schema extends z.ZodType, SecretName extends stri
     if (spec.capabilities.maxBatchSize > 1 && !operations.addBatch) {
       throw new TypeError(`Provider "${spec.type}" declares batches of ${spec.capabilities.maxBatchSize} but has no addBatch.`);
     }
-    return guardOperations(spec.type, spec.capabilities, operations, redactor);
+    const capabilities = spec.connectorCapabilities?.(config) ?? spec.capabilities;
+    if (capabilities.maxBatchSize > spec.capabilities.maxBatchSize || capabilities.manual !== spec.capabilities.manual) {
+      throw new TypeError(`Provider "${spec.type}": a connector may not batch more than the provider declares, nor change whether it is manual.`);
+    }
+    return guardOperations(spec.type, capabilities, operations, redactor);
   };
 
   return {
@@ -222,63 +239,115 @@ function guardOperations(
   operations: ProviderOperations,
   redactor: Redactor,
 ): Connector {
+  const classify = (error: unknown, action: string) => redactError(isConnectorError(error) ? error : toConnectorError(error, action), redactor);
   const guard = <Args extends unknown[], Result>(
     action: string,
     run: (ctx: OperationContext, ...args: Args) => Promise<Result>,
+    schema: z.ZodType,
     redactResult: (result: Result) => Result = (result) => result,
   ) => {
     return async (ctx: OperationContext, ...args: Args): Promise<Result> => {
       assertCanProceed(ctx, action);
       const safeCtx: OperationContext = { ...ctx, logger: redactingLogger(ctx.logger, redactor) };
       try {
-        return redactResult(await run(safeCtx, ...args));
+        return redactResult(validResult(schema, await run(safeCtx, ...args), action));
       } catch (error) {
-        const classified = isConnectorError(error) ? error : toConnectorError(error, action);
-        throw redactError(classified, redactor);
+        throw classify(error, action);
       }
     };
   };
 
-  const addBatch = operations.addBatch
-    ? operations.addBatch.bind(operations)
-    : async (ctx: OperationContext, group: GroupRef, identities: readonly ExternalIdentity[]) => {
-        const outcomes: MembershipOutcome[] = [];
-        for (const identity of identities) outcomes.push(await operations.add(ctx, group, identity));
-        return outcomes;
-      };
+  const addBatch = async (ctx: OperationContext, group: GroupRef, identities: readonly ExternalIdentity[]): Promise<BatchItemResult[]> => {
+    if (operations.addBatch) return operations.addBatch(ctx, group, identities);
+    return addOneByOne(ctx, identities, (identity) => operations.add(ctx, group, identity), (error) => classify(error, 'Adding the user to the group'));
+  };
 
   return {
     type,
     capabilities,
     // Check messages are admin-facing text: they get the same redaction as errors.
-    test: guard('Testing the connection', (ctx, options) => operations.test(ctx, options), (result) => ({
+    test: guard('Testing the connection', (ctx, options) => operations.test(ctx, options), connectionTestSchema, (result) => ({
       ok: result.ok && result.checks.every((check) => check.passed),
       checks: result.checks.map((check) => ({ ...check, message: redactor.redact(check.message) })),
     })),
-    resolveIdentity: guard('Resolving the user', (ctx, subject) => operations.resolveIdentity(ctx, subject)),
-    bindGroup: guard('Binding the group', (ctx, spec) => {
-      if (!spec.groupId && !spec.name) {
-        throw new InvalidConfigError('A configured group needs a group id or a group name.', { code: 'group_unspecified' });
-      }
-      if (spec.createIfMissing && !capabilities.createGroups && !spec.groupId) {
-        throw new UnsupportedError(`The ${type} provider cannot create groups; bind an existing group instead.`);
-      }
-      return operations.bindGroup(ctx, spec);
-    }),
-    add: guard('Adding the user to the group', (ctx, group, identity) => operations.add(ctx, group, identity)),
-    addBatch: guard('Adding users to the group', async (ctx, group: GroupRef, identities: readonly ExternalIdentity[]) => {
-      if (identities.length > capabilities.maxBatchSize) {
-        throw new InvalidRequestError(`A batch of ${identities.length} users exceeds the provider's limit of ${capabilities.maxBatchSize}.`, {
-          code: 'batch_too_large',
-        });
-      }
-      const outcomes = await addBatch(ctx, group, identities);
-      if (outcomes.length !== identities.length) {
-        throw new TypeError(`addBatch returned ${outcomes.length} outcomes for ${identities.length} users.`);
-      }
-      return outcomes;
-    }),
-    remove: guard('Removing the user from the group', (ctx, group, identity) => operations.remove(ctx, group, identity)),
-    check: guard('Checking group membership', (ctx, group, identity) => operations.check(ctx, group, identity)),
+    resolveIdentity: guard('Resolving the user', (ctx, subject) => operations.resolveIdentity(ctx, subject), identityResolutionSchema),
+    bindGroup: guard(
+      'Binding the group',
+      (ctx, spec) => {
+        if (!spec.groupId && !spec.name) {
+          throw new InvalidConfigError('A configured group needs a group id or a group name.', { code: 'group_unspecified' });
+        }
+        if (spec.createIfMissing && !capabilities.createGroups && !spec.groupId) {
+          throw new UnsupportedError(`The ${type} provider cannot create groups; bind an existing group instead.`);
+        }
+        return operations.bindGroup(ctx, spec);
+      },
+      groupBindingSchema,
+    ),
+    add: guard('Adding the user to the group', (ctx, group, identity) => operations.add(ctx, group, identity), membershipOutcomeSchema),
+    addBatch: guard(
+      'Adding users to the group',
+      async (ctx, group: GroupRef, identities: readonly ExternalIdentity[]) => {
+        if (identities.length > capabilities.maxBatchSize) {
+          throw new InvalidRequestError(`A batch of ${identities.length} users exceeds the provider's limit of ${capabilities.maxBatchSize}.`, {
+            code: 'batch_too_large',
+          });
+        }
+        const results = await addBatch(ctx, group, identities);
+        if (!Array.isArray(results) || results.length !== identities.length) {
+          throw new TransientError(`Adding users to the group failed: the provider answered for ${Array.isArray(results) ? results.length : 0} of ${identities.length} users.`, {
+            code: 'unexpected_response',
+          });
+        }
+        return results.map((result) => batchItem(result, classify));
+      },
+      batchResultsSchema,
+    ),
+    remove: guard('Removing the user from the group', (ctx, group, identity) => operations.remove(ctx, group, identity), membershipOutcomeSchema),
+    check: guard('Checking group membership', (ctx, group, identity) => operations.check(ctx, group, identity), membershipCheckSchema),
   };
+}
+
+/** Items were checked one by one in `batchItem`; the array itself only has to be an array. */
+const batchResultsSchema = z.array(z.unknown());
+
+/** One batch item as the engine receives it: a valid outcome, or a classified, redacted error. */
+function batchItem(result: BatchItemResult, classify: (error: unknown, action: string) => ConnectorError): BatchItemResult {
+  const action = 'Adding the user to the group';
+  if (result !== null && typeof result === 'object' && result.outcome === 'failed') return { outcome: 'failed', error: classify(result.error, action) };
+  try {
+    return validResult(membershipOutcomeSchema, result, action);
+  } catch (error) {
+    return { outcome: 'failed', error: classify(error, action) };
+  }
+}
+
+/**
+ * The batch of a provider that adds one user per request: each user gets their own outcome or
+ * error. A rate limit, or the deadline, stops the batch: the users not yet sent get that error
+ * instead of collecting their own 429s.
+ */
+async function addOneByOne(
+  ctx: OperationContext,
+  identities: readonly ExternalIdentity[],
+  add: (identity: ExternalIdentity) => Promise<BatchItemResult>,
+  classify: (error: unknown) => ConnectorError,
+): Promise<BatchItemResult[]> {
+  const results: BatchItemResult[] = [];
+  let stop: ConnectorError | undefined;
+  for (const identity of identities) {
+    if (stop) {
+      results.push({ outcome: 'failed', error: stop });
+      continue;
+    }
+    try {
+      assertCanProceed(ctx, 'Adding the user to the group');
+      results.push(await add(identity));
+    } catch (error) {
+      const classified = classify(error);
+      results.push({ outcome: 'failed', error: classified });
+      if (classified.kind === 'rate_limited' || classified.code === 'deadline_exceeded' || classified.code === 'aborted') stop = classified;
+    }
+  }
+  return results;
 }

@@ -1,4 +1,5 @@
 export type {
+  BatchItemResult,
   ConnectionCheck,
   ConnectionTestResult,
   Connector,
@@ -56,6 +57,7 @@ export { checkEndpointUrl, isLoopbackHost, type EndpointUrlOptions } from './end
 export { describeConnectorForm, type ConnectorFormDescription, type SecretFieldDescription } from './form.js';
 export { readHeader, type HeaderSource } from './headers.js';
 export { classifyHttpError, errorKindForStatus, type HttpErrorFacts } from './http.js';
+export { validResult } from './results.js';
 export { redactingLogger, silentLogger, type LogFields, type Logger } from './logger.js';
 export { classifyNetworkError, toConnectorError } from './network.js';
 export { REDACTED, createRedactor, patternRedactor, type Redactor } from './redact.js';

@@ -22,6 +22,24 @@ export interface FaultInjector {
   readonly forbiddenNext: () => void;
   /** The connection is reset before any response. */
   readonly resetNext?: () => void;
+  /**
+   * The next request gets no answer until the client gives up on it (aborts or closes the
+   * connection): proves the provider hands `ctx.signal` to its requests.
+   */
+  readonly hangNext?: () => void;
+  /** How many requests the directory has received so far: proves nothing was sent after an abort. */
+  readonly requestsReceived?: () => number;
+}
+
+/**
+ * One way this vendor says "slow down" (a 429 with Retry-After, a 403 whose code means rate limit,
+ * a 503 with Retry-After): the rate-limit checks run once per shape.
+ */
+export interface RateLimitShape {
+  /** Names the shape in the check's title and messages, e.g. "403 E0000047". */
+  readonly name: string;
+  /** The next request is answered this way, asking for a wait of `retryAfterMs`. */
+  readonly next: (retryAfterMs: number) => void;
 }
 
 /** One fresh backing directory and the connector settings that reach it. */
@@ -31,10 +49,16 @@ export interface ConformanceFixture {
   readonly users: readonly [KnownUser, ...KnownUser[]];
   /** A subject the directory does not know (directory providers). */
   readonly unknownSubject?: Subject;
+  /** A subject the directory knows as deactivated / disabled: must resolve `unresolved` with reason `inactive`. */
+  readonly inactiveSubject?: Subject;
   /** A group that exists and whose membership the connector may manage. */
   readonly existingGroup: Required<GroupRef>;
   /** A group name that does not exist yet (providers that can create groups). */
   readonly newGroupName?: string;
+  /** A group that does not exist (deleted): removing a user from it must not answer `already_satisfied`. */
+  readonly missingGroup?: Required<GroupRef>;
+  /** The vendor's rate-limit answers; without it, one shape: `faults.rateLimitNext` (a 429). */
+  readonly rateLimitShapes?: readonly RateLimitShape[];
   /** Required for providers that call a directory (`capabilities.manual` false). */
   readonly faults?: FaultInjector;
   /** Required for manual providers: records a person's confirmation that `check` then reports. */

@@ -2,6 +2,6 @@ export type { CheckEnvironment, ConformanceCheck, ProviderMode } from './check.j
 export { LONG_RETRY_AFTER_MS, PROMPT_SETTLE_MS } from './checks-directory.js';
 export { describeProviderConformance } from './describe.js';
 export { connectorFailure } from './failure.js';
-export type { ConformanceFixture, ConformanceHarness, FaultInjector, KnownUser } from './harness.js';
+export type { ConformanceFixture, ConformanceHarness, FaultInjector, KnownUser, RateLimitShape } from './harness.js';
 export { EmissionRecorder, findSecretLeaks } from './recorder.js';
 export { ALL_CHECKS, applicableChecks, runCheck, runConformance, type CheckResult } from './run.js';

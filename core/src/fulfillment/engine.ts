@@ -301,7 +301,13 @@ export class FulfillmentEngine {
     if (!head) return;
     try {
       const outcomes = await head.connection.throttle.run(() => head.connection.connector.addBatch(ctx, head.group, ready.map((entry) => entry.identity)));
-      await Promise.all(ready.map((entry, index) => this.settleOutcome(entry.job, outcomes[index] ?? { outcome: 'already_satisfied' }, summary)));
+      await Promise.all(
+        ready.map((entry, index) => {
+          const result = outcomes[index];
+          if (!result) return this.fail(entry.job, new TransientError('The provider gave no outcome for this user.', { code: 'unexpected_response' }), summary);
+          return result.outcome === 'failed' ? this.fail(entry.job, result.error, summary) : this.settleOutcome(entry.job, result, summary);
+        }),
+      );
     } catch (error) {
       await Promise.all(ready.map((entry) => this.fail(entry.job, error, summary)));
     }
