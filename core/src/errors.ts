@@ -100,8 +100,8 @@ export class RateLimitError extends ClearwayError {
 
 /** A store write lost an optimistic version check: someone else changed the record first. */
 export class ConcurrencyError extends ClearwayError {
-  constructor(entity: string, id: string) {
-    super('version_conflict', `${entity} ${id} was changed by someone else; reload and try again.`, { entity, id });
+  constructor(entity: string, id: string, message = `${entity} ${id} was changed by someone else; reload and try again.`) {
+    super('version_conflict', message, { entity, id });
     this.name = 'ConcurrencyError';
   }
 }

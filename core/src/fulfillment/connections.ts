@@ -1,4 +1,4 @@
-import { InvalidConfigError, type Connector, type ExternalIdentity, type GroupRef, type ManualConfirmation, type ProviderDefinition, type ProviderHost } from '@clearway/connector-sdk';
+import { InvalidConfigError, type Connector, type ExternalIdentity, type GroupRef, type ManualConfirmation, type OperationContext, type ProviderDefinition, type ProviderHost } from '@clearway/connector-sdk';
 import type { ConnectorRecord } from '../connectors/connector.js';
 import { readConnectorSecrets } from '../connectors/connector-service.js';
 import type { ProviderRegistry } from '../connectors/provider-registry.js';
@@ -19,6 +19,12 @@ export interface Connection {
   readonly throttle: ConnectorThrottle;
   readonly lookups: ConnectorThrottle;
 }
+
+/**
+ * Runs one provider call through one of a connection's throttles, under a context made when the
+ * call starts, so time spent waiting for a slot never eats the call's own time.
+ */
+export type CallThrough = <T>(throttle: ConnectorThrottle, call: (ctx: OperationContext) => Promise<T>) => Promise<T>;
 
 export function manualConfirmationId(connectorId: string, groupId: string, identityId: string): string {
   return `manual:${connectorId}:${groupId}:${identityId}`;
@@ -77,6 +83,16 @@ export class ConnectionPool {
       concurrency: record.limits?.concurrency ?? fallback.concurrency,
       ...(this.defaultLimits.burst !== undefined && { burst: this.defaultLimits.burst }),
     };
+  }
+
+  /**
+   * How long any call to this connector must still wait (a provider's Retry-After pauses it),
+   * from the throttles this pool already has; 0 for a connector it has not opened.
+   */
+  waitMs(connectorId: string): number {
+    const membership = this.throttles.get(`${connectorId}:membership`)?.nextWaitMs() ?? 0;
+    const lookups = this.throttles.get(`${connectorId}:lookups`)?.nextWaitMs() ?? 0;
+    return Math.max(membership, lookups);
   }
 
   private throttle(key: string, limits: ThrottleLimits): ConnectorThrottle {

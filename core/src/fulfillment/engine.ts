@@ -1,24 +1,40 @@
-import { createOperationContext, InvalidRequestError, isConnectorError, toConnectorError, TransientError, type ConnectorError, type ExternalIdentity, type GroupRef, type MembershipCheck, type MembershipOutcome, type OperationContext } from '@clearway/connector-sdk';
+import {
+  connectorError,
+  createOperationContext,
+  InvalidRequestError,
+  isConnectorError,
+  toConnectorError,
+  TransientError,
+  type BatchItemResult,
+  type ConnectorError,
+  type ExternalIdentity,
+  type GroupRef,
+  type MembershipCheck,
+  type MembershipOutcome,
+  type OperationContext,
+} from '@clearway/connector-sdk';
 import type { IdentityRecord } from '../connectors/connector.js';
 import { ClearwayError, ConcurrencyError } from '../errors.js';
 import type { ProviderRegistry } from '../connectors/provider-registry.js';
+import { isEndedOrFailed } from '../grants/lifecycle.js';
 import { put } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { ConnectionPool, type Connection } from './connections.js';
+import { ConnectionPool, type CallThrough, type Connection } from './connections.js';
 import { tellJiraOfFailure } from './failure-notes.js';
 import { CORE_DEPS, ENGINE_OPTIONS, PROVIDER_REGISTRY, inject, injectable } from './provider-registry.js';
 import type { Job } from './job.js';
+import { jobsOfGrant } from './jobs.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
-import { settleFailure, settleManual, settleSuccess, type JobResult, type Settler } from './settle.js';
+import { DEFAULT_LATE_EFFECT_WINDOW_MS, noteTakenOverAdd, settleFailure, settleManual, settleSuccess, type JobResult, type Settler } from './settle.js';
 import { groupForTool, identityForGrant, touchIdentity } from './targets.js';
-import { DEFAULT_THROTTLE, realSleep, type Sleep, type ThrottleLimits } from './throttle.js';
+import { DEFAULT_THROTTLE, realSleep, ThrottleDeferral, type Sleep, type ThrottleLimits } from './throttle.js';
 
 export interface EngineOptions {
   /** Names this worker in leases; unique per process. */
   readonly workerId: string;
   /** How long a claimed job is ours before another worker may take it over. */
   readonly leaseMs: number;
-  /** Time one provider call may take; no work starts when less than this is left. */
+  /** Time one provider call may take; no call starts when less than this is left. */
   readonly callTimeoutMs: number;
   /** Jobs (or batches) in flight at once, across connectors. */
   readonly concurrency: number;
@@ -28,6 +44,13 @@ export interface EngineOptions {
   readonly throttle: ThrottleLimits;
   /** Combine provisioning into `addBatch` calls where the provider can (off: one add per job). */
   readonly batching: boolean;
+  /**
+   * The longest Retry-After honoured. A provider asking for more (a day, by mistake or malice)
+   * pauses its connector and delays the job by this much instead.
+   */
+  readonly maxRetryAfterMs: number;
+  /** How long after an add ended without an answer it may still land; see `Grant.unconfirmedAddAt`. */
+  readonly lateEffectWindowMs: number;
   readonly sleep: Sleep;
 }
 
@@ -40,6 +63,8 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   retry: DEFAULT_RETRY_POLICY,
   throttle: DEFAULT_THROTTLE,
   batching: true,
+  maxRetryAfterMs: 10 * 60_000,
+  lateEffectWindowMs: DEFAULT_LATE_EFFECT_WINDOW_MS,
   sleep: realSleep,
 };
 
@@ -50,6 +75,12 @@ export interface RunSummary {
   failed: number;
   awaitingManual: number;
   skipped: number;
+  /**
+   * Put back in the queue without an attempt: its connector could not take the call before the
+   * deadline (a Retry-After pause, the rate, all places taken), or another job of the same grant
+   * was running. Due again when that wait is over.
+   */
+  deferred: number;
   /** Lost a race for a job (another worker took it): nothing recorded by us. */
   lost: number;
   /**
@@ -59,11 +90,19 @@ export interface RunSummary {
   redispatchAfterMs?: number;
 }
 
+type ClaimedJob = Job & { readonly settler: Settler; readonly before: Job };
+
+type Prepared =
+  | { readonly skip: string }
+  | { readonly deferUntil: number }
+  | { readonly connection: Connection; readonly identity: ExternalIdentity; readonly cachedIdentity?: IdentityRecord; readonly group: GroupRef };
+
 /**
  * The fulfillment engine: claims due jobs, runs each through its connector (identity → group →
  * add/remove/check), and records the outcome. At-least-once: a job is claimed with a lease and a
  * version check, and a worker that dies leaves the lease to expire; the provider operations are
- * idempotent, so running a job twice changes nothing visible twice.
+ * idempotent, so running a job twice changes nothing visible twice. One job per grant runs at a
+ * time, so a removal never overtakes an add still in flight (nor the reverse).
  */
 @injectable()
 export class FulfillmentEngine {
@@ -85,7 +124,7 @@ export class FulfillmentEngine {
 
   /** Runs due jobs until none are left or the deadline is near; see `RunSummary.redispatchAfterMs`. */
   async runDueJobs(options: { deadline: number; maxJobs?: number }): Promise<RunSummary> {
-    const summary: RunSummary = { claimed: 0, succeeded: 0, retrying: 0, failed: 0, awaitingManual: 0, skipped: 0, lost: 0 };
+    const summary: RunSummary = { claimed: 0, succeeded: 0, retrying: 0, failed: 0, awaitingManual: 0, skipped: 0, deferred: 0, lost: 0 };
     const groups = new Map<string, Promise<GroupRef>>();
     const fits = () => this.now() + this.options.callTimeoutMs < options.deadline;
     const budgetLeft = () => options.maxJobs === undefined || summary.claimed < options.maxJobs;
@@ -207,8 +246,13 @@ export class FulfillmentEngine {
     return size;
   }
 
+  /** The latest moment a provider call may start and still end by the deadline. */
+  private startBy(deadline: number): number {
+    return deadline - this.options.callTimeoutMs;
+  }
+
   /** Takes a job: running, attempt counted, leased to this worker. Undefined if another worker got it. */
-  private async claim(job: Job): Promise<(Job & { settler: Settler }) | undefined> {
+  private async claim(job: Job): Promise<ClaimedJob | undefined> {
     const now = this.now();
     const claimed: Job = { ...job, status: 'running', attempts: job.attempts + 1, leaseOwner: this.options.workerId, wakeAt: now + this.options.leaseMs, updatedAt: now };
     try {
@@ -217,7 +261,37 @@ export class FulfillmentEngine {
       if (error instanceof ConcurrencyError) return undefined;
       throw error;
     }
-    return { ...claimed, version: claimed.version + 1, settler: { kind: 'worker', workerId: this.options.workerId, attempt: claimed.attempts } };
+    return { ...claimed, version: claimed.version + 1, before: job, settler: { kind: 'worker', workerId: this.options.workerId, attempt: claimed.attempts } };
+  }
+
+  /** Gives a claimed job back untouched — no attempt spent — due again at `until`. */
+  private async release(job: ClaimedJob, until: number, summary: RunSummary): Promise<void> {
+    const { leaseOwner: _lease, settler: _settler, before, ...rest } = job;
+    const status = before.status === 'running' ? 'queued' : before.status;
+    try {
+      await this.deps.store.commit([put('job', { ...rest, status, attempts: before.attempts, wakeAt: until, updatedAt: this.now() })]);
+      summary.claimed -= 1;
+      summary.deferred += 1;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      summary.lost += 1;
+    }
+  }
+
+  /** Moves an unclaimed job's next run to `until`, when its connector cannot take a call before then. */
+  private async postpone(job: Job, until: number, summary: RunSummary): Promise<void> {
+    try {
+      await this.deps.store.commit([put('job', { ...job, wakeAt: until, updatedAt: this.now() })]);
+      summary.deferred += 1;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError)) throw error;
+      summary.lost += 1;
+    }
+  }
+
+  /** A provider call through a throttle, started only if it can end by the deadline, with its own fresh context. */
+  private callThrough(job: Job, deadline: number): CallThrough {
+    return (throttle, call) => throttle.run(() => call(this.context(job, deadline)), { startBy: this.startBy(deadline) });
   }
 
   private context(job: Job, deadline: number): OperationContext {
@@ -230,7 +304,15 @@ export class FulfillmentEngine {
   }
 
   private async runUnit(unit: readonly Job[], deadline: number, summary: RunSummary, groups: Map<string, Promise<GroupRef>>): Promise<void> {
-    const claimed = (await Promise.all(unit.map((job) => this.claim(job)))).filter((job): job is Job & { settler: Settler } => job !== undefined);
+    const [first] = unit;
+    if (!first) return;
+    // A connector paused past what this invocation can wait: its jobs move to the end of the pause, unclaimed.
+    const wait = this.pool.waitMs(first.connectorId);
+    if (this.now() + wait > this.startBy(deadline)) {
+      await Promise.all(unit.map((job) => this.postpone(job, this.now() + wait, summary)));
+      return;
+    }
+    const claimed = (await Promise.all(unit.map((job) => this.claim(job)))).filter((job): job is ClaimedJob => job !== undefined);
     summary.lost += unit.length - claimed.length;
     summary.claimed += claimed.length;
     if (claimed.length === 0) return;
@@ -239,81 +321,110 @@ export class FulfillmentEngine {
     if (job) await this.runJob(job, deadline, summary, groups);
   }
 
-  /** Everything a job needs before its provider action, or the reason to skip it. */
-  private async prepare(
-    job: Job,
-    ctx: OperationContext,
-    groups: Map<string, Promise<GroupRef>>,
-  ): Promise<{ skip: string } | { connection: Connection; identity: ExternalIdentity; cachedIdentity?: IdentityRecord; group: GroupRef }> {
+  /**
+   * Another job of the same grant running now (its lease not expired): this one waits for it.
+   * Each job looks after its own claim is committed, so of two claimed at once at least one sees
+   * the other and waits; never both go ahead. (Both may wait: they come back at jittered times.)
+   */
+  private async runningSibling(job: ClaimedJob): Promise<Job | undefined> {
+    const now = this.now();
+    return (await jobsOfGrant(this.deps.store, job.grantId)).find((other) => other.id !== job.id && other.status === 'running' && (other.wakeAt ?? 0) > now);
+  }
+
+  /** When to look again: at the sibling's lease end at the latest, within one call's time, jittered. */
+  private siblingWait(sibling: Job): number {
+    const now = this.now();
+    const bound = Math.max(1, Math.min((sibling.wakeAt ?? now) - now, this.options.callTimeoutMs));
+    return now + Math.ceil(bound * (0.5 + this.deps.ids.random() / 2));
+  }
+
+  /** Everything a job needs before its provider action, or the reason to skip it, or when to come back. */
+  private async prepare(job: ClaimedJob, deadline: number, groups: Map<string, Promise<GroupRef>>): Promise<Prepared> {
     const grant = await this.deps.store.get('grant', job.grantId);
     if (!grant) return { skip: 'the grant no longer exists' };
+    const sibling = await this.runningSibling(job);
+    if (sibling) return { deferUntil: this.siblingWait(sibling) };
+    if (job.type === 'provision' && job.before.status === 'running') await noteTakenOverAdd(this.deps, job, job.before.wakeAt ?? this.now());
     if (job.type === 'provision' && grant.status !== 'pending_provision') return { skip: `the grant is ${grant.status}` };
-    if (job.type === 'deprovision' && grant.status !== 'expired' && grant.status !== 'revoked') return { skip: `the grant is ${grant.status} again` };
+    if (job.type === 'deprovision' && !isEndedOrFailed(grant.status)) return { skip: `the grant is ${grant.status} again` };
+    if (job.purpose === 'verify_removal' && !isEndedOrFailed(grant.status)) return { skip: `the grant is ${grant.status} again` };
     const connection = await this.pool.open(job.connectorId);
     if (job.type === 'deprovision' && grant.activatedAt === undefined && connection.provider.capabilities.manual) {
       return { skip: 'access was never given' };
     }
     const tool = await this.deps.store.get('tool', job.toolId);
     if (!tool) throw new ClearwayError('not_found', `Tool ${job.toolId} is no longer in the catalog.`);
+    const callThrough = this.callThrough(job, deadline);
     let group = groups.get(tool.id);
     if (!group) {
-      group = groupForTool(this.deps, connection, ctx, tool);
+      group = groupForTool(this.deps, connection, callThrough, tool);
       groups.set(tool.id, group);
       group.catch(() => groups.delete(tool.id));
     }
-    const { identity, cached } = await identityForGrant(this.deps, connection, ctx, grant);
+    const { identity, cached } = await identityForGrant(this.deps, connection, callThrough, grant);
     return { connection, identity, ...(cached && { cachedIdentity: cached }), group: await group };
   }
 
-  private async runJob(job: Job & { settler: Settler }, deadline: number, summary: RunSummary, groups: Map<string, Promise<GroupRef>>): Promise<void> {
-    const ctx = this.context(job, deadline);
+  private async runJob(job: ClaimedJob, deadline: number, summary: RunSummary, groups: Map<string, Promise<GroupRef>>): Promise<void> {
+    let calling = false;
     try {
-      const ready = await this.prepare(job, ctx, groups);
+      const ready = await this.prepare(job, deadline, groups);
       if ('skip' in ready) return this.record(job, { kind: 'skipped', reason: ready.skip }, summary);
+      if ('deferUntil' in ready) return this.release(job, ready.deferUntil, summary);
       const { connection, identity, group } = ready;
       const connector = connection.connector;
-      const outcome = await connection.throttle.run<MembershipOutcome | MembershipCheck>(() =>
-        job.type === 'provision' ? connector.add(ctx, group, identity) : job.type === 'deprovision' ? connector.remove(ctx, group, identity) : connector.check(ctx, group, identity),
-      );
+      const outcome = await this.callThrough(job, deadline)<MembershipOutcome | MembershipCheck>(connection.throttle, (ctx) => {
+        calling = true;
+        return job.type === 'provision' ? connector.add(ctx, group, identity) : job.type === 'deprovision' ? connector.remove(ctx, group, identity) : connector.check(ctx, group, identity);
+      });
       await touchIdentity(this.deps, ready.cachedIdentity);
       await this.settleOutcome(job, outcome, summary);
     } catch (error) {
-      await this.fail(job, error, summary);
+      if (error instanceof ThrottleDeferral) return this.release(job, this.now() + error.waitMs, summary);
+      await this.fail(job, error, summary, calling);
     }
   }
 
-  /** Adds several users to one group in one provider call (Entra: 20 per request). */
-  private async runBatch(jobs: ReadonlyArray<Job & { settler: Settler }>, deadline: number, summary: RunSummary, groups: Map<string, Promise<GroupRef>>): Promise<void> {
-    const [first] = jobs;
-    if (!first) return;
-    const ctx = this.context(first, deadline);
-    const ready: Array<{ job: Job & { settler: Settler }; identity: ExternalIdentity; group: GroupRef; connection: Connection }> = [];
+  /** Adds several users to one group in one provider call (Entra: 20 per request); each user's result is settled on its own. */
+  private async runBatch(jobs: readonly ClaimedJob[], deadline: number, summary: RunSummary, groups: Map<string, Promise<GroupRef>>): Promise<void> {
+    const ready: Array<{ job: ClaimedJob; identity: ExternalIdentity; group: GroupRef; connection: Connection }> = [];
     for (const job of jobs) {
       try {
-        const prepared = await this.prepare(job, ctx, groups);
+        const prepared = await this.prepare(job, deadline, groups);
         if ('skip' in prepared) await this.record(job, { kind: 'skipped', reason: prepared.skip }, summary);
+        else if ('deferUntil' in prepared) await this.release(job, prepared.deferUntil, summary);
         else ready.push({ job, identity: prepared.identity, group: prepared.group, connection: prepared.connection });
       } catch (error) {
-        await this.fail(job, error, summary);
+        if (error instanceof ThrottleDeferral) await this.release(job, this.now() + error.waitMs, summary);
+        else await this.fail(job, error, summary, false);
       }
     }
     const head = ready[0];
     if (!head) return;
+    let calling = false;
+    let results: BatchItemResult[];
     try {
-      const outcomes = await head.connection.throttle.run(() => head.connection.connector.addBatch(ctx, head.group, ready.map((entry) => entry.identity)));
-      await Promise.all(
-        ready.map((entry, index) => {
-          const result = outcomes[index];
-          if (!result) return this.fail(entry.job, new TransientError('The provider gave no outcome for this user.', { code: 'unexpected_response' }), summary);
-          return result.outcome === 'failed' ? this.fail(entry.job, result.error, summary) : this.settleOutcome(entry.job, result, summary);
-        }),
-      );
+      results = await this.callThrough(head.job, deadline)(head.connection.throttle, (ctx) => {
+        calling = true;
+        return head.connection.connector.addBatch(ctx, head.group, ready.map((entry) => entry.identity));
+      });
     } catch (error) {
-      await Promise.all(ready.map((entry) => this.fail(entry.job, error, summary)));
+      if (error instanceof ThrottleDeferral) {
+        const waitMs = error.waitMs;
+        await Promise.all(ready.map((entry) => this.release(entry.job, this.now() + waitMs, summary)));
+      } else await Promise.all(ready.map((entry) => this.fail(entry.job, error, summary, calling)));
+      return;
     }
+    await Promise.all(
+      ready.map((entry, index) => {
+        const result = results[index];
+        if (!result) return this.fail(entry.job, new TransientError('The provider gave no result for this user.', { code: 'unexpected_response' }), summary, true);
+        return result.outcome === 'failed' ? this.fail(entry.job, result.error, summary, true) : this.settleOutcome(entry.job, result, summary);
+      }),
+    );
   }
 
-  private async settleOutcome(job: Job & { settler: Settler }, outcome: MembershipOutcome | MembershipCheck, summary: RunSummary): Promise<void> {
+  private async settleOutcome(job: ClaimedJob, outcome: MembershipOutcome | MembershipCheck, summary: RunSummary): Promise<void> {
     if (outcome.outcome === 'pending_manual') {
       if (await settleManual(this.deps, job.id, job.settler, outcome.task)) summary.awaitingManual += 1;
       else summary.lost += 1;
@@ -326,21 +437,30 @@ export class FulfillmentEngine {
     await this.record(job, result, summary);
   }
 
-  private async record(job: Job & { settler: Settler }, result: JobResult, summary: RunSummary): Promise<void> {
-    if (!(await settleSuccess(this.deps, job.id, job.settler, result))) summary.lost += 1;
+  private async record(job: ClaimedJob, result: JobResult, summary: RunSummary): Promise<void> {
+    if (!(await settleSuccess(this.deps, job.id, job.settler, result, { lateEffectWindowMs: this.options.lateEffectWindowMs }))) summary.lost += 1;
     else if (result.kind === 'skipped') summary.skipped += 1;
     else summary.succeeded += 1;
   }
 
-  private async fail(job: Job & { settler: Settler }, error: unknown, summary: RunSummary): Promise<void> {
-    const classified = classify(error);
+  /**
+   * Records a failed attempt. `calling`: the error came from the membership call itself (not from
+   * looking up the user or the group), so for an add that ended without an answer the change may
+   * have applied — the grant remembers it.
+   */
+  private async fail(job: ClaimedJob, error: unknown, summary: RunSummary, calling: boolean): Promise<void> {
+    const asked = classify(error);
+    const classified = this.capRetryAfter(asked);
     if (classified.kind === 'rate_limited' && classified.retryAfterMs !== undefined) {
       // Everything else bound for this connector waits too, instead of collecting its own 429.
       const connection = await this.pool.open(job.connectorId).catch(() => undefined);
       connection?.throttle.pauseFor(classified.retryAfterMs);
       connection?.lookups.pauseFor(classified.retryAfterMs);
     }
-    const settled = await settleFailure(this.deps, job.id, job.settler, classified, this.options.retry);
+    const settled = await settleFailure(this.deps, job.id, job.settler, classified, this.options.retry, {
+      addUnconfirmed: calling && job.type === 'provision' && mayHaveApplied(classified),
+      ...(asked.retryAfterMs !== classified.retryAfterMs && asked.retryAfterMs !== undefined && { retryAfterAskedMs: asked.retryAfterMs }),
+    });
     if (!settled.settled) {
       summary.lost += 1;
       return;
@@ -349,9 +469,28 @@ export class FulfillmentEngine {
       summary.retrying += 1;
       return;
     }
+    if (settled.status === 'cancelled') {
+      summary.skipped += 1;
+      return;
+    }
     summary.failed += 1;
     if (settled.grant) await tellJiraOfFailure(this.deps, job, settled.grant, settled.error);
   }
+
+  /** The error with its wait capped at `maxRetryAfterMs`. */
+  private capRetryAfter(error: ConnectorError): ConnectorError {
+    if (error.retryAfterMs === undefined || error.retryAfterMs <= this.options.maxRetryAfterMs) return error;
+    return connectorError(error.kind, error.message, { ...error.details(), retryAfterMs: this.options.maxRetryAfterMs });
+  }
+}
+
+/**
+ * Whether a failed call may still have changed the group: it ended without an answer (a timeout,
+ * a reset, a 5xx, an answer that was not the provider's), as opposed to a refusal (4xx, 429) or
+ * a call that never started (deadline or abort before it was sent).
+ */
+function mayHaveApplied(error: ConnectorError): boolean {
+  return error.kind === 'transient' && error.code !== 'deadline_exceeded' && error.code !== 'aborted';
 }
 
 /** Core's own errors (a missing tool) are terminal; anything else is classified by the SDK. */

@@ -25,6 +25,11 @@ export interface Job {
   readonly updatedAt: number;
   readonly lastError?: ConnectorErrorJson;
   readonly manualTask?: ManualTask;
+  /**
+   * `verify_removal`: a check that runs once a late answer can no longer land, after a removal that
+   * followed an add whose answer never came (see `Grant.unconfirmedAddAt`).
+   */
+  readonly purpose?: 'verify_removal';
   readonly outcome?: string;
   readonly completedAt?: number;
   readonly completedBy?: string;

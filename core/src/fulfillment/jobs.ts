@@ -11,7 +11,13 @@ export function jobIdFor(type: JobType, grantId: string, cause: string): string 
   return `job:${type}:${grantId}:${cause}`;
 }
 
-export function newJob(type: JobType, grant: Pick<Grant, 'id' | 'connectorId' | 'toolId'>, cause: string, now: number): Job {
+/** Not due at once (`wakeAt`), or a job with a purpose beyond its type. */
+export interface JobOptions {
+  readonly wakeAt?: number;
+  readonly purpose?: Job['purpose'];
+}
+
+export function newJob(type: JobType, grant: Pick<Grant, 'id' | 'connectorId' | 'toolId'>, cause: string, now: number, options: JobOptions = {}): Job {
   const id = jobIdFor(type, grant.id, cause);
   return {
     id,
@@ -23,9 +29,10 @@ export function newJob(type: JobType, grant: Pick<Grant, 'id' | 'connectorId' | 
     status: 'queued',
     idempotencyKey: id,
     attempts: 0,
-    wakeAt: now,
+    wakeAt: options.wakeAt ?? now,
     createdAt: now,
     updatedAt: now,
+    ...(options.purpose !== undefined && { purpose: options.purpose }),
   };
 }
 
@@ -36,11 +43,33 @@ export function isOpenJob(job: Pick<Job, 'status'>): boolean {
 }
 
 /** The writes that put a job in the queue, unless that job (same cause) already exists. */
-export async function enqueueJob(store: Store, type: JobType, grant: Pick<Grant, 'id' | 'connectorId' | 'toolId'>, cause: string, now: number): Promise<{ job: Job; writes: Write[] }> {
+export async function enqueueJob(
+  store: Store,
+  type: JobType,
+  grant: Pick<Grant, 'id' | 'connectorId' | 'toolId'>,
+  cause: string,
+  now: number,
+  options: JobOptions = {},
+): Promise<{ job: Job; writes: Write[] }> {
   const existing = await store.get('job', jobIdFor(type, grant.id, cause));
   if (existing) return { job: existing, writes: [] };
-  const job = newJob(type, grant, cause, now);
+  const job = newJob(type, grant, cause, now, options);
   return { job: { ...job, version: 1 }, writes: [put('job', job)] };
+}
+
+/** The grant's jobs, newest first (a grant has a handful: provision, deprovision, checks, retries). */
+export async function jobsOfGrant(store: Store, grantId: string): Promise<readonly Job[]> {
+  return (await store.query('job', 'byGrant', { partition: [grantId], direction: 'desc', limit: 50 })).items;
+}
+
+/**
+ * A removal that starts after this moment: queued unless one is already waiting to start (queued
+ * or retrying), which will run after now anyway. Used when an add may have landed for a grant
+ * that has ended or failed.
+ */
+export async function enqueueCleanup(store: Store, grant: Pick<Grant, 'id' | 'connectorId' | 'toolId'>, cause: string, now: number): Promise<Write[]> {
+  const waiting = (await jobsOfGrant(store, grant.id)).some((job) => job.type === 'deprovision' && (job.status === 'queued' || job.status === 'retry_wait'));
+  return waiting ? [] : (await enqueueJob(store, 'deprovision', grant, cause, now)).writes;
 }
 
 /** A job done for good: out of the due queue, its lease gone, completed now. */
@@ -51,11 +80,11 @@ export function closeJob(job: Job, status: 'succeeded' | 'failed', now: number, 
 
 /**
  * When a grant ends, provisioning still waiting for it (queued, retrying or a person's task) is
- * no longer wanted: those jobs close as cancelled.
+ * no longer wanted: those jobs close as cancelled. A running one cannot be stopped: the engine
+ * settles it, and its deprovisioning waits for it (one job per grant runs at a time).
  */
 export async function cancelOpenProvisioning(store: Store, grantId: string, now: number): Promise<Write[]> {
-  const jobs = await store.query('job', 'byGrant', { partition: [grantId], limit: 20 });
-  return jobs.items
+  return (await jobsOfGrant(store, grantId))
     .filter((job) => job.type === 'provision' && job.status !== 'running' && isOpenJob(job))
     .map((job) => put('job', closeJob(job, 'succeeded', now, { outcome: 'cancelled' })));
 }

@@ -3,11 +3,12 @@ import type { AuditEntry } from '../audit/event.js';
 import { currentGovernance } from '../governance/current.js';
 import type { Grant } from '../grants/grant.js';
 import { activationPatch, grantTransition } from '../grants/grant-service.js';
+import { isEndedOrFailed } from '../grants/lifecycle.js';
 import { put, type Write } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
 import type { Job } from './job.js';
-import { closeJob, enqueueJob } from './jobs.js';
+import { closeJob, enqueueCleanup, enqueueJob } from './jobs.js';
 import { hasAttemptsLeft, retryDelayMs, type RetryPolicy } from './retry-policy.js';
 
 /** Who may settle a job: the worker holding its lease, or a person completing its manual task. */
@@ -18,6 +19,16 @@ export type JobResult =
   | { readonly kind: 'membership'; readonly outcome: MembershipOutcome['outcome'] }
   | { readonly kind: 'check'; readonly member: boolean; readonly via: string }
   | { readonly kind: 'skipped'; readonly reason: string };
+
+/**
+ * How long after an add ended without an answer it may still land (a request the provider
+ * received before our side gave up). A removal inside this window is checked again after it.
+ */
+export const DEFAULT_LATE_EFFECT_WINDOW_MS = 60_000;
+
+export interface SettleOptions {
+  readonly lateEffectWindowMs?: number;
+}
 
 function stillOurs(job: Job | undefined, settler: Settler): job is Job {
   if (!job) return false;
@@ -32,10 +43,11 @@ function refsOf(job: Job, grant?: Grant) {
 /**
  * Records a job's success and what it means for its grant, in one commit: provisioning
  * activates a grant still waiting (and cleans up if the grant ended meanwhile); deprovisioning
- * marks removal done; a check records agreement or drift. Returns false if the job is no
- * longer ours to settle (its lease passed to another worker), in which case nothing is written.
+ * marks removal done (or, after an add whose answer never came, checks again once a late answer
+ * can no longer land); a check records agreement or drift. Returns false if the job is no longer
+ * ours to settle (its lease passed to another worker), in which case nothing is written.
  */
-export async function settleSuccess(deps: CoreDeps, jobId: string, settler: Settler, result: JobResult): Promise<boolean> {
+export async function settleSuccess(deps: CoreDeps, jobId: string, settler: Settler, result: JobResult, options: SettleOptions = {}): Promise<boolean> {
   return transact(deps, async () => {
     const job = await deps.store.get('job', jobId);
     if (!stillOurs(job, settler)) return { writes: [], audit: [], result: false };
@@ -48,7 +60,7 @@ export async function settleSuccess(deps: CoreDeps, jobId: string, settler: Sett
       { actor, type: `job.${job.type}_succeeded`, refs: refsOf(job, grant), data: { attempt: job.attempts, outcome, via: settler.kind === 'person' ? 'manual' : 'provider' } },
     ];
     if (grant && result.kind !== 'skipped') {
-      const effect = await grantEffect(deps, job, grant, result, actor, now);
+      const effect = await grantEffect(deps, job, grant, result, actor, now, options.lateEffectWindowMs ?? DEFAULT_LATE_EFFECT_WINDOW_MS);
       writes.push(...effect.writes);
       audit.push(...effect.audit);
     }
@@ -56,14 +68,16 @@ export async function settleSuccess(deps: CoreDeps, jobId: string, settler: Sett
   });
 }
 
-async function grantEffect(deps: CoreDeps, job: Job, grant: Grant, result: JobResult, actor: string, now: number): Promise<{ writes: Write[]; audit: AuditEntry[] }> {
+type Effect = { writes: Write[]; audit: AuditEntry[] };
+
+async function grantEffect(deps: CoreDeps, job: Job, grant: Grant, result: JobResult, actor: string, now: number, lateWindowMs: number): Promise<Effect> {
   const refs = refsOf(job, grant);
   if (job.type === 'provision' && result.kind === 'membership') {
     if (grant.status === 'pending_provision') {
       const change = await grantTransition(deps, grant, 'activate', actor, activationPatch(grant, now), { via: actor === 'clearway:engine' ? 'provider' : 'manual', outcome: result.outcome });
       return { writes: change.writes, audit: [change.audit] };
     }
-    if (grant.status === 'expired' || grant.status === 'revoked') {
+    if (isEndedOrFailed(grant.status)) {
       // Access was added after the grant ended (a race with revoke): take it away again.
       const cleanup = await enqueueJob(deps.store, 'deprovision', grant, `cleanup-${job.attempts}-${now}`, now);
       return { writes: [...cleanup.writes, put('grant', { ...grant, deprovision: 'pending', updatedAt: now })], audit: [{ actor, type: 'grant.cleanup_queued', refs, data: { reason: 'provisioned after the grant ended' } }] };
@@ -71,19 +85,56 @@ async function grantEffect(deps: CoreDeps, job: Job, grant: Grant, result: JobRe
     return { writes: [], audit: [] };
   }
   if (job.type === 'deprovision' && result.kind === 'membership') {
-    if (grant.status !== 'expired' && grant.status !== 'revoked') return { writes: [], audit: [] };
-    return { writes: [put('grant', { ...grant, deprovision: 'done', updatedAt: now })], audit: [{ actor, type: 'grant.deprovisioned', refs, data: { outcome: result.outcome } }] };
+    if (!isEndedOrFailed(grant.status)) return { writes: [], audit: [] };
+    return removalEffect(deps, job, grant, result.outcome, actor, now, lateWindowMs);
   }
-  if (job.type === 'check' && result.kind === 'check') return driftEffect(deps, job, grant, result.member, actor, now);
+  if (job.type === 'check' && result.kind === 'check') {
+    if (job.purpose === 'verify_removal') return verificationEffect(deps, job, grant, result.member, actor, now);
+    return driftEffect(deps, job, grant, result.member, actor, now);
+  }
   return { writes: [], audit: [] };
 }
 
-/** A check compares the group with the grant: an active grant must be a member, an ended one must not. */
-async function driftEffect(deps: CoreDeps, job: Job, grant: Grant, member: boolean, actor: string, now: number): Promise<{ writes: Write[]; audit: AuditEntry[] }> {
+/**
+ * The user was removed. Removal is done — unless an add for this grant ended without an answer
+ * recently enough that it could still land after this removal: then a check runs once that can
+ * no longer happen, and removal is done only when it finds the user out.
+ */
+async function removalEffect(deps: CoreDeps, job: Job, grant: Grant, outcome: string, actor: string, now: number, lateWindowMs: number): Promise<Effect> {
+  const refs = refsOf(job, grant);
+  const settledAt = grant.unconfirmedAddAt === undefined ? undefined : grant.unconfirmedAddAt + lateWindowMs;
+  if (settledAt !== undefined && settledAt > now) {
+    const check = await enqueueJob(deps.store, 'check', grant, `verify-removal-${now}`, now, { wakeAt: settledAt, purpose: 'verify_removal' });
+    return {
+      writes: [...check.writes, put('grant', { ...grant, deprovision: 'pending', updatedAt: now })],
+      audit: [{ actor, type: 'grant.removal_verification_queued', refs, data: { outcome, checkAt: settledAt, reason: 'an earlier add ended without an answer and could still land' } }],
+    };
+  }
+  return { writes: [put('grant', { ...grant, deprovision: 'done', updatedAt: now })], audit: [{ actor, type: 'grant.deprovisioned', refs, data: { outcome } }] };
+}
+
+/** The check after a removal: the user is out (removal done) or a late add landed (removed again). */
+async function verificationEffect(deps: CoreDeps, job: Job, grant: Grant, member: boolean, actor: string, now: number): Promise<Effect> {
+  const refs = refsOf(job, grant);
+  if (!isEndedOrFailed(grant.status)) return { writes: [], audit: [] };
+  if (!member) {
+    return { writes: [put('grant', { ...grant, deprovision: 'done', lastCheckedAt: now, updatedAt: now })], audit: [{ actor, type: 'grant.deprovisioned', refs, data: { outcome: 'verified_not_member' } }] };
+  }
+  const again = await enqueueJob(deps.store, 'deprovision', grant, `late-add-${now}`, now);
+  return {
+    writes: [...again.writes, put('grant', { ...grant, deprovision: 'pending', lastCheckedAt: now, updatedAt: now })],
+    audit: [{ actor, type: 'grant.cleanup_queued', refs, data: { reason: 'an add that ended without an answer landed after the removal' } }],
+  };
+}
+
+/**
+ * A check compares the group with the grant: an active grant must be a member; an ended or failed
+ * one must not.
+ */
+async function driftEffect(deps: CoreDeps, job: Job, grant: Grant, member: boolean, actor: string, now: number): Promise<Effect> {
   const refs = refsOf(job, grant);
   const expectMember = grant.status === 'active';
-  const ended = grant.status === 'expired' || grant.status === 'revoked';
-  const kind = expectMember && !member ? 'missing_member' : ended && member ? 'unexpected_member' : undefined;
+  const kind = expectMember && !member ? 'missing_member' : isEndedOrFailed(grant.status) && member ? 'unexpected_member' : undefined;
   const { drift: _previous, ...rest } = grant;
   if (!kind) {
     const audit: AuditEntry[] = grant.drift ? [{ actor, type: 'drift.resolved', refs, data: { kind: grant.drift.kind } }] : [];
@@ -113,48 +164,128 @@ export async function settleManual(deps: CoreDeps, jobId: string, settler: Settl
   });
 }
 
-export type FailureSettlement = { readonly settled: false } | { readonly settled: true; readonly status: 'retry_wait'; readonly nextAttemptAt: number } | { readonly settled: true; readonly status: 'failed'; readonly grant?: Grant; readonly error: ConnectorErrorJson };
+export type FailureSettlement =
+  | { readonly settled: false }
+  | { readonly settled: true; readonly status: 'retry_wait'; readonly nextAttemptAt: number }
+  | { readonly settled: true; readonly status: 'cancelled' }
+  | { readonly settled: true; readonly status: 'failed'; readonly grant?: Grant; readonly error: ConnectorErrorJson };
+
+export interface FailureFacts {
+  /** The add itself failed without an answer (not a refusal): it may have applied, or may still land. */
+  readonly addUnconfirmed?: boolean;
+  /** The wait the provider asked for, when the engine capped it (`error.retryAfterMs` is the capped one). */
+  readonly retryAfterAskedMs?: number;
+}
 
 /**
  * Records a failed attempt with its classified error (kind, code, status — never a secret or an
  * upstream body). Retryable errors wait (backoff with jitter, at least the provider's
- * Retry-After) while attempts remain; otherwise the job fails and the grant shows why.
+ * Retry-After) while attempts remain; otherwise the job fails and the grant shows why. An add
+ * that may have landed is remembered on the grant, and a grant that ends up failed or already
+ * ended gets a removal queued after it, so no access is left behind either way.
  */
-export async function settleFailure(deps: CoreDeps, jobId: string, settler: Settler, error: ConnectorError, policy: RetryPolicy): Promise<FailureSettlement> {
+export async function settleFailure(deps: CoreDeps, jobId: string, settler: Settler, error: ConnectorError, policy: RetryPolicy, facts: FailureFacts = {}): Promise<FailureSettlement> {
   return transact<FailureSettlement>(deps, async () => {
     const job = await deps.store.get('job', jobId);
     if (!stillOurs(job, settler)) return { writes: [], audit: [], result: { settled: false } };
-    const grant = await deps.store.get('grant', job.grantId);
+    const found = await deps.store.get('grant', job.grantId);
     const now = deps.clock.now();
+    const unconfirmed = facts.addUnconfirmed === true && job.type === 'provision' && found !== undefined;
+    const grant = found && unconfirmed ? { ...found, unconfirmedAddAt: now } : found;
     const classified = error.toJSON();
     const refs = refsOf(job, grant);
-    const detail = { attempt: job.attempts, kind: classified.kind, code: classified.code, retryable: classified.retryable, ...(classified.status !== undefined && { status: classified.status }), message: classified.message };
+    const detail = {
+      attempt: job.attempts,
+      kind: classified.kind,
+      code: classified.code,
+      retryable: classified.retryable,
+      ...(classified.status !== undefined && { status: classified.status }),
+      message: classified.message,
+      ...(unconfirmed && { addUnconfirmed: true }),
+    };
+    const writes: Write[] = [];
+    const audit: AuditEntry[] = [];
+    const grantWrite = () => (grant && unconfirmed ? [put('grant', { ...grant, updatedAt: now })] : []);
+
+    // Provisioning for a grant that has ended or failed meanwhile is not retried: its removal is what matters now.
+    if (grant && job.type === 'provision' && isEndedOrFailed(grant.status)) {
+      writes.push(put('job', closeJob(job, 'succeeded', now, { outcome: 'cancelled', lastError: classified })));
+      audit.push({ actor: 'clearway:engine', type: 'job.attempt_failed', refs, data: { ...detail, cancelled: `the grant is ${grant.status}` } });
+      if (unconfirmed) {
+        const cleanup = await cleanupJobs(deps, grant, job, now);
+        writes.push(put('grant', { ...grant, deprovision: 'pending', updatedAt: now }), ...cleanup.writes);
+        audit.push(...cleanup.audit);
+      }
+      return { writes, audit, result: { settled: true, status: 'cancelled' } };
+    }
 
     if (error.retryable && hasAttemptsLeft(policy, job.attempts)) {
       const delay = retryDelayMs(policy, job.attempts, deps.ids.random(), error.retryAfterMs);
       const nextAttemptAt = now + delay;
       const { leaseOwner: _lease, ...rest } = job;
-      return {
-        writes: [put('job', { ...rest, status: 'retry_wait', wakeAt: nextAttemptAt, lastError: classified, updatedAt: now })],
-        audit: [{ actor: 'clearway:engine', type: 'job.attempt_failed', refs, data: { ...detail, ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }), nextAttemptAt } }],
-        result: { settled: true, status: 'retry_wait', nextAttemptAt },
-      };
+      writes.push(put('job', { ...rest, status: 'retry_wait', wakeAt: nextAttemptAt, lastError: classified, updatedAt: now }), ...grantWrite());
+      audit.push({
+        actor: 'clearway:engine',
+        type: 'job.attempt_failed',
+        refs,
+        data: {
+          ...detail,
+          ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
+          ...(facts.retryAfterAskedMs !== undefined && { retryAfterAskedMs: facts.retryAfterAskedMs }),
+          nextAttemptAt,
+        },
+      });
+      return { writes, audit, result: { settled: true, status: 'retry_wait', nextAttemptAt } };
     }
 
     const final: ConnectorErrorJson = error.retryable ? { ...classified, code: 'retries_exhausted' } : classified;
-    const writes: Write[] = [put('job', closeJob(job, 'failed', now, { lastError: final }))];
-    const audit: AuditEntry[] = [{ actor: 'clearway:engine', type: 'job.failed', refs, data: { ...detail, code: final.code } }];
+    writes.push(put('job', closeJob(job, 'failed', now, { lastError: final })));
+    audit.push({ actor: 'clearway:engine', type: 'job.failed', refs, data: { ...detail, code: final.code } });
     let updatedGrant: Grant | undefined;
     if (grant && job.type === 'provision' && grant.status === 'pending_provision') {
-      const change = await grantTransition(deps, grant, 'fail_provision', 'clearway:engine', { failure: { ...final, at: now } }, { kind: final.kind, code: final.code });
+      // An earlier (or this) add may have landed: the failed grant's user is taken out of the group.
+      const mayHaveLanded = grant.unconfirmedAddAt !== undefined;
+      const patch: Partial<Grant> = { failure: { ...final, at: now }, ...(mayHaveLanded && { deprovision: 'pending' as const }) };
+      const change = await grantTransition(deps, grant, 'fail_provision', 'clearway:engine', patch, { kind: final.kind, code: final.code });
       writes.push(...change.writes);
       audit.push(change.audit);
+      if (mayHaveLanded) {
+        const cleanup = await cleanupJobs(deps, change.grant, job, now);
+        writes.push(...cleanup.writes);
+        audit.push(...cleanup.audit);
+      }
       updatedGrant = change.grant;
     } else if (grant && job.type === 'deprovision') {
       updatedGrant = { ...grant, deprovision: 'failed', failure: { ...final, at: now }, updatedAt: now };
       writes.push(put('grant', updatedGrant));
       audit.push({ actor: 'clearway:engine', type: 'grant.deprovision_failed', refs, data: { kind: final.kind, code: final.code } });
+    } else {
+      writes.push(...grantWrite());
     }
     return { writes, audit, result: { settled: true, status: 'failed', ...(updatedGrant && { grant: updatedGrant }), error: final } };
   });
+}
+
+/**
+ * A provision job taken over from a worker whose lease ran out (it died or stalled mid-job): its
+ * add may have been sent, as late as the lease's end. The grant remembers that, exactly as for an
+ * add that ended without an answer.
+ */
+export async function noteTakenOverAdd(deps: CoreDeps, job: Job, leaseEndedAt: number): Promise<void> {
+  await transact(deps, async () => {
+    const grant = await deps.store.get('grant', job.grantId);
+    if (!grant || (grant.unconfirmedAddAt ?? 0) >= leaseEndedAt) return { writes: [], audit: [], result: undefined };
+    return {
+      writes: [put('grant', { ...grant, unconfirmedAddAt: leaseEndedAt, updatedAt: deps.clock.now() })],
+      audit: [{ actor: 'clearway:engine', type: 'job.taken_over', refs: refsOf(job, grant), data: { attempt: job.attempts, leaseEndedAt } }],
+      result: undefined,
+    };
+  });
+}
+
+/** A removal that starts after this failure (unless one is already waiting to start). */
+async function cleanupJobs(deps: CoreDeps, grant: Grant, job: Job, now: number): Promise<Effect> {
+  const writes = await enqueueCleanup(deps.store, grant, `cleanup-${job.attempts}-${now}`, now);
+  const audit: AuditEntry[] = writes.length > 0 ? [{ actor: 'clearway:engine', type: 'grant.cleanup_queued', refs: refsOf(job, grant), data: { reason: 'an add ended without an answer and may have applied' } }] : [];
+  return { writes, audit };
 }

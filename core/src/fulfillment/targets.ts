@@ -1,4 +1,4 @@
-import { canResolveSubject, InvalidConfigError, NotFoundError as ConnectorNotFound, type ConnectorError, type ExternalIdentity, type GroupRef, type OperationContext, type Subject } from '@clearway/connector-sdk';
+import { canResolveSubject, InvalidConfigError, NotFoundError as ConnectorNotFound, type ConnectorError, type ExternalIdentity, type GroupRef, type Subject } from '@clearway/connector-sdk';
 import { recordGroupBinding } from '../catalog/catalog-service.js';
 import type { Tool } from '../catalog/tool.js';
 import { identityRecordId, type IdentityRecord } from '../connectors/connector.js';
@@ -7,7 +7,7 @@ import { DAY_MS } from '../ports/clock.js';
 import { put } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
-import type { Connection } from './connections.js';
+import type { CallThrough, Connection } from './connections.js';
 
 /**
  * The provider user a grant is for: from the cache when resolved before (no provider call), else
@@ -20,7 +20,7 @@ import type { Connection } from './connections.js';
 export async function identityForGrant(
   deps: CoreDeps,
   connection: Connection,
-  ctx: OperationContext,
+  callThrough: CallThrough,
   grant: Grant,
 ): Promise<{ identity: ExternalIdentity; cached?: IdentityRecord }> {
   const id = identityRecordId(connection.record.id, grant.requesterAccountId);
@@ -46,7 +46,7 @@ export async function identityForGrant(
   if (!canResolveSubject(connection.connector.capabilities, subject)) {
     throw mappingRequired(connection, `${who} has no identity mapping at ${connection.record.name}, and Jira shows Clearway no email address for them (their Atlassian profile may hide it).`);
   }
-  const resolution = await connection.lookups.run(() => connection.connector.resolveIdentity(ctx, subject));
+  const resolution = await callThrough(connection.lookups, (ctx) => connection.connector.resolveIdentity(ctx, subject));
   if (resolution.outcome === 'unresolved') {
     if (resolution.reason === 'mapping_required') throw mappingRequired(connection, `${connection.record.name} cannot find ${who} without an identity mapping: ${resolution.message}`);
     throw new ConnectorNotFound(`${connection.record.name} has no usable user for ${request?.requesterName ?? grant.requesterAccountId}: ${resolution.message}`, {
@@ -104,11 +104,11 @@ export async function touchIdentity(deps: CoreDeps, cached: IdentityRecord | und
 }
 
 /** The tool's configured group: the stored binding, or bound (or created) now and stored. */
-export async function groupForTool(deps: CoreDeps, connection: Connection, ctx: OperationContext, tool: Tool): Promise<GroupRef> {
+export async function groupForTool(deps: CoreDeps, connection: Connection, callThrough: CallThrough, tool: Tool): Promise<GroupRef> {
   const bound = tool.fulfillment.bound;
   if (bound) return { id: bound.groupId, ...(bound.groupName !== undefined && { name: bound.groupName }) };
   const spec = tool.fulfillment.group;
-  const binding = await connection.lookups.run(() =>
+  const binding = await callThrough(connection.lookups, (ctx) =>
     connection.connector.bindGroup(ctx, {
       ...(spec.groupId !== undefined && { groupId: spec.groupId }),
       name: spec.name ?? tool.name,

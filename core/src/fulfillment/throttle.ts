@@ -14,6 +14,24 @@ export const DEFAULT_THROTTLE: ThrottleLimits = { requestsPerSecond: 10, concurr
 
 export type Sleep = (ms: number) => Promise<void>;
 
+/**
+ * A call could not start in time: its connector is paused, or its rate or concurrency would make
+ * it start after `startBy`. Nothing was sent; the job goes back to the queue, due in `waitMs`.
+ */
+export class ThrottleDeferral extends Error {
+  constructor(readonly waitMs: number) {
+    super(`The call could not start in time; it is due again in ${waitMs} ms.`);
+    this.name = 'ThrottleDeferral';
+  }
+}
+
+export interface ThrottleRunOptions {
+  /** Epoch ms: a call that cannot start by then is not started (a `ThrottleDeferral` instead). */
+  readonly startBy?: number;
+  /** Rate slots the call takes (default 1). */
+  readonly cost?: number;
+}
+
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class ConnectorThrottle {
@@ -44,32 +62,53 @@ export class ConnectorThrottle {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
   }
 
-  /** Runs `call` `cost` slots' worth once a concurrency place and a rate slot are free. */
-  async run<T>(call: () => Promise<T>, cost = 1): Promise<T> {
-    await this.enter();
+  /**
+   * Runs `call` once a concurrency place and `cost` rate slots are free — if that happens by
+   * `startBy`. Waits that would end later are not slept: they throw `ThrottleDeferral`, so a
+   * claimed job never sleeps past its invocation's deadline.
+   */
+  async run<T>(call: () => Promise<T>, options: ThrottleRunOptions = {}): Promise<T> {
+    const startBy = options.startBy ?? Number.POSITIVE_INFINITY;
+    this.deferIfLate(startBy);
+    await this.enter(startBy);
     try {
-      for (let slot = 0; slot < cost; slot += 1) await this.takeSlot();
+      for (let slot = 0; slot < (options.cost ?? 1); slot += 1) await this.takeSlot(startBy);
       return await call();
     } finally {
       this.leave();
     }
   }
 
-  private async takeSlot(): Promise<void> {
+  private deferIfLate(startBy: number): void {
+    const wait = this.nextWaitMs();
+    if (this.now() + wait > startBy) throw new ThrottleDeferral(wait);
+  }
+
+  private async takeSlot(startBy: number): Promise<void> {
     for (;;) {
       const wait = this.nextWaitMs();
       if (wait <= 0) break;
+      this.deferIfLate(startBy);
       await this.sleep(wait);
     }
     this.theoreticalArrival = Math.max(this.theoreticalArrival, this.now()) + this.interval;
   }
 
-  private async enter(): Promise<void> {
+  /**
+   * Takes a concurrency place, waiting for one to be handed over when all are taken. Calls in
+   * flight are bounded by their own deadlines, so a waiter is woken in time to see whether it can
+   * still start; one woken too late passes the place on and defers.
+   */
+  private async enter(startBy: number): Promise<void> {
     if (this.active < this.limits.concurrency) {
       this.active += 1;
       return;
     }
     await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.now() > startBy) {
+      this.leave();
+      throw new ThrottleDeferral(0);
+    }
   }
 
   private leave(): void {

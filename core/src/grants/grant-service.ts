@@ -48,7 +48,8 @@ export async function grantTransition(
     const claim = await deps.store.get('claim', openClaimId(grant.requesterAccountId, grant.toolId));
     if (claim?.requestId === grant.requestId) writes.push(remove('claim', claim));
     writes.push(...(await cancelOpenProvisioning(deps.store, grant.id, now)));
-    if (updated.deprovision === 'pending') {
+    // A failed grant's cleanup (if an add may have landed) is queued already, when it failed.
+    if (updated.deprovision === 'pending' && grant.deprovision !== 'pending') {
       writes.push(...(await enqueueJob(deps.store, 'deprovision', grant, `end-${grant.extensions.length}`, now)).writes);
     }
   }
@@ -56,7 +57,8 @@ export async function grantTransition(
     writes.push(...(await enqueueJob(deps.store, 'provision', grant, `reopen-${updated.extensions.length}`, now)).writes);
   }
   if (event === 'retry_provision') {
-    updated = { ...updated, failure: undefined };
+    // A cleanup still queued from the failure is skipped once the grant is provisioning again.
+    updated = { ...updated, failure: undefined, deprovision: 'not_needed' };
     writes.push(...(await requeueFailedProvisioning(deps, grant, now)));
   }
   writes.unshift(put('grant', updated));
@@ -75,6 +77,14 @@ async function requeueFailedProvisioning(deps: CoreDeps, grant: Grant, now: numb
 
 function statusEvent(status: GrantStatus): string {
   return status === 'pending_provision' ? 'reprovisioning' : status;
+}
+
+/**
+ * Where removal stands when a grant ends: pending (its user may be in the group), except for a
+ * failed grant, whose cleanup was decided when it failed (queued if an add may have landed).
+ */
+function deprovisionAtEnd(grant: Grant): Grant['deprovision'] {
+  return grant.status === 'provision_failed' ? grant.deprovision : 'pending';
 }
 
 /** Activation starts the clock: the grant's expiry counts from the moment access began. */
@@ -192,7 +202,7 @@ export async function revokeGrant(deps: CoreDeps, actor: Actor, rawInput: z.inpu
       grant,
       'revoke',
       actor.accountId,
-      { endedAt: deps.clock.now(), endedBy: actor.accountId, endReason: rationale, deprovision: 'pending' },
+      { endedAt: deps.clock.now(), endedBy: actor.accountId, endReason: rationale, deprovision: deprovisionAtEnd(grant) },
       { rationale },
     );
     return { writes: change.writes, audit: [change.audit], result: change.grant };
@@ -211,7 +221,7 @@ export async function expireGrant(deps: CoreDeps, grantId: string): Promise<Gran
       endedAt: now,
       endedBy: 'clearway:system',
       endReason: 'expired',
-      deprovision: grant.status === 'provision_failed' ? 'not_needed' : 'pending',
+      deprovision: deprovisionAtEnd(grant),
     });
     return { writes: change.writes, audit: [change.audit], result: change.grant };
   });

@@ -44,6 +44,13 @@ export interface Grant {
   readonly extensions: readonly GrantExtension[];
   /** Why provisioning failed, as the provider classified it. */
   readonly failure?: ConnectorErrorJson & { readonly at: number };
+  /**
+   * When an add for this grant last ended without an answer (a timeout, a reset, a 5xx, an answer
+   * that was not the vendor's, a worker that died mid-call): it may have applied, or may still
+   * land. A grant that ends or fails after that is removed from the group whatever our records
+   * say, and a removal within the late-effect window is checked again once it has passed.
+   */
+  readonly unconfirmedAddAt?: number;
   /** Review-before-expiry: opened once per grant (`opening` while the Jira issue is being created). */
   readonly recertification?: { readonly state: 'opening' | 'opened'; readonly issueKey?: string; readonly at: number };
   /** When a membership check last ran, and what disagreement it found, if any. */

@@ -25,6 +25,11 @@ export function nextGrantStatus(grant: Pick<Grant, 'id' | 'status'>, event: Gran
   return next;
 }
 
+/** A grant whose user must not be in the configured group: it ended, or provisioning failed. */
+export function isEndedOrFailed(status: GrantStatus): boolean {
+  return status === 'expired' || status === 'revoked' || status === 'provision_failed';
+}
+
 export function canTransition(grant: Pick<Grant, 'status'>, event: GrantEvent): boolean {
   return TRANSITIONS[event][grant.status] !== undefined;
 }

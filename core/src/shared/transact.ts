@@ -15,7 +15,19 @@ export interface Change<T> {
   readonly policyVersion?: number;
 }
 
-const MAX_ATTEMPTS = 8;
+/**
+ * Conflicts are retried on fresh state. Within one process the chain lock serializes appends, so
+ * a conflict means another worker (another process, a parallel Forge invocation) committed first:
+ * those wait a short random time, growing with each attempt, so that several workers appending to
+ * the one audit chain take turns instead of colliding again in step.
+ */
+const MAX_ATTEMPTS = 25;
+const MAX_BACKOFF_MS = 200;
+
+function backoff(deps: CoreDeps, attempt: number): Promise<void> {
+  const bound = Math.min(MAX_BACKOFF_MS, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.floor(deps.ids.random() * bound)));
+}
 
 /**
  * Runs a use case as one atomic store commit: its writes, its audit events and the moved chain
@@ -40,6 +52,7 @@ export async function transact<T>(deps: CoreDeps, decide: () => Promise<Change<T
       return change.result;
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+      if (attempt > 1) await backoff(deps, attempt);
     }
   }
 }

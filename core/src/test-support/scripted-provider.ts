@@ -1,4 +1,4 @@
-import { defineProvider, type ConnectorError, type ExternalIdentity, type GroupRef, type MembershipOutcome, type ProviderDefinition } from '@clearway/connector-sdk';
+import { defineProvider, NotFoundError, remainingMs, TransientError, type BatchItemResult, type ConnectorError, type ExternalIdentity, type GroupRef, type MembershipOutcome, type OperationContext, type ProviderDefinition } from '@clearway/connector-sdk';
 import { z } from 'zod';
 
 type Op = 'resolve' | 'bind' | 'add' | 'remove' | 'check' | 'batch';
@@ -14,8 +14,18 @@ export class ScriptedDirectory {
   readonly log: Array<{ op: Op; user?: string; group?: string; outcome: string; at: number }> = [];
   readonly groups = new Map<string, string>();
   private readonly faults: Array<{ op: Op | 'any'; error: ConnectorError }> = [];
-  /** Resolves when an `add` that was told to hang is let go. */
+  /** Operations whose next call applies its change, then loses the answer (a timeout after the fact). */
+  private readonly lostAnswers: Op[] = [];
+  /** Operations whose next call answers something that is not a valid result (a blank id). */
+  private readonly malformed: Op[] = [];
+  /** Time left before the context's deadline when each add or batch call began. */
+  readonly budgets: number[] = [];
+  /** An `add` that applied waits for this before it answers (its answer held back). */
   gate: Promise<void> | undefined;
+  /** An `add` waits for this before it applies (a request still on its way). */
+  applyGate: Promise<void> | undefined;
+  /** A `remove` waits for this before it applies. */
+  removeGate: Promise<void> | undefined;
   latencyMs = 0;
   /** Off: like a SCIM service refusing email filters, only an explicit mapping finds a user. */
   searchableByEmail = true;
@@ -33,6 +43,31 @@ export class ScriptedDirectory {
 
   failNext(op: Op | 'any', error: ConnectorError, times = 1): void {
     for (let index = 0; index < times; index += 1) this.faults.push({ op, error });
+  }
+
+  loseNextAnswer(op: Op): void {
+    this.lostAnswers.push(op);
+  }
+
+  malformNext(op: Op): void {
+    this.malformed.push(op);
+  }
+
+  /** Whether this call of `op` answers malformed (consumed). */
+  takeMalformed(op: Op): boolean {
+    const index = this.malformed.indexOf(op);
+    if (index < 0) return false;
+    this.malformed.splice(index, 1);
+    return true;
+  }
+
+  /** Throws a timeout when this call's answer is to be lost, after the change was applied. */
+  loseAnswer(op: Op): void {
+    const index = this.lostAnswers.indexOf(op);
+    if (index < 0) return;
+    this.lostAnswers.splice(index, 1);
+    this.log.push({ op, outcome: 'answer_lost', at: this.now() });
+    throw new TransientError('The call did not complete in time (TimeoutError).', { code: 'timeout' });
   }
 
   isMember(groupId: string, userId: string): boolean {
@@ -106,6 +141,7 @@ export function scriptedProvider(directory: ScriptedDirectory, options: { type?:
       },
       bindGroup: async (_ctx, spec) => {
         await directory.step('bind');
+        if (directory.takeMalformed('bind')) return { group: { id: '', name: spec.name ?? '' }, outcome: 'created' };
         const name = spec.name ?? spec.groupId ?? 'group';
         const existing = spec.groupId ?? [...directory.groups.entries()].find(([, groupName]) => groupName === name)?.[0];
         if (existing) {
@@ -117,25 +153,34 @@ export function scriptedProvider(directory: ScriptedDirectory, options: { type?:
         directory.record('bind', 'created');
         return { group: { id, name }, outcome: 'created' };
       },
-      add: async (_ctx, group, identity) => {
+      add: async (ctx: OperationContext, group, identity) => {
+        directory.budgets.push(remainingMs(ctx));
         await directory.step('add');
         if (options.manual) return { outcome: 'pending_manual', task: { action: 'provision', summary: `Give ${identity.id} access to ${group.name ?? group.id}` } };
+        if (directory.applyGate) await directory.applyGate;
         const outcome = await addOne(group, identity);
         if (directory.gate) await directory.gate;
+        directory.loseAnswer('add');
         return outcome;
       },
       ...(maxBatchSize > 1 && {
-        addBatch: async (_ctx, group, identities) => {
+        // Each user gets their own result: one the directory does not know fails alone.
+        addBatch: async (ctx: OperationContext, group, identities) => {
+          directory.budgets.push(remainingMs(ctx));
           await directory.step('batch');
           directory.record('batch', `size:${identities.length}`, group);
-          const outcomes: MembershipOutcome[] = [];
-          for (const identity of identities) outcomes.push(await addOne(group, identity));
-          return outcomes;
+          const results: BatchItemResult[] = [];
+          for (const identity of identities) {
+            if (!directory.users.has(identity.id)) results.push({ outcome: 'failed', error: new NotFoundError(`No user ${identity.id} in the directory.`, { code: 'user_not_found' }) });
+            else results.push(await addOne(group, identity));
+          }
+          return results;
         },
       }),
       remove: async (_ctx, group, identity) => {
         await directory.step('remove');
         if (options.manual) return { outcome: 'pending_manual', task: { action: 'deprovision', summary: `Remove ${identity.id} from ${group.name ?? group.id}` } };
+        if (directory.removeGate) await directory.removeGate;
         const outcome = directory.membersOf(group.id).delete(identity.id) ? 'applied' : 'already_satisfied';
         directory.record('remove', outcome, group, identity);
         return { outcome };

@@ -1,2 +1,3 @@
-export { describeStoreContract } from './store-contract.js';
+export { describeStoreContract, type SharedStoreHarness, type StoreContractOptions, type WorkerProcessResult } from './store-contract.js';
+export { runSharedStoreWorker, seedSharedStore, type SharedStoreWorkerReport } from './shared-store-worker.js';
 export { FakeClock, MemoryLogger, T0 } from './fakes.js';

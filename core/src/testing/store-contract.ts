@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { verifyAuditLog } from '../audit/audit-service.js';
 import { ConcurrencyError, StoreLimitError } from '../errors.js';
 import type { Job } from '../fulfillment/job.js';
 import { MAX_COMMIT_WRITES, put, remove, type Store } from '../ports/store.js';
 import type { MetaRecord } from '../ports/store-schema.js';
+import { AUDIT_MAC_KEY_SECRET } from '../ports/secrets.js';
+import { randomIds } from '../ports/ids.js';
+import { silentLogger } from '../ports/logger.js';
+import { SHARED_COUNTER_ID, SHARED_JOB_IDS, seedSharedStore, type SharedStoreWorkerReport } from './shared-store-worker.js';
 
 function job(id: string, overrides: Partial<Job> = {}): Job {
   return {
@@ -24,12 +29,70 @@ function job(id: string, overrides: Partial<Job> = {}): Job {
 
 const meta = (id: string, value: unknown, version = 0): MetaRecord => ({ id, version, value });
 
+/** What one worker process of the multi-process check left behind. */
+export interface WorkerProcessResult {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * For an adapter whose data several processes share (workers on one machine): fresh shared data,
+ * and a way to run worker processes on it, each running `runSharedStoreWorker` with the given
+ * audit key and printing its report as its last stdout line.
+ */
+export interface SharedStoreHarness {
+  /** Opens a handle on the shared data (in this process). */
+  readonly open: () => Store;
+  readonly runWorkers: (count: number, iterations: number, auditKey: string) => Promise<readonly WorkerProcessResult[]>;
+  readonly close?: () => void;
+}
+
+export interface StoreContractOptions {
+  /** Adds the multi-process check: workers in separate processes, one store. */
+  readonly sharedByProcesses?: () => SharedStoreHarness;
+}
+
+const CONTRACT_AUDIT_KEY = 'contract-audit-key-0123456789abcdef';
+
 /**
  * The behaviour every Store adapter must show. Run it from the adapter's tests:
- *   describeStoreContract('sqlite', () => new SqliteStore());
+ *   describeStoreContract('sqlite', () => new SqliteStore(), { sharedByProcesses });
  */
-export function describeStoreContract(name: string, makeStore: () => Store | Promise<Store>): void {
+export function describeStoreContract(name: string, makeStore: () => Store | Promise<Store>, options: StoreContractOptions = {}): void {
   describe(`store contract: ${name}`, () => {
+    const shared = options.sharedByProcesses;
+    if (shared) {
+      it('serves several worker processes at once: every conflict retried or lost cleanly, no update lost, no crash, the audit chain intact', async () => {
+        const harness = shared();
+        try {
+          const store = harness.open();
+          await seedSharedStore(store);
+          const workers = 3;
+          const iterations = 60;
+          const results = await harness.runWorkers(workers, iterations, CONTRACT_AUDIT_KEY);
+          expect(results.map((result) => (result.exitCode === 0 ? 'ok' : `exit ${result.exitCode}: ${result.stderr.slice(0, 500)}`))).toEqual(results.map(() => 'ok'));
+          const reports = results.map((result) => JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as SharedStoreWorkerReport);
+          expect((await store.get('meta', SHARED_COUNTER_ID))?.value).toBe(workers * iterations);
+          const jobs = await Promise.all(SHARED_JOB_IDS.map((id) => store.get('job', id)));
+          expect(jobs.reduce((sum, job) => sum + (job?.attempts ?? 0), 0)).toBe(reports.reduce((sum, report) => sum + report.claimsWon, 0));
+          expect(reports.reduce((sum, report) => sum + report.claimsWon + report.claimsLost, 0)).toBe(workers * iterations);
+          const secrets = new Map([[AUDIT_MAC_KEY_SECRET, CONTRACT_AUDIT_KEY]]);
+          const verification = await verifyAuditLog({
+            store,
+            clock: { now: () => Date.now() },
+            ids: randomIds,
+            secrets: { get: async (key) => secrets.get(key), set: async () => undefined, delete: async () => undefined },
+            jira: { comment: async () => undefined, transition: async () => ({ transitioned: false }), createIssue: async () => ({ key: 'X-1' }) },
+            logger: silentLogger,
+          });
+          expect(verification).toMatchObject({ ok: true, headSeq: workers * iterations, verified: workers * iterations });
+        } finally {
+          harness.close?.();
+        }
+      }, 120_000);
+    }
+
     it('answers undefined for a missing record', async () => {
       const store = await makeStore();
       expect(await store.get('meta', 'nope')).toBeUndefined();

@@ -18,15 +18,31 @@ type Row = { id: string; version: number; data: string };
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:` (the default) for a throwaway store. */
   readonly path?: string;
+  /** How long a statement waits for another process's write lock before giving up (default 5 s). */
+  readonly busyTimeoutMs?: number;
 }
 
-/** The embedded store: one SQLite file, the same semantics as the Forge KVS adapter. */
+/** SQLite's "the database is locked / your snapshot is stale" family (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT, …). */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/**
+ * The embedded store: one SQLite file, the same semantics as the Forge KVS adapter. Several
+ * processes (workers) may share the file: a commit takes the write lock before it reads the
+ * versions it checks (an immediate transaction, so no read snapshot can go stale under it), waits
+ * up to the busy timeout for another writer, and a lock still held after that is a
+ * `ConcurrencyError` — retryable, like a version conflict — never a crash.
+ */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
 
   constructor(options: SqliteStoreOptions = {}) {
     this.db = new Database(options.path ?? ':memory:');
+    // First, so that switching to WAL and migrating wait for another process opening the same file.
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     migrate(this.db);
@@ -38,13 +54,13 @@ export class SqliteStore implements Store {
   }
 
   async get<E extends EntityName>(entity: E, id: string): Promise<EntityRecord<E> | undefined> {
-    const row = this.statements.get.get(entity, id) as Row | undefined;
+    const row = busyAsConflict(() => this.statements.get.get(entity, id) as Row | undefined);
     return row ? (JSON.parse(row.data) as EntityRecord<E>) : undefined;
   }
 
   async query<E extends EntityName>(entity: E, index: IndexName<E>, query: IndexQuery): Promise<Page<EntityRecord<E>>> {
     const { sql, params } = buildQuery(entity, index, query);
-    const rows = this.prepared(sql).all(...params) as Array<Row & { rangeValue: Scalar }>;
+    const rows = busyAsConflict(() => this.prepared(sql).all(...params) as Array<Row & { rangeValue: Scalar }>);
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
     return {
@@ -98,7 +114,9 @@ export class SqliteStore implements Store {
   }
 
   private applyAtomically(prepared: ReadonlyArray<{ write: Write; id: string; data: string | undefined; stored?: EntityRecord }>): void {
-    this.db.transaction(() => {
+    // Immediate: the write lock is taken before the versions are read, so the check and the
+    // writes see one state even with other processes writing the same file.
+    const apply = this.db.transaction(() => {
       for (const { write, id } of prepared) {
         const current = (this.statements.version.get(write.entity, id) as { version: number } | undefined)?.version ?? 0;
         const expected = write.type === 'put' ? write.record.version : write.version;
@@ -115,7 +133,18 @@ export class SqliteStore implements Store {
           this.statements.insertEntry.run(write.entity, entry.index, partitionKey(entry.partition), sqlValue(entry.range), id);
         }
       }
-    })();
+    });
+    busyAsConflict(() => apply.immediate());
+  }
+}
+
+/** Runs a statement; another process holding the lock past the busy timeout is a retryable conflict. */
+function busyAsConflict<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (isBusy(error)) throw new ConcurrencyError('store', 'file', 'Another worker held the store\'s write lock too long; try again.');
+    throw error;
   }
 }
 
@@ -166,13 +195,14 @@ function buildQuery(entity: EntityName, index: string, query: IndexQuery): { sql
   return { sql, params };
 }
 
+/** Applies what is missing, each step under the write lock and re-checked there: two processes opening a new file migrate it once. */
 function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (const migration of MIGRATIONS.filter((candidate) => candidate.version > current)) {
+  for (const migration of MIGRATIONS) {
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= migration.version) return;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
-    })();
+    }).immediate();
   }
 }
 
