@@ -14,7 +14,7 @@ export function notManageable(group: OktaGroup): UnsupportedError {
   const what =
     group.type === 'APP_GROUP'
       ? 'an imported app group (APP_GROUP, for example from Active Directory): its source manages its membership'
-      : `a ${group.type ?? 'special'} group (for example Everyone) whose membership Okta manages`;
+      : `a ${group.type} group (for example Everyone) whose membership Okta manages`;
   return new UnsupportedError(`The Okta group "${group.name}" is ${what}. Choose or create an Okta group (OKTA_GROUP) instead.`, {
     code: 'group_not_manageable',
   });

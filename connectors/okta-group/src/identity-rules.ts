@@ -6,19 +6,19 @@ import type { IdentityResolution, UnresolvedReason } from '@clearway/connector-s
 import type { OktaUser } from './okta-directory.js';
 
 /** Suspended and deactivated users cannot use the tool: resolving them is a terminal outcome. */
-const INACTIVE_STATUSES: Readonly<Partial<Record<NonNullable<OktaUser['status']>, string>>> = {
-  SUSPENDED: 'suspended',
-  DEPROVISIONED: 'deactivated',
-};
+const INACTIVE_STATUSES: ReadonlyMap<string, string> = new Map([
+  ['SUSPENDED', 'suspended'],
+  ['DEPROVISIONED', 'deactivated'],
+]);
 
 export function resolution(user: OktaUser, matchedBy: 'mapping' | 'login' | 'email'): IdentityResolution {
-  const inactive = user.status && INACTIVE_STATUSES[user.status];
+  const inactive = INACTIVE_STATUSES.get(user.status);
   if (inactive) {
-    return unresolved('inactive', `The Okta user ${user.login ?? user.id} is ${inactive} (${user.status}); reactivate them in Okta or map another user.`);
+    return unresolved('inactive', `The Okta user ${user.login} is ${inactive} (${user.status}); reactivate them in Okta or map another user.`);
   }
   const identity = {
     id: user.id,
-    ...(user.login !== undefined && { login: user.login }),
+    login: user.login,
     ...(user.email !== undefined && { email: user.email }),
     ...(user.displayName !== undefined && { displayName: user.displayName }),
   };

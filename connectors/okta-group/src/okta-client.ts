@@ -6,10 +6,12 @@
  * switched off, so every key it knows is passed explicitly (an empty string where unused): given
  * values win over the loader's, and nothing from the host's files or environment reaches the
  * client. The GET cache is off (`cacheMiddleware: null`: membership read from a cache would be
- * stale), SDK retries are off and a request timeout is set (see `request-executor.ts`).
+ * stale), SDK retries are off, a request timeout is set, and every request obeys its operation's
+ * signal and deadline and has its answer checked (see `request-executor.ts`).
  */
 import { Client } from '@okta/okta-sdk-nodejs';
 import type { OperationContext } from '@clearway/connector-sdk';
+import type { OktaAnswerKind } from './okta-answers.js';
 import { classifyOktaError } from './okta-errors.js';
 import { SignalAwareRequestExecutor } from './request-executor.js';
 import { OKTA_SCOPES, type OktaCredentials, type OktaSettings } from './settings.js';
@@ -21,10 +23,11 @@ export const USER_AGENT = 'clearway-connector-okta-group/0.1.0';
 export interface OktaConnection {
   readonly authMode: OktaCredentials['mode'];
   /**
-   * Runs one Okta call under the operation's abort signal; whatever it throws comes out classified
+   * Runs one Okta call under the operation's signal and deadline (checked before every request it
+   * sends); its answers must be `answer` (JSON by default). Whatever it throws comes out classified
    * as a connector error whose message starts with `action`.
    */
-  call<T>(ctx: OperationContext, action: string, work: (sdk: Client) => Promise<T>): Promise<T>;
+  call<T>(ctx: OperationContext, action: string, work: (sdk: Client) => Promise<T>, answer?: OktaAnswerKind): Promise<T>;
 }
 
 type ClientConfig = NonNullable<ConstructorParameters<typeof Client>[0]>;
@@ -54,9 +57,9 @@ export function createOktaConnection(settings: OktaSettings, credentials: OktaCr
   const sdk = new Client(hermeticClientConfig(settings, credentials, executor));
   return {
     authMode: credentials.mode,
-    async call(ctx, action, work) {
+    async call(ctx, action, work, answer = 'json') {
       try {
-        return await executor.withSignal(ctx.signal, () => work(sdk));
+        return await executor.withCall({ ctx, action, answer }, () => work(sdk));
       } catch (error) {
         throw classifyOktaError(error, action, ctx.now());
       }

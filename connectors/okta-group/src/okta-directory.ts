@@ -3,14 +3,16 @@
  * provider decides what to do; this module only knows how Okta's API is asked.
  */
 import type { OperationContext } from '@clearway/connector-sdk';
-import type { Collection, Group, GroupType, User, UserStatus } from '@okta/okta-sdk-nodejs';
+import type { Collection } from '@okta/okta-sdk-nodejs';
 import type { OktaConnection } from './okta-client.js';
+import { oktaGroupSchema, oktaUserSchema, readOktaAnswer } from './okta-answers.js';
 import { isOktaResourceNotFound, oktaErrorFields } from './okta-errors.js';
 
 export interface OktaUser {
   readonly id: string;
-  readonly status: UserStatus | undefined;
-  readonly login: string | undefined;
+  /** Okta's user status (ACTIVE, SUSPENDED, DEPROVISIONED, …). */
+  readonly status: string;
+  readonly login: string;
   readonly email: string | undefined;
   readonly displayName: string | undefined;
 }
@@ -18,7 +20,8 @@ export interface OktaUser {
 export interface OktaGroup {
   readonly id: string;
   readonly name: string;
-  readonly type: GroupType | undefined;
+  /** OKTA_GROUP, APP_GROUP or BUILT_IN (kept as Okta wrote it, so a new type is refused, not misread). */
+  readonly type: string;
 }
 
 /** Groups per name query. `q` is not paged, so a full page means the exact name may lie beyond it. */
@@ -37,6 +40,8 @@ export interface OktaDirectory {
   probeGroups(ctx: OperationContext): Promise<void>;
   /** A group by id; throws `NotFoundError` when Okta has none. */
   getGroup(ctx: OperationContext, groupId: string): Promise<OktaGroup>;
+  /** A group by id; undefined when Okta answers 404 E0000007. */
+  findGroup(ctx: OperationContext, groupId: string): Promise<OktaGroup | undefined>;
   /** Groups whose name starts with `name` (Okta's `q`: prefix match, eventually consistent). */
   findGroupsByNamePrefix(ctx: OperationContext, name: string): Promise<{ groups: OktaGroup[]; full: boolean }>;
   /** `name_taken` when Okta refuses the name because a group already has it. */
@@ -51,10 +56,13 @@ export interface OktaDirectory {
 }
 
 export function createOktaDirectory(okta: OktaConnection): OktaDirectory {
+  const getGroup = (ctx: OperationContext, groupId: string): Promise<OktaGroup> =>
+    okta.call(ctx, 'Reading the Okta group', async (sdk) => toGroup(await sdk.groupApi.getGroup({ groupId })));
+
   return {
     async findUser(ctx, idOrLogin) {
       try {
-        return toUser(await okta.call(ctx, 'Looking up the Okta user', (sdk) => sdk.userApi.getUser({ userId: idOrLogin })));
+        return await okta.call(ctx, 'Looking up the Okta user', async (sdk) => toUser(await sdk.userApi.getUser({ userId: idOrLogin })));
       } catch (error) {
         if (isOktaResourceNotFound(error)) return undefined;
         throw error;
@@ -74,15 +82,22 @@ export function createOktaDirectory(okta: OktaConnection): OktaDirectory {
     },
 
     async probeUsers(ctx) {
-      await okta.call(ctx, 'Reading Okta users', async (sdk) => (await sdk.userApi.listUsers({ limit: 1 })).next());
+      await okta.call(ctx, 'Reading Okta users', async (sdk) => firstItem(await sdk.userApi.listUsers({ limit: 1 }), toUser));
     },
 
     async probeGroups(ctx) {
-      await okta.call(ctx, 'Reading Okta groups', async (sdk) => (await sdk.groupApi.listGroups({ limit: 1 })).next());
+      await okta.call(ctx, 'Reading Okta groups', async (sdk) => firstItem(await sdk.groupApi.listGroups({ limit: 1 }), toGroup));
     },
 
-    async getGroup(ctx, groupId) {
-      return toGroup(await okta.call(ctx, 'Reading the Okta group', (sdk) => sdk.groupApi.getGroup({ groupId })));
+    getGroup,
+
+    async findGroup(ctx, groupId) {
+      try {
+        return await getGroup(ctx, groupId);
+      } catch (error) {
+        if (isOktaResourceNotFound(error)) return undefined;
+        throw error;
+      }
     },
 
     async findGroupsByNamePrefix(ctx, name) {
@@ -111,28 +126,30 @@ export function createOktaDirectory(okta: OktaConnection): OktaDirectory {
     },
 
     async probeMembers(ctx, groupId) {
-      await okta.call(ctx, "Reading the Okta group's members", async (sdk) => (await sdk.groupApi.listGroupUsers({ groupId, limit: 1 })).next());
+      await okta.call(ctx, "Reading the Okta group's members", async (sdk) => firstItem(await sdk.groupApi.listGroupUsers({ groupId, limit: 1 }), toUser));
     },
 
     async isMember(ctx, groupId, userId) {
       // The user's groups, not the group's members: a person is in tens of groups while a tool's
       // group may hold thousands, so this stays one small request however big the group grows.
+      // Every group on every page read is checked, so "not a member" comes only from Okta's own list.
       return okta.call(ctx, "Listing the Okta user's groups", async (sdk) => {
         const groups = await sdk.userApi.listUserGroups({ userId });
         for await (const group of itemsOf(groups)) {
-          if (group.id === groupId) return true;
+          if (toGroup(group).id === groupId) return true;
         }
         return false;
       });
     },
 
+    // Okta documents 204 No Content for both membership changes; any other success is not believed.
     async addMember(ctx, groupId, userId) {
-      await okta.call(ctx, 'Adding the user to the Okta group', (sdk) => sdk.groupApi.assignUserToGroup({ groupId, userId }));
+      await okta.call(ctx, 'Adding the user to the Okta group', (sdk) => sdk.groupApi.assignUserToGroup({ groupId, userId }), 'no_content');
     },
 
     async removeMember(ctx, groupId, userId) {
       try {
-        await okta.call(ctx, 'Removing the user from the Okta group', (sdk) => sdk.groupApi.unassignUserFromGroup({ groupId, userId }));
+        await okta.call(ctx, 'Removing the user from the Okta group', (sdk) => sdk.groupApi.unassignUserFromGroup({ groupId, userId }), 'no_content');
         return 'removed';
       } catch (error) {
         if (isOktaResourceNotFound(error)) return 'not_member';
@@ -166,18 +183,19 @@ async function* itemsOf<T>(collection: Collection<T>): AsyncGenerator<T> {
   }
 }
 
-function toUser(user: Pick<User, 'id' | 'status' | 'profile'>): OktaUser {
-  const profile = user.profile;
-  const fullName = [profile?.firstName, profile?.lastName].filter(Boolean).join(' ');
-  return {
-    id: user.id ?? '',
-    status: user.status,
-    login: profile?.login,
-    email: profile?.email,
-    displayName: profile?.displayName ?? (fullName || undefined),
-  };
+/** The first item of a one-item page, checked: a probe proves the page really is Okta's list. */
+async function firstItem<T>(collection: Collection<unknown>, read: (item: unknown) => T): Promise<T | undefined> {
+  const { value } = await collection.next();
+  return value ? read(value) : undefined;
 }
 
-function toGroup(group: Group): OktaGroup {
-  return { id: group.id ?? '', name: group.profile?.name ?? '', type: group.type };
+function toUser(answer: unknown): OktaUser {
+  const { id, status, profile } = readOktaAnswer(oktaUserSchema, answer, 'an Okta user');
+  const fullName = [profile.firstName, profile.lastName].filter(Boolean).join(' ');
+  return { id, status, login: profile.login, email: profile.email, displayName: profile.displayName ?? (fullName || undefined) };
+}
+
+function toGroup(answer: unknown): OktaGroup {
+  const { id, type, profile } = readOktaAnswer(oktaGroupSchema, answer, 'an Okta group');
+  return { id, name: profile.name, type };
 }

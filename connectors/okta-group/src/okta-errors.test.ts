@@ -1,6 +1,11 @@
 /**
- * Every row of the error mapping, proved through the real SDK over nock with responses shaped like
- * the ones Okta documents (error object, rate-limit headers, OAuth errors of the token endpoint).
+ * Every row of the error mapping, proved through the real SDK over nock with the answers Okta
+ * documents: the HTTP status, `errorCode` and `errorSummary` of its error-code reference
+ * (https://developer.okta.com/docs/reference/error-codes/), the OAuth errors of its token endpoint
+ * (same page, OAuth 2.0 section), and the rate-limit headers of
+ * https://developer.okta.com/docs/reference/rl-best-practices/ (`X-Rate-Limit-Reset` in UTC epoch
+ * seconds; on a concurrent-limit 429, `X-Rate-Limit-Limit` and `-Remaining` are 0). The texts live
+ * in test-support/okta-responses.ts, copied from the data those pages are built from.
  */
 import { createOperationContext, type ConnectorError, type Connector } from '@clearway/connector-sdk';
 import { connectorFailure } from '@clearway/connector-sdk/testing';
@@ -8,7 +13,7 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { classifyOktaError, OKTA_ERROR_TABLE } from './okta-errors.js';
 import { oktaGroupProvider } from './provider.js';
-import { oauthError, oktaError, OKTA_SUMMARIES, rateLimitHeaders } from './test-support/okta-responses.js';
+import { OAUTH_DOCUMENTED_ERRORS, oauthError, OKTA_DOCUMENTED_ERRORS, oktaError, OKTA_SUMMARIES, rateLimitHeaders } from './test-support/okta-responses.js';
 import { API_TOKEN, connectOptions, createFakeOrg, ORG_URL, type OrgOptions } from './test-support/okta-fixture.js';
 
 const ctx = () => createOperationContext({ timeoutMs: 10_000 });
@@ -28,6 +33,57 @@ function expectClean(error: ConnectorError): void {
   expect(error.message).not.toMatch(/SSWS|Bearer|DPoP ey/);
 }
 
+/** Okta's API error codes of the table (the rest are the token endpoint's OAuth errors). */
+const API_CODES = Object.keys(OKTA_ERROR_TABLE).filter((code): code is keyof typeof OKTA_DOCUMENTED_ERRORS => code in OKTA_DOCUMENTED_ERRORS);
+const OAUTH_CODES = Object.keys(OKTA_ERROR_TABLE).filter((code): code is keyof typeof OAUTH_DOCUMENTED_ERRORS => code in OAUTH_DOCUMENTED_ERRORS);
+
+describe('OKTA_ERROR_TABLE, row by row, as Okta documents each answer', () => {
+  it('has a documented answer for every row, so no row is tested against a made-up one', () => {
+    expect([...API_CODES, ...OAUTH_CODES].sort()).toEqual(Object.keys(OKTA_ERROR_TABLE).sort());
+  });
+
+  it.each(API_CODES)('%s with its documented status, summary and rate-limit headers', async (code) => {
+    const { org, connector, group, identity } = setup();
+    const documented = OKTA_DOCUMENTED_ERRORS[code];
+    const row = OKTA_ERROR_TABLE[code];
+    const summary = documented.summary.replace('{0}', 'Resource not found: 00gdocumentedexample1 (UserGroup)');
+    // Every Okta answer carries the rate-limit headers; a 429 has none remaining and resets in 30 s.
+    org.fail(documented.status, oktaError(code, summary), rateLimitHeaders(Date.now(), 30, documented.status === 429 ? 0 : 599));
+    const error = await connectorFailure(connector.check(ctx(), group, identity));
+    expect(error).toMatchObject({ kind: row?.kind, code: row?.code, status: documented.status, providerCode: code, retryable: row?.kind === 'rate_limited' || row?.kind === 'transient' });
+    expect(error.message).toContain(`Listing the Okta user's groups failed (HTTP ${documented.status})`);
+    expect(error.message).toContain(row?.advice);
+    expect(error.message).toContain(`Okta said: "${summary}" (${code}, error id oae`);
+    expect(error.requestId).toMatch(/^req-/);
+    if (row?.kind === 'rate_limited') expect(error.retryAfterMs).toBe(30_000);
+    expectClean(error);
+  });
+
+  /**
+   * How to make the SDK surface each OAuth error: it fetches a new token once after a 401, and
+   * answers a first DPoP nonce challenge itself, so those two are answered twice.
+   */
+  const OAUTH_TIMES: Partial<Record<keyof typeof OAUTH_DOCUMENTED_ERRORS, number>> = { invalid_client: 2, use_dpop_nonce: 2 };
+
+  it.each(OAUTH_CODES)('token endpoint %s with its documented status and description', async (code) => {
+    const { org, connector, group, identity } = setup({ mode: 'private_key', requireDpop: code === 'use_dpop_nonce' });
+    const documented = OAUTH_DOCUMENTED_ERRORS[code];
+    const row = OKTA_ERROR_TABLE[code];
+    const description = documented.description.replace('{0}', 'authorization_code');
+    const headers: Record<string, string> = code === 'use_dpop_nonce' ? { 'dpop-nonce': 'documented-nonce' } : {};
+    for (let time = 0; time < (OAUTH_TIMES[code] ?? 1); time += 1) {
+      org.failNextMatching('POST', '/oauth2/v1/token', documented.status, oauthError(code, description), headers);
+    }
+    const error = await connectorFailure(connector.check(ctx(), group, identity));
+    expect(error).toMatchObject({ kind: row?.kind, code: row?.code, status: documented.status, providerCode: code, retryable: false });
+    expect(error.message).toContain(row?.advice);
+    expect(error.message).toContain(description);
+    // Refused at the token endpoint: no API call was made with a token Okta never issued.
+    expect(org.requests.filter((request) => request.startsWith('GET'))).toEqual([]);
+    expectClean(error);
+  });
+});
+
 describe('Okta error mapping (one row per documented answer)', () => {
   it('429 E0000047 → rate_limited, waiting until X-Rate-Limit-Reset measured against the response Date, not our clock', async () => {
     const { org, connector, group, identity } = setup();
@@ -42,6 +98,14 @@ describe('Okta error mapping (one row per documented answer)', () => {
     // The SDK did not sleep and retry on its own: one request, one failure.
     expect(org.requests).toHaveLength(1);
     expectClean(error);
+  });
+
+  it('429 E0000047 from the concurrent limit (X-Rate-Limit-Limit and -Remaining both 0) → rate_limited until the estimated reset', async () => {
+    const { org, connector, group, identity } = setup();
+    org.concurrentRateLimitNext(4_000);
+    const error = await connectorFailure(connector.add(ctx(), group, identity));
+    expect(error).toMatchObject({ kind: 'rate_limited', status: 429, providerCode: 'E0000047', retryAfterMs: 4_000 });
+    expect(org.requests).toHaveLength(1);
   });
 
   it.each([

@@ -2,7 +2,8 @@
  * The one table from what Okta answered to the connector error Clearway reports. Okta's own code
  * (`errorCode` such as E0000047, or the OAuth `error` of its token endpoint) is more precise than
  * the HTTP status, so it is looked up first; anything else falls back to the SDK's status table.
- * The HTTP, network and Retry-After rules themselves live in the SDK helpers called here.
+ * The HTTP, network and Retry-After rules themselves live in the SDK helpers called here. A 2xx
+ * that is not what Okta documents (okta-answers.ts) is a transient `unexpected_response`.
  */
 import {
   classifyHttpError,
@@ -10,11 +11,13 @@ import {
   errorKindForStatus,
   isConnectorError,
   toConnectorError,
+  TransientError,
   type ConnectorError,
   type ConnectorErrorKind,
   type HeaderSource,
 } from '@clearway/connector-sdk';
 import { z } from 'zod';
+import { UnexpectedOktaAnswer } from './okta-answers.js';
 
 interface OktaErrorRow {
   readonly kind: ConnectorErrorKind;
@@ -114,6 +117,7 @@ const MAX_OKTA_SUMMARY = 200;
  */
 export function classifyOktaError(error: unknown, action: string, now: number): ConnectorError {
   if (isConnectorError(error)) return error;
+  if (error instanceof UnexpectedOktaAnswer) return unexpectedAnswer(error, action);
   const network = classifyNetworkError(error, action);
   if (network) return network;
   const fields = oktaErrorFields(error);
@@ -129,6 +133,17 @@ export function classifyOktaError(error: unknown, action: string, now: number): 
     ...(row && { kind: row.kind, code: row.code }),
     ...(errorCode !== undefined && { providerCode: errorCode }),
     summary: [advice, oktaSaid(fields)].filter(Boolean).join(' '),
+  });
+}
+
+/**
+ * An answer Okta would not give (okta-answers.ts) is never taken as a fact: it is transient, so the
+ * engine retries within its budget and then escalates, and the admin sees which call it was.
+ */
+function unexpectedAnswer(error: UnexpectedOktaAnswer, action: string): ConnectorError {
+  return new TransientError(`${action} failed: the answer was not what Okta documents (${error.what}), so nothing was concluded from it; the action is retried.`, {
+    code: 'unexpected_response',
+    ...(error.requestId !== undefined && { requestId: error.requestId }),
   });
 }
 

@@ -10,7 +10,7 @@ import { CHECK_NAMES } from './connection-test.js';
 import { escapeFilterValue, GROUP_QUERY_LIMIT } from './okta-directory.js';
 import { oktaGroupProvider } from './provider.js';
 import { oktaError, OKTA_SUMMARIES } from './test-support/okta-responses.js';
-import { connectOptions, createFakeOrg, type OrgOptions } from './test-support/okta-fixture.js';
+import { connectOptions, createFakeOrg, DELETED_GROUP_ID, type OrgOptions } from './test-support/okta-fixture.js';
 
 const ctx = () => createOperationContext({ timeoutMs: 10_000 });
 
@@ -243,12 +243,70 @@ describe('membership', () => {
     });
   });
 
+  it('remove from a group deleted in Okta is not_found (group_not_found), never already_satisfied', async () => {
+    const { org, connector, group } = groupWithMembers({}, 1);
+    const outsider = org.addUser({ login: 'new@example.com' });
+    const deleted = { id: DELETED_GROUP_ID, name: 'ai-retired-tool-users' };
+    const error = await connectorFailure(connector.remove(ctx(), deleted, { id: outsider.id }));
+    expect(error).toMatchObject({ kind: 'not_found', code: 'group_not_found', providerCode: 'E0000007', retryable: false });
+    expect(error.message).toContain(`"ai-retired-tool-users" (${DELETED_GROUP_ID}) no longer exists`);
+    // For a group that exists, the same look answers already_satisfied, after one read of the group.
+    org.requests.length = 0;
+    expect(await connector.remove(ctx(), group, { id: outsider.id })).toEqual({ outcome: 'already_satisfied' });
+    expect(org.requests).toEqual([`GET /api/v1/users/${outsider.id}/groups`, `GET /api/v1/groups/${group.id}`]);
+  });
+
+  it('remove of a member costs no extra call: the look, then the DELETE', async () => {
+    const { org, connector, group, members } = groupWithMembers({}, 1);
+    const [member] = members;
+    if (!member) throw new Error('fixture');
+    expect(await connector.remove(ctx(), group, { id: member.id })).toEqual({ outcome: 'applied' });
+    expect(org.requests).toEqual([`GET /api/v1/users/${member.id}/groups`, `DELETE /api/v1/groups/${group.id}/users/${member.id}`]);
+  });
+
   it('remove reports already_satisfied when the user left between the look and the DELETE (Okta 404)', async () => {
     const { org, connector, group, members } = groupWithMembers({ nonMemberDelete: 404 }, 1);
     const [member] = members;
     if (!member) throw new Error('fixture');
     org.failNextMatching('DELETE', '/api/v1/groups/', 404, oktaError('E0000007', OKTA_SUMMARIES.E0000007.replace('{0}', member.id)));
     expect(await connector.remove(ctx(), group, { id: member.id })).toEqual({ outcome: 'already_satisfied' });
+  });
+});
+
+describe('abort and deadline between the look and the change', () => {
+  function outsiderAndMember() {
+    const { org, connector } = setup();
+    const group = org.addGroup('ai-chatgpt-users');
+    const outsider = org.addUser({ login: 'new@example.com' });
+    const member = org.addUser({ login: 'old@example.com' });
+    org.addMember(group.id, member.id);
+    return { org, connector, group, outsider, member };
+  }
+  const changes = (requests: readonly string[]) => requests.filter((request) => /^(PUT|DELETE) /.test(request));
+
+  it.each(['add', 'remove'] as const)('%s sends no change once the deadline passed during the look', async (operation) => {
+    const { org, connector, group, outsider, member } = outsiderAndMember();
+    const start = Date.now();
+    // The operation's clock passes its deadline as soon as Okta has received the look; the abort
+    // signal's own timer is still far off, so only a check of the deadline before the change stops it.
+    const operationCtx = createOperationContext({ deadline: start + 10_000, now: () => (org.requests.length > 0 ? start + 10_001 : start) });
+    const identity = { id: operation === 'add' ? outsider.id : member.id };
+    const error = await connectorFailure(connector[operation](operationCtx, group, identity));
+    expect(error).toMatchObject({ kind: 'transient', code: 'deadline_exceeded' });
+    expect(changes(org.requests)).toEqual([]);
+    expect(org.isMember(group.id, outsider.id)).toBe(false);
+    expect(org.isMember(group.id, member.id)).toBe(true);
+  });
+
+  it.each(['add', 'remove'] as const)('%s aborted while Okta holds the look sends nothing after it', async (operation) => {
+    const { org, connector, group, outsider, member } = outsiderAndMember();
+    const controller = new AbortController();
+    org.hangNext(() => controller.abort());
+    const identity = { id: operation === 'add' ? outsider.id : member.id };
+    const error = await connectorFailure(connector[operation](createOperationContext({ timeoutMs: 10_000, signal: controller.signal }), group, identity));
+    expect(error).toMatchObject({ kind: 'transient' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(org.requestsReceived()).toBe(1);
   });
 });
 

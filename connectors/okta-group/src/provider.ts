@@ -1,7 +1,8 @@
 /**
  * The okta-group provider: Clearway manages the membership of one Okta group per tool through
  * Okta's official SDK. Read top to bottom: the declaration, then each operation of the contract.
- * How Okta is called lives in `okta-directory.ts`; how its errors are classified in `okta-errors.ts`.
+ * How Okta is called lives in `okta-directory.ts`; how its errors are classified in `okta-errors.ts`;
+ * what counts as Okta's answer at all in `okta-answers.ts` (anything else is retried, never believed).
  */
 import {
   InvalidRequestError,
@@ -15,7 +16,6 @@ import { runConnectionTest } from './connection-test.js';
 import { manageable, pickExactName } from './group-rules.js';
 import { resolution, resolveByEmail, unresolved } from './identity-rules.js';
 import { createOktaConnection } from './okta-client.js';
-import { isOktaResourceNotFound } from './okta-errors.js';
 import { createOktaDirectory, type OktaDirectory, type OktaGroup } from './okta-directory.js';
 import { credentialsFor, oktaSecretFields, oktaSettingsSchema } from './settings.js';
 import { oktaSetupGuide } from './setup.js';
@@ -98,9 +98,13 @@ export const oktaGroupProvider = defineProvider({
       },
 
       // Looking first makes the outcome right whether Okta answers 404 or 204 for a non-member; a
-      // 404 after that (someone removed them meanwhile) still means the user is out.
+      // 404 after that (someone removed them meanwhile) still means the user is out. A user's groups
+      // never list a deleted group, so "not a member" is believed only once the group is seen to exist.
       async remove(ctx, group, identity) {
-        if (!(await directory.isMember(ctx, group.id, identity.id))) return { outcome: 'already_satisfied' };
+        if (!(await directory.isMember(ctx, group.id, identity.id))) {
+          await assertGroupExists(ctx, directory, group);
+          return { outcome: 'already_satisfied' };
+        }
         const removed = await directory.removeMember(ctx, group.id, identity.id);
         return { outcome: removed === 'removed' ? 'applied' : 'already_satisfied' };
       },
@@ -117,12 +121,8 @@ export const oktaGroupProvider = defineProvider({
 /** A group this connector created, if Okta still has it (ids are strongly consistent, names are not). */
 async function stillExists(ctx: OperationContext, directory: OktaDirectory, group: GroupRef | undefined): Promise<GroupRef | undefined> {
   if (!group) return undefined;
-  try {
-    return manageable(await directory.getGroup(ctx, group.id));
-  } catch (error) {
-    if (isOktaResourceNotFound(error)) return undefined;
-    throw error;
-  }
+  const found = await directory.findGroup(ctx, group.id);
+  return found && manageable(found);
 }
 
 /**
@@ -149,5 +149,17 @@ async function createGroup(
   throw new TransientError(`An Okta group named "${name}" already exists but is not searchable yet; binding is retried.`, {
     code: 'group_not_yet_searchable',
     providerCode: 'E0000001',
+  });
+}
+
+// ── Membership helpers ──────────────────────────────────────────────────────────────────────────
+
+/** Throws when the tool's group is gone from Okta: nobody can be removed from it, nor reported removed. */
+async function assertGroupExists(ctx: OperationContext, directory: OktaDirectory, group: GroupRef): Promise<void> {
+  if (await directory.findGroup(ctx, group.id)) return;
+  const named = group.name ? `"${group.name}" (${group.id})` : group.id;
+  throw new NotFoundError(`The Okta group ${named} no longer exists, so Clearway can neither remove the user from it nor confirm they are out. Rebind the tool to an existing Okta group.`, {
+    code: 'group_not_found',
+    providerCode: 'E0000007',
   });
 }

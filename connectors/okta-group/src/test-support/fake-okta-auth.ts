@@ -6,7 +6,7 @@
  * when the SDK really signed with the configured key.
  */
 import { createHash, createPublicKey, randomBytes, verify, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { oauthError, oktaError, OKTA_SUMMARIES } from './okta-responses.js';
+import { OAUTH_DESCRIPTIONS, OAUTH_DOCUMENTED_ERRORS, oauthError, oktaError, OKTA_SUMMARIES } from './okta-responses.js';
 
 export type FakeCredential =
   | { readonly mode: 'api_token'; readonly token: string }
@@ -81,7 +81,7 @@ export class FakeOktaAuth {
     const proof = decodeJwt(headers.dpop ?? '');
     const ath = createHash('sha256').update(token).digest('base64url');
     if (!proof || !this.validDpopProof(proof, method, `${url.origin}${url.pathname}`) || proof.claims.ath !== ath) {
-      return { status: 400, body: oauthError('invalid_dpop_proof', 'The DPoP proof JWT is invalid.') };
+      return { status: 400, body: oauthError('invalid_dpop_proof', OAUTH_DOCUMENTED_ERRORS.invalid_dpop_proof.description) };
     }
     return undefined;
   }
@@ -90,16 +90,14 @@ export class FakeOktaAuth {
   token(form: URLSearchParams, headers: Readonly<Record<string, string | undefined>>): AuthReply {
     this.tokenRequests += 1;
     const app = this.credential;
-    if (app.mode !== 'private_key') return { status: 401, body: oauthError('invalid_client', 'Client authentication failed.') };
-    if (form.get('grant_type') !== 'client_credentials') return { status: 400, body: oauthError('unsupported_grant_type', 'The grant type is not supported.') };
+    if (app.mode !== 'private_key') return { status: 401, body: oauthError('invalid_client', OAUTH_DESCRIPTIONS.invalid_client) };
+    if (form.get('grant_type') !== 'client_credentials') return { status: 400, body: oauthError('unsupported_grant_type', 'The authorization grant type is not supported by the authorization server. Configured grant types: [client_credentials].') };
     const assertion = decodeJwt(form.get('client_assertion') ?? '');
     const now = Math.floor(Date.now() / 1000);
     if (
       form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' ||
       !assertion ||
       assertion.header.alg !== 'RS256' ||
-      // Without a kid Okta tries the app's keys; with one, it must name the app's key.
-      (assertion.header.kid !== undefined && assertion.header.kid !== app.keyId) ||
       assertion.claims.iss !== app.clientId ||
       assertion.claims.sub !== app.clientId ||
       assertion.claims.aud !== `${this.orgUrl}/oauth2/v1/token` ||
@@ -107,23 +105,27 @@ export class FakeOktaAuth {
       assertion.claims.exp < now ||
       !signedBy(assertion, app.publicKey)
     ) {
-      return { status: 401, body: oauthError('invalid_client', 'The client_assertion signature is invalid.') };
+      return { status: 401, body: oauthError('invalid_client', OAUTH_DESCRIPTIONS.assertionSignatureInvalid) };
+    }
+    // Without a kid Okta tries the app's keys; with one, it must name the app's key.
+    if (assertion.header.kid !== undefined && assertion.header.kid !== app.keyId) {
+      return { status: 401, body: oauthError('invalid_client', OAUTH_DESCRIPTIONS.assertionKidInvalid) };
     }
     const requested = (form.get('scope') ?? '').split(' ').filter(Boolean);
     const refused = requested.filter((scope) => !app.grantedScopes.includes(scope));
     if (refused.length > 0) {
-      return { status: 400, body: oauthError('invalid_scope', `The following scopes are not allowed: [${refused.join(', ')}]`) };
+      return { status: 400, body: oauthError('invalid_scope', OAUTH_DESCRIPTIONS.scopesNotAllowed.replace('{0}', refused.join(', '))) };
     }
     // Okta ignores a DPoP proof for an app that does not require DPoP, and issues a Bearer token.
     if (app.requireDpop) {
       const proof = decodeJwt(headers.dpop ?? '');
       if (!proof || !this.validDpopProof(proof, 'POST', `${this.orgUrl}/oauth2/v1/token`)) {
-        return { status: 400, body: oauthError('invalid_dpop_proof', 'The DPoP proof JWT header is missing.') };
+        return { status: 400, body: oauthError('invalid_dpop_proof', OAUTH_DESCRIPTIONS.dpopProofMissing) };
       }
       if (proof.claims.nonce !== this.nonce) {
         return {
           status: 400,
-          body: oauthError('use_dpop_nonce', 'Authorization server requires nonce in DPoP proof.'),
+          body: oauthError('use_dpop_nonce', OAUTH_DESCRIPTIONS.use_dpop_nonce),
           headers: { 'dpop-nonce': this.nonce },
         };
       }

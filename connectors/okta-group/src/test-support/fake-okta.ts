@@ -3,12 +3,14 @@
  * (OKTA_GROUP, APP_GROUP, BUILT_IN) with membership, `Link`-paged member lists, a prefix name
  * search that can lag behind creation, both sign-in methods, and a fault queue implementing the
  * conformance kit's `FaultInjector`: each fault fails exactly the next request with the body and
- * headers Okta would send. The real SDK talks to it over HTTP (node-fetch, intercepted by nock).
+ * headers Okta would send, answers it with the raw bytes a proxy could send (optionally after
+ * carrying it out), or leaves it unanswered until the client aborts. The real SDK talks to it over
+ * HTTP (node-fetch, intercepted by nock).
  */
 import type { FaultInjector } from '@clearway/connector-sdk/testing';
 import nock from 'nock';
 import { FakeOktaAuth, type AuthReply, type FakeCredential } from './fake-okta-auth.js';
-import { linkHeader, oauthError, oktaError, oktaId, OKTA_SUMMARIES, rateLimitHeaders } from './okta-responses.js';
+import { linkHeader, OAUTH_DESCRIPTIONS, oauthError, oktaError, oktaId, OKTA_SUMMARIES, rateLimitHeaders } from './okta-responses.js';
 
 export type FakeUserStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'LOCKED_OUT' | 'PASSWORD_EXPIRED' | 'SUSPENDED' | 'DEPROVISIONED';
 export type FakeGroupType = 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN';
@@ -44,12 +46,24 @@ export interface FakeOktaOptions {
   readonly denied?: readonly Permission[];
 }
 
-type Reply = AuthReply | 'reset';
+/** A reply sent exactly as given: no JSON encoding and no Content-Type added (a proxy's page, cut-short JSON). */
+export interface RawReply {
+  readonly status: number;
+  readonly text: string;
+  readonly headers?: Record<string, string>;
+}
 
-/** A queued failure; with `match`, it waits for the first request it matches. */
+/** `hang`: no answer at all, until the client gives up on the request. */
+type Reply = AuthReply | { readonly raw: RawReply } | 'reset' | { readonly hang: () => void };
+
+/**
+ * A queued failure; with `match`, it waits for the first request it matches. With `forward`, the
+ * request is carried out first and only its answer replaced (the answer lost on the way back).
+ */
 interface Fault {
   readonly reply: Reply;
   readonly match?: (method: string, path: string) => boolean;
+  readonly forward?: boolean;
 }
 type ReplyCallback = (err: NodeJS.ErrnoException | null, result: nock.ReplyFnResult) => void;
 
@@ -129,8 +143,17 @@ export class FakeOktaOrg implements FaultInjector {
 
   // ── Faults: each fails exactly the next request ──
 
+  /** Okta's org-wide rate limit: 429 E0000047, the window's limit, 0 remaining, and its reset (epoch seconds) against `Date`. */
   rateLimitNext(retryAfterMs: number): void {
-    this.fail(429, oktaError('E0000047', OKTA_SUMMARIES.E0000047), { ...rateLimitHeaders(Date.now(), Math.ceil(retryAfterMs / 1000), 0) });
+    this.fail(429, oktaError('E0000047', OKTA_SUMMARIES.E0000047), rateLimitHeaders(Date.now(), Math.ceil(retryAfterMs / 1000), 0));
+  }
+
+  /**
+   * Okta's concurrent rate limit: also 429, but `X-Rate-Limit-Limit` and `-Remaining` are both 0
+   * and the reset is Okta's estimate of when a request slot frees up.
+   */
+  concurrentRateLimitNext(retryAfterMs: number): void {
+    this.fail(429, oktaError('E0000047', OKTA_SUMMARIES.E0000047), rateLimitHeaders(Date.now(), Math.ceil(retryAfterMs / 1000), 0, 0));
   }
 
   unavailableNext(): void {
@@ -155,12 +178,30 @@ export class FakeOktaOrg implements FaultInjector {
     this.faults.push({ reply: 'reset' });
   }
 
+  /** The next request gets no answer until the client aborts it; `onReceived` runs when it arrives. */
+  hangNext(onReceived: () => void = () => undefined): void {
+    this.faults.push({ reply: { hang: onReceived } });
+  }
+
+  /** Requests received so far, the hung ones included. */
+  requestsReceived(): number {
+    return this.requests.length;
+  }
+
+  /**
+   * Answers the next request with this method whose path starts with `pathPrefix` exactly as given;
+   * with `forward`, the request is carried out first (a write applied, its answer replaced).
+   */
+  replyNextMatching(method: string, pathPrefix: string, reply: RawReply, options: { forward?: boolean } = {}): void {
+    this.faults.push({ reply: { raw: reply }, match: (m, path) => m === method && path.startsWith(pathPrefix), forward: options.forward === true });
+  }
+
   /** Fails the next request with any status, body and headers (for the error-mapping tests). */
   fail(status: number, body: unknown, headers: Record<string, string> = {}): void {
     this.faults.push({ reply: { status, body, headers } });
   }
 
-  /** Fails the next request with this method whose path starts with `pathPrefix`. */
+  /** Fails the next request with this method whose path (and query) starts with `pathPrefix`. */
   failNextMatching(method: string, pathPrefix: string, status: number, body: unknown, headers: Record<string, string> = {}): void {
     this.faults.push({ reply: { status, body, headers }, match: (m, path) => m === method && path.startsWith(pathPrefix) });
   }
@@ -170,17 +211,26 @@ export class FakeOktaOrg implements FaultInjector {
   private answer(method: string, url: URL, body: nock.Body, headers: Record<string, string>, callback: ReplyCallback): void {
     this.requests.push(`${method} ${url.pathname}${url.search}`);
     this.requestHeaders.push({ ...headers });
-    const faultIndex = this.faults.findIndex((fault) => fault.match?.(method, url.pathname) ?? true);
+    const faultIndex = this.faults.findIndex((fault) => fault.match?.(method, `${url.pathname}${url.search}`) ?? true);
     const [fault] = faultIndex >= 0 ? this.faults.splice(faultIndex, 1) : [];
+    if (fault?.forward) this.route(method, url, body, headers);
     const reply = fault ? fault.reply : this.route(method, url, body, headers);
     if (reply === 'reset') {
       callback(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), [0]);
       return;
     }
+    if ('hang' in reply) {
+      reply.hang();
+      return;
+    }
+    const base = { ...rateLimitHeaders(Date.now(), 60, 599), 'x-okta-request-id': `req-${++this.requestCount}` };
+    if ('raw' in reply) {
+      callback(null, [reply.raw.status, reply.raw.text, { ...base, ...reply.raw.headers }]);
+      return;
+    }
     // The token endpoint speaks OAuth: an injected E0000011 arrives there as invalid_client.
     const refusedAtToken = url.pathname === '/oauth2/v1/token' && (reply.body as { errorCode?: unknown } | undefined)?.errorCode === 'E0000011';
-    const replyBody = refusedAtToken ? oauthError('invalid_client', 'Client authentication failed.') : reply.body;
-    const base = { ...rateLimitHeaders(Date.now(), 60, 599), 'x-okta-request-id': `req-${++this.requestCount}` };
+    const replyBody = refusedAtToken ? oauthError('invalid_client', OAUTH_DESCRIPTIONS.invalid_client) : reply.body;
     const contentType: Record<string, string> = reply.body === undefined ? {} : { 'content-type': 'application/json' };
     const text = replyBody === undefined ? '' : typeof replyBody === 'string' ? replyBody : JSON.stringify(replyBody);
     callback(null, [reply.status, text, { ...base, ...contentType, ...reply.headers }]);
@@ -314,9 +364,10 @@ export class FakeOktaOrg implements FaultInjector {
 
 const ok = (body: unknown): AuthReply => ({ status: 200, body });
 
+/** Okta fills E0000007's "Not found: {0}" with "Resource not found: <id> (<type>)". */
 const notFound = (id: string, type: string): AuthReply => ({
   status: 404,
-  body: oktaError('E0000007', OKTA_SUMMARIES.E0000007.replace('{0}', `${decodeURIComponent(id)} (${type})`)),
+  body: oktaError('E0000007', OKTA_SUMMARIES.E0000007.replace('{0}', `Resource not found: ${decodeURIComponent(id)} (${type})`)),
 });
 
 const notFoundPath = (): AuthReply => ({ status: 404, body: oktaError('E0000008', OKTA_SUMMARIES.E0000008) });

@@ -44,11 +44,16 @@ export function connectOptions(mode: AuthMode = 'api_token', settings: Record<st
   return { config: { orgUrl: ORG_URL, authMode: mode, clientId: CLIENT_ID, keyId: KEY_ID, ...settings }, secrets: { privateKey: PRIVATE_KEY_PEM } };
 }
 
+/** An Okta-style group id no fake org ever hands out: the group of a tool whose group was deleted. */
+export const DELETED_GROUP_ID = '00gdeletedgroup000001';
+
 /**
  * The conformance harness over a fresh fake org per check. The org is shaped to catch the usual
  * Okta mistakes while the kit runs: the configured group has a prefix sibling and an imported
  * group of the same name, members span several `Link` pages, one user's login differs from their
- * email, and a created group stays out of name searches for a while.
+ * email, a created group stays out of name searches for a while, and a deactivated user's login is
+ * the Jira email (Okta still finds them: they must come back inactive). Okta says "slow down" in
+ * two documented ways, the org-wide and the concurrent rate limit, and the kit checks both.
  */
 export function oktaHarness(options: OrgOptions = {}): ConformanceHarness & { last?: FakeOktaOrg } {
   const harness: ConformanceHarness & { last?: FakeOktaOrg } = {
@@ -62,6 +67,7 @@ export function oktaHarness(options: OrgOptions = {}): ConformanceHarness & { la
       org.addGroup('ai-chatgpt-users-admins');
       org.addGroup('ai-chatgpt-users', { type: 'APP_GROUP' });
       for (const login of ['carol@example.com', 'dan@example.com', 'erin@example.com']) org.addMember(group.id, org.addUser({ login }).id);
+      org.addUser({ login: 'frank@example.com', status: 'DEPROVISIONED' });
       return {
         connect: connectOptions(options.mode),
         users: [
@@ -69,8 +75,14 @@ export function oktaHarness(options: OrgOptions = {}): ConformanceHarness & { la
           { subject: { accountId: 'acc-bob', email: 'bob@example.com' }, expectedId: bob.id },
         ],
         unknownSubject: { accountId: 'acc-nobody', email: 'nobody@example.com' },
+        inactiveSubject: { accountId: 'acc-frank', email: 'frank@example.com' },
         existingGroup: group,
         newGroupName: 'ai-claude-users',
+        missingGroup: { id: DELETED_GROUP_ID, name: 'ai-retired-tool-users' },
+        rateLimitShapes: [
+          { name: '429 E0000047, org-wide rate limit', next: (retryAfterMs) => org.rateLimitNext(retryAfterMs) },
+          { name: '429 E0000047, concurrent rate limit (X-Rate-Limit-Limit 0)', next: (retryAfterMs) => org.concurrentRateLimitNext(retryAfterMs) },
+        ],
         faults: org,
         teardown: () => org.close(),
       };
