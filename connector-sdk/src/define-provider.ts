@@ -76,7 +76,8 @@ export interface ProviderSpec<Schema extends z.ZodType, SecretName extends strin
    * What one connector can do, when its settings change it (e.g. a membership check configured as
    * direct or transitive). Defaults to `capabilities`; it may not batch more than they declare.
    */
-  connectorCapabilities?(config: z.output<Schema>): ProviderCapabilities;
+  // Written as a method type so a spec over a narrower schema still passes where a wider one is expected.
+  readonly connectorCapabilities?: { bivariant(config: z.output<Schema>): ProviderCapabilities }['bivariant'];
   readonly setup: SetupGuide;
   /** Builds the operations for one connector. Throw `InvalidConfigError` for a bad combination. */
   create(init: ProviderInit<z.output<Schema>, SecretName>): ProviderOperations;
@@ -323,11 +324,12 @@ function batchItem(result: BatchItemResult, classify: (error: unknown, action: s
 }
 
 /**
- * The batch of a provider that adds one user per request: each user gets their own outcome or
- * error. A rate limit, or the deadline, stops the batch: the users not yet sent get that error
- * instead of collecting their own 429s.
+ * A batch added one user per request: each user gets their own outcome or error. A rate limit, or
+ * the deadline, stops the batch: the users not yet sent get that error instead of collecting their
+ * own 429s. The default `addBatch` of a provider without one, and the fallback of a provider whose
+ * batch request was refused as a whole.
  */
-async function addOneByOne(
+export async function addOneByOne(
   ctx: OperationContext,
   identities: readonly ExternalIdentity[],
   add: (identity: ExternalIdentity) => Promise<BatchItemResult>,

@@ -23,6 +23,7 @@ export type {
 export { canResolveSubject, resolvesByAccountId } from './capabilities.js';
 export { assertCanProceed, createOperationContext, remainingMs, type OperationContextOptions } from './context.js';
 export {
+  addOneByOne,
   defineProvider,
   isSecretRequired,
   type ConnectOptions,

@@ -20,6 +20,19 @@ describe('classifyNetworkError', () => {
     expect(classifyNetworkError(new DOMException('t', 'TimeoutError'))?.code).toBe('timeout');
   });
 
+  it('classifies undici\'s "bad port" refusal as invalid_config, not a transient fault retried forever', async () => {
+    // Node's fetch refuses the Fetch standard's bad ports (https://fetch.spec.whatwg.org/#port-blocking)
+    // before connecting: TypeError('fetch failed') caused by Error('bad port'), with no error code.
+    const refusal = await fetch('http://127.0.0.1:6000/scim/v2/Users').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const error = classifyNetworkError(refusal, 'Searching users');
+    expect(error).toMatchObject({ kind: 'invalid_config', code: 'bad_port', retryable: false });
+    expect(error?.message).toMatch(/^Searching users failed: fetch refuses to connect to the endpoint's port/);
+    expect(toConnectorError(refusal).kind).toBe('invalid_config');
+  });
+
   it('leaves other errors alone', () => {
     expect(classifyNetworkError(new Error('bad json'))).toBeUndefined();
     expect(classifyNetworkError(Object.assign(new Error('x'), { name: 'FetchError', type: 'invalid-json' }))).toBeUndefined();

@@ -1,4 +1,4 @@
-import { TransientError, isConnectorError, type ConnectorError } from './errors.js';
+import { InvalidConfigError, TransientError, isConnectorError, type ConnectorError } from './errors.js';
 import type { HeaderSource } from './headers.js';
 import { classifyHttpError } from './http.js';
 
@@ -35,10 +35,30 @@ function errorCodeOf(error: unknown): string | undefined {
 }
 
 /**
- * Network failures (resets, refused connections, DNS failures, timeouts, aborts) as a transient
- * error; undefined when the error is not a network failure.
+ * fetch (undici) refuses a Fetch-standard "bad port" before connecting, with
+ * `TypeError('fetch failed', { cause: Error('bad port') })` and no error code.
  */
-export function classifyNetworkError(error: unknown, action = 'The request'): TransientError | undefined {
+function isBadPortRefusal(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth += 1) {
+    if ((current as { message?: unknown }).message === 'bad port') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * Network failures (resets, refused connections, DNS failures, timeouts, aborts) as a transient
+ * error; undefined when the error is not a network failure. A port fetch refuses is the one
+ * exception: retrying can never reach it, so it is the endpoint setting that is wrong.
+ */
+export function classifyNetworkError(error: unknown, action = 'The request'): ConnectorError | undefined {
+  if (isBadPortRefusal(error)) {
+    return new InvalidConfigError(
+      `${action} failed: fetch refuses to connect to the endpoint's port (a "bad port" of the Fetch standard). Set the endpoint to the port the service documents, usually 443.`,
+      { code: 'bad_port' },
+    );
+  }
   const code = errorCodeOf(error);
   if (code) return new TransientError(`${action} failed: network error (${code}).`, { code: 'network' });
   const name = (error as { name?: unknown } | null)?.name;

@@ -10,8 +10,20 @@ describe('createRedactor', () => {
     expect(redactor.redact(text)).toBe('a [REDACTED] b [REDACTED] c [REDACTED]');
   });
 
-  it('leaves very short values alone so ordinary words survive', () => {
+  it('removes its hex (either case) and base64url forms, which a byte dump or a token in a URL carries', () => {
+    const bytes = Buffer.from(secret);
+    const text = `hex ${bytes.toString('hex')} HEX ${bytes.toString('hex').toUpperCase()} url ${bytes.toString('base64url')}.`;
+    expect(bytes.toString('base64url')).not.toBe(bytes.toString('base64'));
+    expect(redactor.redact(text)).toBe('hex [REDACTED] HEX [REDACTED] url [REDACTED].');
+  });
+
+  it('leaves very short values alone so ordinary words survive, in every form', () => {
     expect(redactor.redact('abc is fine')).toBe('abc is fine');
+    // The hex of "abc" is six characters: long enough on its own, but the rule is about the secret.
+    const short = createRedactor(['abcde']);
+    const forms = ['abcde', Buffer.from('abcde').toString('hex'), Buffer.from('abcde').toString('base64'), Buffer.from('abcde').toString('base64url')];
+    expect(short.redact(forms.join(' '))).toBe(forms.join(' '));
+    expect(redactor.redact('colour 616263')).toBe('colour 616263');
   });
 
   it('removes credential-shaped text it was not told about', () => {

@@ -26,9 +26,16 @@ export interface Redactor {
   readonly redactValue: <T>(value: T) => T;
 }
 
+/**
+ * The forms a secret travels in: as typed, URL-encoded, base64 (Basic auth, JSON blobs), base64url
+ * (JWT parts, tokens in URLs) and hex (byte dumps, digests of buffers). The length rule applies to
+ * the secret itself: a short value's encodings are longer, but just as likely to be ordinary text.
+ */
 function encodingsOf(secret: string): string[] {
-  const forms = new Set([secret, encodeURIComponent(secret), Buffer.from(secret, 'utf8').toString('base64')]);
-  return [...forms].filter((form) => form.length >= MIN_SECRET_LENGTH);
+  if (secret.length < MIN_SECRET_LENGTH) return [];
+  const bytes = Buffer.from(secret, 'utf8');
+  const hex = bytes.toString('hex');
+  return [...new Set([secret, encodeURIComponent(secret), bytes.toString('base64'), bytes.toString('base64url'), hex, hex.toUpperCase()])];
 }
 
 function escapeRegExp(text: string): string {
@@ -36,7 +43,7 @@ function escapeRegExp(text: string): string {
 }
 
 /**
- * Builds a redactor for the given secret values (plain, URL-encoded and base64 forms).
+ * Builds a redactor for the given secret values (plain, URL-encoded, base64, base64url and hex forms).
  * Longer values are replaced first so that a secret containing another is removed whole.
  */
 export function createRedactor(secretValues: Iterable<string | undefined> = []): Redactor {

@@ -16,6 +16,7 @@ export function acmeHarness(provider: ProviderDefinition = acmeProvider): Confor
       vi.stubGlobal('fetch', directory.fetch);
       const ada = directory.addUser({ login: 'ada', email: 'ada@example.com', status: 'active' });
       const bob = directory.addUser({ login: 'bob', email: 'bob@example.com', status: 'active' });
+      const carol = directory.addUser({ login: 'carol', email: 'carol@example.com', status: 'suspended' });
       const group = directory.addGroup('ai-chatgpt-users');
       directory.addGroup('ai-chatgpt-users-admins');
       return {
@@ -25,9 +26,15 @@ export function acmeHarness(provider: ProviderDefinition = acmeProvider): Confor
           { subject: { accountId: 'acc-bob', email: bob.email }, expectedId: bob.id },
         ],
         unknownSubject: { accountId: 'acc-nobody', email: 'nobody@example.com' },
+        inactiveSubject: { accountId: 'acc-carol', email: carol.email },
         existingGroup: group,
         newGroupName: 'ai-claude-users',
+        missingGroup: { id: 'g-deleted', name: 'ai-deleted-tool-users' },
         faults: directory,
+        rateLimitShapes: [
+          { name: '429 Retry-After seconds', next: (retryAfterMs) => directory.rateLimitNext(retryAfterMs) },
+          { name: '429 Retry-After HTTP date', next: (retryAfterMs) => directory.rateLimitUntilNext(retryAfterMs) },
+        ],
         teardown: () => {
           vi.unstubAllGlobals();
         },

@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
-import { expectConnectorError, requireFaults, type ConformanceCheck } from './check.js';
-
-/** How far a reported wait may be from the one the directory asked for (Okta's reset is whole seconds). */
-const WAIT_TOLERANCE_MS = 1_000;
-
-/** A wait no job should sit out inside one invocation (Forge functions run for seconds, not minutes). */
-export const LONG_RETRY_AFTER_MS = 120_000;
+import type { BatchItemResult, ExternalIdentity } from '../contract.js';
+import { isConnectorError } from '../errors.js';
+import { describeError, expectConnectorError, requireFaults, requireOptional, type ConformanceCheck } from './check.js';
 
 /**
- * How long a call answered by a long 429 may take to settle. It only has to tell "returned at
- * once" from "waited the two minutes out" (or a good part of them), so it is generous: a slow CI
- * machine never fails a correct provider, and a provider that sleeps or retries inside always fails.
+ * The id of a user no directory has, for the batch check: shaped like a GUID so that directories
+ * whose ids are GUIDs (Entra) look it up instead of refusing its syntax.
  */
-export const PROMPT_SETTLE_MS = 5_000;
+export const UNKNOWN_USER_ID = '00000000-0000-4000-8000-00000000c1ea';
+
+function describeBatchItem(result: BatchItemResult): string {
+  return result.outcome === 'failed' ? `failed ${isConnectorError(result.error) ? describeError(result.error) : String(result.error)}` : result.outcome;
+}
 
 /** Checks for providers that act on a directory themselves. */
 export const directoryChecks: readonly ConformanceCheck[] = [
@@ -37,6 +36,20 @@ export const directoryChecks: readonly ConformanceCheck[] = [
       assert.equal(resolution.outcome, 'unresolved', `expected no match: ${JSON.stringify(resolution)}`);
       if (resolution.outcome === 'unresolved') {
         assert.equal(resolution.reason, 'not_found');
+        assert.ok(resolution.message.trim().length > 0);
+      }
+    },
+  },
+  {
+    id: 'resolve-inactive',
+    title: 'resolveIdentity() answers inactive for a deactivated user (fixture `inactiveSubject`)',
+    modes: ['directory'],
+    async run({ connector, ctx, fixture }) {
+      const subject = requireOptional(fixture.inactiveSubject, 'inactiveSubject');
+      const resolution = await connector.resolveIdentity(ctx(), subject);
+      assert.equal(resolution.outcome, 'unresolved', `a deactivated user must not resolve: ${JSON.stringify(resolution)}`);
+      if (resolution.outcome === 'unresolved') {
+        assert.equal(resolution.reason, 'inactive', `a deactivated user is "inactive", not "${resolution.reason}"`);
         assert.ok(resolution.message.trim().length > 0);
       }
     },
@@ -92,6 +105,27 @@ export const directoryChecks: readonly ConformanceCheck[] = [
     },
   },
   {
+    id: 'missing-group',
+    title: 'remove from and add to a group that does not exist fail as not_found: never already_satisfied (fixture `missingGroup`)',
+    modes: ['directory'],
+    async run({ connector, ctx, fixture, identity }) {
+      const group = requireOptional(fixture.missingGroup, 'missingGroup');
+      const user = await identity();
+      let removal: unknown;
+      try {
+        removal = await connector.remove(ctx(), group, user);
+      } catch (error) {
+        removal = error;
+      }
+      assert.ok(
+        isConnectorError(removal),
+        `remove from a group that does not exist answered ${JSON.stringify(removal)}: a deleted group must be reported (not_found), or the engine records the user as removed while nothing was checked`,
+      );
+      assert.equal(removal.kind, 'not_found', `remove from a group that does not exist: expected kind "not_found", got "${removal.kind}" ${describeError(removal)}`);
+      await expectConnectorError(connector.add(ctx(), group, user), 'not_found', 'add to a group that does not exist');
+    },
+  },
+  {
     id: 'batch-add',
     title: 'addBatch() gives one idempotent outcome per user, in order',
     modes: ['directory'],
@@ -114,94 +148,37 @@ export const directoryChecks: readonly ConformanceCheck[] = [
     },
   },
   {
-    id: 'rate-limited',
-    title: 'a 429 is rate_limited, retryable, with the wait the directory asked for; the retry applies',
+    id: 'batch-partial',
+    title: 'addBatch() with one unknown user gives that user a failed result and applies the others: every user gets a result',
     modes: ['directory'],
+    when: (harness) => harness.provider.capabilities.maxBatchSize > 1,
     async run({ connector, ctx, fixture, identity }) {
       const group = fixture.existingGroup;
-      const user = await identity();
-      const waitMs = 7_000;
-      requireFaults(fixture).rateLimitNext(waitMs);
-      const error = await expectConnectorError(connector.add(ctx(), group, user), 'rate_limited', 'add answered with 429');
-      assert.ok(error.retryAfterMs !== undefined, 'a rate-limited error must carry retryAfterMs from the response headers');
-      assert.ok(
-        Math.abs(error.retryAfterMs - waitMs) <= WAIT_TOLERANCE_MS,
-        `retryAfterMs ${error.retryAfterMs} should be about ${waitMs}`,
-      );
-      assert.equal((await connector.add(ctx(), group, user)).outcome, 'applied', 'the retry after a 429 applies the add');
-    },
-  },
-  {
-    id: 'rate-limited-long-wait',
-    title: 'a 429 asking for a 2-minute wait settles at once as rate_limited with that wait: the provider neither sleeps nor retries inside',
-    modes: ['directory'],
-    async run({ connector, ctx, fixture, identity }) {
-      const group = fixture.existingGroup;
-      const user = await identity();
-      requireFaults(fixture).rateLimitNext(LONG_RETRY_AFTER_MS);
-      const controller = new AbortController();
-      const attempt = connector.add(ctx({ signal: controller.signal }), group, user);
-      const settled = attempt.then(() => true, () => true);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const bound = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), PROMPT_SETTLE_MS);
-      });
-      const inTime = await Promise.race([settled, bound]);
-      clearTimeout(timer);
-      if (!inTime) {
-        // Stop a provider that sleeps on the signal, so nothing it does outlives the check.
-        controller.abort();
-        await settled;
+      const size = connector.capabilities.maxBatchSize;
+      const known = await Promise.all(Array.from({ length: Math.min(fixture.users.length, size - 1) }, (_, index) => identity(index)));
+      const [first, ...rest] = known;
+      assert.ok(first);
+      // The unknown user sits between known ones, so the users after it prove the batch went on.
+      const batch: ExternalIdentity[] = [first, { id: UNKNOWN_USER_ID }, ...rest];
+      let results: BatchItemResult[];
+      try {
+        results = await connector.addBatch(ctx(), group, batch);
+      } catch (error) {
         assert.fail(
-          `add was still running ${PROMPT_SETTLE_MS} ms after a 429 asking for ${LONG_RETRY_AFTER_MS} ms: the provider waits or retries inside. Throw the RateLimitedError with retryAfterMs and let the engine wait.`,
+          `addBatch threw for the whole batch (${isConnectorError(error) ? `${error.kind} ${describeError(error)}` : String(error)}) although only one user was unknown: give each user their own result, \`failed\` with that user's error`,
         );
       }
-      const error = await expectConnectorError(attempt, 'rate_limited', 'add answered with a 429 asking for 2 minutes');
-      assert.ok(
-        error.retryAfterMs !== undefined && Math.abs(error.retryAfterMs - LONG_RETRY_AFTER_MS) <= WAIT_TOLERANCE_MS,
-        `retryAfterMs ${error.retryAfterMs} should be about ${LONG_RETRY_AFTER_MS}`,
-      );
-    },
-  },
-  {
-    id: 'transient',
-    title: 'a 503 and a connection reset are transient and retryable; the retry converges',
-    modes: ['directory'],
-    async run({ connector, ctx, fixture, identity }) {
-      const group = fixture.existingGroup;
-      const user = await identity();
-      const faults = requireFaults(fixture);
-      faults.unavailableNext();
-      await expectConnectorError(connector.add(ctx(), group, user), 'transient', 'add answered with 503');
-      if (faults.resetNext) {
-        faults.resetNext();
-        await expectConnectorError(connector.add(ctx(), group, user), 'transient', 'add whose connection was reset');
-      }
-      const retried = await connector.add(ctx(), group, user);
-      assert.ok(retried.outcome === 'applied' || retried.outcome === 'already_satisfied', 'the retry converges');
-      assert.equal((await connector.check(ctx(), group, user)).outcome, 'member');
-    },
-  },
-  {
-    id: 'auth',
-    title: 'a 401 is auth and terminal',
-    modes: ['directory'],
-    async run({ connector, ctx, fixture, identity }) {
-      const user = await identity();
-      requireFaults(fixture).unauthorizedNext();
-      await expectConnectorError(connector.add(ctx(), fixture.existingGroup, user), 'auth', 'add answered with 401');
-      requireFaults(fixture).unauthorizedNext();
-      await expectConnectorError(connector.check(ctx(), fixture.existingGroup, user), 'auth', 'check answered with 401');
-    },
-  },
-  {
-    id: 'permission',
-    title: 'a 403 is permission and terminal',
-    modes: ['directory'],
-    async run({ connector, ctx, fixture, identity }) {
-      const user = await identity();
-      requireFaults(fixture).forbiddenNext();
-      await expectConnectorError(connector.remove(ctx(), fixture.existingGroup, user), 'permission', 'remove answered with 403');
+      assert.equal(results.length, batch.length, 'addBatch must answer once per user, in order');
+      const described = results.map(describeBatchItem);
+      results.forEach((result, index) => {
+        if (index === 1) {
+          assert.equal(result.outcome, 'failed', `the unknown user (#1) must get a failed result, got: ${described.join('; ')}`);
+          if (result.outcome === 'failed') assert.ok(isConnectorError(result.error), 'a failed result carries a ConnectorError');
+        } else {
+          assert.equal(result.outcome, 'applied', `user #${index} must be applied despite the unknown user, got: ${described.join('; ')}`);
+        }
+      });
+      for (const user of known) assert.equal((await connector.check(ctx(), group, user)).outcome, 'member', `user ${user.id} after the batch`);
     },
   },
 ];

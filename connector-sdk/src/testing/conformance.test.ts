@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ProviderOperations } from '../contract.js';
+import type { BatchItemResult, ProviderOperations } from '../contract.js';
 import { defineProvider } from '../define-provider.js';
 import { AuthError, RateLimitedError, TransientError, isConnectorError } from '../errors.js';
+import { toConnectorError } from '../network.js';
 import { acmeHarness } from '../test-support/acme-harness.js';
 import { acmeSpec } from '../test-support/acme-provider.js';
-import { PROMPT_SETTLE_MS } from './checks-directory.js';
+import { PROMPT_SETTLE_MS } from './checks-faults.js';
+import type { ConformanceHarness } from './harness.js';
 import { describeProviderConformance } from './describe.js';
 import { ALL_CHECKS, runCheck, runConformance } from './run.js';
 
@@ -26,8 +28,8 @@ function broken(name: string, breakOps: (ops: ProviderOperations, secrets: Recor
   });
 }
 
-async function failedChecks(provider: ReturnType<typeof broken>) {
-  const results = await runConformance(acmeHarness(provider));
+async function failedChecks(provider: ReturnType<typeof broken>, harness: ConformanceHarness = acmeHarness(provider)) {
+  const results = await runConformance(harness);
   return Object.fromEntries(results.filter((result) => !result.passed).map((result) => [result.id, result.failure ?? '']));
 }
 
@@ -68,16 +70,42 @@ describe('the conformance kit fails broken providers', () => {
     expect(failed['membership-idempotent']).toMatch(/start outside the group|check after remove/);
   });
 
-  it('fails a provider that reports a 429 as transient', async () => {
+  it('fails a provider that reports a 429 as transient, naming the shape and the status the directory sent', async () => {
     const failed = await failedChecks(
       broken('429-as-transient', (ops) => ({
         add: (ctx, group, identity) =>
           ops.add(ctx, group, identity).catch((error: unknown) => {
-            throw isConnectorError(error) && error.kind === 'rate_limited' ? new TransientError('busy') : error;
+            throw isConnectorError(error) && error.kind === 'rate_limited' ? new TransientError('busy', { code: 'overloaded', ...(error.status !== undefined && { status: error.status }) }) : error;
           }),
       })),
     );
-    expect(failed['rate-limited']).toMatch(/expected kind "rate_limited", got "transient"/);
+    expect(failed['rate-limited']).toMatch(/^add: expected kind "rate_limited" for shape "429 Retry-After seconds", got "transient" \(HTTP 429, code overloaded\): busy/);
+  });
+
+  it('runs the rate-limit checks once per shape the fixture declares', async () => {
+    // A fixture declaring the vendor's 503-with-Retry-After as a rate limit, which this provider reports as transient.
+    const base = acmeHarness();
+    const harness: ConformanceHarness = {
+      ...base,
+      async setup() {
+        const fixture = await base.setup();
+        const directory = base.last;
+        if (!directory) throw new Error('no directory');
+        return {
+          ...fixture,
+          rateLimitShapes: [
+            { name: '429', next: (ms: number) => directory.rateLimitNext(ms) },
+            { name: '503 Retry-After', next: (ms: number) => directory.failNext(503, { 'retry-after': String(ms / 1000) }) },
+          ],
+        };
+      },
+    };
+    const results = await runConformance(harness);
+    const failures = Object.fromEntries(results.filter((result) => !result.passed).map((result) => [result.id, result.failure]));
+    expect(Object.keys(failures)).toEqual(['rate-limited', 'rate-limited-long-wait']);
+    // Reaching the second shape means the first passed, and its add was undone so both start alike.
+    expect(failures['rate-limited']).toMatch(/^add: expected kind "rate_limited" for shape "503 Retry-After", got "transient" \(HTTP 503, code transient\)/);
+    expect(failures['rate-limited-long-wait']).toMatch(/for shape "503 Retry-After", got "transient"/);
   });
 
   it('fails a provider that drops the wait a 429 asked for', async () => {
@@ -178,7 +206,7 @@ describe('the conformance kit fails broken providers', () => {
     expect(check).toBeDefined();
     if (!check) return;
     const started = Date.now();
-    await expect(runCheck(acmeHarness(sleeper), check)).rejects.toThrow(/still running 5000 ms after a 429 asking for 120000 ms/);
+    await expect(runCheck(acmeHarness(sleeper), check)).rejects.toThrow(/shape "429 Retry-After seconds": add was still running 5000 ms after a rate limit asking for 120000 ms/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(PROMPT_SETTLE_MS - 50);
   }, 20_000);
 
@@ -192,7 +220,7 @@ describe('the conformance kit fails broken providers', () => {
           }),
       })),
     );
-    expect(failed['rate-limited-long-wait']).toMatch(/expected a ConnectorError of kind "rate_limited", but it succeeded/);
+    expect(failed['rate-limited-long-wait']).toMatch(/expected kind "rate_limited" for shape "429 Retry-After seconds", but it succeeded/);
   });
 
   it('leak-checks values the connector obtained itself, when the fixture names them', async () => {
@@ -209,6 +237,180 @@ describe('the conformance kit fails broken providers', () => {
     expect(failures.join('\n')).toMatch(/secret "sessionToken \(obtained by the connector\)" appeared in log/);
     // Without the hook the same provider passes: the leak is only visible through it.
     expect((await runConformance(acmeHarness(logsSession))).filter((result) => !result.passed)).toEqual([]);
+  });
+
+  it('fails a provider that does not hand ctx.signal to its requests, within the documented bound', async () => {
+    const deaf = broken('ignores-signal', (ops) => ({
+      check: (ctx, group, identity) => ops.check({ ...ctx, signal: new AbortController().signal }, group, identity),
+    }));
+    const check = ALL_CHECKS.find((candidate) => candidate.id === 'abort-in-flight');
+    if (!check) throw new Error('no abort-in-flight check');
+    const started = Date.now();
+    await expect(runCheck(acmeHarness(deaf), check)).rejects.toThrow(/^check was still running 5000 ms after its signal was aborted during a request that got no answer: hand ctx.signal to every request/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(PROMPT_SETTLE_MS - 50);
+  }, 20_000);
+
+  it('fails a provider that carries on with the change after an abort during its look', async () => {
+    const failed = await failedChecks(
+      broken('carries-on-after-abort', (ops) => ({
+        add: async (ctx, group, identity) => {
+          // Swallows the failed look, then changes with requests that no longer follow the operation's signal.
+          const looked = await ops.check(ctx, group, identity).catch(() => undefined);
+          if (looked?.outcome === 'member') return { outcome: 'already_satisfied' };
+          return ops.add({ ...ctx, signal: new AbortController().signal }, group, identity);
+        },
+      })),
+    );
+    expect(failed['abort-between-requests']).toMatch(/^add sent 2 more request\(s\) after its signal was aborted during its first one/);
+  });
+
+  it('fails a directory fixture without hangNext and requestsReceived, saying what to add', async () => {
+    const base = acmeHarness();
+    const results = await runConformance({
+      ...base,
+      async setup() {
+        const fixture = await base.setup();
+        const directory = base.last;
+        if (!directory) throw new Error('no directory');
+        const faults = {
+          rateLimitNext: (ms: number) => directory.rateLimitNext(ms),
+          unavailableNext: () => directory.unavailableNext(),
+          unauthorizedNext: () => directory.unauthorizedNext(),
+          forbiddenNext: () => directory.forbiddenNext(),
+        };
+        return { ...fixture, faults };
+      },
+    });
+    const failures = results.filter((result) => !result.passed);
+    expect(failures.map((result) => result.id)).toEqual(['abort-in-flight', 'abort-between-requests']);
+    for (const failure of failures) {
+      expect(failure.failure).toMatch(/must provide `faults.hangNext\(\)` .* and `faults.requestsReceived\(\)` .*: the kit uses them to prove the provider hands ctx.signal/);
+    }
+  });
+
+  it.each([
+    ['hex', (token: string) => Buffer.from(token).toString('hex')],
+    ['base64url', (token: string) => Buffer.from(token).toString('base64url')],
+    ['reversed', (token: string) => [...token].reverse().join('')],
+  ])('fails a provider that returns its token %s-encoded in a result', async (form, encode) => {
+    const failed = await failedChecks(
+      broken(`returns-token-${form}`, (ops, secrets) => ({
+        resolveIdentity: async (ctx, subject) => {
+          const resolution = await ops.resolveIdentity(ctx, subject);
+          return resolution.outcome === 'resolved' ? { ...resolution, identity: { ...resolution.identity, displayName: encode(secrets.apiToken ?? '') } } : resolution;
+        },
+      })),
+    );
+    expect(failed['resolve-known']).toMatch(/secret "apiToken" appeared in resolveIdentity result/);
+  });
+
+  it('passes a provider that logs its token hex- or base64url-encoded, because defineProvider redacts those forms; the reversed form is caught', async () => {
+    const logs = (form: string, encode: (token: string) => string) =>
+      broken(`logs-token-${form}`, (ops, secrets) => ({
+        add: (ctx, group, identity) => {
+          ctx.logger.debug(`token ${encode(secrets.apiToken ?? '')}`);
+          return ops.add(ctx, group, identity);
+        },
+      }));
+    expect(await failedChecks(logs('hex', (token) => Buffer.from(token).toString('hex').toUpperCase()))).toEqual({});
+    expect(await failedChecks(logs('base64url', (token) => Buffer.from(token).toString('base64url')))).toEqual({});
+    const reversed = await failedChecks(logs('reversed', (token) => [...token].reverse().join('')));
+    expect(reversed['membership-idempotent']).toMatch(/secret "apiToken" appeared in log/);
+  });
+
+  it('fails a provider that reports a deactivated user as not found', async () => {
+    const failed = await failedChecks(
+      broken('inactive-as-not-found', (ops) => ({
+        resolveIdentity: async (ctx, subject) => {
+          const resolution = await ops.resolveIdentity(ctx, subject);
+          return resolution.outcome === 'unresolved' && resolution.reason === 'inactive' ? { outcome: 'unresolved', reason: 'not_found', message: 'No such user.' } : resolution;
+        },
+      })),
+    );
+    expect(failed['resolve-inactive']).toMatch(/a deactivated user is "inactive", not "not_found"/);
+  });
+
+  it('fails a provider whose remove from a deleted group answers already_satisfied', async () => {
+    const failed = await failedChecks(
+      broken('remove-any-404-as-done', (ops) => ({
+        remove: (ctx, group, identity) =>
+          ops.remove(ctx, group, identity).catch((error: unknown) => {
+            if (isConnectorError(error) && error.kind === 'not_found') return { outcome: 'already_satisfied' as const };
+            throw error;
+          }),
+      })),
+    );
+    expect(failed['missing-group']).toMatch(/^remove from a group that does not exist answered \{"outcome":"already_satisfied"\}/);
+  });
+
+  it('fails a provider whose add to a deleted group succeeds', async () => {
+    const failed = await failedChecks(
+      broken('add-any-404-as-done', (ops) => ({
+        add: (ctx, group, identity) =>
+          ops.add(ctx, group, identity).catch((error: unknown) => {
+            if (isConnectorError(error) && error.kind === 'not_found') return { outcome: 'applied' as const };
+            throw error;
+          }),
+      })),
+    );
+    expect(failed['missing-group']).toMatch(/^add to a group that does not exist: expected kind "not_found", but it succeeded/);
+  });
+
+  it('reports the checks whose optional fixture hook is absent as skipped, not passed silently', async () => {
+    const base = acmeHarness();
+    const results = await runConformance({
+      ...base,
+      async setup() {
+        const { inactiveSubject: _inactive, missingGroup: _missing, ...fixture } = await base.setup();
+        return fixture;
+      },
+    });
+    expect(results.filter((result) => result.skipped !== undefined).map((result) => [result.id, result.skipped])).toEqual([
+      ['resolve-inactive', 'the fixture declares no `inactiveSubject`'],
+      ['missing-group', 'the fixture declares no `missingGroup`'],
+    ]);
+    expect(results.filter((result) => !result.passed)).toEqual([]);
+  });
+
+  describe('addBatch with per-user results', () => {
+    const batching = (name: string, addBatch: (ops: ProviderOperations) => NonNullable<ProviderOperations['addBatch']>) =>
+      defineProvider({
+        ...acmeSpec,
+        type: `acme-batch-${name}`,
+        capabilities: { ...acmeSpec.capabilities, maxBatchSize: 3 },
+        create: (init) => {
+          const ops = acmeSpec.create(init);
+          return { ...ops, addBatch: addBatch(ops) };
+        },
+      });
+    const oneByOne = (ops: ProviderOperations, onError: (error: unknown) => BatchItemResult) => async (...[ctx, group, identities]: Parameters<NonNullable<ProviderOperations['addBatch']>>) => {
+      const results: BatchItemResult[] = [];
+      for (const identity of identities) results.push(await ops.add(ctx, group, identity).catch(onError));
+      return results;
+    };
+
+    it('passes a provider that gives every user their own outcome or error', async () => {
+      const provider = batching('per-user', (ops) => oneByOne(ops, (error) => ({ outcome: 'failed', error: toConnectorError(error) })));
+      const results = await runConformance(acmeHarness(provider));
+      expect(results.filter((result) => !result.passed)).toEqual([]);
+      expect(results.map((result) => result.id)).toEqual(expect.arrayContaining(['batch-add', 'batch-partial']));
+    });
+
+    it('fails a provider that throws the whole batch for one unknown user', async () => {
+      const provider = batching('all-or-nothing', (ops) =>
+        oneByOne(ops, (error) => {
+          throw error;
+        }),
+      );
+      const failed = await failedChecks(provider);
+      expect(failed['batch-partial']).toMatch(/^addBatch threw for the whole batch \(not_found \(HTTP 404, code not_found\).*although only one user was unknown/);
+    });
+
+    it('fails a provider that reports the unknown user as applied', async () => {
+      const provider = batching('swallows', (ops) => oneByOne(ops, () => ({ outcome: 'applied' })));
+      const failed = await failedChecks(provider);
+      expect(failed['batch-partial']).toMatch(/the unknown user \(#1\) must get a failed result, got: applied; applied; applied/);
+    });
   });
 
   describe('secrets required by a setting', () => {

@@ -24,10 +24,16 @@ export interface FaultInjector {
   readonly resetNext?: () => void;
   /**
    * The next request gets no answer until the client gives up on it (aborts or closes the
-   * connection): proves the provider hands `ctx.signal` to its requests.
+   * connection): proves the provider hands `ctx.signal` to its requests. Required for directory
+   * providers (optional in the type only so manual fixtures need no fake): the kit fails a
+   * directory fixture without it, saying what to add.
    */
   readonly hangNext?: () => void;
-  /** How many requests the directory has received so far: proves nothing was sent after an abort. */
+  /**
+   * How many requests the directory has received so far, the hung one included (a request whose
+   * signal was already aborted is never sent, so it does not count): proves nothing was sent after
+   * an abort. Required for directory providers, like `hangNext`.
+   */
   readonly requestsReceived?: () => number;
 }
 
@@ -49,15 +55,25 @@ export interface ConformanceFixture {
   readonly users: readonly [KnownUser, ...KnownUser[]];
   /** A subject the directory does not know (directory providers). */
   readonly unknownSubject?: Subject;
-  /** A subject the directory knows as deactivated / disabled: must resolve `unresolved` with reason `inactive`. */
+  /**
+   * A subject the directory knows as deactivated / disabled: must resolve `unresolved` with reason
+   * `inactive`. Optional: without it the check is skipped (reported as such).
+   */
   readonly inactiveSubject?: Subject;
   /** A group that exists and whose membership the connector may manage. */
   readonly existingGroup: Required<GroupRef>;
   /** A group name that does not exist yet (providers that can create groups). */
   readonly newGroupName?: string;
-  /** A group that does not exist (deleted): removing a user from it must not answer `already_satisfied`. */
+  /**
+   * A group that does not exist (deleted): `remove` from it must fail as `not_found`, never answer
+   * `already_satisfied`, and `add` to it must fail as `not_found`. Optional: without it the check
+   * is skipped (reported as such).
+   */
   readonly missingGroup?: Required<GroupRef>;
-  /** The vendor's rate-limit answers; without it, one shape: `faults.rateLimitNext` (a 429). */
+  /**
+   * The vendor's rate-limit answers; the rate-limit checks run once per shape. Without it, one
+   * shape named "429": `faults.rateLimitNext`.
+   */
   readonly rateLimitShapes?: readonly RateLimitShape[];
   /** Required for providers that call a directory (`capabilities.manual` false). */
   readonly faults?: FaultInjector;

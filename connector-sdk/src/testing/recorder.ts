@@ -60,14 +60,36 @@ function safeJson(value: unknown): string {
 /** Shortest run of a secret that counts as leaked when it appears on its own. */
 const LEAK_WINDOW = 12;
 
+/** Every 12-character run of a long text: a part of a secret (a token prefix "for debugging") is a leak too. */
+function windowsOf(text: string): string[] {
+  if (text.length < LEAK_WINDOW + 4) return [];
+  return Array.from({ length: text.length - LEAK_WINDOW + 1 }, (_, start) => text.slice(start, start + LEAK_WINDOW));
+}
+
+/**
+ * The ways a secret shows up in text: as is, JSON-escaped, URL-encoded, base64 and base64url,
+ * hex in either case (a logged buffer), and reversed (a "masked" echo), plus every 12-character
+ * part of the plain and the reversed text.
+ */
 function leakForms(secret: string): string[] {
   const escaped = JSON.stringify(secret).slice(1, -1);
-  const forms = new Set([secret, escaped, encodeURIComponent(secret), Buffer.from(secret).toString('base64')]);
-  // A part of a long secret (a token prefix "for debugging") is a leak too.
-  if (escaped.length >= LEAK_WINDOW + 4) {
-    for (let start = 0; start + LEAK_WINDOW <= escaped.length; start += 1) forms.add(escaped.slice(start, start + LEAK_WINDOW));
-  }
-  return [...forms];
+  const reversed = JSON.stringify([...secret].reverse().join('')).slice(1, -1);
+  const bytes = Buffer.from(secret, 'utf8');
+  const hex = bytes.toString('hex');
+  return [
+    ...new Set([
+      secret,
+      escaped,
+      encodeURIComponent(secret),
+      bytes.toString('base64'),
+      bytes.toString('base64url'),
+      hex,
+      hex.toUpperCase(),
+      reversed,
+      ...windowsOf(escaped),
+      ...windowsOf(reversed),
+    ]),
+  ];
 }
 
 /** Names the secrets (never their values) that appear in any emission, with where they appeared. */

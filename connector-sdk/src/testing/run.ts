@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import type { ExternalIdentity } from '../contract.js';
 import type { CheckEnvironment, ConformanceCheck } from './check.js';
-import { modeOf } from './check.js';
+import { CheckNotApplicable, modeOf } from './check.js';
+import { abortChecks } from './checks-abort.js';
 import { commonChecks } from './checks-common.js';
 import { directoryChecks } from './checks-directory.js';
+import { faultChecks } from './checks-faults.js';
 import { manualChecks } from './checks-manual.js';
 import type { ConformanceHarness } from './harness.js';
 import { EmissionRecorder, findSecretLeaks } from './recorder.js';
 
-export const ALL_CHECKS: readonly ConformanceCheck[] = [...commonChecks, ...directoryChecks, ...manualChecks];
+export const ALL_CHECKS: readonly ConformanceCheck[] = [...commonChecks, ...directoryChecks, ...faultChecks, ...abortChecks, ...manualChecks];
 
 /** Secrets shorter than this cannot be told apart from ordinary text, so a leak would go unseen. */
 const MIN_FIXTURE_SECRET_LENGTH = 12;
@@ -19,11 +21,16 @@ export function applicableChecks(harness: ConformanceHarness): ConformanceCheck[
   return ALL_CHECKS.filter((check) => check.modes.includes(mode) && (check.when?.(harness) ?? true));
 }
 
+/** How a check ended when it did not fail: passed, or skipped because the fixture lacks the optional hook it needs. */
+export interface CheckOutcome {
+  readonly skipped?: string;
+}
+
 /**
  * Runs one check on a fresh fixture, then proves no configured secret appeared in anything the
- * connector returned, threw or logged while it ran.
+ * connector returned, threw or logged while it ran. Throws when the check fails.
  */
-export async function runCheck(harness: ConformanceHarness, check: ConformanceCheck): Promise<void> {
+export async function runCheck(harness: ConformanceHarness, check: ConformanceCheck): Promise<CheckOutcome> {
   const fixture = await harness.setup();
   try {
     for (const [name, value] of Object.entries(fixture.connect.secrets)) {
@@ -50,11 +57,18 @@ export async function runCheck(harness: ConformanceHarness, check: ConformanceCh
         return resolution.identity;
       },
     };
-    await check.run(env);
+    let outcome: CheckOutcome = {};
+    try {
+      await check.run(env);
+    } catch (error) {
+      if (!(error instanceof CheckNotApplicable)) throw error;
+      outcome = { skipped: error.reason };
+    }
     const obtained: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(fixture.obtainedSecrets?.() ?? {})) obtained[`${name} (obtained by the connector)`] = value;
     const leaks = findSecretLeaks({ ...fixture.connect.secrets, ...obtained }, recorder.emissions);
     assert.deepEqual(leaks, [], 'no configured or obtained secret may appear in a result, an error or a log line');
+    return outcome;
   } finally {
     await fixture.teardown?.();
   }
@@ -63,8 +77,11 @@ export async function runCheck(harness: ConformanceHarness, check: ConformanceCh
 export interface CheckResult {
   readonly id: string;
   readonly title: string;
+  /** True for a skipped check too: it did not fail. */
   readonly passed: boolean;
   readonly failure?: string;
+  /** Why the check did not run (an optional fixture hook is absent). */
+  readonly skipped?: string;
 }
 
 /** Runs every applicable check and reports each; never throws for a failing provider. */
@@ -72,8 +89,8 @@ export async function runConformance(harness: ConformanceHarness): Promise<Check
   const results: CheckResult[] = [];
   for (const check of applicableChecks(harness)) {
     try {
-      await runCheck(harness, check);
-      results.push({ id: check.id, title: check.title, passed: true });
+      const { skipped } = await runCheck(harness, check);
+      results.push({ id: check.id, title: check.title, passed: true, ...(skipped !== undefined && { skipped }) });
     } catch (error) {
       results.push({ id: check.id, title: check.title, passed: false, failure: error instanceof Error ? error.message : String(error) });
     }

@@ -32,8 +32,10 @@ const unquote = (text: string) => text.replace(/\\(.)/g, '$1');
 /**
  * A SCIM 2.0 service (RFC 7643/7644) under `/scim/v2`: users found by `userName eq` or email
  * filters, groups by `displayName eq`, membership changed by PatchOp (`add` members, `remove`
- * with a `members[value eq "…"]` path), weak ETags honoured through `If-Match` (412 when stale),
- * `noTarget` for removing a non-member, `uniqueness` for a duplicate group.
+ * with a `members[value eq "…"]` path), weak ETags honoured through `If-Match` (412 when stale) and
+ * declared in `/ServiceProviderConfig` (`etag.supported: true`, RFC 7643 §5 — a client sends
+ * `If-Match` only to a service that declares it), `noTarget` for removing a non-member,
+ * `uniqueness` for a duplicate group.
  */
 export class ScimService {
   readonly users = new Map<string, ScimUserRecord>();
@@ -140,7 +142,8 @@ export class ScimService {
 
   private patch(group: ScimGroupRecord, request: SimRequest): SimResponse {
     const ifMatch = header(request, 'if-match');
-    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== this.etag(group)) return scimError(412, 'The group changed since it was read.', 'versionMismatch');
+    // RFC 7644 §3.12 lists 412 with no scimType ("Failed to update. Resource has changed on the server.").
+    if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== this.etag(group)) return scimError(412, 'Failed to update. Resource has changed on the server.');
     const body = request.body as { schemas?: unknown; Operations?: unknown } | undefined;
     if (!Array.isArray(body?.schemas) || !body.schemas.includes(PATCH_SCHEMA) || !Array.isArray(body.Operations)) return scimError(400, 'A PatchOp body is required.', 'invalidSyntax');
     const added: string[] = [];

@@ -104,13 +104,22 @@ describe('SCIM error answers', () => {
     expect(await connectorFailure(connector().remove(context(), group(), ada()))).toMatchObject({ kind: 'permission', code: 'forbidden' });
   });
 
-  it('404 → not_found (a group that was deleted, on check)', async () => {
-    expect(await connectorFailure(connector().check(context(), { id: 'deleted-group' }, ada()))).toMatchObject({ kind: 'not_found', code: 'not_found', status: 404 });
+  it('404 → not_found (a PATCH the service answers 404, e.g. the group deleted after the look)', async () => {
+    directory.service.failNextMatching('PATCH', PATCH_GROUP, { status: 404, detail: `Resource ${directory.group.id} not found.` });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'not_found', code: 'not_found', status: 404 });
   });
 
   it('410 → not_found as well', async () => {
+    directory.service.failNextMatching('PATCH', PATCH_GROUP, { status: 410, detail: 'Gone.' });
+    expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'not_found', code: 'not_found', status: 410 });
+  });
+
+  it('404 or 410 on reading the configured group → not_found group_not_found, saying to rebind', async () => {
+    const deleted = await connectorFailure(connector().check(context(), { id: 'deleted-group' }, ada()));
+    expect(deleted).toMatchObject({ kind: 'not_found', code: 'group_not_found', status: 404 });
+    expect(deleted.message).toContain('Rebind the tool');
     directory.service.failNext({ status: 410, detail: 'Gone.' });
-    expect(await connectorFailure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'not_found', code: 'not_found', status: 410 });
+    expect(await connectorFailure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'not_found', code: 'group_not_found', status: 410 });
   });
 
   it('409 without scimType → invalid_request conflict', async () => {

@@ -73,3 +73,27 @@ describe('bindGroup', () => {
     await expect(bind({ name: 'AI - Claude users' })).rejects.toMatchObject({ code: 'group_not_found' });
   });
 });
+
+describe('answers that are not SCIM\'s bind nothing', () => {
+  it('a read by id answered with another group is unexpected_response', async () => {
+    directory.service.failNextMatching('GET', /^\/Groups\/[^/]+$/, { status: 200, rawBody: JSON.stringify({ id: 'someone-elses-group', displayName: 'Everyone' }) });
+    await expect(bind({ groupId: directory.group.id })).rejects.toMatchObject({ kind: 'transient', code: 'unexpected_response' });
+  });
+
+  it('a name search answered with {} creates nothing: it is unexpected_response, not "no such group"', async () => {
+    directory.service.failNextMatching('GET', /^\/Groups$/, { status: 200, rawBody: '{}' });
+    await expect(bind({ name: 'AI - Claude users', createIfMissing: true })).rejects.toMatchObject({ kind: 'transient', code: 'unexpected_response' });
+    expect(directory.service.requestsTo('POST', /^\/Groups$/)).toHaveLength(0);
+  });
+
+  // RFC 7644 §3.3: a created resource is answered 201 with its representation, `id` included
+  // (https://www.rfc-editor.org/rfc/rfc7644#section-3.3).
+  it.each([
+    ['201 without an id', 201, JSON.stringify({ displayName: 'AI - Claude users' })],
+    ['200 with an empty object', 200, '{}'],
+    ['200 with a group, where the RFC says 201', 200, JSON.stringify({ id: 'g-new', displayName: 'AI - Claude users' })],
+  ])('a create answered %s is unexpected_response; no id is returned to the engine', async (_name, status, rawBody) => {
+    directory.service.failNextMatching('POST', /^\/Groups$/, { status, rawBody });
+    await expect(bind({ name: 'AI - Claude users', createIfMissing: true })).rejects.toMatchObject({ kind: 'transient', code: 'unexpected_response', status });
+  });
+});

@@ -6,7 +6,7 @@ import { InvalidRequestError, NotFoundError, isConnectorError, type GroupBinding
 import { CODE } from './errors.js';
 import { filters } from './filter.js';
 import { SCHEMA, listResponseOf, scimGroupSchema, type ScimGroup } from './resources.js';
-import { pathSegment, type ScimClient } from './scim-client.js';
+import { pathSegment, unexpectedAnswer, type ScimClient } from './scim-client.js';
 
 const groupList = listResponseOf(scimGroupSchema);
 const WITHOUT_MEMBERS = { excludedAttributes: 'members' } as const;
@@ -20,11 +20,10 @@ const refOf = (group: ScimGroup, fallbackName?: string): GroupRef => {
 
 export function createGroupBinder(client: ScimClient) {
   const readGroup = async (ctx: OperationContext, id: string): Promise<GroupRef> => {
-    const { value } = await client.read(
-      ctx,
-      { method: 'GET', path: `/Groups/${pathSegment(id)}`, query: WITHOUT_MEMBERS, action: 'Reading the SCIM group' },
-      scimGroupSchema,
-    );
+    const action = 'Reading the SCIM group';
+    const { value } = await client.read(ctx, { method: 'GET', path: `/Groups/${pathSegment(id)}`, query: WITHOUT_MEMBERS, action }, scimGroupSchema);
+    // Binding stores this id: an answer about another group would bind the tool to it.
+    if (value.id !== id) throw unexpectedAnswer(action, 200);
     return refOf(value);
   };
 
@@ -50,14 +49,14 @@ export function createGroupBinder(client: ScimClient) {
   };
 
   const create = async (ctx: OperationContext, name: string): Promise<GroupBinding> => {
+    const action = 'Creating the SCIM group';
     try {
-      const { value } = await client.read(
-        ctx,
-        // RFC 7643 §4.2 has no description attribute; `members` starts empty.
-        { method: 'POST', path: '/Groups', body: { schemas: [SCHEMA.group], displayName: name }, action: 'Creating the SCIM group' },
-        scimGroupSchema,
-      );
-      return { group: refOf(value, name), outcome: 'created' };
+      // RFC 7643 §4.2 has no description attribute; `members` starts empty.
+      const answer = await client.send(ctx, { method: 'POST', path: '/Groups', body: { schemas: [SCHEMA.group], displayName: name }, action });
+      // RFC 7644 §3.3: a created resource is 201 with its representation; the id in it is what gets stored.
+      const created = scimGroupSchema.safeParse(answer.body);
+      if (answer.status !== 201 || !created.success) throw unexpectedAnswer(action, answer.status);
+      return { group: refOf(created.data, name), outcome: 'created' };
     } catch (error) {
       // Created meanwhile (another run, or a search index that lagged): bind the one that exists.
       if (!(isConnectorError(error) && error.code === CODE.uniqueness)) throw error;

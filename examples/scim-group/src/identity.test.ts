@@ -103,3 +103,19 @@ describe('by email', () => {
     expect(await resolve({ email: 'ada@example.com' })).toMatchObject({ outcome: 'unresolved', reason: 'not_found' });
   });
 });
+
+describe('answers that are not a SCIM ListResponse', () => {
+  // RFC 7644 §3.4.2: `totalResults` is REQUIRED, `Resources` REQUIRED when it is non-zero
+  // (https://www.rfc-editor.org/rfc/rfc7644#section-3.4.2). Anything else says nothing about who exists.
+  it.each([
+    ['an empty object', '{}'],
+    ['an array', '[]'],
+    ['an HTML page', '<html><body>Sign in</body></html>'],
+    ['a count without resources', JSON.stringify({ totalResults: 1 })],
+    ['a user without an id', JSON.stringify({ totalResults: 1, Resources: [{ userName: 'ada@example.com' }] })],
+    ['a user with a blank id', JSON.stringify({ totalResults: 1, Resources: [{ id: '  ', userName: 'ada@example.com' }] })],
+  ])('a user search answered with %s is unexpected_response, never "not found"', async (_name, rawBody) => {
+    directory.service.failNextMatching('GET', /^\/Users$/, { status: 200, rawBody });
+    await expect(resolve({ email: 'ada@example.com' })).rejects.toMatchObject({ kind: 'transient', code: 'unexpected_response', status: 200 });
+  });
+});

@@ -1,3 +1,4 @@
+import { connectorFailure } from '@clearway/connector-sdk/testing';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BEARER_TOKEN, connectTo, context, seedDirectory, type Directory } from './test-support/harness.js';
@@ -17,11 +18,12 @@ const use = (options: Parameters<typeof seedDirectory>[0] = {}) => {
 beforeEach(() => use());
 
 describe('add', () => {
-  it('reads the members, then PATCHes an add of one member, conditional on the ETag it read', async () => {
+  it('reads the members, then PATCHes an add of one member, conditional on the ETag it read (the service declares ETags)', async () => {
     expect(await connectTo(directory.service).add(context(), group(), ada())).toEqual({ outcome: 'applied' });
-    const [look, change] = directory.service.requests;
+    const [look, config, change] = directory.service.requests;
     expect(look).toMatchObject({ method: 'GET', path: `/Groups/${directory.group.id}` });
     expect(look?.query.get('attributes')).toBe('members');
+    expect(config).toMatchObject({ method: 'GET', path: '/ServiceProviderConfig' });
     expect(change).toMatchObject({
       method: 'PATCH',
       path: `/Groups/${directory.group.id}`,
@@ -42,13 +44,41 @@ describe('add', () => {
     expect(directory.service.requestsTo('PATCH', GROUP_PATH)).toHaveLength(0);
   });
 
-  it('sends no If-Match to a service without ETags', async () => {
+  it('sends no If-Match, and asks nothing of the configuration, when the group read offers no version', async () => {
     use({ etags: false });
     await connectTo(directory.service).add(context(), group(), ada());
     expect(directory.service.requestsTo('PATCH', GROUP_PATH)[0]?.headers['if-match']).toBeUndefined();
+    expect(directory.service.requestsTo('GET', /^\/ServiceProviderConfig$/)).toHaveLength(0);
   });
 
-  it('uses meta.version as the ETag when the service sends no ETag header', async () => {
+  it('sends no If-Match to a service that sends ETag headers and meta.version but does not declare ETag support', async () => {
+    // RFC 7644 §3.14: versions are for services that support them, which RFC 7643 §5 has them declare
+    // (`etag.supported`). An undeclared ETag may be a framework's hash of this partial answer.
+    use({ etags: true, etagSupportDeclared: false });
+    expect(await connectTo(directory.service).add(context(), group(), ada())).toEqual({ outcome: 'applied' });
+    directory.group.members.add(directory.bob.id);
+    expect(await connectTo(directory.service).remove(context(), group(), ada())).toEqual({ outcome: 'applied' });
+    expect(directory.service.requestsTo('PATCH', GROUP_PATH).map((request) => request.headers['if-match'])).toEqual([undefined, undefined]);
+  });
+
+  it('sends no If-Match to a service that does not publish /ServiceProviderConfig (404)', async () => {
+    use({ etags: true, serviceProviderConfig: false });
+    expect(await connectTo(directory.service).add(context(), group(), ada())).toEqual({ outcome: 'applied' });
+    expect(directory.service.requestsTo('PATCH', GROUP_PATH)[0]?.headers['if-match']).toBeUndefined();
+  });
+
+  it('asks for the configuration once per connector; a failure that may pass is asked again, not taken as "no ETags"', async () => {
+    const connector = connectTo(directory.service);
+    directory.service.failNextMatching('GET', /^\/ServiceProviderConfig$/, { status: 503, detail: 'Service unavailable.' });
+    expect(await connectorFailure(connector.add(context(), group(), ada()))).toMatchObject({ kind: 'transient', status: 503 });
+    expect(directory.service.requestsTo('PATCH', GROUP_PATH)).toHaveLength(0);
+    expect(await connector.add(context(), group(), ada())).toEqual({ outcome: 'applied' });
+    expect(await connector.remove(context(), group(), ada())).toEqual({ outcome: 'applied' });
+    expect(directory.service.requestsTo('GET', /^\/ServiceProviderConfig$/)).toHaveLength(2);
+    expect(directory.service.requestsTo('PATCH', GROUP_PATH).map((request) => request.headers['if-match'])).toEqual(['W/"1"', 'W/"2"']);
+  });
+
+  it('uses meta.version as the ETag when the service declares ETags but sends no ETag header', async () => {
     nock.cleanAll();
     const base = 'https://meta.example.com/scim/v2';
     let ifMatch: string | undefined;
@@ -56,6 +86,8 @@ describe('add', () => {
       .get('/scim/v2/Groups/g1')
       .query({ attributes: 'members' })
       .reply(200, { id: 'g1', displayName: 'G', meta: { version: 'W/"a330bc54f0671c9"' } })
+      .get('/scim/v2/ServiceProviderConfig')
+      .reply(200, { patch: { supported: true }, filter: { supported: true }, etag: { supported: true } })
       .patch('/scim/v2/Groups/g1')
       .reply(function () {
         ifMatch = String(this.req.headers['if-match']);
@@ -168,7 +200,7 @@ describe('ids in paths and filters', () => {
       .query(true)
       .reply(function (uri) {
         paths.push(uri);
-        return [200, { id: 'x' }];
+        return [200, { id: '../Users/u1?x=' }];
       });
     await connectTo(directory.service).check(context(), { id: '../Users/u1?x=' }, { id: 'u' });
     expect(paths).toEqual(['/scim/v2/Groups/..%2FUsers%2Fu1%3Fx%3D?attributes=members']);
@@ -176,5 +208,83 @@ describe('ids in paths and filters', () => {
       await expect(connectTo(directory.service).check(context(), { id }, { id: 'u' })).rejects.toMatchObject({ kind: 'invalid_request', code: 'invalid_id' });
     }
     expect(paths).toHaveLength(1);
+  });
+});
+
+/**
+ * Answers that are not SCIM's (a proxy's `{}` or HTML page, a truncated body, another group) must
+ * decide nothing: RFC 7644 §3.4.2 (a ListResponse has `totalResults`, and `Resources` when it is
+ * not zero), RFC 7643 §3.1 and §4.2 (a resource has its `id`; a member's `value` is its id),
+ * RFC 7644 §3.5.2 (a PATCH answers 200 with the resource or 204).
+ * https://www.rfc-editor.org/rfc/rfc7644#section-3.4.2 · https://www.rfc-editor.org/rfc/rfc7644#section-3.5.2
+ */
+describe('answers that are not SCIM\'s decide nothing', () => {
+  const unexpected = { kind: 'transient', code: 'unexpected_response', status: 200 };
+
+  it.each([
+    ['an empty object', '{}'],
+    ['an array', '[]'],
+    ['an HTML page', '<html><body>Service temporarily unavailable</body></html>'],
+    ['truncated JSON', '{"id":"'],
+    ['another group', JSON.stringify({ id: 'another-group', displayName: 'Other' })],
+    ['a member without a value', 'MEMBER_WITHOUT_VALUE'],
+    ['a blank id', JSON.stringify({ id: ' ' })],
+  ])('a group read answered with %s: check, add and remove fail as unexpected_response and PATCH nothing', async (_name, body) => {
+    const rawBody = body === 'MEMBER_WITHOUT_VALUE' ? JSON.stringify({ id: directory.group.id, members: [{}] }) : body;
+    const connector = connectTo(directory.service);
+    for (const operation of [() => connector.check(context(), group(), ada()), () => connector.add(context(), group(), ada()), () => connector.remove(context(), group(), ada())]) {
+      directory.service.failNextMatching('GET', GROUP_PATH, { status: 200, rawBody });
+      expect(await connectorFailure(operation())).toMatchObject(unexpected);
+    }
+    expect(directory.service.requestsTo('PATCH', GROUP_PATH)).toHaveLength(0);
+  });
+
+  it.each([
+    ['an empty object', '{}'],
+    ['a list without totalResults', JSON.stringify({ Resources: [] })],
+    ['a count without resources', JSON.stringify({ totalResults: 1 })],
+    ['a resource without an id', JSON.stringify({ totalResults: 1, Resources: [{}] })],
+  ])('a member filter answered with %s is unexpected_response, never "not a member"', async (_name, rawBody) => {
+    use({ membersInGroupRead: false });
+    directory.group.members.add(directory.ada.id);
+    const connector = connectTo(directory.service, { memberLookup: 'filter' });
+    directory.service.failNextMatching('GET', /^\/Groups$/, { status: 200, rawBody });
+    expect(await connectorFailure(connector.remove(context(), group(), ada()))).toMatchObject(unexpected);
+    expect(directory.service.isMember(directory.group.id, directory.ada.id)).toBe(true);
+  });
+
+  it.each([
+    ['200 with an empty object', 200, '{}'],
+    ['200 with an HTML page', 200, '<html>ok</html>'],
+    ['200 with another group', 200, JSON.stringify({ id: 'another-group' })],
+    ['202 Accepted', 202, ''],
+  ])('a PATCH answered %s is unexpected_response, not applied', async (_name, status, rawBody) => {
+    directory.service.failNextMatching('PATCH', GROUP_PATH, { status, rawBody });
+    expect(await connectorFailure(connectTo(directory.service).add(context(), group(), ada()))).toMatchObject({ ...unexpected, status });
+  });
+
+  it('a /ServiceProviderConfig that is not one (an HTML page) is retried, not taken as "no ETags"', async () => {
+    directory.service.failNextMatching('GET', /^\/ServiceProviderConfig$/, { status: 200, rawBody: '<html>login</html>' });
+    expect(await connectorFailure(connectTo(directory.service).add(context(), group(), ada()))).toMatchObject(unexpected);
+    expect(directory.service.requestsTo('PATCH', GROUP_PATH)).toHaveLength(0);
+  });
+});
+
+describe('a group that no longer exists', () => {
+  const missing = { id: 'deleted-group', name: 'Deleted' };
+
+  it('remove reads it and fails as group_not_found, never already_satisfied (group lookup)', async () => {
+    const error = await connectorFailure(connectTo(directory.service).remove(context(), missing, ada()));
+    expect(error).toMatchObject({ kind: 'not_found', code: 'group_not_found', status: 404 });
+    expect(directory.service.requestsTo('PATCH', GROUP_PATH)).toHaveLength(0);
+  });
+
+  it('remove with the member filter, which matches nothing for a deleted group, reads the group before answering', async () => {
+    use({ membersInGroupRead: false });
+    const connector = connectTo(directory.service, { memberLookup: 'filter' });
+    expect(await connectorFailure(connector.remove(context(), missing, ada()))).toMatchObject({ kind: 'not_found', code: 'group_not_found' });
+    expect(directory.service.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /Groups', 'GET /Groups/deleted-group']);
+    // For a group that exists, the same empty answer is already_satisfied, after the same read.
+    expect(await connector.remove(context(), group(), ada())).toEqual({ outcome: 'already_satisfied' });
   });
 });

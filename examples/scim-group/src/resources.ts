@@ -15,8 +15,11 @@ export const SCHEMA = {
 /** RFC 7643 §2.5: a service must not return null, but some do; null means unassigned. */
 const optionalOf = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined);
 
+/** RFC 7643 §3.1: `id` is required and names the resource in every later request; a blank one is not an id. */
+const idSchema = z.string().regex(/\S/);
+
 export const scimUserSchema = z.object({
-  id: z.string().min(1),
+  id: idSchema,
   userName: optionalOf(z.string()),
   displayName: optionalOf(z.string()),
   // RFC 7643 §4.1.1: "active" is optional; absent means the service has no such notion (active).
@@ -25,22 +28,29 @@ export const scimUserSchema = z.object({
 });
 export type ScimUser = z.output<typeof scimUserSchema>;
 
-const memberSchema = z.object({ value: optionalOf(z.string()), type: optionalOf(z.string()) });
+/** RFC 7643 §4.2: a member's `value` is its id. A member without one cannot be told from the user we look for. */
+const memberSchema = z.object({ value: idSchema, type: optionalOf(z.string()) });
 
 export const scimGroupSchema = z.object({
-  id: z.string().min(1),
+  id: idSchema,
   displayName: optionalOf(z.string()),
   members: optionalOf(z.array(memberSchema)),
   meta: optionalOf(z.object({ version: optionalOf(z.string()) })),
 });
 export type ScimGroup = z.output<typeof scimGroupSchema>;
 
-/** RFC 7644 §3.4.2: `Resources` may be absent when nothing matched. */
+/**
+ * RFC 7644 §3.4.2: `totalResults` is required, `Resources` only when it is not zero. An answer
+ * without a count (`{}`, a proxy's empty object) or a count without resources is not a list a
+ * search can conclude "nobody" or "not a member" from.
+ */
 export const listResponseOf = <T extends z.ZodType>(resource: T) =>
-  z.object({
-    totalResults: optionalOf(z.number().int().nonnegative()),
-    Resources: optionalOf(z.array(resource)),
-  });
+  z
+    .object({
+      totalResults: z.number().int().nonnegative(),
+      Resources: optionalOf(z.array(resource)),
+    })
+    .refine((list) => list.totalResults === 0 || (list.Resources ?? []).length > 0, 'totalResults counts resources the answer does not hold');
 
 /** RFC 7643 §5: the features we rely on. A service may omit any of them. */
 export const serviceProviderConfigSchema = z.object({

@@ -1,6 +1,6 @@
 import { createOperationContext, type Logger } from '@clearway/connector-sdk';
 import { connectorFailure } from '@clearway/connector-sdk/testing';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { scimGroupProvider } from './provider.js';
 import { BASIC_PASSWORD, BASIC_USER, BEARER_TOKEN, connectTo, context, seedDirectory, type Directory } from './test-support/harness.js';
 
@@ -47,9 +47,32 @@ describe('the SCIM client', () => {
     expect(await connectorFailure(connectTo(directory.service).add(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'network' });
   });
 
-  it('treats a 2xx that is not a SCIM resource as transient malformed_response', async () => {
+  it('treats a 2xx that is not a SCIM resource as transient unexpected_response', async () => {
     directory.service.failNext({ status: 200, rawBody: '<html>maintenance</html>' });
-    expect(await connectorFailure(connectTo(directory.service).check(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'malformed_response', status: 200 });
+    expect(await connectorFailure(connectTo(directory.service).check(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'unexpected_response', status: 200 });
+  });
+
+  it('starts no request once the operation is past its deadline, even between two requests of one operation', async () => {
+    // The look is answered, then the operation's time is up: the PATCH must not be sent.
+    let now = Date.now();
+    directory.service.beforeNext('GET', /^\/Groups\//, () => {
+      now += 60_000;
+    });
+    const error = await connectorFailure(connectTo(directory.service).add(context({ now: () => now, timeoutMs: 10_000 }), group(), ada()));
+    expect(error).toMatchObject({ kind: 'transient', code: 'deadline_exceeded' });
+    expect(directory.service.requests.map((request) => request.method)).toEqual(['GET']);
+    expect(directory.service.isMember(directory.group.id, directory.ada.id)).toBe(false);
+  });
+
+  it('sends nothing more once the signal aborts during the look, and changes nothing', async () => {
+    directory.service.hangNext();
+    const controller = new AbortController();
+    const attempt = connectorFailure(connectTo(directory.service).add(context({ signal: controller.signal }), group(), ada()));
+    await vi.waitFor(() => expect(directory.service.requestsReceived()).toBe(1));
+    controller.abort();
+    expect(await attempt).toMatchObject({ kind: 'transient' });
+    expect(directory.service.requestsReceived()).toBe(1);
+    expect(directory.service.isMember(directory.group.id, directory.ada.id)).toBe(false);
   });
 
   it('logs method, path and status only: never the token, the filter or the body', async () => {

@@ -2,9 +2,11 @@
  * One SCIM request over the global `fetch`: the credential, SCIM media types, an optional
  * `If-Match`, a per-request timeout joined with the operation's signal, and no redirects. Any
  * status from 300 up becomes a classified error (`errors.ts`), network failures a transient one.
- * It never retries and never waits: the engine owns both.
+ * No request starts once the operation is aborted or past its deadline, so an operation that
+ * looks and then changes never changes after an abort during its look. It never retries and never
+ * waits: the engine owns both.
  */
-import { InvalidConfigError, InvalidRequestError, TransientError, classifyNetworkError, type OperationContext } from '@clearway/connector-sdk';
+import { InvalidConfigError, InvalidRequestError, TransientError, assertCanProceed, classifyNetworkError, type OperationContext } from '@clearway/connector-sdk';
 import type { z } from 'zod';
 import { classifyScimError } from './errors.js';
 import type { ScimSecretName, ScimSettings } from './settings.js';
@@ -32,7 +34,7 @@ export interface ScimAnswer {
 
 export interface ScimClient {
   send(ctx: OperationContext, request: ScimRequest): Promise<ScimAnswer>;
-  /** `send`, then the body validated against `schema` (a malformed answer is transient). */
+  /** `send`, then the body validated against `schema` (an answer that is not it is transient `unexpected_response`). */
   read<T extends z.ZodType>(ctx: OperationContext, request: ScimRequest, schema: T): Promise<{ value: z.output<T>; headers: Headers }>;
 }
 
@@ -63,6 +65,18 @@ function queryString(query: Readonly<Record<string, string>> | undefined): strin
   return pairs.length > 0 ? `?${pairs.join('&')}` : '';
 }
 
+/**
+ * A 2xx that is not the SCIM answer the request expects (an HTML page from a proxy, `{}`, a list
+ * without a count, a resource without an id): retried within the engine's budget, never read as a
+ * fact about users, groups or membership.
+ */
+export function unexpectedAnswer(action: string, status: number): TransientError {
+  return new TransientError(`${action} failed: the SCIM service answered HTTP ${status} with something that is not the expected SCIM answer; the action is retried.`, {
+    code: 'unexpected_response',
+    status,
+  });
+}
+
 function parseBody(text: string): unknown {
   if (text.trim().length === 0) return undefined;
   try {
@@ -74,6 +88,7 @@ function parseBody(text: string): unknown {
 
 export function createScimClient(settings: ScimSettings, authorization: string): ScimClient {
   const send = async (ctx: OperationContext, request: ScimRequest): Promise<ScimAnswer> => {
+    assertCanProceed(ctx, request.action);
     const url = `${settings.baseUrl}${request.path}${queryString(request.query)}`;
     let response: Response;
     let text: string;
@@ -105,13 +120,7 @@ export function createScimClient(settings: ScimSettings, authorization: string):
     async read(ctx, request, schema) {
       const answer = await send(ctx, request);
       const parsed = schema.safeParse(answer.body);
-      if (!parsed.success) {
-        // A 2xx that is not the resource (an HTML page from a proxy, a half-written answer): retried.
-        throw new TransientError(`${request.action} failed: the SCIM service answered HTTP ${answer.status} with something that is not the expected SCIM resource.`, {
-          code: 'malformed_response',
-          status: answer.status,
-        });
-      }
+      if (!parsed.success) throw unexpectedAnswer(request.action, answer.status);
       return { value: parsed.data, headers: answer.headers };
     },
   };

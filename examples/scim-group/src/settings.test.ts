@@ -33,6 +33,9 @@ describe('settings', () => {
     ['https://user:pw@api.example.com/scim/v2', {}, 'user name or password'],
     ['https://api.example.com/scim/v2?tenant=a', {}, 'query'],
     ['api.example.com/scim/v2', {}, 'full URL'],
+    // A Fetch-standard bad port (https://fetch.spec.whatwg.org/#port-blocking): fetch would refuse every request.
+    ['https://api.example.com:6000/scim/v2', {}, 'must not use port 6000'],
+    ['http://127.0.0.1:6666/scim/v2', { allowInsecureLoopback: true }, 'must not use port 6666'],
   ])('refuses the base URL %s (%o)', (baseUrl, extra, problem) => {
     expect(connect({ baseUrl, ...extra })).toMatch(new RegExp(`^invalid_settings: .*baseUrl: .*${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });

@@ -57,7 +57,7 @@ export interface ScimFault {
   readonly rawBody?: string;
 }
 
-type Fault = ScimFault | { readonly reset: true } | { readonly delayMs: number };
+type Fault = ScimFault | { readonly reset: true } | { readonly delayMs: number } | { readonly hang: true };
 
 export interface FakeScimOptions {
   readonly baseUrl?: string;
@@ -65,6 +65,11 @@ export interface FakeScimOptions {
   readonly basic?: { readonly username: string; readonly password: string };
   /** ETag header and meta.version on group reads, and If-Match honoured (default true). */
   readonly etags?: boolean;
+  /**
+   * What /ServiceProviderConfig says of ETags (`etag.supported`, default: `etags`). False with
+   * `etags` true models a service whose framework adds ETag headers it never declared as versions.
+   */
+  readonly etagSupportDeclared?: boolean;
   /** Group reads include `members` (default true); false models services that never return them. */
   readonly membersInGroupRead?: boolean;
   /** `id eq … and members[value eq …]` on /Groups (default true). */
@@ -138,6 +143,7 @@ export class FakeScimService implements FaultInjector {
       patchStatus: 204,
       serviceProviderConfig: true,
       ...options,
+      etagSupportDeclared: options.etagSupportDeclared ?? options.etags ?? true,
     };
   }
 
@@ -171,6 +177,11 @@ export class FakeScimService implements FaultInjector {
   rateLimitNext(retryAfterMs: number): void {
     this.failNext({ status: 429, detail: 'Too many requests.', headers: { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) } });
   }
+  /** A 429 whose Retry-After is an HTTP date (RFC 9110 §10.2.3), measured against the answer's own Date. */
+  rateLimitUntilNext(retryAfterMs: number): void {
+    const date = new Date(Math.floor(Date.now() / 1000) * 1000);
+    this.failNext({ status: 429, detail: 'Too many requests.', headers: { date: date.toUTCString(), 'retry-after': new Date(date.getTime() + retryAfterMs).toUTCString() } });
+  }
   unavailableNext(): void {
     this.failNext({ status: 503, detail: 'Service unavailable.' });
   }
@@ -182,6 +193,13 @@ export class FakeScimService implements FaultInjector {
   }
   resetNext(): void {
     this.faults.push({ reset: true });
+  }
+  /** The next request gets no answer; the client's abort (or closed connection) is the only way out. */
+  hangNext(): void {
+    this.faults.push({ hang: true });
+  }
+  requestsReceived(): number {
+    return this.requests.length;
   }
   failNext(fault: ScimFault): void {
     this.faults.push(fault);
@@ -253,6 +271,7 @@ export class FakeScimService implements FaultInjector {
     const request: FakeRequest = { method, path: url.pathname.slice(base.length), query: url.searchParams, rawQuery: url.search, headers, body };
     this.requests.push(request);
     const fault = this.faults.shift();
+    if (fault && 'hang' in fault) return new Promise<never>(() => undefined);
     if (fault && 'reset' in fault) return 'reset';
     if (fault && 'delayMs' in fault) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault && 'status' in fault) {
@@ -309,7 +328,7 @@ export class FakeScimService implements FaultInjector {
       filter: { supported: true, maxResults: 100 },
       changePassword: { supported: false },
       sort: { supported: false },
-      etag: { supported: this.options.etags },
+      etag: { supported: this.options.etagSupportDeclared },
       authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'Authentication with a bearer token.' }],
     };
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createOperationContext, type OperationContext } from '@clearway/connector-sdk';
 import type { ConformanceFixture, ConformanceHarness } from '@clearway/connector-sdk/testing';
 import { scimGroupProvider } from '../provider.js';
@@ -36,7 +37,7 @@ export function conformanceHarness(auth: 'bearer' | 'basic', options: FakeScimOp
   return {
     provider: scimGroupProvider,
     setup(): ConformanceFixture {
-      const { service, ada, bob, group } = seedDirectory(options);
+      const { service, ada, bob, carol, group } = seedDirectory(options);
       service.install();
       return {
         connect: {
@@ -48,9 +49,16 @@ export function conformanceHarness(auth: 'bearer' | 'basic', options: FakeScimOp
           { subject: { accountId: 'acc-bob', email: 'bob@example.com' }, expectedId: bob.id },
         ],
         unknownSubject: { accountId: 'acc-nobody', email: 'nobody@example.com' },
+        inactiveSubject: { accountId: 'acc-carol', email: carol.userName },
         existingGroup: { id: group.id, name: group.displayName },
         newGroupName: 'AI - Claude users',
+        missingGroup: { id: randomUUID(), name: 'AI - Deleted tool users' },
         faults: service,
+        // SCIM names no rate-limit answer of its own; services use HTTP's 429 with Retry-After in either form.
+        rateLimitShapes: [
+          { name: '429 Retry-After seconds', next: (retryAfterMs) => service.rateLimitNext(retryAfterMs) },
+          { name: '429 Retry-After HTTP date', next: (retryAfterMs) => service.rateLimitUntilNext(retryAfterMs) },
+        ],
         teardown() {
           if (service.unsupported.length > 0) throw new Error(`The provider called SCIM routes the fake does not know: ${service.unsupported.join('; ')}`);
         },
