@@ -4,12 +4,13 @@
  * sign-in failure a classified SDK error.
  */
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { InvalidConfigError, isLoopbackHost } from '@clearway/connector-sdk';
+import { InvalidConfigError, classifyNetworkError, isConnectorError, isLoopbackHost, type ConnectorError } from '@clearway/connector-sdk';
 import { ClientCertificateCredential, ClientSecretCredential, type AccessToken, type GetTokenOptions, type TokenCredential } from '@azure/identity';
+import { SIGN_IN, carryFailure } from './errors.js';
+import { entraSecretFields, type EntraSecretName, type EntraSettings } from './settings.js';
+import { classifySignInFailure, type SignInAnswers } from './sign-in.js';
 
 type AbortSignalLike = NonNullable<GetTokenOptions['abortSignal']>;
-import { carryFailure, classifySignInError } from './errors.js';
-import { entraSecretFields, type EntraSecretName, type EntraSettings } from './settings.js';
 
 export type EntraAuth =
   | { readonly mode: 'client_secret'; readonly clientSecret: string }
@@ -59,13 +60,17 @@ function readCertificate(pem: string): Date {
   return new Date(certificate.validTo);
 }
 
-/** The Azure Identity credential for the settings; never retries on its own (the engine does). */
-export function createAzureCredential(settings: EntraSettings, auth: EntraAuth): TokenCredential {
+/**
+ * The Azure Identity credential for the settings; never retries on its own (the engine does). Every
+ * answer of the sign-in endpoints passes `answers`, so a failure can be classified from what was said.
+ */
+export function createAzureCredential(settings: EntraSettings, auth: EntraAuth, answers?: SignInAnswers): TokenCredential {
   const options = {
     authorityHost: new URL(settings.authorityHost).origin,
     // Authority validation asks the public cloud about the host; a loopback simulator cannot pass it.
     disableInstanceDiscovery: isLoopbackHost(new URL(settings.authorityHost).hostname),
     retryOptions: { maxRetries: 0 },
+    ...(answers && { additionalPolicies: [{ policy: answers.policy, position: 'perRetry' as const }] }),
   };
   return auth.mode === 'client_secret'
     ? new ClientSecretCredential(settings.tenantId, settings.clientId, auth.clientSecret, options)
@@ -80,9 +85,10 @@ export function graphScope(graphBaseUrl: string): string {
 /**
  * Wraps a credential so that a token request stops waiting when the request's signal aborts (Azure
  * Identity does not always honour it), and so that a failure leaves as a classified SDK error
- * carried through the Graph client's error handling.
+ * carried through the Graph client's error handling. With `answers`, a failure is classified from
+ * what the sign-in endpoints answered during that sign-in.
  */
-export function guardCredential(inner: TokenCredential, auth: EntraAuth, now: () => number): TokenCredential {
+export function guardCredential(inner: TokenCredential, auth: EntraAuth, now: () => number, answers?: SignInAnswers): TokenCredential {
   // Calls that need a token at the same moment (a burst of jobs on a cold connector) share one
   // sign-in instead of each starting its own; the credential caches the token after that.
   const inFlight = new Map<string, Promise<AccessToken | null>>();
@@ -91,7 +97,10 @@ export function guardCredential(inner: TokenCredential, auth: EntraAuth, now: ()
     let pending = inFlight.get(key);
     if (!pending) {
       const { abortSignal: _ownSignal, ...rest } = options ?? {};
-      pending = inner.getToken(scopes, rest);
+      const mark = answers?.mark() ?? 0;
+      pending = inner.getToken(scopes, rest).catch((error: unknown) => {
+        throw explainSignInFailure(classifySignInFailure(error, answers && { recorder: answers, mark }), auth, now());
+      });
       inFlight.set(key, pending);
       const clear = () => inFlight.delete(key);
       pending.then(clear, clear);
@@ -103,14 +112,13 @@ export function guardCredential(inner: TokenCredential, auth: EntraAuth, now: ()
       try {
         return await untilAborted(shared(scopes, options), options?.abortSignal);
       } catch (error) {
-        throw carryFailure(explainSignInFailure(error, auth, now()));
+        throw carryFailure(isConnectorError(error) ? error : (classifyNetworkError(error, SIGN_IN) ?? classifySignInFailure(error)));
       }
     },
   };
 }
 
-function explainSignInFailure(error: unknown, auth: EntraAuth, now: number) {
-  const classified = classifySignInError(error);
+function explainSignInFailure(classified: ConnectorError, auth: EntraAuth, now: number): ConnectorError {
   if (classified.kind === 'auth' && auth.mode === 'client_certificate' && auth.expiresAt.getTime() <= now) {
     return classified.withMessage(`${classified.message} The configured certificate expired on ${auth.expiresAt.toISOString().slice(0, 10)}.`);
   }

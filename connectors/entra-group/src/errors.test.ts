@@ -1,19 +1,34 @@
 /**
- * Every row of the error-mapping table, driven through the real Graph client and Azure Identity
- * credentials against nocked responses shaped like the vendors' documented ones.
+ * Every row of the error-mapping table, driven through the real Graph client over HTTP (nock) and,
+ * for sign-in rows, the real `ClientSecretCredential` with MSAL under it, against answers carrying
+ * the status, code and message Microsoft documents:
+ *
+ * - Graph error shape and statuses: https://learn.microsoft.com/en-us/graph/errors
+ * - throttling: https://learn.microsoft.com/en-us/graph/throttling
+ * - Add members (204; 400 already a member; 404 object missing; the replication-delay note):
+ *   https://learn.microsoft.com/en-us/graph/api/group-post-members
+ * - Update group (`members@odata.bind`, the same replication-delay note):
+ *   https://learn.microsoft.com/en-us/graph/api/group-update
+ * - Remove member (204): https://learn.microsoft.com/en-us/graph/api/group-delete-members
+ * - AADSTS codes and the OAuth `error` values: https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes
+ * - the token endpoint's error shape: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow#error-response
  */
-import { AuthenticationError } from '@azure/identity';
 import { connectorFailure } from '@clearway/connector-sdk/testing';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ENTRA_ERROR_TABLE, classifySignInError } from './errors.js';
+import { ENTRA_ERROR_TABLE } from './errors.js';
 import { createEntraGroupProvider } from './provider.js';
 import { FakeEntraAuthority } from './test-support/fake-authority.js';
 import { FakeGraphTenant, graphErrorBody } from './test-support/fake-tenant.js';
 import { CLIENT_ID, CLIENT_SECRET, TENANT_ID, baseSettings, connectWithFakeCredential, context, seedDirectory, type Directory } from './test-support/harness.js';
 import { createSelfSignedCertificate } from './test-support/self-signed-certificate.js';
 
-describe('Microsoft Graph responses', () => {
+/** Graph's replication-delay wording on Add members and Update group (a note on both pages). */
+const REPLICATION_DELAY_DOCUMENTED = 'The source resource object or one of the objects being referenced do not exist.';
+/** The older wording of the same answer, still sent for `members@odata.bind`. */
+const REPLICATION_DELAY_OLDER = "One or more added object references do not exist for the following modified properties: 'members'.";
+
+describe('Microsoft Graph answers', () => {
   let directory: Directory;
   beforeEach(() => {
     directory = seedDirectory(new FakeGraphTenant());
@@ -22,13 +37,15 @@ describe('Microsoft Graph responses', () => {
   const connector = () => connectWithFakeCredential(directory.tenant);
   const group = () => ({ id: directory.group.id });
   const ada = () => ({ id: directory.ada.id });
+  const bob = () => ({ id: directory.bob.id });
 
-  it('400 "added object references already exist" on add → already_satisfied', async () => {
+  it('400 "added object references already exist" on add → already_satisfied (Add members: 400 when already a member)', async () => {
     directory.group.members.add(directory.ada.id);
     expect(await connector().add(context(), group(), ada())).toEqual({ outcome: 'already_satisfied' });
   });
 
   it('400 "removed object references do not exist" on remove → already_satisfied', async () => {
+    // The wording Graph sends for a non-member on some tenants (not on the Remove member page).
     directory.tenant.failNext({
       status: 400,
       code: 'Request_BadRequest',
@@ -37,15 +54,28 @@ describe('Microsoft Graph responses', () => {
     expect(await connector().remove(context(), group(), ada())).toEqual({ outcome: 'already_satisfied' });
   });
 
-  it('400 "added object references do not exist" (replication delay after a create) → transient, then the retry applies', async () => {
-    directory.tenant.failNext({
-      status: 400,
-      code: 'Request_BadRequest',
-      message: "One or more added object references do not exist for the following modified properties: 'members'.",
+  describe('400 replication delay right after a group is created → transient, and the retry applies', () => {
+    it.each([
+      ['documented wording', REPLICATION_DELAY_DOCUMENTED],
+      ['older wording', REPLICATION_DELAY_OLDER],
+    ])('add, %s', async (_wording, message) => {
+      directory.tenant.failNext({ status: 400, code: 'Request_BadRequest', message });
+      const error = await connectorFailure(connector().add(context(), group(), ada()));
+      expect(error).toMatchObject({ kind: 'transient', code: 'replication_delay', retryable: true, status: 400, providerCode: 'Request_BadRequest' });
+      expect(await connector().add(context(), group(), ada())).toEqual({ outcome: 'applied' });
     });
-    const error = await connectorFailure(connector().add(context(), group(), ada()));
-    expect(error).toMatchObject({ kind: 'transient', code: 'replication_delay', retryable: true, status: 400, providerCode: 'Request_BadRequest' });
-    expect(await connector().add(context(), group(), ada())).toEqual({ outcome: 'applied' });
+
+    it.each([
+      ['documented wording', REPLICATION_DELAY_DOCUMENTED],
+      ['older wording', REPLICATION_DELAY_OLDER],
+    ])('batch PATCH refused, then each single add too, %s: every user gets the retryable error', async (_wording, message) => {
+      for (let request = 0; request < 3; request += 1) directory.tenant.failNext({ status: 400, code: 'Request_BadRequest', message });
+      const results = await connector().addBatch(context(), group(), [ada(), bob()]);
+      expect(results).toMatchObject([
+        { outcome: 'failed', error: { kind: 'transient', code: 'replication_delay' } },
+        { outcome: 'failed', error: { kind: 'transient', code: 'replication_delay' } },
+      ]);
+    });
   });
 
   it('400 "Cannot Update a mail-enabled security groups and or distribution list." → unsupported', async () => {
@@ -63,6 +93,11 @@ describe('Microsoft Graph responses', () => {
     expect(directory.tenant.requests).toHaveLength(1);
   });
 
+  it('429 without a body → still rate_limited with the wait (the status and Retry-After are what Graph documents)', async () => {
+    directory.tenant.answerNext({ status: 429, body: '', headers: { 'retry-after': '7' } });
+    expect(await connectorFailure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'rate_limited', code: 'throttled', retryAfterMs: 7_000 });
+  });
+
   it('429 with Retry-After as an HTTP date → measured against the response Date header', async () => {
     const date = new Date('2030-01-01T00:00:00Z');
     directory.tenant.failNext({
@@ -74,14 +109,19 @@ describe('Microsoft Graph responses', () => {
     expect(await connectorFailure(connector().check(context(), group(), ada()))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 45_000 });
   });
 
+  it.each([503, 504] as const)('%i with Retry-After ("repeat the request after a delay") → rate_limited graph_busy with the wait, not retried by the client', async (status) => {
+    directory.tenant.busyNext(status, 30_000);
+    const error = await connectorFailure(connector().remove(context(), group(), ada()));
+    expect(error).toMatchObject({ kind: 'rate_limited', code: 'graph_busy', retryable: true, retryAfterMs: 30_000, status });
+    expect(directory.tenant.requests).toHaveLength(1);
+  });
+
   it.each([
     [503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please try again later.'],
-    [504, 'UnknownError', 'The gateway did not receive a timely response.'],
-  ])('%i with Retry-After → transient with the wait, not retried by the client', async (status, code, message) => {
-    directory.tenant.failNext({ status, code, message, headers: { 'retry-after': '30' } });
-    const error = await connectorFailure(connector().remove(context(), group(), ada()));
-    expect(error).toMatchObject({ kind: 'transient', code: 'graph_unavailable', retryable: true, retryAfterMs: 30_000, status });
-    expect(directory.tenant.requests).toHaveLength(1);
+    [504, 'UnknownError', ''],
+  ])('%i without Retry-After → transient graph_unavailable', async (status, code, message) => {
+    directory.tenant.failNext({ status, code, message });
+    expect(await connectorFailure(connector().remove(context(), group(), ada()))).toMatchObject({ kind: 'transient', code: 'graph_unavailable', status });
   });
 
   it('401 InvalidAuthenticationToken → auth', async () => {
@@ -101,13 +141,13 @@ describe('Microsoft Graph responses', () => {
     expect(error.message).toContain('GroupMember.ReadWrite.All');
   });
 
-  it('403 with another code → permission', async () => {
-    directory.tenant.failNext({ status: 403, code: 'Forbidden', message: 'Forbidden' });
+  it('403 with another documented code (accessDenied: "The caller doesn\'t have permission to perform the action.") → permission', async () => {
+    directory.tenant.failNext({ status: 403, code: 'accessDenied', message: "The caller doesn't have permission to perform the action." });
     expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'permission', code: 'forbidden' });
   });
 
-  it('404 Request_ResourceNotFound → not_found (a group that no longer exists, on check)', async () => {
-    const error = await connectorFailure(connector().check(context(), { id: '00000000-0000-4000-8000-000000000000' }, ada()));
+  it('404 Request_ResourceNotFound → not_found (the user a mapping names was deleted, on add: "404 when the object being added doesn\'t exist")', async () => {
+    const error = await connectorFailure(connector().add(context(), group(), { id: '00000000-0000-4000-8000-000000000000' }));
     expect(error).toMatchObject({ kind: 'not_found', code: 'not_found', status: 404, providerCode: 'Request_ResourceNotFound' });
   });
 
@@ -119,7 +159,7 @@ describe('Microsoft Graph responses', () => {
     expect(error.message).not.toContain('secret-looking-detail');
   });
 
-  it('a status the table does not name falls back to the SDK status table (500 → transient)', async () => {
+  it('a status the table does not name falls back to the SDK status table (500 generalException → transient)', async () => {
     directory.tenant.failNext({ status: 500, code: 'generalException', message: 'An unspecified error has occurred.' });
     expect(await connectorFailure(connector().add(context(), group(), ada()))).toMatchObject({ kind: 'transient', status: 500 });
   });
@@ -145,6 +185,7 @@ describe('Microsoft Graph responses', () => {
       'replication_delay',
       'mail_enabled_group',
       'throttled',
+      'graph_busy',
       'graph_unavailable',
       'token_rejected',
       'permission_denied',
@@ -155,7 +196,7 @@ describe('Microsoft Graph responses', () => {
   });
 });
 
-describe('Microsoft Entra sign-in responses (real ClientSecretCredential / ClientCertificateCredential)', () => {
+describe('Microsoft Entra sign-in answers (real ClientSecretCredential / ClientCertificateCredential, MSAL under them)', () => {
   let directory: Directory;
   let authority: FakeEntraAuthority;
   const provider = createEntraGroupProvider();
@@ -168,6 +209,16 @@ describe('Microsoft Entra sign-in responses (real ClientSecretCredential / Clien
   const addAda = (config: Record<string, unknown> = {}, secrets: Record<string, string> = { clientSecret: CLIENT_SECRET }) =>
     connectorFailure(provider.connect({ config: { ...baseSettings, ...config }, secrets }).add(context(), { id: directory.group.id }, { id: directory.ada.id }));
 
+  it('429 (AADSTS50196 LoopDetected, OAuth temporarily_unavailable) → rate_limited sign_in_throttled, with the Retry-After wait', async () => {
+    authority.refuseNext({ status: 429, error: 'temporarily_unavailable', aadsts: 50196, description: 'LoopDetected - A client loop has been detected.', headers: { 'retry-after': '20' } });
+    expect(await addAda()).toMatchObject({ kind: 'rate_limited', code: 'sign_in_throttled', providerCode: 'AADSTS50196', retryAfterMs: 20_000 });
+  });
+
+  it('503 (AADSTS90033 MsodsServiceUnavailable) → transient sign_in_unavailable', async () => {
+    authority.refuseNext({ status: 503, error: 'temporarily_unavailable', aadsts: 90033, description: "MsodsServiceUnavailable - The Microsoft Online Directory Service (MSODS) isn't available." });
+    expect(await addAda()).toMatchObject({ kind: 'transient', code: 'sign_in_unavailable', providerCode: 'AADSTS90033', retryable: true });
+  });
+
   it('AADSTS7000215 (wrong secret) → auth, and neither the secret nor the upstream text is in the error', async () => {
     const error = await addAda({}, { clientSecret: 'not-the-registered-secret-value' });
     expect(error).toMatchObject({ kind: 'auth', code: 'client_secret_invalid', providerCode: 'AADSTS7000215', status: 401 });
@@ -176,30 +227,19 @@ describe('Microsoft Entra sign-in responses (real ClientSecretCredential / Clien
   });
 
   it.each([
-    [7000222, 401, 'invalid_client', 'auth', 'client_secret_expired'],
-    [700016, 400, 'unauthorized_client', 'auth', 'application_not_found'],
-    [90002, 400, 'invalid_request', 'auth', 'tenant_not_found'],
-    [7000112, 401, 'unauthorized_client', 'auth', 'application_disabled'],
-    [50034, 400, 'invalid_request', 'auth', 'credentials_refused'],
-    [50196, 429, 'temporarily_unavailable', 'rate_limited', 'sign_in_throttled'],
-  ])('AADSTS%i (HTTP %i %s) → %s / %s', async (aadsts, status, code, kind, expected) => {
-    authority.refuseNext({ status, error: code, aadsts, description: 'Refused by the fake sign-in endpoint.' });
-    expect(await addAda()).toMatchObject({ kind, code: expected, providerCode: `AADSTS${aadsts}` });
+    [7000222, 401, 'invalid_client', 'InvalidClientSecretExpiredKeysProvided - The provided client secret keys are expired.', 'client_secret_expired'],
+    [700016, 400, 'unauthorized_client', "UnauthorizedClient_DoesNotMatchRequest - The application wasn't found in the directory/tenant.", 'application_not_found'],
+    [90002, 400, 'invalid_request', "InvalidTenantName - The tenant name wasn't found in the data store.", 'tenant_not_found'],
+    [7000112, 401, 'unauthorized_client', 'UnauthorizedClientApplicationDisabled - The application is disabled.', 'application_disabled'],
+    [70011, 400, 'invalid_scope', "InvalidScope - The scope requested by the app is invalid.", 'credentials_refused'],
+  ])('AADSTS%i (HTTP %i %s) → auth', async (aadsts, status, error, description, code) => {
+    authority.refuseNext({ status, error, aadsts, description });
+    expect(await addAda()).toMatchObject({ kind: 'auth', code, providerCode: `AADSTS${aadsts}`, retryable: false });
   });
 
-  it('a 5xx from the sign-in endpoint → transient (MSAL reports it as a network error)', async () => {
-    nock.cleanAll();
-    directory.tenant.install();
-    nock('https://login.microsoftonline.com').post(`/${TENANT_ID}/oauth2/v2.0/token`).query(true).reply(503, 'Service Unavailable');
-    nock('https://login.microsoftonline.com').get(/openid-configuration|discovery/).query(true).optionally().times(2).reply(404);
-    expect(await addAda()).toMatchObject({ kind: 'transient', retryable: true });
-  });
-
-  it('a reset connection to the sign-in endpoint → transient', async () => {
-    nock.cleanAll();
-    directory.tenant.install();
-    nock('https://login.microsoftonline.com').post(`/${TENANT_ID}/oauth2/v2.0/token`).query(true).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-    expect(await addAda()).toMatchObject({ kind: 'transient', retryable: true });
+  it('400 OAuth temporarily_unavailable ("Retry the request") → transient, whatever the status', async () => {
+    authority.answerNext('token endpoint', { status: 400, body: { error: 'temporarily_unavailable', error_description: 'The server is temporarily too busy to handle the request.' } });
+    expect(await addAda()).toMatchObject({ kind: 'transient', code: 'sign_in_unavailable' });
   });
 
   it('AADSTS700027 (expired certificate) → auth, saying when it expired', async () => {
@@ -212,23 +252,17 @@ describe('Microsoft Entra sign-in responses (real ClientSecretCredential / Clien
     expect(error.message).toContain('expired on 2022-01-01');
   });
 
-  it("Azure Identity's own AuthenticationError shape (statusCode + errorResponse) is classified the same way", () => {
-    const error = new AuthenticationError(401, { error: 'invalid_client', error_description: 'AADSTS7000222: The provided client secret keys are expired.', error_codes: [7000222] });
-    expect(classifySignInError(error)).toMatchObject({ kind: 'auth', code: 'client_secret_expired', providerCode: 'AADSTS7000222' });
-    const outage = new AuthenticationError(503, { error: 'temporarily_unavailable', error_description: 'AADSTS90033: A transient error has occurred.' });
-    expect(classifySignInError(outage)).toMatchObject({ kind: 'transient', code: 'sign_in_unavailable', providerCode: 'AADSTS90033' });
-  });
-
   it('has a test above for every sign-in row of the table', () => {
     const signInCodes = ENTRA_ERROR_TABLE.filter((row) => row.source === 'sign-in').map((row) => row.code);
     expect(signInCodes).toEqual([
+      'sign_in_throttled',
+      'sign_in_unavailable',
       'client_secret_invalid',
       'client_secret_expired',
       'certificate_rejected',
       'application_not_found',
       'tenant_not_found',
       'application_disabled',
-      'sign_in_throttled',
       'sign_in_unavailable',
       'credentials_refused',
     ]);

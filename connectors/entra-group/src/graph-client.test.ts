@@ -1,9 +1,17 @@
 /**
  * How the Graph client is put together: where the bearer token goes (and where it never goes), no
- * retries or redirects inside the client, timeouts and aborts, and no token or secret in anything
- * the connector emits.
+ * retries or redirects inside the client, timeouts and aborts, no token or secret in anything the
+ * connector emits, and no answer believed before it is checked against what Graph documents:
+ * reads answer 200 with the resource (https://learn.microsoft.com/en-us/graph/api/user-get,
+ * https://learn.microsoft.com/en-us/graph/api/group-get, https://learn.microsoft.com/en-us/graph/api/group-list),
+ * a create 201 (https://learn.microsoft.com/en-us/graph/api/group-post-groups), membership writes
+ * `204 No Content` (https://learn.microsoft.com/en-us/graph/api/group-post-members,
+ * https://learn.microsoft.com/en-us/graph/api/group-delete-members,
+ * https://learn.microsoft.com/en-us/graph/api/group-update), errors Graph's error body
+ * (https://learn.microsoft.com/en-us/graph/errors).
  */
 import type { Connector, Logger } from '@clearway/connector-sdk';
+import { connectorFailure } from '@clearway/connector-sdk/testing';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -20,6 +28,7 @@ describe('the bearer token', () => {
     const connector = connectWithFakeCredential(directory.tenant, {}, {
       getToken: async (scope, options) => (scopes.push(scope), credential.getToken(scope, options)),
     });
+    directory.group.members.add(directory.ada.id);
     await connector.check(context(), { id: directory.group.id }, { id: directory.ada.id });
     expect(directory.tenant.requests[0]?.headers.authorization).toBe(`Bearer ${credential.token}`);
     expect(scopes).toEqual([['https://graph.microsoft.com/.default']]);
@@ -155,5 +164,90 @@ describe('nothing the connector emits holds the bearer token or the client secre
     expect(everything).not.toContain(credential.token);
     expect(everything).not.toContain(credential.token.split('.')[1]);
     expect(everything).not.toContain(CLIENT_SECRET);
+  });
+});
+
+describe('answers that are not in the shape Graph documents are unexpected_response, never a fact', () => {
+  let directory: Directory;
+  let connector: Connector;
+  beforeEach(() => {
+    directory = seedDirectory();
+    directory.tenant.install();
+    connector = connectWithFakeCredential(directory.tenant);
+  });
+  const group = () => ({ id: directory.group.id });
+  const ada = () => ({ id: directory.ada.id });
+  const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const junk = [
+    ['200 {}', json(200, {})],
+    ['200 []', json(200, [])],
+    ['200 {"value":[{}]}', json(200, { value: [{}] })],
+    ['200 HTML', { status: 200, body: '<html><body>Sign in to continue</body></html>', headers: { 'content-type': 'text/html' } }],
+    ['200 truncated JSON', { status: 200, body: '{"value":[{"id":"3f6b', headers: { 'content-type': 'application/json' } }],
+    ['200 with a blank id', json(200, { id: ' ', value: [{ id: '' }] })],
+  ] as const;
+
+  const reads: ReadonlyArray<[string, () => Promise<unknown>, number]> = [
+    ['resolveIdentity (user by UPN)', () => connector.resolveIdentity(context(), { accountId: 'a', email: 'ada@contoso.com' }), 0],
+    ['resolveIdentity (users by mail)', () => connector.resolveIdentity(context(), { accountId: 'b', email: 'bob@contoso.com' }), 1],
+    ['bindGroup by id', () => connector.bindGroup(context(), { groupId: directory.group.id }), 0],
+    ['bindGroup by name', () => connector.bindGroup(context(), { name: 'AI - ChatGPT Enterprise users' }), 0],
+    ['bindGroup creating the group', () => connector.bindGroup(context(), { name: 'AI - Claude users', createIfMissing: true }), 1],
+    ['check (direct)', () => connector.check(context(), group(), ada()), 0],
+    ['check (transitive)', () => connectWithFakeCredential(directory.tenant, { membershipCheck: 'transitive' }).check(context(), group(), ada()), 0],
+  ];
+
+  describe.each(reads)('%s', (_operation, run, answeredNormally) => {
+    it.each(junk)('%s', async (_what, answer) => {
+      for (let request = 0; request < answeredNormally; request += 1) directory.tenant.delayNext(0);
+      directory.tenant.answerNext(answer);
+      expect(await connectorFailure(run())).toMatchObject({ kind: 'transient', code: 'unexpected_response', retryable: true });
+    });
+  });
+
+  it('a read by key that answers with another object is not believed (check, user lookup, group read)', async () => {
+    directory.tenant.answerNext(json(200, { id: directory.bob.id }));
+    expect(await connectorFailure(connector.check(context(), group(), ada()))).toMatchObject({ code: 'unexpected_response' });
+    directory.tenant.answerNext(json(200, { id: directory.bob.id, accountEnabled: true }));
+    expect(await connectorFailure(connector.resolveIdentity(context(), { accountId: 'a', mappedExternalId: directory.ada.id }))).toMatchObject({ code: 'unexpected_response' });
+    directory.tenant.answerNext(json(200, { id: directory.ada.id, securityEnabled: true }));
+    expect(await connectorFailure(connector.bindGroup(context(), { groupId: directory.group.id }))).toMatchObject({ code: 'unexpected_response' });
+    directory.tenant.answerNext(json(200, { value: ['00000000-0000-4000-8000-000000000009'] }));
+    const transitive = connectWithFakeCredential(directory.tenant, { membershipCheck: 'transitive' });
+    expect(await connectorFailure(transitive.check(context(), group(), ada()))).toMatchObject({ code: 'unexpected_response' });
+  });
+
+  const writes: ReadonlyArray<[string, () => Promise<unknown>]> = [
+    ['add (POST members/$ref)', () => connector.add(context(), group(), ada())],
+    ['remove (DELETE members/{id}/$ref)', () => connector.remove(context(), group(), ada())],
+    ['addBatch (PATCH members@odata.bind)', () => connector.addBatch(context(), group(), [ada(), { id: directory.bob.id }])],
+  ];
+  const notNoContent = [
+    ['200 {}', json(200, {})],
+    ['200 with an empty body', { status: 200, body: '' }],
+    ['201 with the object', json(201, { id: '00000000-0000-4000-8000-000000000009' })],
+    ['200 HTML', { status: 200, body: '<html></html>', headers: { 'content-type': 'text/html' } }],
+  ] as const;
+
+  describe.each(writes)('%s, documented to answer 204 No Content', (_operation, run) => {
+    it.each(notNoContent)('%s', async (_what, answer) => {
+      directory.tenant.answerNext(answer);
+      expect(await connectorFailure(run())).toMatchObject({ kind: 'transient', code: 'unexpected_response' });
+    });
+  });
+
+  it.each([
+    ['404 HTML from a proxy', { status: 404, body: '<html>Not Found</html>', headers: { 'content-type': 'text/html' } }],
+    ['404 {}', json(404, {})],
+    ['400 without a body', { status: 400, body: '' }],
+    ['403 HTML', { status: 403, body: '<html>Forbidden</html>', headers: { 'content-type': 'text/html' } }],
+  ])('an error status without Graph\'s error body (%s) is unexpected_response: not "not a member", "not found" or "refused"', async (_what, answer) => {
+    directory.tenant.answerNext(answer);
+    expect(await connectorFailure(connector.remove(context(), group(), ada()))).toMatchObject({ code: 'unexpected_response', retryable: true });
+    directory.tenant.answerNext(answer);
+    expect(await connectorFailure(connector.check(context(), group(), ada()))).toMatchObject({ code: 'unexpected_response' });
+    directory.tenant.answerNext(answer);
+    expect(await connectorFailure(connector.resolveIdentity(context(), { accountId: 'a', email: 'ada@contoso.com' }))).toMatchObject({ code: 'unexpected_response' });
+    expect(directory.group.members.has(directory.ada.id)).toBe(false);
   });
 });

@@ -10,14 +10,18 @@
  * - our own last middleware calls fetch and classifies network failures before the client's error
  *   handling can drop their `cause`;
  * - every request is aborted by the operation's signal or the request timeout, whichever is first,
- *   and so is the token request behind it.
+ *   and so is the token request behind it;
+ * - every answer is checked here, status and body, before anything is believed: a read must be the
+ *   documented status with a body of the expected shape, a membership write exactly `204 No Content`,
+ *   an error Graph's error body (or a status that speaks for itself) — else `unexpected_response`.
  */
-import { TransientError, toConnectorError, type ConnectorError, type OperationContext } from '@clearway/connector-sdk';
+import { toConnectorError, type ConnectorError, type OperationContext } from '@clearway/connector-sdk';
 import type { TokenCredential } from '@azure/identity';
 import {
   AuthenticationHandler,
   AuthenticationHandlerOptions,
   Client,
+  ResponseType,
   RetryHandler,
   RetryHandlerOptions,
   TelemetryHandler,
@@ -27,7 +31,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import type { z } from 'zod';
-import { carryFailure, classifyGraphError } from './errors.js';
+import { carryFailure, classifyGraphAnswer, classifyGraphError, unexpectedAnswer } from './errors.js';
 
 export const GRAPH_API_VERSION = 'v1.0';
 
@@ -69,6 +73,15 @@ export interface GraphCall {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
+/** A Graph answer as it arrived: nothing is believed before it is checked. */
+interface GraphAnswer {
+  readonly status: number;
+  readonly headers: Headers;
+  /** Parsed JSON; undefined when the body is empty or not JSON. */
+  readonly body: unknown;
+  readonly empty: boolean;
+}
+
 /** Sends Graph requests for one connector and turns every failure into an SDK error. */
 export class GraphGateway {
   private readonly client: Client;
@@ -94,38 +107,40 @@ export class GraphGateway {
     return `${new URL(this.options.baseUrl).origin}/${GRAPH_API_VERSION}/directoryObjects/${encodeURIComponent(id)}`;
   }
 
+  /** A read: 200 with a body of the schema's shape. */
   get<T>(ctx: OperationContext, call: GraphCall, schema: z.ZodType<T>): Promise<T> {
-    return this.send(ctx, 'GET', call).then((body) => parseResponse(body, schema, call.action));
+    return this.send(ctx, 'GET', call).then((answer) => expectBody(answer, [200], schema, call.action));
   }
 
-  post<T>(ctx: OperationContext, call: GraphCall, content: unknown, schema: z.ZodType<T>): Promise<T> {
-    return this.send(ctx, 'POST', call, content).then((body) => parseResponse(body, schema, call.action));
+  /** A POST answering with a body: 200 for an action (`checkMemberGroups`), 201 for a create. */
+  post<T>(ctx: OperationContext, call: GraphCall, content: unknown, schema: z.ZodType<T>, expected: 200 | 201 = 200): Promise<T> {
+    return this.send(ctx, 'POST', call, content).then((answer) => expectBody(answer, [expected], schema, call.action));
   }
 
-  /** A POST or PATCH whose success is 204 No Content. */
-  async write(ctx: OperationContext, method: 'POST' | 'PATCH', call: GraphCall, content: unknown): Promise<void> {
-    await this.send(ctx, method, call, content);
+  /** A POST, PATCH or DELETE whose documented success is `204 No Content`; any other 2xx is not believed. */
+  async write(ctx: OperationContext, method: 'POST' | 'PATCH' | 'DELETE', call: GraphCall, content?: unknown): Promise<void> {
+    const answer = await this.send(ctx, method, call, content);
+    if (answer.status !== 204 || !answer.empty) throw unexpectedAnswer(call.action, answer.status);
   }
 
-  async delete(ctx: OperationContext, call: GraphCall): Promise<void> {
-    await this.send(ctx, 'DELETE', call);
-  }
-
-  private async send(ctx: OperationContext, method: Method, call: GraphCall, content?: unknown): Promise<unknown> {
+  private async send(ctx: OperationContext, method: Method, call: GraphCall, content?: unknown): Promise<GraphAnswer> {
     const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(this.options.requestTimeoutMs)]);
     // A per-request auth provider, so the token request behind this call stops with it too.
     const auth = new TokenCredentialAuthenticationProvider(this.options.credential, {
       scopes: [this.options.scope],
       getTokenOptions: { abortSignal: signal },
     });
+    // RAW: the client hands over the response as it came, so every status and body is checked here.
     const request = this.client
       .api(call.path)
+      .responseType(ResponseType.RAW)
       .option('signal', signal)
       .middlewareOptions([new AuthenticationHandlerOptions(auth), new RequestAction(call.action)]);
     if (call.query) request.query({ ...call.query });
     if (call.headers) request.headers({ ...call.headers });
+    let answer: GraphAnswer;
     try {
-      const body: unknown =
+      const response: unknown =
         method === 'GET'
           ? await request.get()
           : method === 'POST'
@@ -133,14 +148,38 @@ export class GraphGateway {
             : method === 'PATCH'
               ? await request.patch(content)
               : await request.delete();
-      ctx.logger.debug('Microsoft Graph request succeeded', { action: call.action, method });
-      return body;
+      if (!(response instanceof Response)) throw unexpectedAnswer(call.action);
+      answer = await readAnswer(response);
     } catch (error) {
       const classified = classifyGraphError(error, call.action);
       ctx.logger.debug('Microsoft Graph request failed', describeFailure(classified, call.action, method));
       throw classified;
     }
+    if (answer.status >= 200 && answer.status < 300) {
+      ctx.logger.debug('Microsoft Graph request succeeded', { action: call.action, method, status: answer.status });
+      return answer;
+    }
+    const classified = classifyGraphAnswer(answer, call.action);
+    ctx.logger.debug('Microsoft Graph request failed', describeFailure(classified, call.action, method));
+    throw classified;
   }
+}
+
+async function readAnswer(response: Response): Promise<GraphAnswer> {
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text.length > 0 ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, headers: response.headers, body, empty: text.length === 0 };
+}
+
+function expectBody<T>(answer: GraphAnswer, statuses: readonly number[], schema: z.ZodType<T>, action: string): T {
+  const parsed = statuses.includes(answer.status) ? schema.safeParse(answer.body) : undefined;
+  if (parsed?.success) return parsed.data;
+  throw unexpectedAnswer(action, answer.status);
 }
 
 function describeFailure(error: ConnectorError, action: string, method: Method) {
@@ -153,12 +192,6 @@ function describeFailure(error: ConnectorError, action: string, method: Method) 
     ...(error.providerCode !== undefined && { graphCode: error.providerCode }),
     ...(error.requestId !== undefined && { requestId: error.requestId }),
   };
-}
-
-function parseResponse<T>(body: unknown, schema: z.ZodType<T>, action: string): T {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  throw new TransientError(`${action} failed: Microsoft Graph answered in an unexpected shape.`, { code: 'unexpected_response' });
 }
 
 /** An OData string literal for `$filter`: single quotes doubled inside single quotes. */

@@ -8,12 +8,14 @@ import {
   InvalidRequestError,
   NotFoundError,
   UnsupportedError,
+  isConnectorError,
   type GroupBinding,
   type GroupRef,
   type GroupSpec,
   type OperationContext,
 } from '@clearway/connector-sdk';
 import { z } from 'zod';
+import { GRAPH_NOT_FOUND, unexpectedAnswer } from './errors.js';
 import { odataString, queryValue, type GraphGateway } from './graph-client.js';
 import { mailNicknameFor } from './mail-nickname.js';
 import { isObjectId } from './settings.js';
@@ -21,7 +23,8 @@ import { isObjectId } from './settings.js';
 const GROUP_FIELDS = 'id,displayName,groupTypes,mailEnabled,securityEnabled,membershipRule,onPremisesSyncEnabled,isAssignableToRole';
 
 const groupSchema = z.object({
-  id: z.string(),
+  // An object id is what gets stored and put in paths: anything else is not Graph's answer.
+  id: z.string().refine(isObjectId),
   displayName: z.string().nullish(),
   groupTypes: z.array(z.string()).nullish(),
   mailEnabled: z.boolean().nullish(),
@@ -87,6 +90,7 @@ export async function bindEntraGroup(graph: GraphGateway, ctx: OperationContext,
       groupTypes: [],
     },
     groupSchema,
+    201,
   );
   return { group: { id: created.id, name: created.displayName ?? name }, outcome: 'created' };
 }
@@ -98,7 +102,27 @@ export async function readGroup(graph: GraphGateway, ctx: OperationContext, grou
       code: 'invalid_group_id',
     });
   }
-  return graph.get(ctx, { action: 'Reading the group', path: `/groups/${groupId}`, query: { $select: GROUP_FIELDS } }, groupSchema);
+  const action = 'Reading the group';
+  const group = await graph.get(ctx, { action, path: `/groups/${groupId}`, query: { $select: GROUP_FIELDS } }, groupSchema);
+  if (group.id.toLowerCase() !== groupId.toLowerCase()) throw unexpectedAnswer(action, 200);
+  return group;
+}
+
+/**
+ * Reads the group after a 404 on one of its members, which alone cannot tell a missing membership
+ * from a missing group: a group Graph does not know is `group_not_found`, for the admin to rebind.
+ */
+export async function assertGroupExists(graph: GraphGateway, ctx: OperationContext, group: GroupRef): Promise<void> {
+  try {
+    await readGroup(graph, ctx, group.id);
+  } catch (error) {
+    if (!isConnectorError(error) || error.code !== GRAPH_NOT_FOUND) throw error;
+    const name = group.name ? `"${group.name}" (${group.id})` : group.id;
+    throw new NotFoundError(
+      `The configured Microsoft Entra group ${name} no longer exists: it was deleted, or the bound Object ID is wrong. Bind the tool to an existing group.`,
+      { ...error.details(), code: 'group_not_found' },
+    );
+  }
 }
 
 /** Why Clearway will not manage this group's membership, or undefined when it will. */

@@ -5,6 +5,7 @@
  */
 import { isConnectorError, type ExternalIdentity, type IdentityResolution, type OperationContext, type Subject } from '@clearway/connector-sdk';
 import { z } from 'zod';
+import { GRAPH_NOT_FOUND, unexpectedAnswer } from './errors.js';
 import { odataString, pathSegment, queryValue, type GraphGateway } from './graph-client.js';
 import { isObjectId } from './settings.js';
 
@@ -12,7 +13,8 @@ import { isObjectId } from './settings.js';
 const USER_FIELDS = 'id,userPrincipalName,mail,displayName,accountEnabled';
 
 const userSchema = z.object({
-  id: z.string(),
+  // The id is what add, remove and check put in paths: a blank or foreign one is not Graph's answer.
+  id: z.string().refine(isObjectId),
   userPrincipalName: z.string().nullish(),
   mail: z.string().nullish(),
   displayName: z.string().nullish(),
@@ -55,14 +57,18 @@ export async function resolveEntraUser(graph: GraphGateway, ctx: OperationContex
   return resolution(first, 'email');
 }
 
-/** GET /users/{id | userPrincipalName}; undefined when Graph answers 404. */
+/** GET /users/{id | userPrincipalName}; undefined when Graph answers its documented 404. */
 async function findUser(graph: GraphGateway, ctx: OperationContext, key: string, action: string): Promise<EntraUser | undefined> {
+  let user: EntraUser;
   try {
-    return await graph.get(ctx, { action, path: `/users/${pathSegment(key)}`, query: { $select: USER_FIELDS } }, userSchema);
+    user = await graph.get(ctx, { action, path: `/users/${pathSegment(key)}`, query: { $select: USER_FIELDS } }, userSchema);
   } catch (error) {
-    if (isConnectorError(error) && error.kind === 'not_found') return undefined;
+    if (isConnectorError(error) && error.code === GRAPH_NOT_FOUND) return undefined;
     throw error;
   }
+  // Asked by object id, the answer must be that object.
+  if (isObjectId(key) && user.id.toLowerCase() !== key.toLowerCase()) throw unexpectedAnswer(action, 200);
+  return user;
 }
 
 function resolution(user: EntraUser, matchedBy: 'mapping' | 'login' | 'email'): IdentityResolution {

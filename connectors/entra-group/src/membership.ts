@@ -1,11 +1,12 @@
 /**
- * Membership of the configured group: add (one, or up to 20 in one request), remove, check. Each
- * is idempotent: Graph's "already a member" and "not a member" answers are `already_satisfied`.
+ * Membership of the configured group: add, remove, check. Each is idempotent: Graph's "already a
+ * member" and "not a member" answers are `already_satisfied`. A 404 on a remove or a check is
+ * ambiguous — the membership or the group may be missing — so it costs one read of the group:
+ * a deleted group is reported as `group_not_found`, never taken for "not a member".
  */
 import {
   InvalidRequestError,
   isConnectorError,
-  type ConnectorError,
   type ExternalIdentity,
   type GroupRef,
   type MembershipCheck,
@@ -13,18 +14,23 @@ import {
   type OperationContext,
 } from '@clearway/connector-sdk';
 import { z } from 'zod';
-import { ALREADY_MEMBER, NOT_A_MEMBER } from './errors.js';
-import { odataString, queryValue, type GraphGateway } from './graph-client.js';
+import { ALREADY_MEMBER, GRAPH_NOT_FOUND, NOT_A_MEMBER, unexpectedAnswer } from './errors.js';
+import type { GraphGateway } from './graph-client.js';
+import { assertGroupExists } from './groups.js';
 import { isObjectId } from './settings.js';
 
-/** Graph's documented limit for `members@odata.bind` in one PATCH. */
-export const GRAPH_BATCH_LIMIT = 20;
+const ADDING = 'Adding the user to the group';
+const REMOVING = 'Removing the user from the group';
+const CHECKING = 'Checking group membership';
 
 export async function addMember(graph: GraphGateway, ctx: OperationContext, group: GroupRef, identity: ExternalIdentity): Promise<MembershipOutcome> {
-  const groupId = objectId(group.id, 'group');
-  const userId = objectId(identity.id, 'user');
+  return addById(graph, ctx, requireObjectId(group.id, 'group'), requireObjectId(identity.id, 'user'));
+}
+
+/** `POST /groups/{g}/members/$ref`, documented to answer 204; "already exist" is success. */
+export async function addById(graph: GraphGateway, ctx: OperationContext, groupId: string, userId: string): Promise<MembershipOutcome> {
   try {
-    await graph.write(ctx, 'POST', { action: 'Adding the user to the group', path: `/groups/${groupId}/members/$ref` }, { '@odata.id': graph.directoryObjectUrl(userId) });
+    await graph.write(ctx, 'POST', { action: ADDING, path: `/groups/${groupId}/members/$ref` }, { '@odata.id': graph.directoryObjectUrl(userId) });
     return { outcome: 'applied' };
   } catch (error) {
     // Also what a retried add whose first attempt timed out after applying sees.
@@ -33,60 +39,24 @@ export async function addMember(graph: GraphGateway, ctx: OperationContext, grou
   }
 }
 
-/**
- * Adds up to 20 users with one `PATCH /groups/{id}` binding them all (the SDK refuses a larger
- * batch, `maxBatchSize`, before this runs). Graph applies that all or nothing: when it refuses the
- * request (one user already a member, or not replicated yet), each user is added on their own so
- * every outcome is exact.
- */
-export async function addMembers(
-  graph: GraphGateway,
-  ctx: OperationContext,
-  group: GroupRef,
-  identities: readonly ExternalIdentity[],
-): Promise<MembershipOutcome[]> {
-  const groupId = objectId(group.id, 'group');
-  const userIds = identities.map((identity) => objectId(identity.id, 'user'));
-  const distinct = new Set(userIds).size === userIds.length;
-  if (userIds.length > 1 && distinct) {
-    try {
-      await graph.write(
-        ctx,
-        'PATCH',
-        { action: 'Adding users to the group', path: `/groups/${groupId}` },
-        { 'members@odata.bind': userIds.map((id) => graph.directoryObjectUrl(id)) },
-      );
-      return identities.map((): MembershipOutcome => ({ outcome: 'applied' }));
-    } catch (error) {
-      if (!refusedAsAWhole(error)) throw error;
-      ctx.logger.debug('Microsoft Graph refused the batch as a whole; adding users one by one', { code: error.code, users: identities.length });
-    }
-  }
-  const outcomes: MembershipOutcome[] = [];
-  for (const identity of identities) outcomes.push(await addMember(graph, ctx, group, identity));
-  return outcomes;
-}
-
-/** A 400 or 404 is about the request's content; throttling, outages and auth would fail each add too. */
-function refusedAsAWhole(error: unknown): error is ConnectorError {
-  return isConnectorError(error) && (error.status === 400 || error.status === 404);
-}
-
 export async function removeMember(graph: GraphGateway, ctx: OperationContext, group: GroupRef, identity: ExternalIdentity): Promise<MembershipOutcome> {
-  const groupId = objectId(group.id, 'group');
-  const userId = objectId(identity.id, 'user');
+  const groupId = requireObjectId(group.id, 'group');
+  const userId = requireObjectId(identity.id, 'user');
   try {
     // The `/$ref` is load-bearing: without it, an app holding User.ReadWrite.All deletes the user.
-    await graph.delete(ctx, { action: 'Removing the user from the group', path: `/groups/${groupId}/members/${userId}/$ref` });
+    await graph.write(ctx, 'DELETE', { action: REMOVING, path: `/groups/${groupId}/members/${userId}/$ref` });
     return { outcome: 'applied' };
   } catch (error) {
-    // 404: the membership (or the group) is gone, which is what removing asked for.
-    if (isConnectorError(error) && (error.kind === 'not_found' || error.code === NOT_A_MEMBER)) return { outcome: 'already_satisfied' };
+    if (isConnectorError(error) && error.code === NOT_A_MEMBER) return { outcome: 'already_satisfied' };
+    if (isConnectorError(error) && error.code === GRAPH_NOT_FOUND) {
+      await assertGroupExists(graph, ctx, group);
+      return { outcome: 'already_satisfied' };
+    }
     throw error;
   }
 }
 
-const memberListSchema = z.object({ value: z.array(z.object({ id: z.string() })) });
+const memberSchema = z.object({ id: z.string() });
 const checkMemberGroupsSchema = z.object({ value: z.array(z.string()) });
 
 export async function checkMember(
@@ -96,35 +66,43 @@ export async function checkMember(
   identity: ExternalIdentity,
   mode: 'direct' | 'transitive',
 ): Promise<MembershipCheck> {
-  const groupId = objectId(group.id, 'group');
-  const userId = objectId(identity.id, 'user');
+  const groupId = requireObjectId(group.id, 'group');
+  const userId = requireObjectId(identity.id, 'user');
   if (mode === 'transitive') {
-    const { value } = await graph.post(
-      ctx,
-      { action: 'Checking group membership', path: `/users/${userId}/checkMemberGroups` },
-      { groupIds: [groupId] },
-      checkMemberGroupsSchema,
-    );
-    return { outcome: value.some((id) => id.toLowerCase() === groupId.toLowerCase()) ? 'member' : 'not_member', via: 'transitive' };
+    const { value } = await graph.post(ctx, { action: CHECKING, path: `/users/${userId}/checkMemberGroups` }, { groupIds: [groupId] }, checkMemberGroupsSchema);
+    // It answers with a subset of the ids asked about; any other id means the answer is not Graph's.
+    if (value.some((id) => !sameId(id, groupId))) throw unexpectedAnswer(CHECKING, 200);
+    return { outcome: value.length > 0 ? 'member' : 'not_member', via: 'transitive' };
   }
-  // Filtering members needs the advanced query mode: ConsistencyLevel: eventual and $count=true.
-  const { value } = await graph.get(
-    ctx,
-    {
-      action: 'Checking group membership',
-      path: `/groups/${groupId}/members`,
-      query: { $filter: queryValue(`id eq ${odataString(userId)}`), $count: 'true', $select: 'id' },
-      headers: { ConsistencyLevel: 'eventual' },
-    },
-    memberListSchema,
-  );
-  return { outcome: value.some((member) => member.id.toLowerCase() === userId.toLowerCase()) ? 'member' : 'not_member', via: 'direct' };
+  try {
+    // A read by key on the members navigation: served by the directory itself, not by the
+    // advanced-query index that `$filter` + `ConsistencyLevel: eventual` reads, which lags writes.
+    const member = await graph.get(
+      ctx,
+      { action: CHECKING, path: `/groups/${groupId}/members/${userId}/microsoft.graph.user`, query: { $select: 'id' } },
+      memberSchema,
+    );
+    if (!sameId(member.id, userId)) throw unexpectedAnswer(CHECKING, 200);
+    return { outcome: 'member', via: 'direct' };
+  } catch (error) {
+    if (isConnectorError(error) && error.code === GRAPH_NOT_FOUND) {
+      await assertGroupExists(graph, ctx, group);
+      return { outcome: 'not_member', via: 'direct' };
+    }
+    throw error;
+  }
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 /** Ids go into request paths, so only object ids (GUIDs) are accepted: nothing else can alter a path. */
-function objectId(id: string, what: 'group' | 'user'): string {
-  if (!isObjectId(id)) {
-    throw new InvalidRequestError(`The ${what} id is not a Microsoft Entra object ID (a GUID).`, { code: `invalid_${what}_id` });
-  }
+export function requireObjectId(id: string, what: 'group' | 'user'): string {
+  if (!isObjectId(id)) throw invalidObjectId(what);
   return id;
+}
+
+export function invalidObjectId(what: 'group' | 'user'): InvalidRequestError {
+  return new InvalidRequestError(`The ${what} id is not a Microsoft Entra object ID (a GUID).`, { code: `invalid_${what}_id` });
 }

@@ -6,18 +6,20 @@
 import { defineProvider, type ProviderCapabilities } from '@clearway/connector-sdk';
 import type { TokenCredential } from '@azure/identity';
 import { testConnection } from './connection-test.js';
+import { GRAPH_BATCH_LIMIT, addMembers } from './batch.js';
 import { createAzureCredential, graphScope, guardCredential, resolveAuth, type EntraAuth } from './credential.js';
 import { GraphGateway } from './graph-client.js';
 import { bindEntraGroup } from './groups.js';
 import { resolveEntraUser } from './identity.js';
-import { GRAPH_BATCH_LIMIT, addMember, addMembers, checkMember, removeMember } from './membership.js';
+import { addMember, checkMember, removeMember } from './membership.js';
 import { entraSecretFields, entraSettingsSchema, type EntraSettings } from './settings.js';
 import { entraSetupGuide } from './setup.js';
+import { SignInAnswers } from './sign-in.js';
 
 export const ENTRA_CAPABILITIES: ProviderCapabilities = {
   createGroups: true,
   maxBatchSize: GRAPH_BATCH_LIMIT,
-  // The default; a connector set to "transitive" answers through checkMemberGroups instead.
+  // The default; a connector set to "transitive" declares and answers that instead.
   membershipCheck: 'direct',
   manual: false,
   // Graph allows about 3,000 identity writes per 2.5 minutes per app and tenant (20 a second); an
@@ -27,7 +29,8 @@ export const ENTRA_CAPABILITIES: ProviderCapabilities = {
 
 /** What tests (and a local sandbox) may replace: where the token comes from. */
 export interface EntraProviderSeams {
-  readonly createCredential?: (settings: EntraSettings, auth: EntraAuth) => TokenCredential;
+  /** `answers` records what the sign-in endpoints answer, for classifying a failed sign-in. */
+  readonly createCredential?: (settings: EntraSettings, auth: EntraAuth, answers: SignInAnswers) => TokenCredential;
 }
 
 export function createEntraGroupProvider(seams: EntraProviderSeams = {}) {
@@ -38,11 +41,13 @@ export function createEntraGroupProvider(seams: EntraProviderSeams = {}) {
     configSchema: entraSettingsSchema,
     secrets: entraSecretFields,
     capabilities: ENTRA_CAPABILITIES,
+    connectorCapabilities: (settings) => ({ ...ENTRA_CAPABILITIES, membershipCheck: settings.membershipCheck }),
     setup: entraSetupGuide,
 
     create({ config: settings, secrets, host }) {
       const auth = resolveAuth(settings, secrets);
-      const credential = guardCredential((seams.createCredential ?? createAzureCredential)(settings, auth), auth, host.now);
+      const answers = new SignInAnswers();
+      const credential = guardCredential((seams.createCredential ?? createAzureCredential)(settings, auth, answers), auth, host.now, answers);
       const scope = graphScope(settings.graphBaseUrl);
       const graph = new GraphGateway({ baseUrl: settings.graphBaseUrl, credential, scope, requestTimeoutMs: settings.requestTimeoutMs });
       const sendsTokens = new URL(settings.graphBaseUrl).protocol === 'https:';

@@ -144,6 +144,7 @@ export class GraphTenant {
       if (!group) return notFound(id ?? '');
       if (request.method === 'GET' && !relation) return json(200, this.groupJson(group));
       if (request.method === 'GET' && relation === 'members' && !memberId) return this.listMembers(group, query, request);
+      if (request.method === 'GET' && relation === 'members' && memberId && ref === 'microsoft.graph.user') return this.readMember(group, memberId, query);
       if (request.method === 'PATCH' && !relation) return this.bindMembers(group, request.body);
       if (request.method === 'POST' && relation === 'members' && memberId === '$ref') return this.addMember(group, request.body);
       if (request.method === 'DELETE' && relation === 'members' && memberId && ref === '$ref') {
@@ -195,6 +196,17 @@ export class GraphTenant {
     }
     const members = [...group.members].filter((id) => !filter || (filter.field === 'id' && id === filter.value));
     return json(200, { '@odata.count': members.length, value: members.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })) });
+  }
+
+  /**
+   * `GET /groups/{g}/members/{u}/microsoft.graph.user`: a read by key on the members navigation
+   * (the cast is Graph's, as in `Get-MgGroupMemberAsUser -DirectoryObjectId`): the user when a direct
+   * member, else 404 `Request_ResourceNotFound` naming the member.
+   */
+  private readMember(group: GraphGroupRecord, memberId: string, query: URLSearchParams): SimResponse {
+    const user = this.users.get(memberId);
+    if (!user || !group.members.has(memberId)) return notFound(memberId);
+    return json(200, { '@odata.context': `${this.origin()}/v1.0/$metadata#users/$entity`, ...this.selectUser(user, query) });
   }
 
   private createGroup(body: unknown): SimResponse {

@@ -1,12 +1,15 @@
 /**
  * The Microsoft Entra sign-in endpoints behind nock, for the real `ClientSecretCredential` and
- * `ClientCertificateCredential`: instance discovery and OpenID configuration (both optional, MSAL
- * caches them), and the v2.0 token endpoint doing the client-credentials grant. It checks the
- * client id, the scope, and either the client secret or the client assertion — a JWT whose
- * signature it verifies against the registered certificate, whose `x5t`/`x5t#S256` must match it,
- * and which is refused once the certificate has expired. Refusals carry AADSTS codes in the
- * token endpoint's documented error shape. Issued tokens are JWT-shaped, carry the granted
- * `roles`, and are accepted by the fake tenant.
+ * `ClientCertificateCredential`: instance discovery and OpenID configuration (both optional: MSAL
+ * knows the public and national clouds' metadata, and skips discovery for a loopback authority), and
+ * the v2.0 token endpoint doing the client-credentials grant. It checks the client id, the scope, and
+ * either the client secret or the client assertion — a JWT whose signature it verifies against the
+ * registered certificate, whose `x5t`/`x5t#S256` must match it, and which is refused once the
+ * certificate has expired. Refusals carry AADSTS codes in the token endpoint's documented error
+ * shape (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow#error-response).
+ * Issued tokens are JWT-shaped, carry the granted `roles`, and are accepted by the fake tenant.
+ * `answerNext` makes any of the three endpoints answer the next request with whatever a test needs:
+ * an outage, a throttle, junk.
  */
 import { X509Certificate, constants, createHash, randomUUID, verify } from 'node:crypto';
 import nock from 'nock';
@@ -19,12 +22,24 @@ export interface RegisteredApp {
   readonly certificatePem?: string;
 }
 
+export type SignInEndpoint = 'instance discovery' | 'OpenID configuration' | 'token endpoint';
+
+/** A raw answer: status, body (an object is sent as JSON, a string as is) and headers. */
+export interface RawAnswer {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 interface SignInRefusal {
   readonly status: number;
   readonly error: string;
   readonly aadsts: number;
   readonly description: string;
+  readonly headers?: Readonly<Record<string, string>>;
 }
+
+const PUBLIC_CLOUD = 'https://login.microsoftonline.com';
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -48,7 +63,10 @@ export function fakeAccessToken(claims: { roles: readonly string[]; audience?: s
 export class FakeEntraAuthority {
   /** Token requests as the endpoint received them (form fields). */
   readonly tokenRequests: URLSearchParams[] = [];
+  /** How many requests each endpoint received. */
+  readonly received: Record<SignInEndpoint, number> = { 'instance discovery': 0, 'OpenID configuration': 0, 'token endpoint': 0 };
   private readonly refusals: SignInRefusal[] = [];
+  private readonly answers: Record<SignInEndpoint, RawAnswer[]> = { 'instance discovery': [], 'OpenID configuration': [], 'token endpoint': [] };
 
   constructor(
     readonly tenantId: string,
@@ -62,34 +80,62 @@ export class FakeEntraAuthority {
     this.refusals.push(refusal);
   }
 
+  /** The next request to `endpoint` gets this answer instead of the real one. */
+  answerNext(endpoint: SignInEndpoint, answer: RawAnswer): void {
+    this.answers[endpoint].push(answer);
+  }
+
+  private queued(endpoint: SignInEndpoint): [number, unknown, Record<string, string>] | undefined {
+    this.received[endpoint] += 1;
+    const answer = this.answers[endpoint].shift();
+    if (!answer) return undefined;
+    const json = typeof answer.body !== 'string' && answer.body !== undefined;
+    return [answer.status, answer.body ?? '', { ...(json && { 'content-type': 'application/json; charset=utf-8' }), ...answer.headers }];
+  }
+
   install(): nock.Scope {
     const { tenantId, host } = this;
     const scope = nock(host).persist();
-    scope
+    const json = { 'content-type': 'application/json; charset=utf-8' };
+    // MSAL asks the public cloud about any authority it does not know (msal-common AAD_INSTANCE_DISCOVERY_ENDPT).
+    nock(PUBLIC_CLOUD)
+      .persist()
       .get('/common/discovery/instance')
       .query(true)
       .optionally()
-      .reply(200, {
-        tenant_discovery_endpoint: `${host}/${tenantId}/v2.0/.well-known/openid-configuration`,
-        'api-version': '1.1',
-        metadata: [{ preferred_network: new URL(host).host, preferred_cache: new URL(host).host, aliases: [new URL(host).host] }],
-      });
+      .reply(() =>
+        this.queued('instance discovery') ?? [
+          200,
+          {
+            tenant_discovery_endpoint: `${host}/${tenantId}/v2.0/.well-known/openid-configuration`,
+            'api-version': '1.1',
+            metadata: [{ preferred_network: new URL(host).host, preferred_cache: new URL(host).host, aliases: [new URL(host).host] }],
+          },
+          json,
+        ],
+      );
     scope
       .get(`/${tenantId}/v2.0/.well-known/openid-configuration`)
       .query(true)
       .optionally()
-      .reply(200, {
-        token_endpoint: `${host}/${tenantId}/oauth2/v2.0/token`,
-        authorization_endpoint: `${host}/${tenantId}/oauth2/v2.0/authorize`,
-        end_session_endpoint: `${host}/${tenantId}/oauth2/v2.0/logout`,
-        issuer: `${host}/${tenantId}/v2.0`,
-        jwks_uri: `${host}/${tenantId}/discovery/v2.0/keys`,
-        response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
-      });
+      .reply(() =>
+        this.queued('OpenID configuration') ?? [
+          200,
+          {
+            token_endpoint: `${host}/${tenantId}/oauth2/v2.0/token`,
+            authorization_endpoint: `${host}/${tenantId}/oauth2/v2.0/authorize`,
+            end_session_endpoint: `${host}/${tenantId}/oauth2/v2.0/logout`,
+            issuer: `${host}/${tenantId}/v2.0`,
+            jwks_uri: `${host}/${tenantId}/discovery/v2.0/keys`,
+            response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+          },
+          json,
+        ],
+      );
     scope
       .post(`/${tenantId}/oauth2/v2.0/token`)
       .query(true)
-      .reply((_uri, body) => this.token(new URLSearchParams(typeof body === 'string' ? body : '')));
+      .reply((_uri, body) => this.queued('token endpoint') ?? this.token(new URLSearchParams(typeof body === 'string' ? body : '')));
     return scope;
   }
 
@@ -107,7 +153,7 @@ export class FakeEntraAuthority {
           trace_id: randomUUID(),
           correlation_id: randomUUID(),
         },
-        { 'content-type': 'application/json; charset=utf-8' },
+        { 'content-type': 'application/json; charset=utf-8', ...refusal.headers },
       ];
     }
     const accessToken = fakeAccessToken({

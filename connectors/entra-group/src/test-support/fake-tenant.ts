@@ -1,10 +1,13 @@
 /**
  * A stateful Microsoft Graph tenant behind nock: users, groups (security, mail-enabled, dynamic,
  * nested) and membership, answering the subset of Graph v1.0 the provider calls with Graph's
- * response and error shapes (`{ error: { code, message, innerError: { request-id, date } } }`).
- * It checks the bearer token, honours `$select` the way Graph does for `accountEnabled`, requires
- * `ConsistencyLevel: eventual` for filtered member queries, and implements the conformance kit's
- * `FaultInjector`: each queued fault answers exactly the next Graph request.
+ * response and error shapes (`{ error: { code, message, innerError: { request-id, date } } }`,
+ * https://learn.microsoft.com/en-us/graph/errors). It checks the bearer token, honours `$select` the
+ * way Graph does for `accountEnabled`, and serves filtered member queries (`ConsistencyLevel:
+ * eventual` + `$count`, required) from an index that, as Graph documents, "might not be up-to-date
+ * with recent changes": it catches up only on `syncIndex()`. Reads by key read the directory itself.
+ * It implements the conformance kit's `FaultInjector`: each queued fault answers exactly the next
+ * Graph request.
  */
 import { randomUUID } from 'node:crypto';
 import type { FaultInjector } from '@clearway/connector-sdk/testing';
@@ -49,7 +52,12 @@ export interface GraphFault {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-type Fault = GraphFault | { readonly reset: true } | { readonly delayMs: number };
+/** An answer outside Graph's shapes: HTML from a proxy, `{}`, truncated JSON, a body on a 204. */
+export interface RawFault {
+  readonly raw: { readonly status: number; readonly body: string; readonly headers?: Readonly<Record<string, string>> };
+}
+
+type Fault = GraphFault | RawFault | { readonly reset: true } | { readonly delayMs: number } | { readonly hang: true };
 type Reply = nock.ReplyFnResult;
 
 /** Roles the tenant requires per kind of call (any one of the listed ones suffices). */
@@ -79,6 +87,8 @@ export class FakeGraphTenant implements FaultInjector {
   /** Application permissions the app registration was granted. */
   grantedRoles = new Set<string>(ALL_ROLES);
   private readonly faults: Fault[] = [];
+  /** The advanced-query index: group id → members as of the last `syncIndex()`. */
+  private readonly index = new Map<string, Set<string>>();
 
   constructor(readonly baseUrl = 'https://graph.microsoft.com') {}
 
@@ -103,7 +113,13 @@ export class FakeGraphTenant implements FaultInjector {
       members: new Set(group.members ?? []),
     };
     this.groups.set(created.id, created);
+    this.index.set(created.id, new Set(created.members));
     return created;
+  }
+
+  /** The advanced-query index catches up with every change so far. */
+  syncIndex(): void {
+    for (const group of this.groups.values()) this.index.set(group.id, new Set(group.members));
   }
 
   // The conformance kit's FaultInjector, with Graph's documented shapes.
@@ -126,6 +142,31 @@ export class FakeGraphTenant implements FaultInjector {
   }
   resetNext(): void {
     this.faults.push({ reset: true });
+  }
+  /** The next request gets no answer at all: only the client giving up ends it. */
+  hangNext(): void {
+    this.faults.push({ hang: true });
+  }
+  requestsReceived(): number {
+    return this.requests.length;
+  }
+
+  /**
+   * Graph asking for room with a 5xx: "The service is temporarily unavailable for maintenance or is
+   * overloaded. You may repeat the request after a delay, the length of which may be specified in a
+   * Retry-After header" (503; 504 "May occur together with 503") — https://learn.microsoft.com/en-us/graph/errors
+   */
+  busyNext(status: 503 | 504, retryAfterMs: number): void {
+    this.failNext({
+      status,
+      ...(status === 503 && { code: 'serviceNotAvailable', message: 'The service is temporarily unavailable. Please try again later.' }),
+      headers: { 'retry-after': String(Math.ceil(retryAfterMs / 1000)) },
+    });
+  }
+
+  /** The next request gets exactly this answer. */
+  answerNext(raw: RawFault['raw']): void {
+    this.faults.push({ raw });
   }
 
   /** The next Graph request gets this status and a Graph-shaped error body (or an empty one without `code`). */
@@ -172,11 +213,17 @@ export class FakeGraphTenant implements FaultInjector {
     const body = typeof rawBody === 'string' && rawBody.length > 0 ? (JSON.parse(rawBody) as unknown) : rawBody || undefined;
     this.requests.push({ method, path: url.pathname, query: url.searchParams, headers, body });
     const fault = this.faults.shift();
+    if (fault && 'hang' in fault) return;
     if (fault && 'reset' in fault) {
       callback(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), [500]);
       return;
     }
-    const respond = () => callback(null, fault && 'status' in fault ? this.faultReply(fault) : this.route(method, url, headers, body));
+    const answer = (): Reply => {
+      if (fault && 'status' in fault) return this.faultReply(fault);
+      if (fault && 'raw' in fault) return [fault.raw.status, fault.raw.body, { ...fault.raw.headers }];
+      return this.route(method, url, headers, body);
+    };
+    const respond = () => callback(null, answer());
     if (fault && 'delayMs' in fault) setTimeout(respond, fault.delayMs);
     else respond();
   }
@@ -211,6 +258,7 @@ export class FakeGraphTenant implements FaultInjector {
       if (!group) return this.notFound(id ?? '');
       if (method === 'GET' && !relation) return this.allowed(NEEDS.readGroups) ? this.ok(this.selectGroup(group)) : this.denied();
       if (method === 'GET' && relation === 'members' && !memberId) return this.listMembers(group, query, headers);
+      if (method === 'GET' && relation === 'members' && memberId && ref === 'microsoft.graph.user') return this.readMember(group, memberId, query);
       if (!this.allowed(NEEDS.writeMembers)) return this.denied();
       if (method === 'PATCH' && !relation) return this.bindMembers(group, body);
       if (method === 'POST' && relation === 'members' && memberId === '$ref') return this.addMember(group, body);
@@ -269,8 +317,19 @@ export class FakeGraphTenant implements FaultInjector {
     if (query.has('$filter') && (headers.consistencylevel !== 'eventual' || query.get('$count') !== 'true')) {
       return this.error(400, 'Request_UnsupportedQuery', "Filter operator 'Equals' is not supported without ConsistencyLevel: eventual and $count.");
     }
-    const members = [...group.members].filter((id) => !filter || (filter.field === 'id' && id === filter.value));
+    // "Queries that are supported by default will also work with advanced query parameters, but the
+    // response will be eventually consistent" (Graph, Advanced query capabilities).
+    const source = query.has('$filter') || headers.consistencylevel === 'eventual' ? (this.index.get(group.id) ?? new Set<string>()) : group.members;
+    const members = [...source].filter((id) => !filter || (filter.field === 'id' && id === filter.value));
     return this.ok({ '@odata.count': members.length, value: members.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })) });
+  }
+
+  /** `GET /groups/{g}/members/{u}/microsoft.graph.user`: the user, if a direct member; else 404. */
+  private readMember(group: FakeGroup, memberId: string, query: URLSearchParams): Reply {
+    if (!this.allowed(NEEDS.readGroups)) return this.denied();
+    const user = this.users.get(memberId);
+    if (!user || !group.members.has(memberId)) return this.notFound(memberId);
+    return this.ok({ '@odata.context': `${this.baseUrl}/v1.0/$metadata#users/$entity`, ...this.selectUser(user, query) });
   }
 
   private createGroup(body: unknown): Reply {
@@ -281,6 +340,7 @@ export class FakeGraphTenant implements FaultInjector {
     }
     if (spec.mailEnabled !== false || spec.securityEnabled !== true) return this.error(400, 'Request_BadRequest', 'Only security groups are expected.');
     const created = this.addGroup({ displayName: spec.displayName, mailNickname: nickname, description: spec.description ?? null, groupTypes: spec.groupTypes ?? [] });
+    this.index.set(created.id, new Set());
     return [201, this.selectGroup(created), { 'content-type': 'application/json' }];
   }
 

@@ -3,9 +3,10 @@
  * Azure Identity credentials against the fake sign-in endpoints (the conformance runs) or through a
  * fake `TokenCredential` (focused tests, where only Graph traffic matters).
  */
+import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import { createOperationContext, type Connector, type OperationContext } from '@clearway/connector-sdk';
-import type { ConformanceFixture, ConformanceHarness } from '@clearway/connector-sdk/testing';
+import type { ConformanceFixture, ConformanceHarness, RateLimitShape } from '@clearway/connector-sdk/testing';
 import { createEntraGroupProvider } from '../provider.js';
 import { FakeEntraAuthority, fakeAccessToken } from './fake-authority.js';
 import { FakeGraphTenant, type FakeGroup, type FakeUser } from './fake-tenant.js';
@@ -22,6 +23,8 @@ export interface Directory {
   readonly ada: FakeUser;
   readonly bob: FakeUser;
   readonly carol: FakeUser;
+  /** Her account is disabled (`accountEnabled: false`). */
+  readonly dora: FakeUser;
   readonly group: FakeGroup;
 }
 
@@ -30,10 +33,24 @@ export function seedDirectory(tenant = new FakeGraphTenant()): Directory {
   const ada = tenant.addUser({ userPrincipalName: 'ada@contoso.com', displayName: 'Ada Lovelace' });
   const bob = tenant.addUser({ userPrincipalName: 'bob_contoso.com#EXT#@contoso.onmicrosoft.com', mail: 'bob@contoso.com', displayName: 'Bob' });
   const carol = tenant.addUser({ userPrincipalName: 'carol@contoso.onmicrosoft.com', mail: 'carol@contoso.com', displayName: 'Carol' });
+  const dora = tenant.addUser({ userPrincipalName: 'dora@contoso.com', displayName: 'Dora', accountEnabled: false });
   const group = tenant.addGroup({ displayName: 'AI - ChatGPT Enterprise users' });
   // A prefix of the bound group's name must never be mistaken for it.
   tenant.addGroup({ displayName: 'AI - ChatGPT Enterprise users (admins)' });
-  return { tenant, ada, bob, carol, group };
+  return { tenant, ada, bob, carol, dora, group };
+}
+
+/**
+ * Graph's ways of saying "slow down": 429 with Retry-After (https://learn.microsoft.com/en-us/graph/throttling),
+ * and 503 / 504 with Retry-After (https://learn.microsoft.com/en-us/graph/errors) — the three statuses
+ * the Graph client's own RetryHandler treats as "wait, then retry".
+ */
+export function graphRateLimitShapes(tenant: FakeGraphTenant): readonly RateLimitShape[] {
+  return [
+    { name: '429 TooManyRequests with Retry-After', next: (retryAfterMs) => tenant.rateLimitNext(retryAfterMs) },
+    { name: '503 serviceNotAvailable with Retry-After', next: (retryAfterMs) => tenant.busyNext(503, retryAfterMs) },
+    { name: '504 with Retry-After', next: (retryAfterMs) => tenant.busyNext(504, retryAfterMs) },
+  ];
 }
 
 /** The conformance harness over the real `ClientSecretCredential` or `ClientCertificateCredential`. */
@@ -42,7 +59,7 @@ export function conformanceHarness(auth: { mode: 'client_secret' } | { mode: 'cl
   return {
     provider,
     setup(): ConformanceFixture {
-      const { tenant, ada, bob, carol, group } = seedDirectory();
+      const { tenant, ada, bob, carol, dora, group } = seedDirectory();
       const authority = new FakeEntraAuthority(TENANT_ID, {
         clientId: CLIENT_ID,
         ...(auth.mode === 'client_secret' ? { clientSecret: CLIENT_SECRET } : { certificatePem: auth.certificate.certificatePem }),
@@ -60,8 +77,11 @@ export function conformanceHarness(auth: { mode: 'client_secret' } | { mode: 'cl
           { subject: { accountId: 'acc-carol', email: 'carol@contoso.com' }, expectedId: carol.id },
         ],
         unknownSubject: { accountId: 'acc-nobody', email: 'nobody@contoso.com' },
+        inactiveSubject: { accountId: 'acc-dora', email: dora.userPrincipalName },
         existingGroup: { id: group.id, name: group.displayName },
         newGroupName: 'AI - Claude users',
+        missingGroup: { id: randomUUID(), name: 'AI - Deleted tool users' },
+        rateLimitShapes: graphRateLimitShapes(tenant),
         faults: tenant,
         teardown() {
           if (tenant.unsupported.length > 0) throw new Error(`The provider called Graph routes the fake does not know: ${tenant.unsupported.join('; ')}`);
