@@ -88,7 +88,12 @@ export function graphScope(graphBaseUrl: string): string {
  * carried through the Graph client's error handling. With `answers`, a failure is classified from
  * what the sign-in endpoints answered during that sign-in.
  */
-export function guardCredential(inner: TokenCredential, auth: EntraAuth, now: () => number, answers?: SignInAnswers): TokenCredential {
+export function guardCredential(createInner: () => TokenCredential, auth: EntraAuth, now: () => number, answers?: SignInAnswers): TokenCredential {
+  // MSAL keeps a throttle of its own: after a 429 or 5xx from the token endpoint it refuses to ask
+  // again for Retry-After seconds, else 60, at most an hour (msal-common ThrottlingUtils), replaying
+  // the old answer without a request. The engine owns retries (and caps what a header may ask), so
+  // a failed sign-in drops its MSAL client: the next attempt, whenever the engine makes it, asks.
+  let inner: TokenCredential | undefined;
   // Calls that need a token at the same moment (a burst of jobs on a cold connector) share one
   // sign-in instead of each starting its own; the credential caches the token after that.
   const inFlight = new Map<string, Promise<AccessToken | null>>();
@@ -98,7 +103,9 @@ export function guardCredential(inner: TokenCredential, auth: EntraAuth, now: ()
     if (!pending) {
       const { abortSignal: _ownSignal, ...rest } = options ?? {};
       const mark = answers?.mark() ?? 0;
-      pending = inner.getToken(scopes, rest).catch((error: unknown) => {
+      const current = (inner ??= createInner());
+      pending = current.getToken(scopes, rest).catch((error: unknown) => {
+        if (inner === current) inner = undefined;
         throw explainSignInFailure(classifySignInFailure(error, answers && { recorder: answers, mark }), auth, now());
       });
       inFlight.set(key, pending);

@@ -47,7 +47,7 @@ export function createEntraGroupProvider(seams: EntraProviderSeams = {}) {
     create({ config: settings, secrets, host }) {
       const auth = resolveAuth(settings, secrets);
       const answers = new SignInAnswers();
-      const credential = guardCredential((seams.createCredential ?? createAzureCredential)(settings, auth, answers), auth, host.now, answers);
+      const credential = guardCredential(() => (seams.createCredential ?? createAzureCredential)(settings, auth, answers), auth, host.now, answers);
       const scope = graphScope(settings.graphBaseUrl);
       const graph = new GraphGateway({ baseUrl: settings.graphBaseUrl, credential, scope, requestTimeoutMs: settings.requestTimeoutMs });
       const sendsTokens = new URL(settings.graphBaseUrl).protocol === 'https:';

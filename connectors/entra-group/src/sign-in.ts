@@ -32,10 +32,6 @@ const SUCCESS_BODIES: Readonly<Record<SignInEndpoint, z.ZodType>> = {
 /** https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes#handling-error-codes-in-your-application */
 const oauthErrorBody = z.object({ error: z.string().min(1), error_codes: z.array(z.number()).optional() });
 
-/** MSAL's throttle after a token answer: Retry-After seconds, else 60 s, at most an hour (msal-common `ThrottlingUtils`). */
-const MSAL_DEFAULT_THROTTLE_S = 60;
-const MSAL_MAX_THROTTLE_S = 3_600;
-
 interface SignInAnswer {
   readonly sequence: number;
   readonly endpoint: SignInEndpoint;
@@ -43,7 +39,7 @@ interface SignInAnswer {
   readonly usable: boolean;
   readonly oauthError?: string;
   readonly aadsts?: string;
-  /** Until when the answer asked us to wait (Retry-After), or MSAL will refuse to call the token endpoint again. */
+  /** Until when the answer asked us to wait (Retry-After). */
   readonly waitUntil?: number;
 }
 
@@ -68,7 +64,6 @@ function parseJson(text: string | null | undefined): unknown {
 export class SignInAnswers {
   private sequence = 0;
   private last: SignInAnswer | undefined;
-  private lastThrottle: SignInAnswer | undefined;
 
   /** MSAL's throttle runs on the wall clock, so this does too (not on a host's clock). */
   constructor(readonly now: () => number = Date.now) {}
@@ -92,14 +87,8 @@ export class SignInAnswers {
     const now = this.now();
     const body = parseJson(text);
     const oauth = status >= 400 ? oauthErrorBody.safeParse(body) : undefined;
-    const retryAfter = header('retry-after');
-    const asked = retryAfterMsFromHeaders({ 'retry-after': retryAfter, date: header('date') }, now);
-    // msal-common ThrottlingUtils: a token answer that is 429, 5xx or carries Retry-After blocks
-    // further token requests for parseInt(Retry-After) seconds, else 60, at most an hour.
-    const throttles = endpoint === 'token endpoint' && (status === 429 || status >= 500 || retryAfter !== undefined);
-    const seconds = Number.parseInt(retryAfter ?? '', 10);
-    const throttledUntil = throttles ? now + Math.min(seconds > 0 ? seconds : MSAL_DEFAULT_THROTTLE_S, MSAL_MAX_THROTTLE_S) * 1_000 : undefined;
-    const waitUntil = Math.max(throttledUntil ?? 0, asked === undefined ? 0 : now + asked);
+    const asked = retryAfterMsFromHeaders({ 'retry-after': header('retry-after'), date: header('date') }, now);
+    const waitUntil = asked === undefined ? 0 : now + asked;
     this.sequence += 1;
     const answer: SignInAnswer = {
       sequence: this.sequence,
@@ -113,17 +102,11 @@ export class SignInAnswers {
       ...(waitUntil > 0 && { waitUntil }),
     };
     this.last = answer;
-    if (throttledUntil !== undefined) this.lastThrottle = answer;
   }
 
   /** The last answer received after `mark`, if any. */
   lastSince(mark: number): SignInAnswer | undefined {
     return this.last && this.last.sequence > mark ? this.last : undefined;
-  }
-
-  /** The token answer MSAL is still replaying from its throttle cache, if any. */
-  activeThrottle(): SignInAnswer | undefined {
-    return this.lastThrottle?.waitUntil !== undefined && this.lastThrottle.waitUntil > this.now() ? this.lastThrottle : undefined;
   }
 }
 
@@ -131,8 +114,7 @@ function classifyRecorded(answer: SignInAnswer, now: number): ConnectorError {
   return classifySignInAnswer(
     {
       status: answer.status,
-      // The wait is measured from now, so a replayed throttle asks only for what is left of it, in
-      // whole seconds as Retry-After and MSAL's throttle count it.
+      // The wait is measured from now, in whole seconds as Retry-After counts it.
       ...(answer.oauthError !== undefined && { oauthError: answer.oauthError }),
       ...(answer.aadsts !== undefined && { aadsts: answer.aadsts }),
       ...(answer.waitUntil !== undefined && { minimumWaitMs: Math.ceil((answer.waitUntil - now) / 1_000) * 1_000 }),
@@ -187,7 +169,7 @@ function answerInError(shape: FailureShape): { status: number; oauthError?: stri
 
 /**
  * Whatever a token credential threw, as an SDK error: the last answer the endpoints gave during this
- * sign-in when it was not a usable one; MSAL's replay of a throttled answer; network failures; an
+ * sign-in when it was not a usable one; network failures; an
  * error that carries the answer itself; else a transient failure (nothing documented refused us).
  */
 export function classifySignInFailure(error: unknown, answers?: { readonly recorder: SignInAnswers; readonly mark: number }): ConnectorError {
@@ -195,8 +177,6 @@ export function classifySignInFailure(error: unknown, answers?: { readonly recor
   const now = answers?.recorder.now() ?? Date.now();
   const last = answers?.recorder.lastSince(answers.mark);
   if (last && !last.usable) return classifyRecorded(last, now);
-  const throttle = last ? undefined : answers?.recorder.activeThrottle();
-  if (throttle) return classifyRecorded(throttle, now);
   const network = classifyNetworkError(error, SIGN_IN);
   if (network) return network;
   for (const shape of causes(error)) {
