@@ -119,6 +119,35 @@ describe.each(Object.entries(NOT_A_LIST))('a list Okta answers with %s', (_label
   });
 });
 
+/**
+ * Lists in Okta's shape that Okta never gives for a user's groups: every user belongs to the
+ * built-in Everyone group ("Every user in Okta is automatically a member of the Everyone group":
+ * https://support.okta.com/help/s/article/The-Everyone-Group-in-Okta), so the list always holds it.
+ */
+const NO_EVERYONE: Record<string, RawReply> = {
+  'an empty list': json('[]'),
+  'a list of another group only': json(`[${GROUP}]`),
+};
+
+describe.each(Object.entries(NO_EVERYONE))("a user's groups answered with %s (no Everyone group)", (_label, reply) => {
+  it('remove of a member neither answers already_satisfied nor leaves them in; the retry removes them', async () => {
+    const { org, connector, group, identity, userId } = setup();
+    org.addMember(group.id, userId);
+    org.replyNextMatching('GET', `/api/v1/users/${userId}/groups`, reply);
+    await expectUnexpected(connector.remove(ctx(), group, identity), "Listing the Okta user's groups");
+    expect(org.isMember(group.id, userId)).toBe(true);
+    expect(await connector.remove(ctx(), group, identity)).toEqual({ outcome: 'applied' });
+    expect(org.isMember(group.id, userId)).toBe(false);
+  });
+
+  it('check of a member answers neither member nor not_member', async () => {
+    const { org, connector, group, identity, userId } = setup();
+    org.addMember(group.id, userId);
+    org.replyNextMatching('GET', `/api/v1/users/${userId}/groups`, reply);
+    await expectUnexpected(connector.check(ctx(), group, identity), "Listing the Okta user's groups");
+  });
+});
+
 describe.each(Object.entries(NOT_ONE_OBJECT))('one object Okta answers with %s', (_label, reply) => {
   it('a user looked up by mapping or login is neither found nor "not found"', async () => {
     const { org, connector, userId } = setup();

@@ -43,6 +43,15 @@ export const oktaUserSchema = z.object({
   }),
 });
 
+/**
+ * The type of Okta's Everyone group, to which every user of the org belongs ("Every user in Okta is
+ * automatically a member of the Everyone group. This group cannot be deleted or renamed":
+ * https://support.okta.com/help/s/article/The-Everyone-Group-in-Okta; "The default group Everyone
+ * contains every person in your Okta org": https://help.okta.com/en/prod/Content/Topics/Directory/Directory_Groups.htm).
+ * A user's group list without it is not Okta's answer.
+ */
+export const EVERYONE_GROUP_TYPE = 'BUILT_IN';
+
 /** A group as the Groups API returns it. The type stays a string: `manageable` refuses all but OKTA_GROUP. */
 export const oktaGroupSchema = z.object({
   id: nonBlank,

@@ -5,7 +5,7 @@
 import type { OperationContext } from '@clearway/connector-sdk';
 import type { Collection } from '@okta/okta-sdk-nodejs';
 import type { OktaConnection } from './okta-client.js';
-import { oktaGroupSchema, oktaUserSchema, readOktaAnswer } from './okta-answers.js';
+import { EVERYONE_GROUP_TYPE, oktaGroupSchema, oktaUserSchema, readOktaAnswer, UnexpectedOktaAnswer } from './okta-answers.js';
 import { isOktaResourceNotFound, oktaErrorFields } from './okta-errors.js';
 
 export interface OktaUser {
@@ -135,9 +135,15 @@ export function createOktaDirectory(okta: OktaConnection): OktaDirectory {
       // Every group on every page read is checked, so "not a member" comes only from Okta's own list.
       return okta.call(ctx, "Listing the Okta user's groups", async (sdk) => {
         const groups = await sdk.userApi.listUserGroups({ userId });
-        for await (const group of itemsOf(groups)) {
-          if (toGroup(group).id === groupId) return true;
+        let everyone = false;
+        for await (const item of itemsOf(groups)) {
+          const group = toGroup(item);
+          if (group.id === groupId) return true;
+          everyone ||= group.type === EVERYONE_GROUP_TYPE;
         }
+        // Every Okta user belongs to the built-in Everyone group: a list without it (an empty list a
+        // proxy or a fault put in Okta's place) is not Okta's answer, and says nothing about membership.
+        if (!everyone) throw new UnexpectedOktaAnswer("a list of the user's groups without the built-in Everyone group, which every Okta user belongs to");
         return false;
       });
     },

@@ -213,10 +213,11 @@ describe('membership', () => {
 
   it("check reads the user's groups, not the group's members, paging through Link headers and stopping at the group", async () => {
     const { org, connector, user, groups } = userInGroups(6);
-    const onPageTwo = groups[3];
+    // Pages of two: Everyone and team-0, then team-1 and team-2.
+    const onPageTwo = groups[2];
     if (!onPageTwo) throw new Error('fixture');
     expect(await connector.check(ctx(), onPageTwo, { id: user.id })).toEqual({ outcome: 'member', via: 'direct' });
-    expect(org.requests).toEqual([`GET /api/v1/users/${user.id}/groups`, `GET /api/v1/users/${user.id}/groups?after=${groups[1]?.id}`]);
+    expect(org.requests).toEqual([`GET /api/v1/users/${user.id}/groups`, `GET /api/v1/users/${user.id}/groups?after=${groups[0]?.id}`]);
   });
 
   it("check reads all of the user's groups before answering not_member, however many members the group has", async () => {

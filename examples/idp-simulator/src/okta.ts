@@ -73,6 +73,15 @@ export class OktaOrg {
       }
       this.groups.set(record.id, record);
     }
+    // Like every Okta org: a built-in Everyone group of which every user is a member.
+    const everyone = [...this.groups.values()].find((group) => group.type === 'BUILT_IN' && group.profile.name === 'Everyone') ?? this.addEveryoneGroup(created);
+    for (const user of this.users.values()) everyone.members.add(user.id);
+  }
+
+  private addEveryoneGroup(created: string): OktaGroupRecord {
+    const record: OktaGroupRecord = { id: oktaId('00g'), type: 'BUILT_IN', profile: { name: 'Everyone', description: 'All users in your organization' }, members: new Set(), created };
+    this.groups.set(record.id, record);
+    return record;
   }
 
   findUser(idOrLogin: string): OktaUserRecord | undefined {

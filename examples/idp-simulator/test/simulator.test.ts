@@ -33,6 +33,13 @@ async function graphToken(): Promise<string> {
 }
 
 describe('IdP simulator: Okta', () => {
+  it('puts every user in the built-in Everyone group, as Okta does, creating the group when the seed has none', async () => {
+    simulator = await IdpSimulator.start({ seed: { okta: { apiToken: 'okta-token-123456789', users: [{ login: 'solo@example.com', email: 'solo@example.com' }] } } });
+    const user = simulator.okta!.findUser('solo@example.com')!;
+    const groups = (await (await okta(`/api/v1/users/${user.id}/groups`)).json()) as Array<{ type: string; profile: { name: string } }>;
+    expect(groups.map((group) => [group.type, group.profile.name])).toEqual([['BUILT_IN', 'Everyone']]);
+  });
+
   it('pages group members with Link headers, as Okta does', async () => {
     simulator = await IdpSimulator.start({ seed });
     const group = simulator.okta!.findGroupByName('AI users')!;

@@ -67,6 +67,9 @@ interface Fault {
 }
 type ReplyCallback = (err: NodeJS.ErrnoException | null, result: nock.ReplyFnResult) => void;
 
+/** The Everyone group's id (outside the counter, so the ids of what a test creates stay as they were). */
+const EVERYONE_ID = oktaId('00g', 0);
+
 export class FakeOktaOrg implements FaultInjector {
   readonly orgUrl: string;
   readonly auth: FakeOktaAuth;
@@ -81,6 +84,8 @@ export class FakeOktaOrg implements FaultInjector {
   private requestCount = 0;
 
   constructor(private readonly options: FakeOktaOptions) {
+    // Like every Okta org: the built-in Everyone group, of which every user is a member.
+    this.groups.set(EVERYONE_ID, { id: EVERYONE_ID, type: 'BUILT_IN', name: 'Everyone', description: 'All users in your organization', members: new Set(), hiddenFromSearch: 0 });
     this.orgUrl = options.orgUrl;
     this.auth = new FakeOktaAuth(options.orgUrl, options.credential);
     const answer = this.answer.bind(this);
@@ -108,6 +113,7 @@ export class FakeOktaOrg implements FaultInjector {
       profile: { login: user.login, email: user.email ?? user.login, firstName: user.firstName ?? 'Test', lastName: user.lastName ?? 'User' },
     };
     this.users.set(created.id, created);
+    this.groups.get(EVERYONE_ID)?.members.add(created.id);
     return created;
   }
 
@@ -137,8 +143,9 @@ export class FakeOktaOrg implements FaultInjector {
     return group && { id: group.id, name: group.name, type: group.type };
   }
 
+  /** Groups other than the built-in Everyone group: what tests and the connector made. */
   groupCount(): number {
-    return this.groups.size;
+    return this.groups.size - (this.groups.has(EVERYONE_ID) ? 1 : 0);
   }
 
   // ── Faults: each fails exactly the next request ──
