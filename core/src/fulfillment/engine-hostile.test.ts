@@ -132,6 +132,32 @@ describe('no access left behind a failure', () => {
     expect((await jobsOf(world, grantId)).map((job) => job.type)).toEqual(['provision']);
   });
 
+  it('an add still on its way when the clock steps a day ahead is in doubt from the takeover, and removed again once it lands', async () => {
+    const world = await makeEngineWorld();
+    const una = world.directory.addUser('una@example.com');
+    const grantId = await world.approve('una@example.com');
+    let land!: () => void;
+    world.directory.applyGate = new Promise<void>((resolve) => (land = resolve));
+    const stalled = world.engine({ workerId: 'A', leaseMs: 60_000 }).runDueJobs({ deadline: far(world) });
+    while (world.directory.budgets.length === 0) await tick();
+
+    world.clock.advance(DAY_MS);
+    await revokeGrant(world, approver, { grantId, rationale: 'no longer needed' });
+    // B takes the provision over (its lease ended a day ago), skips it, and removes the user — while
+    // A's add is still on its way (within A's call time, which the late-effect window outlasts).
+    await world.engine({ workerId: 'B' }).runDueJobs({ deadline: world.clock.now() + 45_000 });
+    expect(world.directory.log.filter((entry) => entry.op === 'remove')).toHaveLength(1);
+    expect(await world.store.get('grant', grantId)).toMatchObject({ deprovision: 'pending' });
+
+    world.directory.applyGate = undefined;
+    land();
+    await stalled;
+    expect(world.directory.isMember('g-1', una)).toBe(true);
+    await world.engine({ workerId: 'B' }).runDueJobs({ deadline: far(world) });
+    expect(world.directory.isMember('g-1', una)).toBe(false);
+    expect(await world.store.get('grant', grantId)).toMatchObject({ status: 'revoked', deprovision: 'done' });
+  });
+
   it('a job taken over from a worker that died during its add counts that add as in doubt', async () => {
     const world = await makeEngineWorld();
     const una = world.directory.addUser('una@example.com');

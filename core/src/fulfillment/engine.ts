@@ -25,7 +25,7 @@ import { CORE_DEPS, ENGINE_OPTIONS, PROVIDER_REGISTRY, inject, injectable } from
 import type { Job } from './job.js';
 import { jobsOfGrant } from './jobs.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
-import { DEFAULT_LATE_EFFECT_WINDOW_MS, noteTakenOverAdd, settleFailure, settleManual, settleSuccess, type JobResult, type Settler } from './settle.js';
+import { DEFAULT_LATE_EFFECT_WINDOW_MS, noteAddInDoubt, settleFailure, settleManual, settleSuccess, type JobResult, type Settler } from './settle.js';
 import { groupForTool, identityForGrant, touchIdentity } from './targets.js';
 import { DEFAULT_THROTTLE, realSleep, ThrottleDeferral, type Sleep, type ThrottleLimits } from './throttle.js';
 
@@ -49,7 +49,11 @@ export interface EngineOptions {
    * pauses its connector and delays the job by this much instead.
    */
   readonly maxRetryAfterMs: number;
-  /** How long after an add ended without an answer it may still land; see `Grant.unconfirmedAddAt`. */
+  /**
+   * How long after an add ended without an answer (or after its worker's lease ran out) it may
+   * still land; see `Grant.unconfirmedAddAt`. Never shorter than `callTimeoutMs`: a worker's own
+   * call ends by then, whatever our clock says.
+   */
   readonly lateEffectWindowMs: number;
   readonly sleep: Sleep;
 }
@@ -114,7 +118,8 @@ export class FulfillmentEngine {
     @inject(PROVIDER_REGISTRY) registry: ProviderRegistry,
     @inject(ENGINE_OPTIONS) options: Partial<EngineOptions> = {},
   ) {
-    this.options = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    const merged = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    this.options = { ...merged, lateEffectWindowMs: Math.max(merged.lateEffectWindowMs, merged.callTimeoutMs) };
     this.pool = new ConnectionPool(deps, registry, this.options.sleep, this.options.throttle);
   }
 
@@ -322,13 +327,15 @@ export class FulfillmentEngine {
   }
 
   /**
-   * Another job of the same grant running now (its lease not expired): this one waits for it.
-   * Each job looks after its own claim is committed, so of two claimed at once at least one sees
+   * The grant's other jobs that are running. One whose lease has not expired makes this one wait:
+   * each job looks after its own claim is committed, so of two claimed at once at least one sees
    * the other and waits; never both go ahead. (Both may wait: they come back at jittered times.)
    */
-  private async runningSibling(job: ClaimedJob): Promise<Job | undefined> {
+  private async runningSiblings(job: ClaimedJob): Promise<{ live?: Job; stale: readonly Job[] }> {
     const now = this.now();
-    return (await jobsOfGrant(this.deps.store, job.grantId)).find((other) => other.id !== job.id && other.status === 'running' && (other.wakeAt ?? 0) > now);
+    const running = (await jobsOfGrant(this.deps.store, job.grantId)).filter((other) => other.id !== job.id && other.status === 'running');
+    const live = running.find((other) => (other.wakeAt ?? 0) > now);
+    return { ...(live && { live }), stale: running.filter((other) => (other.wakeAt ?? 0) <= now) };
   }
 
   /** When to look again: at the sibling's lease end at the latest, within one call's time, jittered. */
@@ -342,9 +349,13 @@ export class FulfillmentEngine {
   private async prepare(job: ClaimedJob, deadline: number, groups: Map<string, Promise<GroupRef>>): Promise<Prepared> {
     const grant = await this.deps.store.get('grant', job.grantId);
     if (!grant) return { skip: 'the grant no longer exists' };
-    const sibling = await this.runningSibling(job);
-    if (sibling) return { deferUntil: this.siblingWait(sibling) };
-    if (job.type === 'provision' && job.before.status === 'running') await noteTakenOverAdd(this.deps, job, job.before.wakeAt ?? this.now());
+    // Taken over from a worker whose lease ran out: that worker may still be sending its add.
+    if (job.type === 'provision' && job.before.status === 'running') await noteAddInDoubt(this.deps, job, this.now(), 'taken_over');
+    const siblings = await this.runningSiblings(job);
+    if (siblings.live) return { deferUntil: this.siblingWait(siblings.live) };
+    // A provision still marked running past its lease: its worker may yet land the add after this job.
+    const stale = siblings.stale.find((other) => other.type === 'provision');
+    if (stale && job.type !== 'provision') await noteAddInDoubt(this.deps, stale, this.now(), 'lease_expired');
     if (job.type === 'provision' && grant.status !== 'pending_provision') return { skip: `the grant is ${grant.status}` };
     if (job.type === 'deprovision' && !isEndedOrFailed(grant.status)) return { skip: `the grant is ${grant.status} again` };
     if (job.purpose === 'verify_removal' && !isEndedOrFailed(grant.status)) return { skip: `the grant is ${grant.status} again` };

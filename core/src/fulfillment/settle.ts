@@ -267,17 +267,19 @@ export async function settleFailure(deps: CoreDeps, jobId: string, settler: Sett
 }
 
 /**
- * A provision job taken over from a worker whose lease ran out (it died or stalled mid-job): its
- * add may have been sent, as late as the lease's end. The grant remembers that, exactly as for an
- * add that ended without an answer.
+ * A provision job whose worker's lease ran out before it settled (the worker died, stalled, or the
+ * clock stepped ahead): its add may have been sent and may still land — until that worker's own
+ * call ends, which no one here can see. The grant remembers the add as in doubt from `at` (now,
+ * when it is noticed: on taking the job over, or on a removal that finds it still running), so a
+ * removal is checked again once a late answer can no longer land.
  */
-export async function noteTakenOverAdd(deps: CoreDeps, job: Job, leaseEndedAt: number): Promise<void> {
+export async function noteAddInDoubt(deps: CoreDeps, provisionJob: Job, at: number, cause: 'taken_over' | 'lease_expired'): Promise<void> {
   await transact(deps, async () => {
-    const grant = await deps.store.get('grant', job.grantId);
-    if (!grant || (grant.unconfirmedAddAt ?? 0) >= leaseEndedAt) return { writes: [], audit: [], result: undefined };
+    const grant = await deps.store.get('grant', provisionJob.grantId);
+    if (!grant || (grant.unconfirmedAddAt ?? 0) >= at) return { writes: [], audit: [], result: undefined };
     return {
-      writes: [put('grant', { ...grant, unconfirmedAddAt: leaseEndedAt, updatedAt: deps.clock.now() })],
-      audit: [{ actor: 'clearway:engine', type: 'job.taken_over', refs: refsOf(job, grant), data: { attempt: job.attempts, leaseEndedAt } }],
+      writes: [put('grant', { ...grant, unconfirmedAddAt: at, updatedAt: deps.clock.now() })],
+      audit: [{ actor: 'clearway:engine', type: `job.${cause}`, refs: refsOf(provisionJob, grant), data: { attempt: provisionJob.attempts, leaseEndedAt: provisionJob.wakeAt ?? at } }],
       result: undefined,
     };
   });
