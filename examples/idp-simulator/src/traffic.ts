@@ -34,6 +34,8 @@ export interface OneShotFault {
   readonly status?: number;
   readonly retryAfterSeconds?: number;
   readonly reset?: boolean;
+  /** Apply the change, then lose the answer (504): the client cannot know it applied. */
+  readonly lostResponse?: boolean;
 }
 
 export type Decision =
@@ -87,6 +89,7 @@ export class TrafficControl {
     if (index >= 0) {
       const [fault] = this.oneShots.splice(index, 1);
       if (fault?.reset) return { kind: 'reset' };
+      if (fault?.lostResponse) return { kind: 'pass', latencyMs: 0, lostResponse: true };
       return { kind: 'fail', status: fault?.status ?? 503, ...(fault?.retryAfterSeconds !== undefined && { retryAfterSeconds: fault.retryAfterSeconds }) };
     }
     let latencyMs = 0;

@@ -52,7 +52,7 @@ const { deps, simulator } = await freshSandbox();
 const connectorDeps = withProviders(deps);
 const engine: FulfillmentEngine = sandboxEngine(deps, { workerId: 'sandbox', retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 5_000 } });
 const start = deps.clock.now();
-const story = new Story(deps, 15, start, nameOf);
+const story = new Story(deps, 16, start, nameOf);
 const grants: Record<string, string> = {};
 let issueCount = 0;
 
@@ -252,6 +252,27 @@ await story.step('An approver revokes a grant; access is removed at once', async
   const dev = simulator.graph!.findUser(PEOPLE.dev.email)!;
   story.expect("Dev's grant is revoked and deprovisioned", (await grant('devCopilot'))?.deprovision === 'done');
   story.expect('Dev is out of the Entra group', !group.members.has(dev.id));
+});
+
+await story.step("A revoke races an add whose answer was lost: Clearway takes the user out anyway", async () => {
+  // Dev is in engineering: the ChatGPT auto-approval policy decides.
+  const asked = await ask('dev', 'chatgpt-enterprise', 30, 'Incident write-ups');
+  grants.devChatgpt = asked.grant?.id ?? '';
+  story.expect("Dev's ChatGPT request is auto-approved", asked.autoApproved);
+  simulator.failNext({ vendor: 'okta', method: 'PUT', lostResponse: true });
+  const attempt = await engine.runDueJobs({ deadline: deps.clock.now() + 20_000, maxJobs: 1 });
+  const group = simulator.okta!.findGroupByName('AI - ChatGPT Enterprise')!;
+  const devOkta = simulator.okta!.findUser(PEOPLE.dev.email)!;
+  story.expect('the add reached Okta, but its answer was lost (504)', group.members.has(devOkta.id) && attempt.retrying === 1);
+  const inDoubt = await grant('devChatgpt');
+  story.expect('the grant stays pending and remembers that its add is in doubt', inDoubt?.status === 'pending_provision' && inDoubt.unconfirmedAddAt !== undefined);
+  await revokeGrant(deps, approver, { grantId: grants.devChatgpt, rationale: 'Requested by mistake' });
+  const removal = await engine.runDueJobs({ deadline: deps.clock.now() + 20_000 });
+  story.expect('Dev is out of the Okta group after the revoke', !group.members.has(devOkta.id) && removal.succeeded === 1);
+  story.expect('removal stays pending until a check after the late-effect window', (await grant('devChatgpt'))?.deprovision === 'pending');
+  deps.clock.advance(61_000);
+  await drain();
+  story.expect('the check finds Dev out: deprovisioning done', (await grant('devChatgpt'))?.deprovision === 'done' && !group.members.has(devOkta.id));
 });
 
 await story.step('Day 31: grants expire and are deprovisioned (the manual one by a person)', async () => {

@@ -35,8 +35,18 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
     case 'catalog.group_created':
     case 'catalog.group_bound':
       return `${event.refs.toolId ?? ''} ${event.type === 'catalog.group_created' ? 'created' : 'bound to'} group ${str(data.groupName ?? data.groupId)}`;
-    case 'job.attempt_failed':
-      return `attempt ${str(data.attempt)} of ${event.refs.jobId?.split(':')[1] ?? 'job'} failed: ${str(data.kind)} (HTTP ${str(data.status ?? '—')}), retry in ${Math.round((Number(data.nextAttemptAt) - event.at) / 100) / 10} s${ref}`;
+    case 'job.attempt_failed': {
+      const doubt = data.addUnconfirmed === true ? ' — the add may have applied' : '';
+      const next = data.cancelled === undefined ? `retry in ${Math.round((Number(data.nextAttemptAt) - event.at) / 100) / 10} s` : `not retried: ${str(data.cancelled)}`;
+      return `attempt ${str(data.attempt)} of ${event.refs.jobId?.split(':')[1] ?? 'job'} failed: ${str(data.kind)} (HTTP ${str(data.status ?? '—')})${doubt}, ${next}${ref}`;
+    }
+    case 'job.taken_over':
+    case 'job.lease_expired':
+      return `a worker's lease ran out during an add: the add counts as in doubt${ref}`;
+    case 'grant.cleanup_queued':
+      return `removal queued: ${str(data.reason)}${ref}`;
+    case 'grant.removal_verification_queued':
+      return `access removed (${str(data.outcome)}); a check follows once a late add can no longer land (${Math.round((Number(data.checkAt) - event.at) / 1000)} s)${ref}`;
     case 'job.failed':
       return `${event.refs.jobId?.split(':')[1] ?? 'job'} failed for good: ${str(data.kind)} / ${str(data.code)} — ${str(data.message)}${ref}`;
     case 'job.awaiting_manual':
