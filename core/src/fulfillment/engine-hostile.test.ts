@@ -162,12 +162,7 @@ describe('no access left behind a failure', () => {
     const world = await makeEngineWorld();
     const una = world.directory.addUser('una@example.com');
     const grantId = await world.approve('una@example.com');
-    let release!: () => void;
-    world.directory.gate = new Promise<void>((resolve) => (release = resolve));
-    const dying = world.engine({ workerId: 'A', leaseMs: 60_000 }).runDueJobs({ deadline: far(world) });
-    while (world.directory.appliedAdds(una) === 0) await tick();
-    world.directory.gate = undefined;
-    world.clock.advance(61_000);
+    const { dying, release } = await world.stallWorkerAfterAdd(una);
     world.directory.failNext('add', new AuthError('The API token was refused', { status: 401 }));
     await world.engine({ workerId: 'B' }).runDueJobs({ deadline: far(world) });
     release();

@@ -128,12 +128,7 @@ describe('fulfillment engine', () => {
     const world = await makeEngineWorld();
     const una = world.directory.addUser('una@example.com');
     const grantId = await world.approve('una@example.com');
-    let release!: () => void;
-    world.directory.gate = new Promise<void>((resolve) => (release = resolve));
-    const dying = world.engine({ workerId: 'A', leaseMs: 60_000 }).runDueJobs({ deadline: far(world) });
-    while (world.directory.appliedAdds(una) === 0) await new Promise((resolve) => setImmediate(resolve));
-    world.directory.gate = undefined;
-    world.clock.advance(61_000);
+    const { dying, release } = await world.stallWorkerAfterAdd(una);
     const survivor = await world.engine({ workerId: 'B' }).runDueJobs({ deadline: far(world) });
     expect(survivor).toMatchObject({ claimed: 1, succeeded: 1 });
     release();

@@ -1,7 +1,7 @@
 import { saveTool } from '../catalog/catalog-service.js';
 import type { ProviderDefinition } from '@clearway/connector-sdk';
 import { decide } from '../decisions/decide.js';
-import { FulfillmentEngine, type EngineOptions } from '../fulfillment/engine.js';
+import { FulfillmentEngine, type EngineOptions, type RunSummary } from '../fulfillment/engine.js';
 import { put } from '../ports/store.js';
 import { submitRequest } from '../requests/submit-request.js';
 import { chatgpt, makeWorld, requestInput, approver, type TestDeps } from './harness.js';
@@ -19,6 +19,11 @@ export interface EngineWorld extends TestDeps {
   readonly approveFor: (requester: { readonly accountId: string; readonly email?: string; readonly displayName?: string }, toolId?: string) => Promise<string>;
   /** A sleep that moves the fake clock instead of waiting. */
   readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * Worker A runs the due jobs, and its add for `userId` applies but its answer is held: A is as
+   * good as dead. The lease (60 s) is then over. `release` lets A finish (and find its job lost).
+   */
+  readonly stallWorkerAfterAdd: (userId: string) => Promise<{ readonly dying: Promise<RunSummary>; readonly release: () => void }>;
 }
 
 /**
@@ -53,13 +58,24 @@ export async function makeEngineWorld(options: { maxBatchSize?: number } = {}): 
     const { grant } = await decide(world, approver, { requestId: request.id, outcome: 'approved', rationale: 'needed for work' });
     return grant!.id;
   };
+  const engine = (engineOptions: Partial<EngineOptions> = {}) => new FulfillmentEngine(world, registry, { sleep, workerId: 'w1', ...engineOptions });
+  const stallWorkerAfterAdd: EngineWorld['stallWorkerAfterAdd'] = async (userId) => {
+    let release!: () => void;
+    directory.gate = new Promise<void>((resolve) => (release = resolve));
+    const dying = engine({ workerId: 'A', leaseMs: 60_000 }).runDueJobs({ deadline: world.clock.now() + 3_600_000 });
+    while (directory.appliedAdds(userId) === 0) await new Promise((resolve) => setImmediate(resolve));
+    directory.gate = undefined;
+    world.clock.advance(61_000);
+    return { dying, release };
+  };
   return {
     ...world,
     directory,
+    stallWorkerAfterAdd,
     deskDirectory: manualDirectory,
     providers: registry,
     sleep,
-    engine: (engineOptions = {}) => new FulfillmentEngine(world, registry, { sleep, workerId: 'w1', ...engineOptions }),
+    engine,
     approve: (email, toolId) => approveFor({ accountId: `acc-${email.split('@')[0]}`, email }, toolId),
     approveFor,
   };

@@ -104,22 +104,25 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
+/** Every count at 0: what a run must end with. */
+export const ZERO_COUNTS: Readonly<InvariantCounts> = {
+  lost: 0,
+  wronglyActive: 0,
+  endedOrFailedButMember: 0,
+  duplicateEffects: 0,
+  terminalFromTransient: 0,
+  chainBroken: 0,
+  terminalOther: 0,
+  phantomOutcomes: 0,
+  unsettled: 0,
+  bindingWrong: 0,
+  workerCrashes: 0,
+  storeErrors: 0,
+  deadlineOverruns: 0,
+};
+
 export async function judgeEndState(simulator: IdpSimulator, deps: CoreDeps, planned: readonly PlannedGrant[], health: Health, journal: readonly JournalEntry[] = []): Promise<EndState> {
-  const counts: InvariantCounts = {
-    lost: 0,
-    wronglyActive: 0,
-    endedOrFailedButMember: 0,
-    duplicateEffects: 0,
-    terminalFromTransient: 0,
-    chainBroken: 0,
-    terminalOther: 0,
-    phantomOutcomes: 0,
-    unsettled: 0,
-    bindingWrong: 0,
-    workerCrashes: health.workerCrashes,
-    storeErrors: health.storeErrors,
-    deadlineOverruns: health.deadlineOverruns,
-  };
+  const counts: InvariantCounts = { ...ZERO_COUNTS, workerCrashes: health.workerCrashes, storeErrors: health.storeErrors, deadlineOverruns: health.deadlineOverruns };
   const examples: Partial<Record<keyof InvariantCounts, string[]>> = {};
   const flag = (count: keyof InvariantCounts, example: string, amount = 1) => {
     counts[count] += amount;

@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { InvariantCounts } from '../src/invariants.js';
+import { ZERO_COUNTS } from '../src/invariants.js';
 import { CI_OPTIONS, baselineOf } from '../src/options.js';
 import { formatReport } from '../src/report.js';
 import { runScenario } from '../src/scenario.js';
 
-const ZERO: InvariantCounts = {
-  lost: 0,
-  wronglyActive: 0,
-  endedOrFailedButMember: 0,
-  duplicateEffects: 0,
-  terminalFromTransient: 0,
-  chainBroken: 0,
-  terminalOther: 0,
-  phantomOutcomes: 0,
-  unsettled: 0,
-  bindingWrong: 0,
-  workerCrashes: 0,
-  storeErrors: 0,
-  deadlineOverruns: 0,
-};
 
 describe('the fulfillment engine in a hostile world (seeded CI run)', () => {
   it(
@@ -37,9 +22,9 @@ describe('the fulfillment engine in a hostile world (seeded CI run)', () => {
       expect(result.actions.clockJumps).toBe(CI_OPTIONS.clockJumps);
 
       // Counts and the grants behind them together, so a failure shows both.
-      expect({ counts: result.endState.counts, examples: result.endState.examples }).toEqual({ counts: ZERO, examples: {} });
+      expect({ counts: result.endState.counts, examples: result.endState.examples }).toEqual({ counts: ZERO_COUNTS, examples: {} });
       expect(result.settled).toBe(true);
-      expect(baseline.endState.counts).toEqual(ZERO);
+      expect(baseline.endState.counts).toEqual(ZERO_COUNTS);
       expect(baseline.endState.grantsByStatus).toEqual({ active: baseline.grants });
     },
     8 * 60_000,
