@@ -7,4 +7,5 @@ import { prepareTrustedCertificate } from '@clearway/sandbox/tls-env';
 // sandbox's launcher does both; `pnpm chaos` runs through it.
 prepareTrustedCertificate();
 
-export default clearwayProject('chaos');
+// Last, alone: its worker processes' timing should not compete with the other projects' tests.
+export default clearwayProject('chaos', { groupOrder: 1 });
