@@ -107,6 +107,30 @@ describe('user actions racing the engine', () => {
   });
 });
 
+describe('several workers, one tool', () => {
+  it('binds (and creates) a tool\'s group once while two workers start on it at the same time', async () => {
+    const world = await makeEngineWorld();
+    for (const name of ['a', 'b']) {
+      world.directory.addUser(`${name}@example.com`);
+      await world.approve(`${name}@example.com`);
+    }
+    let bound!: () => void;
+    world.directory.bindGate = new Promise<void>((resolve) => (bound = resolve));
+    const first = world.engine({ workerId: 'A', concurrency: 1 }).runDueJobs({ deadline: far(world), maxJobs: 1 });
+    while (world.directory.bindsStarted === 0) await tick();
+    // B sees no group yet: without the binding lease it would create a second one of the same name.
+    const second = await world.engine({ workerId: 'B', concurrency: 1 }).runDueJobs({ deadline: world.clock.now() + 20_000, maxJobs: 1 });
+    expect(second).toMatchObject({ deferred: 1, succeeded: 0 });
+    world.directory.bindGate = undefined;
+    bound();
+    await first;
+    await world.engine({ workerId: 'B' }).runDueJobs({ deadline: far(world) });
+    expect(world.directory.log.filter((entry) => entry.op === 'bind').map((entry) => entry.outcome)).toEqual(['created']);
+    expect([...world.directory.groups.keys()]).toEqual(['g-1']);
+    expect((await world.store.query('grant', 'byStatus', { partition: ['active'], limit: 10 })).items).toHaveLength(2);
+  });
+});
+
 describe('no access left behind a failure', () => {
   it('a grant that fails after an add whose answer was lost has its user removed', async () => {
     const world = await makeEngineWorld();

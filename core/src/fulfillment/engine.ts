@@ -27,7 +27,8 @@ import { jobsOfGrant } from './jobs.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { DEFAULT_LATE_EFFECT_WINDOW_MS, noteAddInDoubt, settleFailure, settleManual, settleSuccess, type JobResult, type Settler } from './settle.js';
 import { groupForTool, identityForGrant, touchIdentity } from './targets.js';
-import { DEFAULT_THROTTLE, realSleep, ThrottleDeferral, type Sleep, type ThrottleLimits } from './throttle.js';
+import { Deferral } from './deferral.js';
+import { DEFAULT_THROTTLE, realSleep, type Sleep, type ThrottleLimits } from './throttle.js';
 
 export interface EngineOptions {
   /** Names this worker in leases; unique per process. */
@@ -368,7 +369,7 @@ export class FulfillmentEngine {
     const callThrough = this.callThrough(job, deadline);
     let group = groups.get(tool.id);
     if (!group) {
-      group = groupForTool(this.deps, connection, callThrough, tool);
+      group = groupForTool(this.deps, connection, callThrough, tool, { owner: this.options.workerId, leaseMs: 2 * this.options.callTimeoutMs });
       groups.set(tool.id, group);
       group.catch(() => groups.delete(tool.id));
     }
@@ -391,7 +392,7 @@ export class FulfillmentEngine {
       await touchIdentity(this.deps, ready.cachedIdentity);
       await this.settleOutcome(job, outcome, summary);
     } catch (error) {
-      if (error instanceof ThrottleDeferral) return this.release(job, this.now() + error.waitMs, summary);
+      if (error instanceof Deferral) return this.release(job, this.now() + error.waitMs, summary);
       await this.fail(job, error, summary, calling);
     }
   }
@@ -406,7 +407,7 @@ export class FulfillmentEngine {
         else if ('deferUntil' in prepared) await this.release(job, prepared.deferUntil, summary);
         else ready.push({ job, identity: prepared.identity, group: prepared.group, connection: prepared.connection });
       } catch (error) {
-        if (error instanceof ThrottleDeferral) await this.release(job, this.now() + error.waitMs, summary);
+        if (error instanceof Deferral) await this.release(job, this.now() + error.waitMs, summary);
         else await this.fail(job, error, summary, false);
       }
     }
@@ -420,7 +421,7 @@ export class FulfillmentEngine {
         return head.connection.connector.addBatch(ctx, head.group, ready.map((entry) => entry.identity));
       });
     } catch (error) {
-      if (error instanceof ThrottleDeferral) {
+      if (error instanceof Deferral) {
         const waitMs = error.waitMs;
         await Promise.all(ready.map((entry) => this.release(entry.job, this.now() + waitMs, summary)));
       } else await Promise.all(ready.map((entry) => this.fail(entry.job, error, summary, calling)));

@@ -7,7 +7,9 @@ import { DAY_MS } from '../ports/clock.js';
 import { put } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
+import { releaseBindingLease, takeBindingLease } from './binding-lease.js';
 import type { CallThrough, Connection } from './connections.js';
+import { Deferral } from './deferral.js';
 
 /**
  * The provider user a grant is for: from the cache when resolved before (no provider call), else
@@ -103,19 +105,40 @@ export async function touchIdentity(deps: CoreDeps, cached: IdentityRecord | und
   await deps.store.commit([put('identity', { ...cached, lastUsedAt: now })]).catch(() => undefined);
 }
 
-/** The tool's configured group: the stored binding, or bound (or created) now and stored. */
-export async function groupForTool(deps: CoreDeps, connection: Connection, callThrough: CallThrough, tool: Tool): Promise<GroupRef> {
-  const bound = tool.fulfillment.bound;
-  if (bound) return { id: bound.groupId, ...(bound.groupName !== undefined && { name: bound.groupName }) };
-  const spec = tool.fulfillment.group;
-  const binding = await callThrough(connection.lookups, (ctx) =>
-    connection.connector.bindGroup(ctx, {
-      ...(spec.groupId !== undefined && { groupId: spec.groupId }),
-      name: spec.name ?? tool.name,
-      ...(spec.description !== undefined && { description: spec.description }),
-      ...(spec.createIfMissing !== undefined && { createIfMissing: spec.createIfMissing }),
-    }),
-  );
-  await recordGroupBinding(deps, tool.id, { groupId: binding.group.id, ...(binding.group.name !== undefined && { groupName: binding.group.name }), outcome: binding.outcome });
-  return binding.group;
+/** Who binds: this worker, holding the tool's binding lease for at most `leaseMs`. */
+export interface Binder {
+  readonly owner: string;
+  readonly leaseMs: number;
+}
+
+/**
+ * The tool's configured group: the stored binding, or bound (or created) now and stored — by one
+ * worker at a time (see `takeBindingLease`). While another worker binds it, the job is deferred.
+ */
+export async function groupForTool(deps: CoreDeps, connection: Connection, callThrough: CallThrough, tool: Tool, binder: Binder): Promise<GroupRef> {
+  if (tool.fulfillment.bound) return boundRef(tool.fulfillment.bound);
+  const lease = await takeBindingLease(deps, tool.id, binder.owner, binder.leaseMs);
+  if (!lease.held) throw new Deferral(lease.retryInMs, `Another worker is binding the group of ${tool.name}`);
+  try {
+    // The worker that held the lease before may have bound it meanwhile.
+    const current = await deps.store.get('tool', tool.id);
+    if (current?.fulfillment.bound) return boundRef(current.fulfillment.bound);
+    const spec = tool.fulfillment.group;
+    const binding = await callThrough(connection.lookups, (ctx) =>
+      connection.connector.bindGroup(ctx, {
+        ...(spec.groupId !== undefined && { groupId: spec.groupId }),
+        name: spec.name ?? tool.name,
+        ...(spec.description !== undefined && { description: spec.description }),
+        ...(spec.createIfMissing !== undefined && { createIfMissing: spec.createIfMissing }),
+      }),
+    );
+    await recordGroupBinding(deps, tool.id, { groupId: binding.group.id, ...(binding.group.name !== undefined && { groupName: binding.group.name }), outcome: binding.outcome });
+    return binding.group;
+  } finally {
+    await releaseBindingLease(deps, tool.id, binder.owner);
+  }
+}
+
+function boundRef(bound: NonNullable<Tool['fulfillment']['bound']>): GroupRef {
+  return { id: bound.groupId, ...(bound.groupName !== undefined && { name: bound.groupName }) };
 }

@@ -1,3 +1,5 @@
+import { Deferral } from './deferral.js';
+
 /**
  * Keeps the engine under a provider's limits instead of bouncing off them: a rate (GCRA, the
  * token bucket as a schedule of slots) and a concurrency cap per connector. A 429's Retry-After
@@ -14,19 +16,8 @@ export const DEFAULT_THROTTLE: ThrottleLimits = { requestsPerSecond: 10, concurr
 
 export type Sleep = (ms: number) => Promise<void>;
 
-/**
- * A call could not start in time: its connector is paused, or its rate or concurrency would make
- * it start after `startBy`. Nothing was sent; the job goes back to the queue, due in `waitMs`.
- */
-export class ThrottleDeferral extends Error {
-  constructor(readonly waitMs: number) {
-    super(`The call could not start in time; it is due again in ${waitMs} ms.`);
-    this.name = 'ThrottleDeferral';
-  }
-}
-
 export interface ThrottleRunOptions {
-  /** Epoch ms: a call that cannot start by then is not started (a `ThrottleDeferral` instead). */
+  /** Epoch ms: a call that cannot start by then is not started (a `Deferral` instead). */
   readonly startBy?: number;
   /** Rate slots the call takes (default 1). */
   readonly cost?: number;
@@ -64,7 +55,7 @@ export class ConnectorThrottle {
 
   /**
    * Runs `call` once a concurrency place and `cost` rate slots are free — if that happens by
-   * `startBy`. Waits that would end later are not slept: they throw `ThrottleDeferral`, so a
+   * `startBy`. Waits that would end later are not slept: they throw `Deferral`, so a
    * claimed job never sleeps past its invocation's deadline.
    */
   async run<T>(call: () => Promise<T>, options: ThrottleRunOptions = {}): Promise<T> {
@@ -81,7 +72,7 @@ export class ConnectorThrottle {
 
   private deferIfLate(startBy: number): void {
     const wait = this.nextWaitMs();
-    if (this.now() + wait > startBy) throw new ThrottleDeferral(wait);
+    if (this.now() + wait > startBy) throw new Deferral(wait);
   }
 
   private async takeSlot(startBy: number): Promise<void> {
@@ -107,7 +98,7 @@ export class ConnectorThrottle {
     await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.now() > startBy) {
       this.leave();
-      throw new ThrottleDeferral(0);
+      throw new Deferral(0);
     }
   }
 

@@ -26,6 +26,10 @@ export class ScriptedDirectory {
   applyGate: Promise<void> | undefined;
   /** A `remove` waits for this before it applies. */
   removeGate: Promise<void> | undefined;
+  /** A `bindGroup` waits for this before it looks for the group (and creates it). */
+  bindGate: Promise<void> | undefined;
+  /** How many `bindGroup` calls have started. */
+  bindsStarted = 0;
   latencyMs = 0;
   /** Off: like a SCIM service refusing email filters, only an explicit mapping finds a user. */
   searchableByEmail = true;
@@ -142,6 +146,8 @@ export function scriptedProvider(directory: ScriptedDirectory, options: { type?:
       bindGroup: async (_ctx, spec) => {
         await directory.step('bind');
         if (directory.takeMalformed('bind')) return { group: { id: '', name: spec.name ?? '' }, outcome: 'created' };
+        directory.bindsStarted += 1;
+        if (directory.bindGate) await directory.bindGate;
         const name = spec.name ?? spec.groupId ?? 'group';
         const existing = spec.groupId ?? [...directory.groups.entries()].find(([, groupName]) => groupName === name)?.[0];
         if (existing) {
