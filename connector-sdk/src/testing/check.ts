@@ -85,17 +85,9 @@ export function requireAbortHooks(fixture: ConformanceFixture): { readonly hangN
   return { hangNext: () => faults.hangNext?.(), requestsReceived: () => faults.requestsReceived?.() ?? 0 };
 }
 
-/** Thrown by a check whose optional fixture hook is absent: the check is reported as skipped, not passed. */
-export class CheckNotApplicable extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-    this.name = 'CheckNotApplicable';
-  }
-}
-
-/** The fixture's optional value, or a skip that says which hook would enable the check. */
-export function requireOptional<T>(value: T | undefined, hook: string): T {
-  if (value === undefined) throw new CheckNotApplicable(`the fixture declares no \`${hook}\``);
+/** A value every directory fixture must declare; without it the check fails, saying what to add. */
+export function requireFixture<T>(value: T | undefined, field: string, why: string): T {
+  assert.ok(value !== undefined, `a directory provider fixture must provide \`${field}\`: ${why}`);
   return value;
 }
 

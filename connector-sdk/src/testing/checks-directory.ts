@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { BatchItemResult, ExternalIdentity } from '../contract.js';
 import { isConnectorError } from '../errors.js';
-import { describeError, expectConnectorError, requireFaults, requireOptional, type ConformanceCheck } from './check.js';
+import { describeError, expectConnectorError, requireFaults, requireFixture, type ConformanceCheck } from './check.js';
 
 /**
  * The id of a user no directory has, for the batch check: shaped like a GUID so that directories
@@ -45,7 +45,7 @@ export const directoryChecks: readonly ConformanceCheck[] = [
     title: 'resolveIdentity() answers inactive for a deactivated user (fixture `inactiveSubject`)',
     modes: ['directory'],
     async run({ connector, ctx, fixture }) {
-      const subject = requireOptional(fixture.inactiveSubject, 'inactiveSubject');
+      const subject = requireFixture(fixture.inactiveSubject, 'inactiveSubject', 'a deactivated user, which must resolve as inactive');
       const resolution = await connector.resolveIdentity(ctx(), subject);
       assert.equal(resolution.outcome, 'unresolved', `a deactivated user must not resolve: ${JSON.stringify(resolution)}`);
       if (resolution.outcome === 'unresolved') {
@@ -109,7 +109,7 @@ export const directoryChecks: readonly ConformanceCheck[] = [
     title: 'remove from and add to a group that does not exist fail as not_found: never already_satisfied (fixture `missingGroup`)',
     modes: ['directory'],
     async run({ connector, ctx, fixture, identity }) {
-      const group = requireOptional(fixture.missingGroup, 'missingGroup');
+      const group = requireFixture(fixture.missingGroup, 'missingGroup', 'a group that does not exist, which remove must not answer already_satisfied');
       const user = await identity();
       let removal: unknown;
       try {

@@ -356,7 +356,7 @@ describe('the conformance kit fails broken providers', () => {
     expect(failed['missing-group']).toMatch(/^add to a group that does not exist: expected kind "not_found", but it succeeded/);
   });
 
-  it('reports the checks whose optional fixture hook is absent as skipped, not passed silently', async () => {
+  it('fails a directory fixture that declares no inactive user or missing group, saying what to add', async () => {
     const base = acmeHarness();
     const results = await runConformance({
       ...base,
@@ -365,11 +365,10 @@ describe('the conformance kit fails broken providers', () => {
         return fixture;
       },
     });
-    expect(results.filter((result) => result.skipped !== undefined).map((result) => [result.id, result.skipped])).toEqual([
-      ['resolve-inactive', 'the fixture declares no `inactiveSubject`'],
-      ['missing-group', 'the fixture declares no `missingGroup`'],
-    ]);
-    expect(results.filter((result) => !result.passed)).toEqual([]);
+    const failed = Object.fromEntries(results.filter((result) => !result.passed).map((result) => [result.id, result.failure ?? '']));
+    expect(Object.keys(failed)).toEqual(['resolve-inactive', 'missing-group']);
+    expect(failed['resolve-inactive']).toMatch(/must provide `inactiveSubject`/);
+    expect(failed['missing-group']).toMatch(/must provide `missingGroup`/);
   });
 
   describe('addBatch with per-user results', () => {

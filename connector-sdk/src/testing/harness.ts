@@ -57,7 +57,7 @@ export interface ConformanceFixture {
   readonly unknownSubject?: Subject;
   /**
    * A subject the directory knows as deactivated / disabled: must resolve `unresolved` with reason
-   * `inactive`. Optional: without it the check is skipped (reported as such).
+   * `inactive`. Required of directory fixtures (optional in the type only, as for manual ones).
    */
   readonly inactiveSubject?: Subject;
   /** A group that exists and whose membership the connector may manage. */
@@ -66,8 +66,8 @@ export interface ConformanceFixture {
   readonly newGroupName?: string;
   /**
    * A group that does not exist (deleted): `remove` from it must fail as `not_found`, never answer
-   * `already_satisfied`, and `add` to it must fail as `not_found`. Optional: without it the check
-   * is skipped (reported as such).
+   * `already_satisfied`, and `add` to it must fail as `not_found`. Required of directory fixtures
+   * (optional in the type only, as for manual ones).
    */
   readonly missingGroup?: Required<GroupRef>;
   /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ExternalIdentity } from '../contract.js';
 import type { CheckEnvironment, ConformanceCheck } from './check.js';
-import { CheckNotApplicable, modeOf } from './check.js';
+import { modeOf } from './check.js';
 import { abortChecks } from './checks-abort.js';
 import { commonChecks } from './checks-common.js';
 import { directoryChecks } from './checks-directory.js';
@@ -21,16 +21,11 @@ export function applicableChecks(harness: ConformanceHarness): ConformanceCheck[
   return ALL_CHECKS.filter((check) => check.modes.includes(mode) && (check.when?.(harness) ?? true));
 }
 
-/** How a check ended when it did not fail: passed, or skipped because the fixture lacks the optional hook it needs. */
-export interface CheckOutcome {
-  readonly skipped?: string;
-}
-
 /**
  * Runs one check on a fresh fixture, then proves no configured secret appeared in anything the
  * connector returned, threw or logged while it ran. Throws when the check fails.
  */
-export async function runCheck(harness: ConformanceHarness, check: ConformanceCheck): Promise<CheckOutcome> {
+export async function runCheck(harness: ConformanceHarness, check: ConformanceCheck): Promise<void> {
   const fixture = await harness.setup();
   try {
     for (const [name, value] of Object.entries(fixture.connect.secrets)) {
@@ -57,18 +52,11 @@ export async function runCheck(harness: ConformanceHarness, check: ConformanceCh
         return resolution.identity;
       },
     };
-    let outcome: CheckOutcome = {};
-    try {
-      await check.run(env);
-    } catch (error) {
-      if (!(error instanceof CheckNotApplicable)) throw error;
-      outcome = { skipped: error.reason };
-    }
+    await check.run(env);
     const obtained: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(fixture.obtainedSecrets?.() ?? {})) obtained[`${name} (obtained by the connector)`] = value;
     const leaks = findSecretLeaks({ ...fixture.connect.secrets, ...obtained }, recorder.emissions);
     assert.deepEqual(leaks, [], 'no configured or obtained secret may appear in a result, an error or a log line');
-    return outcome;
   } finally {
     await fixture.teardown?.();
   }
@@ -77,11 +65,8 @@ export async function runCheck(harness: ConformanceHarness, check: ConformanceCh
 export interface CheckResult {
   readonly id: string;
   readonly title: string;
-  /** True for a skipped check too: it did not fail. */
   readonly passed: boolean;
   readonly failure?: string;
-  /** Why the check did not run (an optional fixture hook is absent). */
-  readonly skipped?: string;
 }
 
 /** Runs every applicable check and reports each; never throws for a failing provider. */
@@ -89,8 +74,8 @@ export async function runConformance(harness: ConformanceHarness): Promise<Check
   const results: CheckResult[] = [];
   for (const check of applicableChecks(harness)) {
     try {
-      const { skipped } = await runCheck(harness, check);
-      results.push({ id: check.id, title: check.title, passed: true, ...(skipped !== undefined && { skipped }) });
+      await runCheck(harness, check);
+      results.push({ id: check.id, title: check.title, passed: true });
     } catch (error) {
       results.push({ id: check.id, title: check.title, passed: false, failure: error instanceof Error ? error.message : String(error) });
     }
