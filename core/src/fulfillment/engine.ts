@@ -392,7 +392,6 @@ export class FulfillmentEngine {
       await touchIdentity(this.deps, ready.cachedIdentity);
       await this.settleOutcome(job, outcome, summary);
     } catch (error) {
-      if (error instanceof Deferral) return this.release(job, this.now() + error.waitMs, summary);
       await this.fail(job, error, summary, calling);
     }
   }
@@ -407,8 +406,7 @@ export class FulfillmentEngine {
         else if ('deferUntil' in prepared) await this.release(job, prepared.deferUntil, summary);
         else ready.push({ job, identity: prepared.identity, group: prepared.group, connection: prepared.connection });
       } catch (error) {
-        if (error instanceof Deferral) await this.release(job, this.now() + error.waitMs, summary);
-        else await this.fail(job, error, summary, false);
+        await this.fail(job, error, summary, false);
       }
     }
     const head = ready[0];
@@ -421,10 +419,7 @@ export class FulfillmentEngine {
         return head.connection.connector.addBatch(ctx, head.group, ready.map((entry) => entry.identity));
       });
     } catch (error) {
-      if (error instanceof Deferral) {
-        const waitMs = error.waitMs;
-        await Promise.all(ready.map((entry) => this.release(entry.job, this.now() + waitMs, summary)));
-      } else await Promise.all(ready.map((entry) => this.fail(entry.job, error, summary, calling)));
+      await Promise.all(ready.map((entry) => this.fail(entry.job, error, summary, calling)));
       return;
     }
     await Promise.all(
@@ -456,11 +451,13 @@ export class FulfillmentEngine {
   }
 
   /**
-   * Records a failed attempt. `calling`: the error came from the membership call itself (not from
-   * looking up the user or the group), so for an add that ended without an answer the change may
-   * have applied — the grant remembers it.
+   * Records a failed attempt — or gives the job back unspent when the work could not start
+   * (`Deferral`). `calling`: the error came from the membership call itself (not from looking up
+   * the user or the group), so for an add that ended without an answer the change may have
+   * applied — the grant remembers it.
    */
   private async fail(job: ClaimedJob, error: unknown, summary: RunSummary, calling: boolean): Promise<void> {
+    if (error instanceof Deferral) return this.release(job, this.now() + error.waitMs, summary);
     const asked = classify(error);
     const classified = this.capRetryAfter(asked);
     if (classified.kind === 'rate_limited' && classified.retryAfterMs !== undefined) {

@@ -6,7 +6,7 @@ import { activationPatch, grantTransition } from '../grants/grant-service.js';
 import { isEndedOrFailed } from '../grants/lifecycle.js';
 import { put, type Write } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
-import { transact } from '../shared/transact.js';
+import { transact, type Change } from '../shared/transact.js';
 import type { Job } from './job.js';
 import { closeJob, enqueueCleanup, enqueueJob } from './jobs.js';
 import { hasAttemptsLeft, retryDelayMs, type RetryPolicy } from './retry-policy.js';
@@ -191,79 +191,108 @@ export async function settleFailure(deps: CoreDeps, jobId: string, settler: Sett
     const found = await deps.store.get('grant', job.grantId);
     const now = deps.clock.now();
     const unconfirmed = facts.addUnconfirmed === true && job.type === 'provision' && found !== undefined;
-    const grant = found && unconfirmed ? { ...found, unconfirmedAddAt: now } : found;
-    const classified = error.toJSON();
-    const refs = refsOf(job, grant);
-    const detail = {
-      attempt: job.attempts,
-      kind: classified.kind,
-      code: classified.code,
-      retryable: classified.retryable,
-      ...(classified.status !== undefined && { status: classified.status }),
-      message: classified.message,
-      ...(unconfirmed && { addUnconfirmed: true }),
-    };
-    const writes: Write[] = [];
-    const audit: AuditEntry[] = [];
-    const grantWrite = () => (grant && unconfirmed ? [put('grant', { ...grant, updatedAt: now })] : []);
-
+    const attempt: FailedAttempt = { job, grant: found && unconfirmed ? { ...found, unconfirmedAddAt: now } : found, unconfirmed, error, now };
     // Provisioning for a grant that has ended or failed meanwhile is not retried: its removal is what matters now.
-    if (grant && job.type === 'provision' && isEndedOrFailed(grant.status)) {
-      writes.push(put('job', closeJob(job, 'succeeded', now, { outcome: 'cancelled', lastError: classified })));
-      audit.push({ actor: 'clearway:engine', type: 'job.attempt_failed', refs, data: { ...detail, cancelled: `the grant is ${grant.status}` } });
-      if (unconfirmed) {
-        const cleanup = await cleanupJobs(deps, grant, job, now);
-        writes.push(put('grant', { ...grant, deprovision: 'pending', updatedAt: now }), ...cleanup.writes);
-        audit.push(...cleanup.audit);
-      }
-      return { writes, audit, result: { settled: true, status: 'cancelled' } };
-    }
+    if (attempt.grant && job.type === 'provision' && isEndedOrFailed(attempt.grant.status)) return cancelAttempt(deps, attempt, attempt.grant);
+    if (error.retryable && hasAttemptsLeft(policy, job.attempts)) return retryAttempt(deps, attempt, policy, facts);
+    return failJob(deps, attempt);
+  });
+}
 
-    if (error.retryable && hasAttemptsLeft(policy, job.attempts)) {
-      const delay = retryDelayMs(policy, job.attempts, deps.ids.random(), error.retryAfterMs);
-      const nextAttemptAt = now + delay;
-      const { leaseOwner: _lease, ...rest } = job;
-      writes.push(put('job', { ...rest, status: 'retry_wait', wakeAt: nextAttemptAt, lastError: classified, updatedAt: now }), ...grantWrite());
-      audit.push({
+interface FailedAttempt {
+  readonly job: Job;
+  /** The grant as it is to be written: with `unconfirmedAddAt` moved to now when this add is in doubt. */
+  readonly grant: Grant | undefined;
+  readonly unconfirmed: boolean;
+  readonly error: ConnectorError;
+  readonly now: number;
+}
+
+function attemptDetail({ job, error, unconfirmed }: FailedAttempt) {
+  const classified = error.toJSON();
+  return {
+    attempt: job.attempts,
+    kind: classified.kind,
+    code: classified.code,
+    retryable: classified.retryable,
+    ...(classified.status !== undefined && { status: classified.status }),
+    message: classified.message,
+    ...(unconfirmed && { addUnconfirmed: true }),
+  };
+}
+
+/** The grant with the add in doubt noted, when this attempt's add was (nothing to write otherwise). */
+function unconfirmedGrantWrite({ grant, unconfirmed, now }: FailedAttempt): Write[] {
+  return grant && unconfirmed ? [put('grant', { ...grant, updatedAt: now })] : [];
+}
+
+async function cancelAttempt(deps: CoreDeps, attempt: FailedAttempt, grant: Grant): Promise<Change<FailureSettlement>> {
+  const { job, now } = attempt;
+  const writes: Write[] = [put('job', closeJob(job, 'succeeded', now, { outcome: 'cancelled', lastError: attempt.error.toJSON() }))];
+  const audit: AuditEntry[] = [{ actor: 'clearway:engine', type: 'job.attempt_failed', refs: refsOf(job, grant), data: { ...attemptDetail(attempt), cancelled: `the grant is ${grant.status}` } }];
+  if (attempt.unconfirmed) {
+    const cleanup = await cleanupJobs(deps, grant, job, now);
+    writes.push(put('grant', { ...grant, deprovision: 'pending', updatedAt: now }), ...cleanup.writes);
+    audit.push(...cleanup.audit);
+  }
+  return { writes, audit, result: { settled: true, status: 'cancelled' } };
+}
+
+function retryAttempt(deps: CoreDeps, attempt: FailedAttempt, policy: RetryPolicy, facts: FailureFacts): Change<FailureSettlement> {
+  const { job, error, now } = attempt;
+  const nextAttemptAt = now + retryDelayMs(policy, job.attempts, deps.ids.random(), error.retryAfterMs);
+  const { leaseOwner: _lease, ...rest } = job;
+  return {
+    writes: [put('job', { ...rest, status: 'retry_wait', wakeAt: nextAttemptAt, lastError: error.toJSON(), updatedAt: now }), ...unconfirmedGrantWrite(attempt)],
+    audit: [
+      {
         actor: 'clearway:engine',
         type: 'job.attempt_failed',
-        refs,
+        refs: refsOf(job, attempt.grant),
         data: {
-          ...detail,
+          ...attemptDetail(attempt),
           ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
           ...(facts.retryAfterAskedMs !== undefined && { retryAfterAskedMs: facts.retryAfterAskedMs }),
           nextAttemptAt,
         },
-      });
-      return { writes, audit, result: { settled: true, status: 'retry_wait', nextAttemptAt } };
-    }
+      },
+    ],
+    result: { settled: true, status: 'retry_wait', nextAttemptAt },
+  };
+}
 
-    const final: ConnectorErrorJson = error.retryable ? { ...classified, code: 'retries_exhausted' } : classified;
-    writes.push(put('job', closeJob(job, 'failed', now, { lastError: final })));
-    audit.push({ actor: 'clearway:engine', type: 'job.failed', refs, data: { ...detail, code: final.code } });
-    let updatedGrant: Grant | undefined;
-    if (grant && job.type === 'provision' && grant.status === 'pending_provision') {
-      // An earlier (or this) add may have landed: the failed grant's user is taken out of the group.
-      const mayHaveLanded = grant.unconfirmedAddAt !== undefined;
-      const patch: Partial<Grant> = { failure: { ...final, at: now }, ...(mayHaveLanded && { deprovision: 'pending' as const }) };
-      const change = await grantTransition(deps, grant, 'fail_provision', 'clearway:engine', patch, { kind: final.kind, code: final.code });
-      writes.push(...change.writes);
-      audit.push(change.audit);
-      if (mayHaveLanded) {
-        const cleanup = await cleanupJobs(deps, change.grant, job, now);
-        writes.push(...cleanup.writes);
-        audit.push(...cleanup.audit);
-      }
-      updatedGrant = change.grant;
-    } else if (grant && job.type === 'deprovision') {
-      updatedGrant = { ...grant, deprovision: 'failed', failure: { ...final, at: now }, updatedAt: now };
-      writes.push(put('grant', updatedGrant));
-      audit.push({ actor: 'clearway:engine', type: 'grant.deprovision_failed', refs, data: { kind: final.kind, code: final.code } });
-    } else {
-      writes.push(...grantWrite());
+/**
+ * The job fails for good (terminal, or out of attempts) and its grant shows why. A failed
+ * provisioning whose add (this one or an earlier one) may have landed gets a removal queued.
+ */
+async function failJob(deps: CoreDeps, attempt: FailedAttempt): Promise<Change<FailureSettlement>> {
+  const { job, grant, error, now } = attempt;
+  const classified = error.toJSON();
+  const final: ConnectorErrorJson = error.retryable ? { ...classified, code: 'retries_exhausted' } : classified;
+  const refs = refsOf(job, grant);
+  const writes: Write[] = [put('job', closeJob(job, 'failed', now, { lastError: final }))];
+  const audit: AuditEntry[] = [{ actor: 'clearway:engine', type: 'job.failed', refs, data: { ...attemptDetail(attempt), code: final.code } }];
+  let updatedGrant: Grant | undefined;
+  if (grant && job.type === 'provision' && grant.status === 'pending_provision') {
+    const mayHaveLanded = grant.unconfirmedAddAt !== undefined;
+    const patch: Partial<Grant> = { failure: { ...final, at: now }, ...(mayHaveLanded && { deprovision: 'pending' as const }) };
+    const change = await grantTransition(deps, grant, 'fail_provision', 'clearway:engine', patch, { kind: final.kind, code: final.code });
+    writes.push(...change.writes);
+    audit.push(change.audit);
+    if (mayHaveLanded) {
+      const cleanup = await cleanupJobs(deps, change.grant, job, now);
+      writes.push(...cleanup.writes);
+      audit.push(...cleanup.audit);
     }
-    return { writes, audit, result: { settled: true, status: 'failed', ...(updatedGrant && { grant: updatedGrant }), error: final } };
-  });
+    updatedGrant = change.grant;
+  } else if (grant && job.type === 'deprovision') {
+    updatedGrant = { ...grant, deprovision: 'failed', failure: { ...final, at: now }, updatedAt: now };
+    writes.push(put('grant', updatedGrant));
+    audit.push({ actor: 'clearway:engine', type: 'grant.deprovision_failed', refs, data: { kind: final.kind, code: final.code } });
+  } else {
+    writes.push(...unconfirmedGrantWrite(attempt));
+  }
+  return { writes, audit, result: { settled: true, status: 'failed', ...(updatedGrant && { grant: updatedGrant }), error: final } };
 }
 
 /**
