@@ -97,6 +97,15 @@ export type MembershipCheck =
   | { readonly outcome: 'member' | 'not_member'; readonly via: 'direct' | 'transitive' | 'manual_confirmation' }
   | { readonly outcome: 'pending_manual'; readonly task: ManualTask };
 
+/**
+ * One page of a group's direct members (`listMembers`). `nextCursor` is opaque to the engine: it
+ * is handed back unchanged for the next page, and absent on the last page.
+ */
+export interface MemberPage {
+  readonly members: readonly ExternalIdentity[];
+  readonly nextCursor?: string;
+}
+
 /** One named step of "Test connection", written for the admin who will read it. */
 export interface ConnectionCheck {
   readonly name: string;
@@ -159,12 +168,23 @@ export interface ProviderOperations {
   readonly addBatch?: (ctx: OperationContext, group: GroupRef, identities: readonly ExternalIdentity[]) => Promise<BatchItemResult[]>;
   readonly remove: (ctx: OperationContext, group: GroupRef, identity: ExternalIdentity) => Promise<MembershipOutcome>;
   readonly check: (ctx: OperationContext, group: GroupRef, identity: ExternalIdentity) => Promise<MembershipCheck>;
+  /**
+   * Optional: the group's direct members, a page at a time (`cursor` from the previous page, none
+   * for the first). Drift uses it to find members the group has but no live grant explains — a
+   * person added by hand, or re-added after their grant ended. A directory implements it; a
+   * provider without a listable group (manual fulfillment) leaves it out.
+   */
+  readonly listMembers?: (ctx: OperationContext, group: GroupRef, cursor?: string) => Promise<MemberPage>;
 }
 
-/** A connector as the engine uses it: every operation guarded, `addBatch` always present. */
-export interface Connector extends Required<ProviderOperations> {
+/**
+ * A connector as the engine uses it: every operation guarded, `addBatch` always present,
+ * `listMembers` present when the provider can list a group.
+ */
+export interface Connector extends Required<Omit<ProviderOperations, 'listMembers'>> {
   readonly type: string;
   readonly capabilities: ProviderCapabilities;
+  readonly listMembers?: ProviderOperations['listMembers'];
 }
 
 /** A person's record that a manual task was done, which the manual provider's `check` answers from. */

@@ -12,6 +12,7 @@ export type {
   ManualConfirmation,
   ManualTask,
   MembershipCheck,
+  MemberPage,
   MembershipOutcome,
   OperationContext,
   ProviderCapabilities,
