@@ -14,6 +14,7 @@ import {
   type OperationContext,
 } from '@clearway/connector-sdk';
 import type { IdentityRecord } from '../connectors/connector.js';
+import type { Grant } from '../grants/grant.js';
 import { ClearwayError, ConcurrencyError } from '../errors.js';
 import type { ProviderRegistry } from '../connectors/provider-registry.js';
 import { isEndedOrFailed } from '../grants/lifecycle.js';
@@ -24,6 +25,7 @@ import { tellJiraOfFailure } from './failure-notes.js';
 import { CORE_DEPS, ENGINE_OPTIONS, PROVIDER_REGISTRY, inject, injectable } from './provider-registry.js';
 import type { Job } from './job.js';
 import { jobsOfGrant } from './jobs.js';
+import { opposingJobRunning, otherGrantsOfHolder } from './holder.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { DEFAULT_LATE_EFFECT_WINDOW_MS, noteAddInDoubt, settleFailure, settleManual, settleSuccess, type JobResult, type Settler } from './settle.js';
 import { groupForTool, identityForGrant, touchIdentity } from './targets.js';
@@ -56,10 +58,11 @@ export interface EngineOptions {
    * call ends by then, whatever our clock says.
    */
   readonly lateEffectWindowMs: number;
+  /** How the engine waits (a rate slot, the next due job). Default: the clock's own `sleep`, else a real timer. */
   readonly sleep: Sleep;
 }
 
-export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
+export const DEFAULT_ENGINE_OPTIONS: Omit<EngineOptions, 'sleep'> = {
   workerId: 'worker',
   leaseMs: 5 * 60_000,
   callTimeoutMs: 15_000,
@@ -70,7 +73,6 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   batching: true,
   maxRetryAfterMs: 10 * 60_000,
   lateEffectWindowMs: DEFAULT_LATE_EFFECT_WINDOW_MS,
-  sleep: realSleep,
 };
 
 export interface RunSummary {
@@ -99,6 +101,8 @@ type ClaimedJob = Job & { readonly settler: Settler; readonly before: Job };
 
 type Prepared =
   | { readonly skip: string }
+  /** The removal is not needed: the person holds this other active grant for the tool, and the membership is its. */
+  | { readonly handOver: Grant }
   | { readonly deferUntil: number }
   | { readonly connection: Connection; readonly identity: ExternalIdentity; readonly cachedIdentity?: IdentityRecord; readonly group: GroupRef };
 
@@ -119,7 +123,9 @@ export class FulfillmentEngine {
     @inject(PROVIDER_REGISTRY) registry: ProviderRegistry,
     @inject(ENGINE_OPTIONS) options: Partial<EngineOptions> = {},
   ) {
-    const merged = { ...DEFAULT_ENGINE_OPTIONS, ...options };
+    // A simulated clock waits by moving itself, so the throttle and the idle wait follow it unpatched.
+    const sleep = options.sleep ?? deps.clock.sleep?.bind(deps.clock) ?? realSleep;
+    const merged = { ...DEFAULT_ENGINE_OPTIONS, ...options, sleep };
     this.options = { ...merged, lateEffectWindowMs: Math.max(merged.lateEffectWindowMs, merged.callTimeoutMs) };
     this.pool = new ConnectionPool(deps, registry, this.options.sleep, this.options.throttle);
   }
@@ -359,6 +365,13 @@ export class FulfillmentEngine {
     if (stale && job.type !== 'provision') await noteAddInDoubt(this.deps, stale, this.now(), 'lease_expired');
     if (job.type === 'provision' && grant.status !== 'pending_provision') return { skip: `the grant is ${grant.status}` };
     if (job.type === 'deprovision' && !isEndedOrFailed(grant.status)) return { skip: `the grant is ${grant.status} again` };
+    if (job.type !== 'check') {
+      const others = await otherGrantsOfHolder(this.deps.store, grant);
+      const opposing = await opposingJobRunning(this.deps.store, job, others, this.now());
+      if (opposing) return { deferUntil: this.siblingWait(opposing) };
+      const holder = job.type === 'deprovision' ? others.find((other) => other.status === 'active') : undefined;
+      if (holder) return { handOver: holder };
+    }
     if (job.purpose === 'verify_removal' && !isEndedOrFailed(grant.status)) return { skip: `the grant is ${grant.status} again` };
     const connection = await this.pool.open(job.connectorId);
     if (job.type === 'deprovision' && grant.activatedAt === undefined && connection.provider.capabilities.manual) {
@@ -382,6 +395,7 @@ export class FulfillmentEngine {
     try {
       const ready = await this.prepare(job, deadline, groups);
       if ('skip' in ready) return this.record(job, { kind: 'skipped', reason: ready.skip }, summary);
+      if ('handOver' in ready) return this.record(job, { kind: 'handed_over', grantId: ready.handOver.id }, summary);
       if ('deferUntil' in ready) return this.release(job, ready.deferUntil, summary);
       const { connection, identity, group } = ready;
       const connector = connection.connector;
@@ -403,6 +417,7 @@ export class FulfillmentEngine {
       try {
         const prepared = await this.prepare(job, deadline, groups);
         if ('skip' in prepared) await this.record(job, { kind: 'skipped', reason: prepared.skip }, summary);
+        else if ('handOver' in prepared) await this.record(job, { kind: 'handed_over', grantId: prepared.handOver.id }, summary);
         else if ('deferUntil' in prepared) await this.release(job, prepared.deferUntil, summary);
         else ready.push({ job, identity: prepared.identity, group: prepared.group, connection: prepared.connection });
       } catch (error) {
@@ -446,7 +461,7 @@ export class FulfillmentEngine {
 
   private async record(job: ClaimedJob, result: JobResult, summary: RunSummary): Promise<void> {
     if (!(await settleSuccess(this.deps, job.id, job.settler, result, { lateEffectWindowMs: this.options.lateEffectWindowMs }))) summary.lost += 1;
-    else if (result.kind === 'skipped') summary.skipped += 1;
+    else if (result.kind === 'skipped' || result.kind === 'handed_over') summary.skipped += 1;
     else summary.succeeded += 1;
   }
 

@@ -12,6 +12,12 @@ export class FakeClock implements Clock {
   advance(ms: number): void {
     this.at += ms;
   }
+  /** Moves the clock to `ms` from now (never back) instead of waiting; lets other work run first. */
+  sleep = async (ms: number): Promise<void> => {
+    const target = this.at + Math.max(0, ms);
+    await Promise.resolve();
+    this.at = Math.max(this.at, target);
+  };
 }
 
 /** Keeps every log line, for asserting what was (and was not) logged. */
