@@ -8,6 +8,7 @@ import { put, type Write } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { transact, type Change } from '../shared/transact.js';
 import type { Job } from './job.js';
+import { heldByAnother, otherGrantsOfHolder } from './holder.js';
 import { closeJob, enqueueCleanup, enqueueJob } from './jobs.js';
 import { hasAttemptsLeft, retryDelayMs, type RetryPolicy } from './retry-policy.js';
 
@@ -18,7 +19,9 @@ export type Settler = { readonly kind: 'worker'; readonly workerId: string; read
 export type JobResult =
   | { readonly kind: 'membership'; readonly outcome: MembershipOutcome['outcome'] }
   | { readonly kind: 'check'; readonly member: boolean; readonly via: string }
-  | { readonly kind: 'skipped'; readonly reason: string };
+  | { readonly kind: 'skipped'; readonly reason: string }
+  /** A removal not made: the person holds another active grant (`grantId`) for the tool, whose membership it is. */
+  | { readonly kind: 'handed_over'; readonly grantId: string };
 
 /**
  * How long after an add ended without an answer it may still land (a request the provider
@@ -54,7 +57,7 @@ export async function settleSuccess(deps: CoreDeps, jobId: string, settler: Sett
     const grant = await deps.store.get('grant', job.grantId);
     const now = deps.clock.now();
     const actor = settler.kind === 'person' ? settler.accountId : 'clearway:engine';
-    const outcome = result.kind === 'membership' ? result.outcome : result.kind === 'check' ? (result.member ? 'member' : 'not_member') : `skipped: ${result.reason}`;
+    const outcome = outcomeOf(result);
     const writes: Write[] = [put('job', closeJob(job, 'succeeded', now, { outcome, ...(settler.kind === 'person' && { completedBy: settler.accountId }) }))];
     const audit: AuditEntry[] = [
       { actor, type: `job.${job.type}_succeeded`, refs: refsOf(job, grant), data: { attempt: job.attempts, outcome, via: settler.kind === 'person' ? 'manual' : 'provider' } },
@@ -66,6 +69,19 @@ export async function settleSuccess(deps: CoreDeps, jobId: string, settler: Sett
     }
     return { writes, audit, result: true };
   });
+}
+
+function outcomeOf(result: JobResult): string {
+  switch (result.kind) {
+    case 'membership':
+      return result.outcome;
+    case 'check':
+      return result.member ? 'member' : 'not_member';
+    case 'handed_over':
+      return `not removed: held by grant ${result.grantId}`;
+    case 'skipped':
+      return `skipped: ${result.reason}`;
+  }
 }
 
 type Effect = { writes: Write[]; audit: AuditEntry[] };
@@ -83,6 +99,13 @@ async function grantEffect(deps: CoreDeps, job: Job, grant: Grant, result: JobRe
       return { writes: [...cleanup.writes, put('grant', { ...grant, deprovision: 'pending', updatedAt: now })], audit: [{ actor, type: 'grant.cleanup_queued', refs, data: { reason: 'provisioned after the grant ended' } }] };
     }
     return { writes: [], audit: [] };
+  }
+  if (job.type === 'deprovision' && result.kind === 'handed_over') {
+    if (!isEndedOrFailed(grant.status)) return { writes: [], audit: [] };
+    return {
+      writes: [put('grant', { ...grant, deprovision: 'not_needed', updatedAt: now })],
+      audit: [{ actor, type: 'grant.deprovision_not_needed', refs, data: { heldBy: result.grantId, reason: 'the person holds another active grant for this tool' } }],
+    };
   }
   if (job.type === 'deprovision' && result.kind === 'membership') {
     if (!isEndedOrFailed(grant.status)) return { writes: [], audit: [] };
@@ -129,12 +152,14 @@ async function verificationEffect(deps: CoreDeps, job: Job, grant: Grant, member
 
 /**
  * A check compares the group with the grant: an active grant must be a member; an ended or failed
- * one must not.
+ * one must not — unless the person holds another live grant for the tool, whose membership it is
+ * (a check queued before a revoke that runs after a re-request finds the new grant's membership).
  */
 async function driftEffect(deps: CoreDeps, job: Job, grant: Grant, member: boolean, actor: string, now: number): Promise<Effect> {
   const refs = refsOf(job, grant);
   const expectMember = grant.status === 'active';
-  const kind = expectMember && !member ? 'missing_member' : isEndedOrFailed(grant.status) && member ? 'unexpected_member' : undefined;
+  const endedButMember = isEndedOrFailed(grant.status) && member && !heldByAnother(await otherGrantsOfHolder(deps.store, grant));
+  const kind = expectMember && !member ? 'missing_member' : endedButMember ? 'unexpected_member' : undefined;
   const { drift: _previous, ...rest } = grant;
   if (!kind) {
     const audit: AuditEntry[] = grant.drift ? [{ actor, type: 'drift.resolved', refs, data: { kind: grant.drift.kind } }] : [];
