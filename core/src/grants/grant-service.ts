@@ -4,6 +4,7 @@ import type { AuditEntry } from '../audit/event.js';
 import type { Tool } from '../catalog/tool.js';
 import { approverVerdict, type ApproverVerdict } from '../decisions/approvers.js';
 import { BoundsError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
+import { commentBestEffort } from '../decisions/jira-sync.js';
 import { currentGovernance } from '../governance/current.js';
 import { DAY_MS } from '../ports/clock.js';
 import { cancelOpenProvisioning, enqueueJob } from '../fulfillment/jobs.js';
@@ -63,7 +64,9 @@ export async function grantTransition(
   }
   writes.unshift(put('grant', updated));
   const refs = { grantId: grant.id, requestId: grant.requestId, toolId: grant.toolId, connectorId: grant.connectorId, issueKey: grant.issueKey };
-  return { grant: { ...updated, version: updated.version + 1 }, writes, audit: { actor, type: `grant.${statusEvent(status)}`, refs, data: { from: grant.status, to: status, ...data } } };
+  // The first activation says when the grant was approved, so time-to-active needs no other read.
+  const activation = event === 'activate' ? { firstActivation: grant.activatedAt === undefined, approvedAt: grant.createdAt } : {};
+  return { grant: { ...updated, version: updated.version + 1 }, writes, audit: { actor, type: `grant.${statusEvent(status)}`, refs, data: { from: grant.status, to: status, ...activation, ...data } } };
 }
 
 /** A retry puts the failed provision job back in the queue with a fresh attempt budget. */
@@ -87,9 +90,17 @@ function deprovisionAtEnd(grant: Grant): Grant['deprovision'] {
   return grant.status === 'provision_failed' ? grant.deprovision : 'pending';
 }
 
-/** Activation starts the clock: the grant's expiry counts from the moment access began. */
-export function activationPatch(grant: Pick<Grant, 'durationDays'>, now: number): Partial<Grant> {
-  return { activatedAt: now, expiresAt: now + grant.durationDays * DAY_MS };
+/**
+ * The first activation starts the clock: the term counts from the moment access began, plus any
+ * days an approver added while it was still being provisioned. A grant provisioned again (reopened
+ * within its grace, or retried after a failure) keeps its start and the end that was approved —
+ * only an approver's extension moves either, so no path outlives what was approved or the
+ * lifetime cap.
+ */
+export function activationPatch(grant: Pick<Grant, 'durationDays' | 'activatedAt' | 'extensions'>, now: number): Partial<Grant> {
+  if (grant.activatedAt !== undefined) return {};
+  const extendedMs = grant.extensions.reduce((sum, extension) => sum + (extension.newExpiresAt - extension.previousExpiresAt), 0);
+  return { activatedAt: now, expiresAt: now + grant.durationDays * DAY_MS + extendedMs };
 }
 
 /**
@@ -151,9 +162,11 @@ const extendSchema = z.object({ grantId: z.string().min(1), days: z.number().int
  */
 export async function extendGrant(deps: CoreDeps, actor: Actor, rawInput: z.input<typeof extendSchema>): Promise<Grant> {
   const input = parseInput(extendSchema, rawInput, 'extension');
-  return transact(deps, async () => {
+  let settledReview: string | undefined;
+  const extended = await transact(deps, async () => {
     const grant = await getGrant(deps, input.grantId);
     await requireApproverFor(deps, actor, grant, 'extend access');
+    settledReview = grant.recertification?.issueKey;
     const now = deps.clock.now();
     if (grant.status === 'expired' && now > grant.expiresAt + EXTENSION_GRACE_DAYS * DAY_MS) {
       throw new BoundsError(`This grant expired more than ${EXTENSION_GRACE_DAYS} days ago; the requester must ask again.`, { expiredAt: grant.expiresAt });
@@ -171,21 +184,28 @@ export async function extendGrant(deps: CoreDeps, actor: Actor, rawInput: z.inpu
     const extension = { extendedBy: actor.accountId, extendedAt: now, previousExpiresAt: grant.expiresAt, newExpiresAt, rationale: input.rationale };
     const patch = { expiresAt: newExpiresAt, extensions: [...grant.extensions, extension] };
     const refs = { grantId: grant.id, requestId: grant.requestId, toolId: grant.toolId, issueKey: grant.issueKey };
-    const data = { days: input.days, previousExpiresAt: grant.expiresAt, newExpiresAt, rationale: input.rationale };
+    const data = { days: input.days, previousExpiresAt: grant.expiresAt, newExpiresAt, rationale: input.rationale, ...(grant.recertification?.issueKey !== undefined && { settledReview: grant.recertification.issueKey }) };
+    // A review covers one term: the new term gets its own review when its end comes near.
+    const { recertification: _reviewedTerm, ...unreviewed } = grant;
     if (grant.status !== 'expired') {
-      const updated: Grant = { ...grant, ...patch, updatedAt: now };
+      const updated: Grant = { ...unreviewed, ...patch, updatedAt: now };
       return { writes: [put('grant', updated)], audit: [{ actor: actor.accountId, type: 'grant.extended', refs, data }], result: { ...updated, version: updated.version + 1 } };
     }
     // Re-opening an expired grant takes the (requester, tool) claim back: refused if a new request holds it.
     const claimId = openClaimId(grant.requesterAccountId, grant.toolId);
     // Any deprovisioning still queued for the old term is skipped by the engine once the grant is live again.
-    const change = await grantTransition(deps, grant, 'extend_expired', actor.accountId, { ...patch, deprovision: 'not_needed' }, data);
+    const change = await grantTransition(deps, unreviewed, 'extend_expired', actor.accountId, { ...patch, deprovision: 'not_needed' }, data);
     return {
       writes: [...change.writes, put('claim', newClaim(claimId, { requestId: grant.requestId, grantId: grant.id }, now))],
       audit: [{ actor: actor.accountId, type: 'grant.extended', refs, data }, change.audit],
       result: change.grant,
     };
   });
+  if (settledReview !== undefined) {
+    const until = new Date(extended.expiresAt).toISOString().slice(0, 10);
+    await commentBestEffort(deps, settledReview, `Access was extended until ${until}. This review is settled; a new review opens before the new end date.`, { audience: 'internal', failure: 'Could not note the extension on its review issue' });
+  }
+  return extended;
 }
 
 const revokeSchema = z.object({ grantId: z.string().min(1).max(64), rationale: z.string().trim().min(3, 'give a short reason').max(1_000) }).strict();

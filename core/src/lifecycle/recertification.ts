@@ -1,3 +1,4 @@
+import { commentBestEffort } from '../decisions/jira-sync.js';
 import { currentGovernance } from '../governance/current.js';
 import type { Grant } from '../grants/grant.js';
 import { DAY_MS, HOUR_MS } from '../ports/clock.js';
@@ -19,9 +20,10 @@ function recertSummary(grant: Grant, toolName: string): { summary: string; descr
 }
 
 /**
- * Opens a review-before-expiry issue, once, for each active grant entering the review window.
- * The grant is marked `opening` before the Jira call and `opened` with the issue key after it,
- * so a second sweep never opens a second issue for the same grant.
+ * Opens a review-before-expiry issue, once per term, for each active grant entering the review
+ * window. The grant is marked `opening` before the Jira call and `opened` with the issue key after
+ * it, so a second sweep never opens a second issue for the same term; an extension clears the
+ * mark (`extendGrant`), so the new term is reviewed before its own end.
  */
 export async function openRecertifications(deps: CoreDeps, options: { limit?: number } = {}): Promise<{ opened: number; skipped?: string }> {
   const { rules } = await currentGovernance(deps.store);
@@ -56,15 +58,22 @@ export async function openRecertifications(deps: CoreDeps, options: { limit?: nu
       });
       continue;
     }
-    await transact(deps, async () => {
+    const current = await transact(deps, async () => {
       const grant = await deps.store.get('grant', reserved.id);
-      if (!grant) return { writes: [], audit: [], result: undefined };
+      if (!grant) return { writes: [], audit: [], result: true };
+      const refs = { grantId: grant.id, requestId: grant.requestId, toolId: grant.toolId, issueKey };
+      // Extended (or ended) while Jira was creating the issue: the issue reviews a term that is over.
+      const sameTerm = grant.recertification?.state === 'opening' && grant.expiresAt === reserved.expiresAt && grant.status === 'active';
+      if (!sameTerm) {
+        return { writes: [], audit: [{ actor: 'clearway:system', type: 'grant.recertification_opened', refs, data: { expiresAt: reserved.expiresAt, reviewWindowDays: rules.reviewWindowDays, superseded: true } }], result: false };
+      }
       return {
         writes: [put('grant', { ...grant, recertification: { state: 'opened', issueKey, at: deps.clock.now() }, updatedAt: deps.clock.now() })],
-        audit: [{ actor: 'clearway:system', type: 'grant.recertification_opened', refs: { grantId: grant.id, requestId: grant.requestId, toolId: grant.toolId, issueKey }, data: { expiresAt: grant.expiresAt, reviewWindowDays: rules.reviewWindowDays } }],
-        result: undefined,
+        audit: [{ actor: 'clearway:system', type: 'grant.recertification_opened', refs, data: { expiresAt: grant.expiresAt, reviewWindowDays: rules.reviewWindowDays } }],
+        result: true,
       };
     });
+    if (!current) await commentBestEffort(deps, issueKey, 'This grant changed while the review was being opened (extended or ended); this review is settled. An extended term gets its own review before its new end date.', { audience: 'internal' });
     opened += 1;
   }
   return { opened };
