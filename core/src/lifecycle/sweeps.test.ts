@@ -10,7 +10,6 @@ import { scheduleDriftChecks } from './drift.js';
 import { expireDueGrants } from './expiry.js';
 import { readInsights, refreshInsights } from './insights.js';
 import { openRecertifications } from './recertification.js';
-import { applyRetention } from './retention.js';
 import { runLifecycleSweeps } from './sweeps.js';
 
 const far = (world: EngineWorld) => world.clock.now() + HOUR_MS;
@@ -101,16 +100,6 @@ describe('lifecycle sweeps', () => {
     await world.engine().runDueJobs({ deadline: far(world) });
     expect(await world.store.get('grant', grant.id)).toMatchObject({ drift: { kind: 'unexpected_member' } });
     expect(world.directory.isMember('g-1', 'u-una')).toBe(false);
-  });
-
-  it('prunes cached identities past retention but keeps explicit mappings', async () => {
-    const world = await makeEngineWorld();
-    await activeGrant(world);
-    await world.store.commit([put('identity', { id: 'dir:acc-mapped', version: 0, connectorId: 'dir', accountId: 'acc-mapped', source: 'mapping', mappedExternalId: 'x', updatedAt: 0, lastUsedAt: 0 })]);
-    world.clock.advance(366 * DAY_MS);
-    expect(await applyRetention(world)).toMatchObject({ identitiesPruned: 1 });
-    expect(await world.store.get('identity', 'dir:acc-una')).toBeUndefined();
-    expect(await world.store.get('identity', 'dir:acc-mapped')).toBeDefined();
   });
 
   it('rolls up daily insights', async () => {
