@@ -94,6 +94,7 @@ export { ConnectionPool, manualConfirmationId, readManualConfirmation, type Conn
 export { DEFAULT_ENGINE_OPTIONS, FulfillmentEngine, type EngineOptions, type RunSummary } from './fulfillment/engine.js';
 export { MANUAL_COMPLETIONS, completeManualTask, listManualTasks, type ManualCompletionInput } from './fulfillment/manual-tasks.js';
 export { listFailedJobs, retryFailedJob } from './fulfillment/failures.js';
+export { listUnmanagedMembers, type UnmanagedMember, type UnmanagedMembers } from './fulfillment/reconcile.js';
 export { settleFailure, settleManual, settleSuccess, type JobResult, type Settler } from './fulfillment/settle.js';
 
 // Lifecycle sweeps

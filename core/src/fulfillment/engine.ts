@@ -26,6 +26,7 @@ import { CORE_DEPS, ENGINE_OPTIONS, PROVIDER_REGISTRY, inject, injectable } from
 import type { Job } from './job.js';
 import { jobsOfGrant } from './jobs.js';
 import { opposingJobRunning, otherGrantsOfHolder } from './holder.js';
+import { reconcileGroup } from './reconcile.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { DEFAULT_LATE_EFFECT_WINDOW_MS, noteAddInDoubt, settleFailure, settleManual, settleSuccess, type JobResult, type Settler } from './settle.js';
 import { groupForTool, identityForGrant, touchIdentity } from './targets.js';
@@ -391,6 +392,7 @@ export class FulfillmentEngine {
   }
 
   private async runJob(job: ClaimedJob, deadline: number, summary: RunSummary, groups: Map<string, Promise<GroupRef>>): Promise<void> {
+    if (job.type === 'reconcile') return this.runReconcile(job, deadline, summary);
     let calling = false;
     try {
       const ready = await this.prepare(job, deadline, groups);
@@ -407,6 +409,16 @@ export class FulfillmentEngine {
       await this.settleOutcome(job, outcome, summary);
     } catch (error) {
       await this.fail(job, error, summary, calling);
+    }
+  }
+
+  /** A tool's group against its live grants: see `reconcileGroup`. */
+  private async runReconcile(job: ClaimedJob, deadline: number, summary: RunSummary): Promise<void> {
+    try {
+      const connection = await this.pool.open(job.connectorId);
+      await this.record(job, await reconcileGroup(this.deps, connection, this.callThrough(job, deadline), job), summary);
+    } catch (error) {
+      await this.fail(job, error, summary, false);
     }
   }
 

@@ -1,7 +1,10 @@
 import type { ConnectorErrorJson, ManualTask } from '@clearway/connector-sdk';
 
-/** One provider action for a grant. */
-export const JOB_TYPES = ['provision', 'deprovision', 'check'] as const;
+/**
+ * One provider action for a grant — or, for `reconcile`, for a tool's group as a whole (its
+ * members against the live grants; `grantId` then holds `group:<toolId>`).
+ */
+export const JOB_TYPES = ['provision', 'deprovision', 'check', 'reconcile'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
 export const JOB_STATUSES = ['queued', 'running', 'retry_wait', 'succeeded', 'failed', 'awaiting_manual'] as const;

@@ -40,7 +40,7 @@ export async function completeManualTask(deps: CoreDeps, actor: Actor, rawInput:
   const input = parseInput(completionSchema, rawInput, 'manual task completion');
   const job = await deps.store.get('job', input.jobId);
   if (!job) throw new NotFoundError('Task', input.jobId);
-  if (job.status !== 'awaiting_manual' || !job.manualTask) throw new ConflictError('invalid_transition', 'This task is not waiting for a person (it may have been completed already).');
+  if (job.status !== 'awaiting_manual' || !job.manualTask || job.type === 'reconcile') throw new ConflictError('invalid_transition', 'This task is not waiting for a person (it may have been completed already).');
   const expected = MANUAL_COMPLETIONS[job.type];
   if (input.completion !== expected) throw new ConflictError('invalid_transition', `This ${job.type} task is completed with "Mark ${expected}".`);
   const grant = await deps.store.get('grant', job.grantId);

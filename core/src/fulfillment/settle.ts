@@ -21,7 +21,8 @@ export type JobResult =
   | { readonly kind: 'check'; readonly member: boolean; readonly via: string }
   | { readonly kind: 'skipped'; readonly reason: string }
   /** A removal not made: the person holds another active grant (`grantId`) for the tool, whose membership it is. */
-  | { readonly kind: 'handed_over'; readonly grantId: string };
+  | { readonly kind: 'handed_over'; readonly grantId: string }
+  | { readonly kind: 'reconciled'; readonly members: number; readonly unmanaged: number; readonly checksQueued: number };
 
 /**
  * How long after an add ended without an answer it may still land (a request the provider
@@ -81,6 +82,8 @@ function outcomeOf(result: JobResult): string {
       return `not removed: held by grant ${result.grantId}`;
     case 'skipped':
       return `skipped: ${result.reason}`;
+    case 'reconciled':
+      return `${result.members} members, ${result.unmanaged} without a grant, ${result.checksQueued} ended grants to check`;
   }
 }
 

@@ -1,7 +1,9 @@
 import { enqueueJob } from '../fulfillment/jobs.js';
 import { currentGovernance } from '../governance/current.js';
 import { DAY_MS } from '../ports/clock.js';
-import { put } from '../ports/store.js';
+import { MANUAL_CONNECTOR_ID } from '../connectors/connector.js';
+import { groupJobKey } from '../fulfillment/reconcile.js';
+import { iterateQuery, put } from '../ports/store.js';
 import type { MetaRecord } from '../ports/store-schema.js';
 import type { CoreDeps } from '../shared/deps.js';
 
@@ -12,9 +14,11 @@ function dayOf(at: number): string {
 }
 
 /**
- * Queues membership checks for active grants not checked within the interval. It walks the
- * active grants a page per run from a stored cursor (wrapping around), so each run costs one page
- * however many grants there are, and every grant is visited in turn.
+ * Queues membership checks for active grants not checked within the interval, and once per
+ * interval a reconciliation of each bound tool group (its members against the live grants, which
+ * finds people added by hand or re-added after their grant ended). It walks the active grants a
+ * page per run from a stored cursor (wrapping around), so each run costs one page however many
+ * grants there are, and every grant is visited in turn.
  */
 export async function scheduleDriftChecks(deps: CoreDeps, options: { pageSize?: number } = {}): Promise<{ queued: number; visited: number }> {
   const { rules } = await currentGovernance(deps.store);
@@ -31,10 +35,31 @@ export async function scheduleDriftChecks(deps: CoreDeps, options: { pageSize?: 
     await deps.store.commit(writes).catch(() => undefined);
     queued += 1;
   }
+  queued += await scheduleGroupReconciliations(deps, now, rules.drift.checkIntervalDays);
   if (cursorRecord?.value !== page.nextCursor) {
     const next: MetaRecord = { id: CURSOR_ID, version: cursorRecord?.version ?? 0, value: page.nextCursor };
     // Another run moving the cursor at the same time is fine: either position is a valid next start.
     await deps.store.commit([put('meta', next)]).catch(() => undefined);
   }
   return { queued, visited: page.items.length };
+}
+
+/**
+ * One reconciliation per bound tool group per interval (the job's cause names the interval, so
+ * runs within it find the job made). Manual fulfillment has no group to list.
+ */
+async function scheduleGroupReconciliations(deps: CoreDeps, now: number, intervalDays: number): Promise<number> {
+  const period = Math.floor(now / (intervalDays * DAY_MS));
+  let queued = 0;
+  for await (const tool of iterateQuery(deps.store, 'tool', 'byName', { partition: [], limit: 100 })) {
+    if (!tool.fulfillment.bound || tool.fulfillment.connectorId === MANUAL_CONNECTOR_ID) continue;
+    const connector = await deps.store.get('connector', tool.fulfillment.connectorId);
+    if (!connector?.enabled || connector.providerType === MANUAL_CONNECTOR_ID) continue;
+    const target = { id: groupJobKey(tool.id), connectorId: tool.fulfillment.connectorId, toolId: tool.id };
+    const { writes } = await enqueueJob(deps.store, 'reconcile', target, `reconcile-${period}`, now);
+    if (writes.length === 0) continue;
+    await deps.store.commit(writes).catch(() => undefined);
+    queued += 1;
+  }
+  return queued;
 }

@@ -81,7 +81,8 @@ describe('lifecycle sweeps', () => {
     const world = await makeEngineWorld();
     const grantId = await activeGrant(world);
     world.directory.membersOf('g-1').delete('u-una');
-    expect(await scheduleDriftChecks(world)).toEqual({ queued: 1, visited: 1 });
+    // The grant's check, and the day's reconciliation of its group.
+    expect(await scheduleDriftChecks(world)).toEqual({ queued: 2, visited: 1 });
     await world.engine().runDueJobs({ deadline: far(world) });
     expect(await world.store.get('grant', grantId)).toMatchObject({ drift: { kind: 'missing_member' }, lastCheckedAt: world.clock.now() });
     expect(await scheduleDriftChecks(world)).toEqual({ queued: 0, visited: 1 });

@@ -1,7 +1,7 @@
 import { defineProvider, NotFoundError, remainingMs, TransientError, type BatchItemResult, type ConnectorError, type ExternalIdentity, type GroupRef, type MembershipOutcome, type OperationContext, type ProviderDefinition } from '@clearway/connector-sdk';
 import { z } from 'zod';
 
-type Op = 'resolve' | 'bind' | 'add' | 'remove' | 'check' | 'batch';
+type Op = 'resolve' | 'bind' | 'add' | 'remove' | 'check' | 'batch' | 'list';
 
 /**
  * An in-memory directory behind a scripted provider: real membership state, a queue of faults
@@ -202,6 +202,18 @@ export function scriptedProvider(directory: ScriptedDirectory, options: { type?:
         directory.record('check', member ? 'member' : 'not_member', group, identity);
         return { outcome: member ? 'member' : 'not_member', via: 'direct' };
       },
+      // Two members a page, so a reconciliation has to follow the cursor.
+      ...(!options.manual && {
+        listMembers: async (_ctx: OperationContext, group: GroupRef, cursor?: string) => {
+          await directory.step('list');
+          if (!directory.groups.has(group.id)) throw new NotFoundError(`No group ${group.id}.`, { code: 'group_not_found' });
+          const all = [...directory.membersOf(group.id)].sort();
+          const start = cursor === undefined ? 0 : Number(cursor);
+          const members = all.slice(start, start + 2).map((id) => ({ id, ...(directory.users.get(id) && { email: directory.users.get(id)!.email }) }));
+          directory.record('list', `page:${members.length}`, group);
+          return { members, ...(start + 2 < all.length && { nextCursor: String(start + 2) }) };
+        },
+      }),
     }),
   });
 }

@@ -50,7 +50,7 @@ export function errorKindLabel(kind: string): string {
   return (ERROR_KIND_LABELS as Readonly<Record<string, string>>)[kind] ?? kind.replace(/_/g, ' ');
 }
 
-export const JOB_TYPE_LABELS: Readonly<Record<JobType, string>> = { provision: 'provision', deprovision: 'deprovision', check: 'membership check' };
+export const JOB_TYPE_LABELS: Readonly<Record<JobType, string>> = { provision: 'provision', deprovision: 'deprovision', check: 'membership check', reconcile: 'group reconciliation' };
 
 export const DECISION_SOURCE_LABELS: Readonly<Record<DecisionSource, string>> = { human: 'by an approver', bulk: 'in a bulk decision', auto: 'by an auto-approval policy' };
 

@@ -87,7 +87,7 @@ export const approverActions: Pick<
       const page = await listManualTasks(app.deps, payload);
       const actionable = await actionableJobs(app, caller, page.items);
       const items: ManualTaskView[] = actionable.flatMap(({ job, grant, toolName }) =>
-        grant ? [{ job, issueKey: grant.issueKey, requesterAccountId: grant.requesterAccountId, toolName, completion: MANUAL_COMPLETIONS[job.type] }] : [],
+        grant && job.type !== 'reconcile' ? [{ job, issueKey: grant.issueKey, requesterAccountId: grant.requesterAccountId, toolName, completion: MANUAL_COMPLETIONS[job.type] }] : [],
       );
       return { items, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
     },
