@@ -125,7 +125,12 @@ describe('lifecycle sweeps', () => {
     world.clock.advance(31 * DAY_MS);
     const report = await runLifecycleSweeps(world, { deadline: far(world) });
     expect(report).toMatchObject({ expiredGrants: 1, deferred: [] });
-    expect(report.insightsRefreshed).toHaveLength(2);
+    const today = new Date(world.clock.now()).toISOString().slice(0, 10);
+    expect(report.insightsRefreshed).toEqual([today]);
+    expect(await readInsights(world, today)).toMatchObject({ activeGrantsByTool: {} });
+    world.clock.advance(DAY_MS);
+    const tomorrow = new Date(world.clock.now()).toISOString().slice(0, 10);
+    expect((await runLifecycleSweeps(world, { deadline: far(world) })).insightsRefreshed).toEqual([today, tomorrow]);
     const rushed = await runLifecycleSweeps(world, { deadline: world.clock.now() + 1_000 });
     expect(rushed.deferred).toEqual(['expiry', 'recertification', 'escalation', 'stale requests', 'drift', 'retention', 'insights']);
   });

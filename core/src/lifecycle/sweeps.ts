@@ -1,9 +1,8 @@
 import type { CoreDeps } from '../shared/deps.js';
-import { DAY_MS } from '../ports/clock.js';
 import { escalateOverdueApprovals, expireStaleRequests } from './approvals.js';
 import { scheduleDriftChecks } from './drift.js';
 import { expireDueGrants } from './expiry.js';
-import { refreshInsights } from './insights.js';
+import { rollUpInsights } from './insights.js';
 import { openRecertifications } from './recertification.js';
 import { applyRetention } from './retention.js';
 
@@ -44,10 +43,8 @@ export async function runLifecycleSweeps(deps: CoreDeps, options: { deadline: nu
       report.auditPruned = result.auditPruned;
       report.identitiesPruned = result.identitiesPruned;
     }],
-    ['insights', async () => {
-      const now = deps.clock.now();
-      for (const at of [now - DAY_MS, now]) report.insightsRefreshed.push((await refreshInsights(deps, at)).day);
-    }],
+    // Folds in the audit events since the last run: the days that ended meanwhile, then today.
+    ['insights', async () => void report.insightsRefreshed.push(...(await rollUpInsights(deps, { deadline: options.deadline - minimum })).days)],
   ];
   for (const [name, run] of steps) {
     if (deps.clock.now() + minimum >= options.deadline) {

@@ -1,8 +1,9 @@
 /**
  * `pnpm bench`: each row is a ratio (or a count) measured side by side in the same run, so the
  * figure holds on a noisy machine. Prints one table and writes it as JSON to results/latest.json.
- *   pnpm bench            the full sizes (about five minutes here)
- *   pnpm bench --quick    smaller sizes, to try changes
+ *   pnpm bench                  the full sizes (about five minutes here)
+ *   pnpm bench --quick          smaller sizes, to try changes
+ *   pnpm bench --only=<row id>  that row alone (with --quick or not); prints it, writes no results file
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,23 +13,32 @@ import type { BenchRow } from './report.js';
 import { auditChain } from './rows/audit-chain.js';
 import { drainEfficiency } from './rows/drain.js';
 import { entraRequestEconomy } from './rows/entra-economy.js';
+import { insightsScaling } from './rows/insights-scaling.js';
 import { kvsEconomy } from './rows/kvs-economy.js';
 import { sweepScaling } from './rows/sweep-scaling.js';
 
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const sizes = quick
   ? { drain: 300, entra: 100, sweepLarge: 10_000, chain: 20_000, exported: 50_000 }
   : { drain: 2_000, entra: 400, sweepLarge: 100_000, chain: 50_000, exported: 1_000_000 };
 
 const started = Date.now();
 const rows: BenchRow[] = [];
-for (const run of [
-  () => drainEfficiency(sizes.drain),
-  () => entraRequestEconomy(sizes.entra),
-  () => sweepScaling(1_000, sizes.sweepLarge),
-  () => auditChain(sizes.chain, sizes.exported),
-  () => kvsEconomy(),
-]) {
+const all: ReadonlyArray<readonly [string, () => Promise<BenchRow>]> = [
+  ['drain', () => drainEfficiency(sizes.drain)],
+  ['entra-economy', () => entraRequestEconomy(sizes.entra)],
+  ['sweep-scaling', () => sweepScaling(1_000, sizes.sweepLarge)],
+  ['insights-scaling', () => insightsScaling(1_000, sizes.sweepLarge)],
+  ['audit-chain', () => auditChain(sizes.chain, sizes.exported)],
+  ['kvs-economy', () => kvsEconomy()],
+];
+const selected = all.filter(([id]) => only === undefined || id === only);
+if (selected.length === 0) {
+  console.error(`No bench row "${only}"; the rows are ${all.map(([id]) => id).join(', ')}.`);
+  process.exit(2);
+}
+for (const [, run] of selected) {
   const row = await run();
   rows.push(row);
   process.stderr.write(`  ${row.met === true ? '✓' : row.met === 'report' ? '·' : '✗'} ${row.name}: ${row.figure} (${row.unit}; target ${row.target})\n`);
@@ -47,7 +57,13 @@ const results = {
   node: process.version,
   rows,
 };
-const dir = fileURLToPath(new URL('../results/', import.meta.url));
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\n${rows.filter((row) => row.met === true).length} of ${rows.filter((row) => row.met !== 'report').length} targets met in ${results.seconds} s; results in examples/bench/results/${quick ? 'quick' : 'latest'}.json`);
+const summary = `${rows.filter((row) => row.met === true).length} of ${rows.filter((row) => row.met !== 'report').length} targets met in ${results.seconds} s`;
+if (only === undefined) {
+  const dir = fileURLToPath(new URL('../results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\n${summary}; results in examples/bench/results/${quick ? 'quick' : 'latest'}.json`);
+} else {
+  // One row alone would replace the whole run's results file, so it is only printed.
+  console.log(`\n${summary} (row ${only} alone; no results file written)`);
+}

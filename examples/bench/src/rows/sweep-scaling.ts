@@ -1,24 +1,7 @@
-import { DAY_MS, SYSTEM_ACTOR, expireDueGrants, initializeClearway, openRecertifications, put, randomIds, updateGovernance, DEFAULT_GOVERNANCE_RULES, type Grant, type IndexName, type EntityName, type Store, type Write } from '@clearway/core';
-import { SqliteStore } from '@clearway/core/sqlite';
-import { CollectingLogger, SandboxJira, VirtualClock } from '@clearway/sandbox';
+import { DAY_MS, SYSTEM_ACTOR, expireDueGrants, openRecertifications, put, updateGovernance, DEFAULT_GOVERNANCE_RULES, type Grant, type Write } from '@clearway/core';
+import { VirtualClock } from '@clearway/sandbox';
+import { countingInstall } from '../counting-store.js';
 import { progress, round, type BenchRow } from '../report.js';
-
-/** A store that counts every read it serves: one `get` or one page of a `query` is one read. */
-class CountingStore implements Store {
-  reads = 0;
-  constructor(private readonly inner: Store) {}
-  get<E extends EntityName>(entity: E, id: string) {
-    this.reads += 1;
-    return this.inner.get(entity, id);
-  }
-  query<E extends EntityName>(entity: E, index: IndexName<E>, query: Parameters<Store['query']>[2]) {
-    this.reads += 1;
-    return this.inner.query(entity, index, query);
-  }
-  commit(writes: readonly Write[]) {
-    return this.inner.commit(writes);
-  }
-}
 
 /**
  * Builds a store with `total` active grants of which 50 are past expiry and 50 others are inside
@@ -26,19 +9,8 @@ class CountingStore implements Store {
  * make. Grants are written straight into the store (this row measures the sweeps, not intake).
  */
 async function sweepReads(total: number): Promise<{ expiry: number; recertification: number }> {
-  const sqlite = new SqliteStore();
-  const store = new CountingStore(sqlite);
   const clock = new VirtualClock();
-  const memory = new Map<string, string>();
-  const deps = {
-    store,
-    clock,
-    ids: randomIds,
-    secrets: { get: async (name: string) => memory.get(name), set: async (name: string, value: string) => void memory.set(name, value), delete: async (name: string) => void memory.delete(name) },
-    jira: new SandboxJira(),
-    logger: new CollectingLogger(),
-  };
-  await initializeClearway(deps);
+  const { deps, store, sqlite } = await countingInstall(clock);
   await updateGovernance(deps, SYSTEM_ACTOR, { rules: { ...DEFAULT_GOVERNANCE_RULES, intake: { projectKey: 'AIR', requestTypeIds: [], recertIssueTypeId: '10050' }, reviewWindowDays: 7 } });
   const now = clock.now();
   const writes: Write[] = [];

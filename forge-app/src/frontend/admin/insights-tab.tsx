@@ -65,7 +65,7 @@ function InsightsCharts({ rollups, toolNames }: { readonly rollups: readonly Dai
       <Chart title="Active grants by risk" data={byRisk} empty="No grants are active.">
         <DonutChart data={byRisk} labelAccessor="label" valueAccessor="count" colorAccessor="label" title="Active grants by risk" />
       </Chart>
-      <Chart title="Time to active (median hours, by day approved)" data={timeToActive} empty="No grant turned active during this period.">
+      <Chart title="Time to active (median hours, by day first activated)" data={timeToActive} empty="No grant turned active during this period.">
         <LineChart data={timeToActive} xAccessor="day" yAccessor="hours" title="Time from approval to active access" />
       </Chart>
       <Chart title="Fulfillment failures by kind" data={failures} empty="No fulfillment failed during this period.">
