@@ -15,8 +15,12 @@ export interface ChainPosition {
 
 /** Where retention pruning stopped: the last pruned event, so the rest of the chain still verifies. */
 export interface AuditCheckpoint extends ChainPosition {
+  /** When the last pruned event happened; absent on checkpoints written before it was kept. */
+  readonly at?: number;
   readonly prunedAt: number;
   readonly prunedTotal: number;
+  /** The retention the last pruning applied; absent on checkpoints written before it was kept. */
+  readonly retentionDays?: number;
 }
 
 const keyCache = new WeakMap<Secrets, Promise<string>>();

@@ -3,7 +3,7 @@ import { put } from '../ports/store.js';
 import { AUDIT_MAC_KEY_SECRET } from '../ports/secrets.js';
 import { DAY_MS } from '../ports/clock.js';
 import { transact } from '../shared/transact.js';
-import { admin, makeDeps, type TestDeps } from '../test-support/harness.js';
+import { T0, admin, makeDeps, type TestDeps } from '../test-support/harness.js';
 import { verifyAuditLog } from './audit-service.js';
 import { exportEvidence, verifyEvidence, verifyEvidenceCsv } from './evidence.js';
 import { pruneAuditEvents } from './retention.js';
@@ -93,7 +93,8 @@ describe('audit chain', () => {
     await record(deps, 3, 'recent');
     const result = await pruneAuditEvents(deps, { retentionDays: 365 });
     expect(result.pruned).toBe(31);
-    expect(result.checkpoint).toMatchObject({ seq: 31 });
+    // What an evidence export states about the pruned part: the last pruned event's time and the retention.
+    expect(result.checkpoint).toMatchObject({ seq: 31, at: T0 + 29_000, prunedAt: deps.clock.at, prunedTotal: 31, retentionDays: 365 });
     const remaining = (await deps.store.query('audit', 'bySeq', { partition: [], limit: 100 })).items;
     expect(remaining.map((event) => event.type)).toEqual(['recent', 'recent', 'recent', 'audit.pruned']);
     expect(await verifyAuditLog(deps)).toMatchObject({ ok: true, verified: 4, firstSeq: 32 });
@@ -157,5 +158,139 @@ describe('evidence packs', () => {
     expect(last).toMatchObject({ type: 'evidence.exported', actor: 'admin-1' });
     await deps.store.commit([put('meta', { id: 'unrelated', version: 0, value: 1 })]);
     expect(await verifyAuditLog(deps)).toMatchObject({ ok: true });
+  });
+});
+
+/**
+ * Ten events at T0, three kept 60 days later, then pruning with 30-day retention: seq 1 (the set-up
+ * event) to 11 are deleted behind a checkpoint at seq 11, and the pruning itself is recorded as seq 15.
+ */
+async function prunedChain() {
+  const deps = await makeDeps();
+  await record(deps, 10, 'old');
+  deps.clock.advance(60 * DAY_MS);
+  await record(deps, 3, 'kept');
+  const { checkpoint } = await pruneAuditEvents(deps, { retentionDays: 30 });
+  const [firstKept] = (await deps.store.query('audit', 'bySeq', { partition: [], limit: 1 })).items;
+  return { deps, checkpoint: checkpoint!, firstKept: firstKept! };
+}
+
+/** Rewrites the manifest line of a JSON Lines pack. */
+function withManifest(jsonl: readonly string[], change: (manifest: Record<string, unknown>) => void): string[] {
+  const { manifest } = JSON.parse(jsonl.at(-1)!) as { manifest: Record<string, unknown> };
+  change(manifest);
+  return [...jsonl.slice(0, -1), JSON.stringify({ manifest })];
+}
+
+describe('evidence packs after retention pruning', () => {
+  it('states the range asked for, the range covered and the pruning, and verifies offline', async () => {
+    const { deps, checkpoint, firstKept } = await prunedChain();
+    expect(checkpoint).toMatchObject({ seq: 11, at: T0 + 9_000, retentionDays: 30 });
+    const { jsonl, csv, manifest, key } = await exportPack(deps);
+    const requestedFrom = deps.clock.at - 90 * DAY_MS;
+    expect(requestedFrom).toBeLessThan(checkpoint.at!);
+    expect(manifest).toMatchObject({
+      formatVersion: 2,
+      range: { from: requestedFrom, to: deps.clock.at },
+      covered: { from: firstKept.at, to: deps.clock.at },
+      pruned: {
+        checkpoint: { seq: 11, entryHash: checkpoint.entryHash, at: T0 + 9_000, prunedAt: deps.clock.at, prunedTotal: 11, retentionDays: 30 },
+        firstAvailable: { seq: 12, at: firstKept.at },
+        retentionDays: 30,
+      },
+      count: 4,
+      firstSeq: 12,
+      lastSeq: 15,
+      firstPrevHash: checkpoint.entryHash,
+      manifestMac: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(manifest.pruned?.note).toBe(
+      `This pack starts at ${new Date(firstKept.at).toISOString()} (seq 12), later than the requested ${new Date(requestedFrom).toISOString()}: ` +
+        `events through seq 11 (${new Date(T0 + 9_000).toISOString()}) were pruned by the 30-day retention on ${new Date(deps.clock.at).toISOString()}.`,
+    );
+    expect(await verifyEvidence(jsonl, { key })).toMatchObject({ ok: true, verified: 4, macChecked: true, manifestMacChecked: true, manifest });
+    expect(await verifyEvidence(jsonl)).toMatchObject({ ok: true, verified: 4, macChecked: false, manifestMacChecked: false });
+    expect(await verifyEvidenceCsv(csv, manifest, { key })).toMatchObject({ ok: true, verified: 4, manifestMacChecked: true });
+    const [exported] = (await deps.store.query('audit', 'bySeq', { partition: [], direction: 'desc', limit: 1 })).items;
+    expect(exported).toMatchObject({ type: 'evidence.exported', data: { from: requestedFrom, count: 4, coveredFrom: firstKept.at, prunedThroughSeq: 11 } });
+  });
+
+  it('makes no pruned claim for a range that starts after the checkpoint', async () => {
+    const { deps, firstKept } = await prunedChain();
+    // After the last pruned event (T0 + 9 s) though before the first kept one: nothing of it was pruned.
+    const range = { from: T0 + 30 * DAY_MS, to: deps.clock.at };
+    const { jsonl, manifest, key } = await exportPack(deps, range);
+    expect(manifest).toMatchObject({ range, covered: range, count: 4, firstSeq: firstKept.seq });
+    expect(manifest).not.toHaveProperty('pruned');
+    expect(await verifyEvidence(jsonl, { key })).toMatchObject({ ok: true, verified: 4, manifestMacChecked: true });
+  });
+
+  it('exports no events, and says retention took them all, for a range entirely before the checkpoint', async () => {
+    const { deps, firstKept } = await prunedChain();
+    const { jsonl, manifest, key } = await exportPack(deps, { from: T0 - 10 * DAY_MS, to: T0 + 20 * DAY_MS });
+    expect(manifest).toMatchObject({ count: 0, pruned: { firstAvailable: { seq: 12, at: firstKept.at }, note: expect.stringMatching(/^This pack holds no events of the requested range/) } });
+    expect(manifest).not.toHaveProperty('covered');
+    expect(jsonl).toHaveLength(1);
+    expect(await verifyEvidence(jsonl, { key })).toMatchObject({ ok: true, verified: 0, manifestMacChecked: true });
+  });
+
+  // Edits of firstSeq, count or the end hashes were already caught by comparing them with the
+  // events; these are the claims about what the pack covers.
+  it.each([
+    ['covered.from moved back to the requested start', (manifest: Record<string, unknown>) => (manifest.covered = manifest.range), /coverage does not hold: .*does not start at its first event/],
+    ['the pruned statement removed', (manifest: Record<string, unknown>) => delete manifest.pruned, /coverage does not hold: .*without saying that retention pruned/],
+    [
+      'a pruning point that is not where the pack starts',
+      (manifest: Record<string, unknown>) => ((manifest.pruned as { checkpoint: { seq: number } }).checkpoint.seq = 5),
+      /does not follow the stated checkpoint/,
+    ],
+    ['a pruned statement that is no statement', (manifest: Record<string, unknown>) => (manifest.pruned = {}), /not a Clearway evidence manifest/],
+    ['the manifest mac removed', (manifest: Record<string, unknown>) => delete manifest.manifestMac, /not sealed/],
+  ])('rejects a pack whose manifest has %s, with or without the key', async (_what, tamper, detail) => {
+    const { deps } = await prunedChain();
+    const { jsonl, key } = await exportPack(deps);
+    const tampered = withManifest(jsonl, tamper);
+    expect(await verifyEvidence(tampered)).toMatchObject({ ok: false, problem: 'manifest_mismatch', detail });
+    expect(await verifyEvidence(tampered, { key })).toMatchObject({ ok: false, problem: 'manifest_mismatch', detail });
+  });
+
+  it.each([
+    [
+      'pruning hidden by covering the whole requested range',
+      (manifest: Record<string, unknown>) => {
+        delete manifest.pruned;
+        manifest.covered = manifest.range;
+      },
+    ],
+    ['a reworded note', (manifest: Record<string, unknown>) => ((manifest.pruned as { note: string }).note = 'Nothing was pruned.')],
+    ['another requested range', (manifest: Record<string, unknown>) => ((manifest.range as { from: number }).from -= DAY_MS)],
+  ])('rejects, with the key, a manifest rewritten with %s consistently with its events', async (_what, tamper) => {
+    const { deps } = await prunedChain();
+    const { jsonl, key } = await exportPack(deps);
+    const tampered = withManifest(jsonl, tamper);
+    expect(await verifyEvidence(tampered, { key })).toMatchObject({ ok: false, problem: 'manifest_mismatch', detail: /changed after export/ });
+    // The events cannot disprove such a rewrite: without the key the result says the manifest's mac went unchecked.
+    expect(await verifyEvidence(tampered)).toMatchObject({ macChecked: false, manifestMacChecked: false });
+  });
+
+  it('checks the CSV manifest kept beside the pack the same way', async () => {
+    const { deps } = await prunedChain();
+    const { csv, manifest, key } = await exportPack(deps);
+    const { pruned: _pruned, ...hidden } = manifest;
+    expect(await verifyEvidenceCsv(csv, hidden, { key })).toMatchObject({ ok: false, problem: 'manifest_mismatch', detail: /without saying that retention pruned/ });
+    expect(await verifyEvidenceCsv(csv, { ...hidden, covered: manifest.range }, { key })).toMatchObject({ ok: false, detail: /changed after export/ });
+  });
+
+  it('still verifies a pack exported before manifests stated their coverage (format 1)', async () => {
+    const deps = await makeDeps();
+    await record(deps, 3);
+    const { jsonl, key } = await exportPack(deps);
+    const formatOne = withManifest(jsonl, (manifest) => {
+      manifest.formatVersion = 1;
+      for (const field of ['covered', 'pruned', 'manifestMac']) delete manifest[field];
+    });
+    expect(await verifyEvidence(formatOne, { key })).toMatchObject({ ok: true, verified: 4, macChecked: true, manifestMacChecked: false });
+    const claiming = withManifest(formatOne, (manifest) => (manifest.covered = manifest.range));
+    expect(await verifyEvidence(claiming, { key })).toMatchObject({ ok: false, problem: 'manifest_mismatch', detail: /format 1 manifest has no covered/ });
   });
 });

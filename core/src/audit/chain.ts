@@ -1,5 +1,5 @@
 import { createHash, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import { canonicalEventFields } from './canonical.js';
+import { canonicalEventFields, canonicalJson } from './canonical.js';
 import type { AuditEventBody } from './event.js';
 
 /** The prevHash of the first event ever appended. */
@@ -35,4 +35,13 @@ function macKey(key: string | Buffer): KeyObject | Buffer {
 /** `entryMac = HMAC-SHA-256(key, entryHash)`, hex. */
 export function computeEntryMac(key: string | Buffer, entryHash: string): string {
   return createHmac('sha256', macKey(key)).update(entryHash).digest('hex');
+}
+
+/**
+ * `manifestMac = HMAC-SHA-256(key, RFC 8785 JSON of the manifest without manifestMac)`, hex: seals
+ * an evidence manifest's claims (range, coverage, pruning) that its events alone cannot prove.
+ */
+export function computeManifestMac(key: string | Buffer, manifest: Readonly<Record<string, unknown>>): string {
+  const sealed = Object.fromEntries(Object.entries(manifest).filter(([name]) => name !== 'manifestMac'));
+  return createHmac('sha256', macKey(key)).update(canonicalJson(sealed)).digest('hex');
 }

@@ -1,38 +1,20 @@
 import { ClearwayError } from '../errors.js';
 import { DAY_MS } from '../ports/clock.js';
-import { iterateQuery } from '../ports/store.js';
+import { iterateQuery, type Store } from '../ports/store.js';
 import { requireAdmin } from '../shared/authorize.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
 import { CANONICALIZATION, GENESIS_HASH, HASH_ALGORITHM, MAC_ALGORITHM } from './chain.js';
-import { readChainHead } from './audit-log.js';
+import { auditMacKey, readChainHead, readCheckpoint } from './audit-log.js';
+import { evidenceCoverage, type EvidenceCoverage, type TimeRange } from './coverage.js';
 import type { AuditEvent } from './event.js';
-import { verifyChain, type ChainProblem, type ChainVerification, type ChainedEvent } from './verify.js';
+import { CSV_COLUMNS, EVIDENCE_FORMAT_VERSION, manifestProblem, readManifest, sealManifest, type EvidenceManifest, type PackStart } from './manifest.js';
+import { verifyChain, type ChainVerification, type ChainedEvent } from './verify.js';
+
+export { CSV_COLUMNS, type EvidenceManifest } from './manifest.js';
 
 export const DEFAULT_EXPORT_DAYS = 90;
 export const MAX_EXPORT_DAYS = 365;
-
-export interface EvidenceManifest {
-  readonly type: 'clearway.evidence-manifest';
-  readonly formatVersion: 1;
-  readonly range: { readonly from: number; readonly to: number };
-  readonly count: number;
-  readonly firstSeq?: number;
-  readonly lastSeq?: number;
-  /** The prevHash of the first event: where this range joins the chain before it. */
-  readonly firstPrevHash: string;
-  /** The entryHash of the last event: what the next range must follow. */
-  readonly lastEntryHash: string;
-  readonly chainHead: { readonly seq: number; readonly entryHash: string };
-  readonly exportedAt: number;
-  readonly exportedBy: string;
-  readonly hashAlgorithm: typeof HASH_ALGORITHM;
-  readonly macAlgorithm: typeof MAC_ALGORITHM;
-  readonly canonicalization: typeof CANONICALIZATION;
-  readonly csvColumns: readonly string[];
-}
-
-export const CSV_COLUMNS = ['seq', 'at', 'actor', 'type', 'policyVersion', 'refs', 'data', 'prevHash', 'entryHash', 'entryMac'] as const;
 
 /** Where an export writes its lines. JSON Lines ends with a `{"manifest": …}` line; CSV starts with its header. */
 export interface EvidenceSink {
@@ -90,10 +72,32 @@ function parseCsvRow(line: string): string[] {
   return fields;
 }
 
+/** Where the stored chain starts (its checkpoint and first kept event) and what that leaves of `range`. */
+async function readCoverage(store: Store, range: TimeRange): Promise<EvidenceCoverage> {
+  const checkpoint = await readCheckpoint(store);
+  if (!checkpoint) return evidenceCoverage(range, undefined, undefined);
+  const [kept] = (await store.query('audit', 'bySeq', { partition: [], range: { gt: checkpoint.seq }, limit: 1 })).items;
+  return evidenceCoverage(range, checkpoint, kept && { seq: kept.seq, at: kept.at });
+}
+
+/** The contiguous seq range holding every stored event of the covered range, if there is one. */
+async function seqRangeOf(store: Store, coverage: EvidenceCoverage): Promise<{ from: number; to: number } | undefined> {
+  const { covered, pruned } = coverage;
+  if (!covered) return undefined;
+  const [first] = (await store.query('audit', 'byTime', { partition: [], range: { gte: covered.from, lte: covered.to }, limit: 1 })).items;
+  const [last] = (await store.query('audit', 'byTime', { partition: [], range: { gte: covered.from, lte: covered.to }, direction: 'desc', limit: 1 })).items;
+  if (!first || !last) return undefined;
+  // A pruned start begins exactly at the first event retention kept, so the pack joins the checkpoint.
+  return { from: pruned?.firstAvailable?.seq ?? Math.min(first.seq, last.seq), to: Math.max(first.seq, last.seq) };
+}
+
 /**
  * Streams the audit events of a date range into an evidence pack (JSON Lines with a trailing
  * manifest, and/or CSV), one page at a time, so memory stays flat whatever the size. The range is
- * turned into a contiguous seq range so the pack verifies as one unbroken piece of the chain.
+ * turned into a contiguous seq range so the pack verifies as one unbroken piece of the chain. When
+ * retention pruned the start of the range, the pack starts at the first event kept and the
+ * manifest says so (`covered`, `pruned`) next to the range asked for; the manifest is sealed with
+ * the chain key (`manifestMac`) so those claims cannot be edited unnoticed.
  */
 export async function exportEvidence(
   deps: CoreDeps,
@@ -103,18 +107,15 @@ export async function exportEvidence(
 ): Promise<EvidenceManifest> {
   requireAdmin(actor, 'export evidence');
   const range = resolveExportRange(deps.clock.now(), options);
-  const head = (await readChainHead(deps.store)).position;
-  const [first] = (await deps.store.query('audit', 'byTime', { partition: [], range: { gte: range.from, lte: range.to }, limit: 1 })).items;
-  const [last] = (await deps.store.query('audit', 'byTime', { partition: [], range: { gte: range.from, lte: range.to }, direction: 'desc', limit: 1 })).items;
+  const [head, key, coverage] = await Promise.all([readChainHead(deps.store), auditMacKey(deps.secrets, deps.ids), readCoverage(deps.store, range)]);
+  const seqRange = await seqRangeOf(deps.store, coverage);
 
   await sink.csv?.(CSV_COLUMNS.join(','));
   let count = 0;
   let firstEvent: ChainedEvent | undefined;
   let lastEvent: ChainedEvent | undefined;
-  if (first && last) {
-    const fromSeq = Math.min(first.seq, last.seq);
-    const toSeq = Math.max(first.seq, last.seq);
-    for await (const stored of iterateQuery(deps.store, 'audit', 'bySeq', { partition: [], range: { gte: fromSeq, lte: toSeq }, limit: 100 })) {
+  if (seqRange) {
+    for await (const stored of iterateQuery(deps.store, 'audit', 'bySeq', { partition: [], range: { gte: seqRange.from, lte: seqRange.to }, limit: 100 })) {
       const event = toLine(stored);
       firstEvent ??= event;
       lastEvent = event;
@@ -123,27 +124,29 @@ export async function exportEvidence(
       await sink.csv?.(toCsvRow(event));
     }
   }
-  const manifest: EvidenceManifest = {
+  const manifest = sealManifest(key, {
     type: 'clearway.evidence-manifest',
-    formatVersion: 1,
+    formatVersion: EVIDENCE_FORMAT_VERSION,
     range,
+    ...coverage,
     count,
     ...(firstEvent && { firstSeq: firstEvent.seq }),
     ...(lastEvent && { lastSeq: lastEvent.seq }),
     firstPrevHash: firstEvent?.prevHash ?? GENESIS_HASH,
     lastEntryHash: lastEvent?.entryHash ?? GENESIS_HASH,
-    chainHead: { seq: head.seq, entryHash: head.entryHash },
+    chainHead: { seq: head.position.seq, entryHash: head.position.entryHash },
     exportedAt: deps.clock.now(),
     exportedBy: actor.accountId,
     hashAlgorithm: HASH_ALGORITHM,
     macAlgorithm: MAC_ALGORITHM,
     canonicalization: CANONICALIZATION,
     csvColumns: CSV_COLUMNS,
-  };
+  });
   await sink.jsonl?.(JSON.stringify({ manifest }));
+  const pruned = coverage.pruned && { coveredFrom: coverage.covered?.from ?? null, prunedThroughSeq: coverage.pruned.checkpoint.seq };
   await transact(deps, async () => ({
     writes: [],
-    audit: [{ actor: actor.accountId, type: 'evidence.exported', data: { from: range.from, to: range.to, count, firstSeq: manifest.firstSeq, lastSeq: manifest.lastSeq } }],
+    audit: [{ actor: actor.accountId, type: 'evidence.exported', data: { from: range.from, to: range.to, count, firstSeq: manifest.firstSeq, lastSeq: manifest.lastSeq, ...pruned } }],
     result: undefined,
   }));
   return manifest;
@@ -151,63 +154,74 @@ export async function exportEvidence(
 
 export interface EvidenceVerification extends ChainVerification {
   readonly manifest?: EvidenceManifest;
+  /** True when the key was given and the manifest's own mac (format 2) matched it. */
+  readonly manifestMacChecked: boolean;
 }
 
-function manifestProblem(manifest: EvidenceManifest | undefined, chain: ChainVerification, firstPrevHash: string | undefined): { problem: ChainProblem; detail: string } | undefined {
-  if (!manifest) return { problem: 'manifest_missing', detail: 'the pack has no manifest: it may have been cut short' };
-  const expected: Array<[string, unknown, unknown]> = [
-    ['count', manifest.count, chain.verified],
-    ['firstSeq', manifest.firstSeq, chain.firstSeq],
-    ['lastSeq', manifest.lastSeq, chain.lastSeq],
-    ['firstPrevHash', manifest.firstPrevHash, firstPrevHash ?? GENESIS_HASH],
-    ['lastEntryHash', manifest.lastEntryHash, chain.lastEntryHash ?? GENESIS_HASH],
-  ];
-  const wrong = expected.filter(([, want, got]) => want !== got).map(([name]) => name);
-  return wrong.length > 0 ? { problem: 'manifest_mismatch', detail: `the events do not match the manifest's ${wrong.join(', ')}` } : undefined;
+interface PackFound {
+  manifest?: unknown;
+  first?: PackStart;
+  afterManifest: boolean;
 }
 
-async function* parseJsonl(lines: AsyncIterable<string> | Iterable<string>, found: { manifest?: EvidenceManifest; firstPrevHash?: string; afterManifest: boolean }): AsyncGenerator<ChainedEvent> {
+async function* parseJsonl(lines: AsyncIterable<string> | Iterable<string>, found: PackFound): AsyncGenerator<ChainedEvent> {
   for await (const raw of lines) {
     const line = raw.trim();
     if (line.length === 0) continue;
-    const parsed = JSON.parse(line) as ChainedEvent | { manifest: EvidenceManifest };
+    const parsed = JSON.parse(line) as ChainedEvent | { manifest: unknown };
     if ('manifest' in parsed) {
       found.manifest = parsed.manifest;
       continue;
     }
-    if (found.manifest) found.afterManifest = true;
-    found.firstPrevHash ??= parsed.prevHash;
+    if (found.manifest !== undefined) found.afterManifest = true;
+    found.first ??= { seq: parsed.seq, at: parsed.at, prevHash: parsed.prevHash };
     yield parsed;
   }
 }
 
+/** The verdict on a pack whose events were walked: the chain's, then the manifest's against it. */
+function verdict(chain: ChainVerification, found: PackFound, key: string | undefined): EvidenceVerification {
+  const manifest = readManifest(found.manifest);
+  const result = { ...chain, ...(manifest && { manifest }), manifestMacChecked: false };
+  if (!chain.ok) return result;
+  const problem = found.afterManifest
+    ? { problem: 'manifest_mismatch' as const, detail: 'events follow the manifest line' }
+    : found.manifest !== undefined && !manifest
+      ? { problem: 'manifest_mismatch' as const, detail: 'the manifest is not a Clearway evidence manifest (a field is missing or of the wrong kind)' }
+      : manifestProblem(manifest, chain, found.first, key);
+  if (problem) return { ...result, ok: false, ...problem };
+  return { ...result, manifestMacChecked: key !== undefined && manifest?.formatVersion === EVIDENCE_FORMAT_VERSION };
+}
+
+function malformed(detail: string, key: string | undefined, manifest: unknown): EvidenceVerification {
+  const read = readManifest(manifest);
+  return { ok: false, verified: 0, macChecked: key !== undefined, manifestMacChecked: false, problem: 'malformed_event', detail, ...(read && { manifest: read }) };
+}
+
 /**
  * Verifies a JSON Lines evidence pack offline: the chain inside it (continuity, hashes, and with
- * the key, macs) and that it is whole (the manifest's counts and end hashes). Without the key
- * only the hash chain is checked; `macChecked` says which.
+ * the key, macs) and that it is whole and says what it covers (the manifest's counts, end hashes
+ * and coverage against its events, and with the key the manifest's own mac). Without the key only
+ * the hashes are checked; `macChecked` and `manifestMacChecked` say which.
  */
 export async function verifyEvidence(lines: AsyncIterable<string> | Iterable<string>, options: { key?: string } = {}): Promise<EvidenceVerification> {
-  const found: { manifest?: EvidenceManifest; firstPrevHash?: string; afterManifest: boolean } = { afterManifest: false };
+  const found: PackFound = { afterManifest: false };
   let chain: ChainVerification;
   try {
     chain = await verifyChain(parseJsonl(lines, found), options.key !== undefined ? { key: options.key } : {});
   } catch {
-    return { ok: false, verified: 0, macChecked: options.key !== undefined, problem: 'malformed_event', detail: 'a line is not valid JSON' };
+    return malformed('a line is not valid JSON', options.key, found.manifest);
   }
-  if (!chain.ok) return { ...chain, ...(found.manifest && { manifest: found.manifest }) };
-  const problem = found.afterManifest
-    ? { problem: 'manifest_mismatch' as const, detail: 'events follow the manifest line' }
-    : manifestProblem(found.manifest, chain, found.firstPrevHash);
-  return { ...chain, ...(found.manifest && { manifest: found.manifest }), ...(problem && { ok: false, ...problem }) };
+  return verdict(chain, found, options.key);
 }
 
-/** Verifies a CSV export against its manifest (kept beside it), the same way. */
+/** Verifies a CSV export against its manifest (kept beside it, so read as untrusted too), the same way. */
 export async function verifyEvidenceCsv(
   lines: AsyncIterable<string> | Iterable<string>,
   manifest: EvidenceManifest,
   options: { key?: string } = {},
 ): Promise<EvidenceVerification> {
-  let firstPrevHash: string | undefined;
+  const found: PackFound = { manifest, afterManifest: false };
   async function* rows(): AsyncGenerator<ChainedEvent> {
     let header = true;
     for await (const raw of lines) {
@@ -229,7 +243,7 @@ export async function verifyEvidenceCsv(
         entryHash: entryHash ?? '',
         entryMac: entryMac ?? '',
       };
-      firstPrevHash ??= event.prevHash;
+      found.first ??= { seq: event.seq, at: event.at, prevHash: event.prevHash };
       yield event;
     }
   }
@@ -237,9 +251,7 @@ export async function verifyEvidenceCsv(
   try {
     chain = await verifyChain(rows(), options.key !== undefined ? { key: options.key } : {});
   } catch {
-    return { ok: false, verified: 0, macChecked: options.key !== undefined, problem: 'malformed_event', detail: 'a row is not valid', manifest };
+    return malformed('a row is not valid', options.key, manifest);
   }
-  if (!chain.ok) return { ...chain, manifest };
-  const problem = manifestProblem(manifest, chain, firstPrevHash);
-  return { ...chain, manifest, ...(problem && { ok: false, ...problem }) };
+  return verdict(chain, found, options.key);
 }

@@ -11,7 +11,8 @@ const PRUNE_BATCH = 24;
 
 /**
  * Deletes audit events older than the retention period, oldest first, moving the checkpoint (last
- * pruned seq and its entryHash) in the same commit, so the remaining chain verifies from it.
+ * pruned seq, its entryHash and time, and the retention applied) in the same commit, so the
+ * remaining chain verifies from it and an evidence export can say what was pruned.
  * Cost follows the events pruned: it reads only from the checkpoint onward.
  */
 export async function pruneAuditEvents(deps: CoreDeps, options: { retentionDays: number; maxEvents?: number }): Promise<{ pruned: number; checkpoint?: AuditCheckpoint }> {
@@ -35,7 +36,14 @@ export async function pruneAuditEvents(deps: CoreDeps, options: { retentionDays:
       }
       const last = expired.at(-1);
       if (!last) return { count: 0, checkpoint: current };
-      const next: AuditCheckpoint = { seq: last.seq, entryHash: last.entryHash, prunedAt: deps.clock.now(), prunedTotal: (current?.prunedTotal ?? 0) + expired.length };
+      const next: AuditCheckpoint = {
+        seq: last.seq,
+        entryHash: last.entryHash,
+        at: last.at,
+        prunedAt: deps.clock.now(),
+        prunedTotal: (current?.prunedTotal ?? 0) + expired.length,
+        retentionDays: options.retentionDays,
+      };
       const checkpointRecord: MetaRecord = { id: AUDIT_CHECKPOINT_ID, version: record?.version ?? 0, value: next };
       const writes: Write[] = [...expired.map((event) => remove('audit', event)), put('meta', checkpointRecord)];
       await deps.store.commit(writes);

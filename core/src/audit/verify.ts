@@ -37,7 +37,7 @@ export interface ChainStart {
 }
 
 /** Compares two macs in time that does not depend on where they first differ. */
-function constantTimeEqual(expected: string, claimed: unknown): boolean {
+export function constantTimeEqual(expected: string, claimed: unknown): boolean {
   if (typeof claimed !== 'string' || claimed.length !== expected.length) return false;
   let difference = 0;
   for (let index = 0; index < expected.length; index += 1) difference |= expected.charCodeAt(index) ^ claimed.charCodeAt(index);

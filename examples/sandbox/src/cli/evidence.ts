@@ -12,10 +12,22 @@ function lines(path: string): AsyncIterable<string> {
 }
 
 function report(result: EvidenceVerification): string {
-  if (result.ok) {
-    return `Evidence verified: ${result.verified} events, seq ${result.firstSeq ?? '—'}–${result.lastSeq ?? '—'}; ${result.macChecked ? 'hashes and macs checked with the key' : 'hash chain checked (no key given: macs not checked)'}.`;
+  if (!result.ok) {
+    return `Evidence FAILED verification${result.firstBadSeq !== undefined ? ` at seq ${result.firstBadSeq}` : ''}: ${result.problem ?? 'unknown'} — ${result.detail ?? ''}`;
   }
-  return `Evidence FAILED verification${result.firstBadSeq !== undefined ? ` at seq ${result.firstBadSeq}` : ''}: ${result.problem ?? 'unknown'} — ${result.detail ?? ''}`;
+  const checked = !result.macChecked
+    ? 'hash chain checked (no key given: macs and the manifest\'s mac not checked)'
+    : result.manifestMacChecked
+      ? 'hashes, macs and the manifest\'s mac checked with the key'
+      : 'hashes and macs checked with the key (a format 1 manifest carries no mac: its range is as the exporter stated it)';
+  const verified = `Evidence verified: ${result.verified} events, seq ${result.firstSeq ?? '—'}–${result.lastSeq ?? '—'}; ${checked}.`;
+  return result.manifest?.pruned ? `${verified}\n${result.manifest.pruned.note}` : verified;
+}
+
+/** What an export wrote, and when retention pruned the start of the range, that it starts later than asked and why. */
+function describeExport(manifest: EvidenceManifest, files: { readonly jsonl: string; readonly csv?: string }): string {
+  const exported = `Exported ${manifest.count} events (seq ${manifest.firstSeq ?? '—'}–${manifest.lastSeq ?? '—'}) to ${files.jsonl}${files.csv ? ` and ${files.csv}` : ''}.`;
+  return manifest.pruned ? `${exported}\n${manifest.pruned.note}` : exported;
 }
 
 /** `evidence export` and `evidence verify`: what an admin hands over and an auditor checks offline. */
@@ -41,7 +53,7 @@ export function registerEvidenceCommands(program: Command, json: () => boolean):
         throw error;
       }
       if (json()) console.log(JSON.stringify(manifest, null, 2));
-      else console.log(`Exported ${manifest.count} events (seq ${manifest.firstSeq ?? '—'}–${manifest.lastSeq ?? '—'}) to ${options.out}${options.csv ? ` and ${options.csv}` : ''}.`);
+      else console.log(describeExport(manifest, { jsonl: options.out, ...(options.csv !== undefined && { csv: options.csv }) }));
     });
 
   evidence

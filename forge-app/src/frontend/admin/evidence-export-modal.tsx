@@ -14,11 +14,24 @@ const FORMATS = [
   { label: 'CSV (one event per row, the manifest alongside)', value: 'csv' },
 ];
 
+/** Shown only when retention pruned the start of the range: the pack then covers less than was asked. */
+function PrunedCoverage({ manifest }: { readonly manifest: EvidenceExport['manifest'] }) {
+  if (!manifest.pruned) return null;
+  const { covered } = manifest;
+  return (
+    <Stack space="space.050">
+      <Text>{covered ? `Covers ${formatDateTime(covered.from)} to ${formatDateTime(covered.to)}: later than asked, because retention pruned the events before it.` : 'Covers none of the range asked for: retention pruned all of it.'}</Text>
+      <Text>{manifest.pruned.note}</Text>
+    </Stack>
+  );
+}
+
 function ManifestSummary({ pack }: { readonly pack: EvidenceExport }) {
   const { manifest } = pack;
   return (
     <Stack space="space.050">
       <Text>{`${plural(manifest.count, 'event')} from ${formatDateTime(manifest.range.from)} to ${formatDateTime(manifest.range.to)}${manifest.firstSeq !== undefined ? `, seq ${manifest.firstSeq} to ${manifest.lastSeq ?? manifest.firstSeq}` : ''}.`}</Text>
+      <PrunedCoverage manifest={manifest} />
       <Text>
         First prevHash: <Code>{manifest.firstPrevHash}</Code>
       </Text>
