@@ -1,6 +1,6 @@
 /**
- * The provider contract: the six operations every provider implements, the outcomes they return
- * and the context each receives. A provider is a plugin package (a type such as `okta-group`); a
+ * The provider contract: the six operations every provider implements (plus the optional
+ * `listMembers`), the outcomes they return and the context each receives. A provider is a plugin package (a type such as `okta-group`); a
  * connector is one admin-configured instance of it.
  */
 import type { ConnectorError } from './errors.js';

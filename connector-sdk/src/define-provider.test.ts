@@ -200,3 +200,89 @@ describe('describeConnectorForm', () => {
     expect(form.setup.permissions).toEqual(['read']);
   });
 });
+
+describe('listMembers', () => {
+  const page = { members: [{ id: 'u1', login: 'ada', email: 'ada@example.com' }], nextCursor: 'p2' };
+  const listing = (listMembers: NonNullable<ProviderOperations['listMembers']>) => connect(base({ listMembers }));
+
+  it('is no property at all of a connector whose provider does not list groups, even one that sets it undefined', () => {
+    expect('listMembers' in connect()).toBe(false);
+    expect('listMembers' in connect(base({ listMembers: undefined }))).toBe(false);
+  });
+
+  it('passes the group and the cursor through and returns a valid page as it is', async () => {
+    const calls: unknown[] = [];
+    const connector = listing(async (_ctx, group, cursor) => (calls.push([group, cursor]), page));
+    expect(await connector.listMembers?.(createOperationContext(), { id: 'g' })).toEqual(page);
+    expect(await connector.listMembers?.(createOperationContext(), { id: 'g' }, 'p1')).toEqual(page);
+    expect(calls).toEqual([
+      [{ id: 'g' }, undefined],
+      [{ id: 'g' }, 'p1'],
+    ]);
+  });
+
+  it('starts nothing past the deadline or after an abort', async () => {
+    let called = false;
+    const connector = listing(async () => ((called = true), page));
+    await expect(connector.listMembers?.(createOperationContext({ deadline: Date.now() - 1 }), { id: 'g' })).rejects.toMatchObject({ kind: 'transient', code: 'deadline_exceeded' });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(connector.listMembers?.(createOperationContext({ signal: controller.signal }), { id: 'g' })).rejects.toMatchObject({ kind: 'transient', code: 'aborted' });
+    expect(called).toBe(false);
+  });
+
+  it('classifies what the provider throws and redacts its secrets, in errors and log lines', async () => {
+    const lines: string[] = [];
+    const logger: Logger = { debug: (m) => lines.push(m), info: () => {}, warn: () => {}, error: () => {} };
+    const raw = listing(async (ctx) => {
+      ctx.logger.debug(`listing with ${SECRET}`);
+      throw new Error(`upstream said ${SECRET}`);
+    });
+    const failure = raw.listMembers?.(createOperationContext({ logger }), { id: 'g' });
+    await expect(failure).rejects.toMatchObject({ kind: 'transient', code: 'unexpected_error' });
+    await expect(failure).rejects.not.toHaveProperty('message', expect.stringContaining(SECRET));
+    expect(lines).toEqual(['listing with [REDACTED]']);
+    const refused = listing(async () => {
+      throw new AuthError(`token ${SECRET} was refused`);
+    });
+    await expect(refused.listMembers?.(createOperationContext(), { id: 'g' })).rejects.toMatchObject({ kind: 'auth', message: 'token [REDACTED] was refused' });
+    const missing = listing(async () => {
+      throw Object.assign(new Error('404'), { status: 404 });
+    });
+    await expect(missing.listMembers?.(createOperationContext(), { id: 'g' })).rejects.toMatchObject({ kind: 'not_found', status: 404 });
+  });
+
+  it.each([
+    ['a member with a blank id', { members: [{ id: ' ' }] }, /members\.0\.id: must not be blank/],
+    ['a member without an id', { members: [{ login: 'ada' }] }, /members\.0\.id/],
+    ['a member whose email is not text', { members: [{ id: 'u1', email: 42 }] }, /members\.0\.email/],
+    ['no members list', { nextCursor: 'p2' }, /members/],
+    ['members that are not a list', { members: { id: 'u1' } }, /members/],
+    ['an empty next cursor', { members: [], nextCursor: '' }, /nextCursor/],
+    ['a next cursor that is not text', { members: [], nextCursor: 2 }, /nextCursor/],
+    ['a null next cursor', { members: [], nextCursor: null }, /nextCursor/],
+    ['nothing', undefined, /\(result\)/],
+  ])('refuses a page with %s as unexpected_response', async (_name, answer, where) => {
+    const connector = listing(async () => answer as never);
+    const failure = connector.listMembers?.(createOperationContext(), { id: 'g' });
+    await expect(failure).rejects.toMatchObject({ name: 'TransientError', kind: 'transient', code: 'unexpected_response' });
+    await expect(failure).rejects.toHaveProperty('message', expect.stringMatching(where));
+  });
+
+  it('refuses a page that answers the cursor it was asked with (a directory going round in circles)', async () => {
+    const connector = listing(async (_ctx, _group, cursor) => ({ members: [{ id: 'u1' }], nextCursor: cursor === 'p1' ? 'p1' : 'p2' }));
+    await expect(connector.listMembers?.(createOperationContext(), { id: 'g' }, 'p1')).rejects.toMatchObject({
+      kind: 'transient',
+      code: 'unexpected_response',
+      message: expect.stringContaining('nextCursor: repeats the cursor this page was asked with'),
+    });
+    expect(await connector.listMembers?.(createOperationContext(), { id: 'g' }, 'p0')).toEqual({ members: [{ id: 'u1' }], nextCursor: 'p2' });
+  });
+
+  it('refuses an empty cursor before calling the provider', async () => {
+    let called = false;
+    const connector = listing(async () => ((called = true), page));
+    await expect(connector.listMembers?.(createOperationContext(), { id: 'g' }, '')).rejects.toMatchObject({ kind: 'invalid_request', code: 'invalid_cursor' });
+    expect(called).toBe(false);
+  });
+});

@@ -18,6 +18,7 @@ import {
   connectionTestSchema,
   groupBindingSchema,
   identityResolutionSchema,
+  memberPageSchemaFor,
   membershipCheckSchema,
   membershipOutcomeSchema,
   validResult,
@@ -241,23 +242,26 @@ function guardOperations(
   redactor: Redactor,
 ): Connector {
   const classify = (error: unknown, action: string) => redactError(isConnectorError(error) ? error : toConnectorError(error, action), redactor);
+  /** `schema` is the shape every result must have, or, when it depends on the request, made from the arguments. */
   const guard = <Args extends unknown[], Result>(
     action: string,
     run: (ctx: OperationContext, ...args: Args) => Promise<Result>,
-    schema: z.ZodType,
+    schema: z.ZodType | ((...args: Args) => z.ZodType),
     redactResult: (result: Result) => Result = (result) => result,
   ) => {
     return async (ctx: OperationContext, ...args: Args): Promise<Result> => {
       assertCanProceed(ctx, action);
       const safeCtx: OperationContext = { ...ctx, logger: redactingLogger(ctx.logger, redactor) };
       try {
-        return redactResult(validResult(schema, await run(safeCtx, ...args), action));
+        const resultSchema = typeof schema === 'function' ? schema(...args) : schema;
+        return redactResult(validResult(resultSchema, await run(safeCtx, ...args), action));
       } catch (error) {
         throw classify(error, action);
       }
     };
   };
 
+  const { listMembers } = operations;
   const addBatch = async (ctx: OperationContext, group: GroupRef, identities: readonly ExternalIdentity[]): Promise<BatchItemResult[]> => {
     if (operations.addBatch) return operations.addBatch(ctx, group, identities);
     return addOneByOne(ctx, identities, (identity) => operations.add(ctx, group, identity), (error) => classify(error, 'Adding the user to the group'));
@@ -306,6 +310,19 @@ function guardOperations(
     ),
     remove: guard('Removing the user from the group', (ctx, group, identity) => operations.remove(ctx, group, identity), membershipOutcomeSchema),
     check: guard('Checking group membership', (ctx, group, identity) => operations.check(ctx, group, identity), membershipCheckSchema),
+    // Only a provider that can list a group gets the property: its absence is how the engine knows.
+    ...(listMembers && {
+      listMembers: guard(
+        'Listing the group members',
+        (ctx, group: GroupRef, cursor?: string) => {
+          if (cursor !== undefined && cursor.length === 0) {
+            throw new InvalidRequestError('A page of group members was asked for with an empty cursor; ask for the first page without one.', { code: 'invalid_cursor' });
+          }
+          return listMembers.call(operations, ctx, group, cursor);
+        },
+        (_group, cursor) => memberPageSchemaFor(cursor),
+      ),
+    }),
   };
 }
 

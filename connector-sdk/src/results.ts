@@ -44,6 +44,25 @@ export const membershipCheckSchema = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('pending_manual'), task: manualTaskSchema }),
 ]);
 
+/**
+ * A page of a group's members: each a usable identity, and a next-page cursor that is a non-empty
+ * string when there is one (an empty one could not be told from "last page" by a caller that tests
+ * it for truth).
+ */
+export const memberPageSchema = z.object({
+  members: z.array(identitySchema),
+  nextCursor: z.string().min(1, 'must not be empty').optional(),
+});
+
+/**
+ * The page answering a request made with `cursor`. A page that hands back the very cursor it was
+ * asked with is a directory going round in circles: following it would page forever.
+ */
+export function memberPageSchemaFor(cursor: string | undefined): z.ZodType {
+  if (cursor === undefined) return memberPageSchema;
+  return memberPageSchema.refine((page) => page.nextCursor !== cursor, { path: ['nextCursor'], message: 'repeats the cursor this page was asked with' });
+}
+
 export const connectionTestSchema = z.object({
   ok: z.boolean(),
   checks: z.array(z.object({ name: z.string(), passed: z.boolean(), message: z.string() })),
@@ -56,7 +75,11 @@ export const connectionTestSchema = z.object({
 export function validResult<T>(schema: z.ZodType, result: T, action: string): T {
   const parsed = schema.safeParse(result);
   if (parsed.success) return result;
-  const where = parsed.error.issues.map((issue) => issue.path.join('.') || '(result)').slice(0, 3).join(', ');
+  // Paths, and the messages of our own refinements: never anything quoted from the answer.
+  const where = parsed.error.issues
+    .map((issue) => `${issue.path.join('.') || '(result)'}${issue.code === 'custom' ? `: ${issue.message}` : ''}`)
+    .slice(0, 3)
+    .join(', ');
   throw new TransientError(`${action} failed: the provider's answer was not understood (${where}); the action will be retried.`, {
     code: 'unexpected_response',
   });

@@ -35,6 +35,8 @@ export class AcmeDirectory implements FaultInjector {
   readonly calls: string[] = [];
   private readonly faults: Fault[] = [];
   private nextId = 1;
+  /** The most members one listing page holds, whatever page size the client asks for. */
+  private memberPageSize = 100;
 
   constructor(readonly token: string) {}
 
@@ -80,6 +82,10 @@ export class AcmeDirectory implements FaultInjector {
   requestsReceived(): number {
     return this.calls.length;
   }
+  /** From now on, member listings answer at most `size` members a page. */
+  pageMembersBy(size: number): void {
+    this.memberPageSize = size;
+  }
 
   readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const url = new URL(input instanceof Request ? input.url : input.toString());
@@ -95,6 +101,19 @@ export class AcmeDirectory implements FaultInjector {
     const path = url.pathname.replace(/^\/api/, '').split('/').filter(Boolean);
     return this.route(method, path, url.searchParams, init.body);
   };
+
+  /** Members in id order, a page at a time after the `after` id; `next` is the last id of a page that is not the last. */
+  private listMembers(group: AcmeGroup, query: URLSearchParams): Response {
+    const after = query.get('after');
+    const ids = [...group.members].sort().filter((id) => after === null || id > after);
+    const page = ids.slice(0, this.memberPageSize);
+    const members = page.flatMap((id) => {
+      const user = this.users.get(id);
+      return user ? [{ id: user.id, login: user.login, email: user.email }] : [];
+    });
+    const last = page.at(-1);
+    return json(200, { members, ...(ids.length > page.length && last !== undefined && { next: last }) });
+  }
 
   /** A request nobody answers: it settles only when the caller aborts it, as fetch does. */
   private noAnswer(signal: AbortSignal | null | undefined): Promise<Response> {
@@ -122,6 +141,7 @@ export class AcmeDirectory implements FaultInjector {
     const group = id ? this.groups.get(id) : undefined;
     if (!group) return problem(404, 'group_not_found', 'No such group');
     if (!sub && method === 'GET') return json(200, { id: group.id, name: group.name });
+    if (sub === 'members' && !memberId && method === 'GET') return this.listMembers(group, query);
     if (sub !== 'members' || !memberId) return problem(404, 'route_not_found', 'No such route');
     if (!this.users.has(memberId)) return problem(404, 'user_not_found', 'No such user');
     if (method === 'PUT') {

@@ -31,6 +31,7 @@ export function acmeHarness(provider: ProviderDefinition = acmeProvider): Confor
         newGroupName: 'ai-claude-users',
         missingGroup: { id: 'g-deleted', name: 'ai-deleted-tool-users' },
         faults: directory,
+        pageMembers: (pageSize) => directory.pageMembersBy(pageSize),
         rateLimitShapes: [
           { name: '429 Retry-After seconds', next: (retryAfterMs) => directory.rateLimitNext(retryAfterMs) },
           { name: '429 Retry-After HTTP date', next: (retryAfterMs) => directory.rateLimitUntilNext(retryAfterMs) },

@@ -25,6 +25,10 @@ const config = z.object({
 const meSchema = z.object({ permissions: z.array(z.string()) });
 const userSchema = z.object({ id: z.string().regex(/\S/), login: z.string(), email: z.string(), status: z.string() });
 const groupSchema = z.object({ id: z.string().regex(/\S/), name: z.string() });
+const memberPageSchema = z.object({
+  members: z.array(z.object({ id: z.string().regex(/\S/), login: z.string(), email: z.string() })),
+  next: z.string().min(1).optional(),
+});
 const problemSchema = z.object({ error: z.object({ code: z.string() }) });
 
 export const acmeSpec: ProviderSpec<typeof config, 'apiToken'> = {
@@ -143,6 +147,20 @@ export const acmeSpec: ProviderSpec<typeof config, 'apiToken'> = {
         // Only "not a member" is already so: a deleted group or user is an error the admin must see.
         if (response.status === 404 && (await errorCode(response)) === 'not_member') return { outcome: 'already_satisfied' };
         throw response.ok ? unexpected(action, response.status) : fail();
+      },
+
+      async listMembers(ctx, group, cursor) {
+        const action = 'Listing the group members';
+        const after = cursor === undefined ? '' : `?after=${encodeURIComponent(cursor)}`;
+        const { response, fail } = await call(ctx, action, 'GET', `/groups/${group.id}/members${after}`);
+        // A deleted group must be an error: an empty list would make it look clean to drift.
+        if (response.status === 404 && (await errorCode(response)) === 'group_not_found') {
+          throw classifyHttpError({ status: 404, action, code: 'group_not_found', summary: 'No Acme group has this id; rebind the tool.' });
+        }
+        if (!response.ok) throw fail();
+        // The ids (and login and email) are the ones resolveIdentity gives, so drift can match them.
+        const { members, next } = await read(response, memberPageSchema, action);
+        return { members, ...(next !== undefined && { nextCursor: next }) };
       },
     };
   },

@@ -24,6 +24,12 @@ export interface ConformanceCheck {
   /** Modes the check applies to; a capability filter narrows it further. */
   readonly modes: readonly ProviderMode[];
   readonly when?: (harness: ConformanceHarness) => boolean;
+  /**
+   * What only the connected connector or the fixture can tell (an optional operation, an optional
+   * fixture hook): the reason the check does not apply, or undefined when it does. A check that
+   * does not apply is skipped, not passed.
+   */
+  readonly notApplicable?: (env: CheckEnvironment) => string | undefined;
   readonly run: (env: CheckEnvironment) => Promise<void>;
 }
 

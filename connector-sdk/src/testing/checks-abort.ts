@@ -13,7 +13,7 @@ const AFTERMATH_MS = 100;
 type Operation = (ctx: OperationContext) => Promise<unknown>;
 
 /** Whether the directory received more than `count` requests before `attempt` settled (within the bound). */
-async function requestArrives(requestsReceived: () => number, count: number, attempt: Promise<unknown>): Promise<boolean> {
+export async function requestArrives(requestsReceived: () => number, count: number, attempt: Promise<unknown>): Promise<boolean> {
   let settled = false;
   void attempt.then(
     () => (settled = true),

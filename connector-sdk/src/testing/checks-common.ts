@@ -85,6 +85,7 @@ export const commonChecks: readonly ConformanceCheck[] = [
         ['addBatch', connector.addBatch(expired(), group, [user])],
         ['remove', connector.remove(expired(), group, user)],
         ['check', connector.check(expired(), group, user)],
+        ...(connector.listMembers ? [['listMembers', connector.listMembers(expired(), group)] as [string, Promise<unknown>]] : []),
       ];
       for (const [name, attempt] of attempts) {
         const error = await expectConnectorError(attempt, 'transient', `${name} past its deadline`);
@@ -108,12 +109,14 @@ export const commonChecks: readonly ConformanceCheck[] = [
         return ctx({ signal: controller.signal });
       };
       const group = fixture.existingGroup;
-      for (const [name, attempt] of [
+      const attempts: Array<[string, Promise<unknown>]> = [
         ['add', connector.add(aborted(), group, user)],
         ['remove', connector.remove(aborted(), group, user)],
         ['check', connector.check(aborted(), group, user)],
         ['resolveIdentity', connector.resolveIdentity(aborted(), fixture.users[0].subject)],
-      ] as const) {
+        ...(connector.listMembers ? [['listMembers', connector.listMembers(aborted(), group)] as [string, Promise<unknown>]] : []),
+      ];
+      for (const [name, attempt] of attempts) {
         const error = await expectConnectorError(attempt, 'transient', `${name} after abort`);
         assert.equal(error.code, 'aborted', `${name} after abort: code`);
       }

@@ -17,7 +17,7 @@ export const LONG_RETRY_AFTER_MS = 120_000;
 export const PROMPT_SETTLE_MS = 5_000;
 
 /** The fixture's ways of saying "slow down"; by default the one every fake has, a 429. */
-function rateLimitShapesOf(fixture: ConformanceFixture): readonly RateLimitShape[] {
+export function rateLimitShapesOf(fixture: ConformanceFixture): readonly RateLimitShape[] {
   if (fixture.rateLimitShapes) {
     assert.ok(fixture.rateLimitShapes.length > 0, '`rateLimitShapes`, when given, needs at least one shape');
     return fixture.rateLimitShapes;
@@ -26,7 +26,7 @@ function rateLimitShapesOf(fixture: ConformanceFixture): readonly RateLimitShape
   return [{ name: '429', next: (retryAfterMs) => faults.rateLimitNext(retryAfterMs) }];
 }
 
-function assertWait(actualMs: number | undefined, askedMs: number, shape: string): void {
+export function assertWait(actualMs: number | undefined, askedMs: number, shape: string): void {
   assert.ok(actualMs !== undefined, `shape "${shape}": a rate-limited error must carry retryAfterMs from the response`);
   assert.ok(Math.abs(actualMs - askedMs) <= WAIT_TOLERANCE_MS, `shape "${shape}": retryAfterMs ${actualMs} should be about ${askedMs}`);
 }

@@ -102,10 +102,11 @@ describe('the conformance kit fails broken providers', () => {
     };
     const results = await runConformance(harness);
     const failures = Object.fromEntries(results.filter((result) => !result.passed).map((result) => [result.id, result.failure]));
-    expect(Object.keys(failures)).toEqual(['rate-limited', 'rate-limited-long-wait']);
+    expect(Object.keys(failures)).toEqual(['rate-limited', 'rate-limited-long-wait', 'members-rate-limited']);
     // Reaching the second shape means the first passed, and its add was undone so both start alike.
     expect(failures['rate-limited']).toMatch(/^add: expected kind "rate_limited" for shape "503 Retry-After", got "transient" \(HTTP 503, code transient\)/);
     expect(failures['rate-limited-long-wait']).toMatch(/for shape "503 Retry-After", got "transient"/);
+    expect(failures['members-rate-limited']).toMatch(/^listMembers: expected kind "rate_limited" for shape "503 Retry-After", got "transient" \(HTTP 503, code transient\)/);
   });
 
   it('fails a provider that drops the wait a 429 asked for', async () => {
@@ -282,7 +283,7 @@ describe('the conformance kit fails broken providers', () => {
       },
     });
     const failures = results.filter((result) => !result.passed);
-    expect(failures.map((result) => result.id)).toEqual(['abort-in-flight', 'abort-between-requests']);
+    expect(failures.map((result) => result.id)).toEqual(['abort-in-flight', 'abort-between-requests', 'members-deadline']);
     for (const failure of failures) {
       expect(failure.failure).toMatch(/must provide `faults.hangNext\(\)` .* and `faults.requestsReceived\(\)` .*: the kit uses them to prove the provider hands ctx.signal/);
     }
@@ -366,9 +367,10 @@ describe('the conformance kit fails broken providers', () => {
       },
     });
     const failed = Object.fromEntries(results.filter((result) => !result.passed).map((result) => [result.id, result.failure ?? '']));
-    expect(Object.keys(failed)).toEqual(['resolve-inactive', 'missing-group']);
+    expect(Object.keys(failed)).toEqual(['resolve-inactive', 'missing-group', 'members-missing-group']);
     expect(failed['resolve-inactive']).toMatch(/must provide `inactiveSubject`/);
     expect(failed['missing-group']).toMatch(/must provide `missingGroup`/);
+    expect(failed['members-missing-group']).toMatch(/must provide `missingGroup`/);
   });
 
   describe('addBatch with per-user results', () => {
@@ -448,4 +450,152 @@ describe('the conformance kit fails broken providers', () => {
       ]);
     });
   });
+});
+
+describe('the conformance kit and the optional listMembers', () => {
+  const MEMBER_CHECKS = ['members-follow-membership', 'members-missing-group', 'members-deadline', 'members-rate-limited', 'members-paging'];
+  const listOf = (ops: ProviderOperations): NonNullable<ProviderOperations['listMembers']> => {
+    if (!ops.listMembers) throw new Error('the example provider lists members');
+    return ops.listMembers;
+  };
+  const withoutListing = defineProvider({
+    ...acmeSpec,
+    type: 'acme-no-listing',
+    create: (init) => {
+      const { listMembers: _notOffered, ...ops } = acmeSpec.create(init);
+      return ops;
+    },
+  });
+
+  it('runs every member check against the example provider, which passes them', async () => {
+    const results = await runConformance(acmeHarness());
+    const members = results.filter((result) => MEMBER_CHECKS.includes(result.id));
+    expect(members.map((result) => [result.id, result.passed])).toEqual(MEMBER_CHECKS.map((id) => [id, true]));
+  });
+
+  it('leaves the member checks out for a connector without listMembers, and says why when asked to run one', async () => {
+    const results = await runConformance(acmeHarness(withoutListing));
+    expect(results.filter((result) => !result.passed)).toEqual([]);
+    expect(results.map((result) => result.id)).toContain('membership-idempotent');
+    expect(results.map((result) => result.id).filter((id) => id.startsWith('members-'))).toEqual([]);
+    const check = ALL_CHECKS.find((candidate) => candidate.id === 'members-follow-membership');
+    if (!check) throw new Error('no members-follow-membership check');
+    expect(await runCheck(acmeHarness(withoutListing), check)).toEqual({ outcome: 'not_applicable', reason: 'the connector has no listMembers (an optional operation)' });
+  });
+
+  it('leaves the paging check out for a fixture without pageMembers', async () => {
+    const base = acmeHarness();
+    const results = await runConformance({
+      ...base,
+      async setup() {
+        const { pageMembers: _one, ...fixture } = await base.setup();
+        return fixture;
+      },
+    });
+    expect(results.map((result) => result.id).filter((id) => id.startsWith('members-'))).toEqual(MEMBER_CHECKS.filter((id) => id !== 'members-paging'));
+    expect(results.filter((result) => !result.passed)).toEqual([]);
+  });
+
+  it('fails a provider that lists a deleted group as empty', async () => {
+    const failed = await failedChecks(
+      broken('lists-deleted-as-empty', (ops) => ({
+        listMembers: (ctx, group, cursor) =>
+          listOf(ops)(ctx, group, cursor).catch((error: unknown) => {
+            if (isConnectorError(error) && error.kind === 'not_found') return { members: [] };
+            throw error;
+          }),
+      })),
+    );
+    expect(failed['members-missing-group']).toMatch(/^listMembers of a group that does not exist answered \{"members":\[\]\}: a deleted group must be an error/);
+  });
+
+  it('fails a provider that reports a deleted group as a plain not_found, without group_not_found', async () => {
+    const failed = await failedChecks(
+      broken('deleted-group-any-404', (ops) => ({
+        listMembers: (ctx, group, cursor) =>
+          listOf(ops)(ctx, group, cursor).catch((error: unknown) => {
+            throw isConnectorError(error) && error.code === 'group_not_found' ? new TransientError('gone', { code: 'unexpected_error' }) : error;
+          }),
+      })),
+    );
+    expect(failed['members-missing-group']).toMatch(/expected kind "not_found", got "transient"/);
+  });
+
+  it('fails a provider that lists members by another id than resolveIdentity gives', async () => {
+    const failed = await failedChecks(
+      broken('lists-logins', (ops) => ({
+        listMembers: async (ctx, group, cursor) => {
+          const page = await listOf(ops)(ctx, group, cursor);
+          return { ...page, members: page.members.map((member) => ({ ...member, id: member.login ?? member.id })) };
+        },
+      })),
+    );
+    expect(failed['members-follow-membership']).toMatch(/^after add, listMembers must list the user once, by the id resolveIdentity gave \("u1"\).*it listed \["ada"\] in 1 page\(s\)/);
+  });
+
+  it('fails a provider that still lists a removed member', async () => {
+    let remembered: Awaited<ReturnType<NonNullable<ProviderOperations['listMembers']>>> | undefined;
+    const failed = await failedChecks(
+      broken('stale-listing', (ops) => ({
+        listMembers: async (ctx, group, cursor) => {
+          const page = await listOf(ops)(ctx, group, cursor);
+          if (page.members.length > 0) remembered = page;
+          return page.members.length === 0 && remembered ? remembered : page;
+        },
+      })),
+    );
+    expect(failed['members-follow-membership']).toMatch(/^after remove, listMembers must not list the user \("u1"\)/);
+  });
+
+  it('fails a provider that stops after the first page', async () => {
+    const failed = await failedChecks(
+      broken('first-page-only', (ops) => ({
+        listMembers: async (ctx, group, cursor) => ({ members: (await listOf(ops)(ctx, group, cursor)).members }),
+      })),
+    );
+    expect(failed['members-paging']).toMatch(/with the directory answering one member a page, 2 members came in 1 page\(s\)/);
+    expect(failed['members-follow-membership']).toBeUndefined();
+  });
+
+  it('fails a provider whose cursors go round in circles', async () => {
+    const failed = await failedChecks(
+      broken('cursor-cycle', () => ({
+        listMembers: async (_ctx, _group, cursor) => ({ members: [], nextCursor: cursor === 'a' ? 'b' : 'a' }),
+      })),
+    );
+    expect(failed['members-follow-membership']).toMatch(/^listMembers before add: page 3 gave a cursor an earlier page already gave/);
+  });
+
+  it('fails a provider that reports a rate limit on the listing as transient', async () => {
+    const failed = await failedChecks(
+      broken('list-429-as-transient', (ops) => ({
+        listMembers: (ctx, group, cursor) =>
+          listOf(ops)(ctx, group, cursor).catch((error: unknown) => {
+            throw isConnectorError(error) && error.kind === 'rate_limited' ? new TransientError('busy') : error;
+          }),
+      })),
+    );
+    expect(failed['members-rate-limited']).toMatch(/^listMembers: expected kind "rate_limited" for shape "429 Retry-After seconds", got "transient"/);
+  });
+
+  it('leak-checks what listMembers returns', async () => {
+    const failed = await failedChecks(
+      broken('lists-token', (ops, secrets) => ({
+        listMembers: async (ctx, group, cursor) => {
+          const page = await listOf(ops)(ctx, group, cursor);
+          return { ...page, members: page.members.map((member) => ({ ...member, displayName: `via ${secrets.apiToken}` })) };
+        },
+      })),
+    );
+    expect(failed['members-follow-membership']).toMatch(/secret "apiToken" appeared in listMembers result/);
+  });
+
+  it('fails a provider whose listing does not follow the signal, within the documented bound', async () => {
+    const deaf = broken('list-ignores-signal', (ops) => ({
+      listMembers: (ctx, group, cursor) => listOf(ops)({ ...ctx, signal: new AbortController().signal }, group, cursor),
+    }));
+    const check = ALL_CHECKS.find((candidate) => candidate.id === 'members-deadline');
+    if (!check) throw new Error('no members-deadline check');
+    await expect(runCheck(acmeHarness(deaf), check)).rejects.toThrow(/^listMembers was still running 5000 ms after its deadline passed during a request that got no answer: hand ctx.signal/);
+  }, 20_000);
 });

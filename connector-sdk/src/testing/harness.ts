@@ -71,6 +71,13 @@ export interface ConformanceFixture {
    */
   readonly missingGroup?: Required<GroupRef>;
   /**
+   * From now on, the directory answers member listings `pageSize` members a page (a page-size
+   * setting of the fake, or a lower cap on the page size the provider asks for). With it, and a
+   * connector that has `listMembers`, the kit proves that following the pages lists every member
+   * exactly once. Leave it out for a directory that lists a group in one answer (SCIM).
+   */
+  readonly pageMembers?: (pageSize: number) => void;
+  /**
    * The vendor's rate-limit answers; the rate-limit checks run once per shape. Without it, one
    * shape named "429": `faults.rateLimitNext`.
    */

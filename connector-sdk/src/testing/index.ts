@@ -5,4 +5,4 @@ export { describeProviderConformance } from './describe.js';
 export { connectorFailure } from './failure.js';
 export type { ConformanceFixture, ConformanceHarness, FaultInjector, KnownUser, RateLimitShape } from './harness.js';
 export { EmissionRecorder, findSecretLeaks } from './recorder.js';
-export { ALL_CHECKS, applicableChecks, runCheck, runConformance, type CheckResult } from './run.js';
+export { ALL_CHECKS, applicableChecks, runCheck, runConformance, type CheckResult, type CheckRun } from './run.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findSecretLeaks } from './recorder.js';
+import type { Connector } from '../contract.js';
+import { EmissionRecorder, findSecretLeaks } from './recorder.js';
 
 // `>` and `?` make the base64 and base64url forms differ in more than padding ('+', '/' vs '-', '_').
 const TOKEN = 'acme-token>>7f3c?9a1e5b2d4c6f8a0e';
@@ -29,5 +30,30 @@ describe('findSecretLeaks', () => {
 
   it('does not flag text that merely shares an 11-character run with the token', () => {
     expect(leaked(`${TOKEN.slice(0, 11)} and ${TOKEN.slice(20, 31)}`)).toEqual([]);
+  });
+});
+
+describe('EmissionRecorder.watch', () => {
+  const connector: Connector = {
+    type: 'demo',
+    capabilities: { createGroups: false, maxBatchSize: 1, membershipCheck: 'direct', manual: false },
+    test: async () => ({ ok: true, checks: [] }),
+    resolveIdentity: async () => ({ outcome: 'unresolved', reason: 'not_found', message: 'none' }),
+    bindGroup: async () => ({ group: { id: 'g' }, outcome: 'bound' }),
+    add: async () => ({ outcome: 'applied' }),
+    addBatch: async () => [],
+    remove: async () => ({ outcome: 'applied' }),
+    check: async () => ({ outcome: 'member', via: 'direct' }),
+  };
+
+  it('records what listMembers returns where the connector has it', async () => {
+    const recorder = new EmissionRecorder();
+    const watched = recorder.watch({ ...connector, listMembers: async () => ({ members: [{ id: 'u1', displayName: 'Ada' }] }) });
+    await watched.listMembers?.(recorder.context(), { id: 'g' });
+    expect(recorder.emissions).toEqual(['listMembers result: {"members":[{"id":"u1","displayName":"Ada"}]}']);
+  });
+
+  it('adds no listMembers to a connector without one', () => {
+    expect('listMembers' in new EmissionRecorder().watch(connector)).toBe(false);
   });
 });

@@ -24,7 +24,9 @@ export class EmissionRecorder {
   /** The connector with every result and error recorded before it reaches the check. */
   watch(connector: Connector): Connector {
     const watched = { ...connector } as Record<string, unknown>;
-    for (const name of ['test', 'resolveIdentity', 'bindGroup', 'add', 'addBatch', 'remove', 'check'] as const) {
+    // `listMembers` only where the connector has it: its absence is part of what a check sees.
+    const names = ['test', 'resolveIdentity', 'bindGroup', 'add', 'addBatch', 'remove', 'check', ...(connector.listMembers ? (['listMembers'] as const) : [])] as const;
+    for (const name of names) {
       const operation = connector[name] as (...args: unknown[]) => Promise<unknown>;
       watched[name] = async (...args: unknown[]) => {
         try {
