@@ -1,3 +1,4 @@
+import type { GroupRef } from '@clearway/connector-sdk';
 import { connectorFailure } from '@clearway/connector-sdk/testing';
 import nock from 'nock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -286,5 +287,110 @@ describe('a group that no longer exists', () => {
     expect(directory.service.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /Groups', 'GET /Groups/deleted-group']);
     // For a group that exists, the same empty answer is already_satisfied, after the same read.
     expect(await connector.remove(context(), group(), ada())).toEqual({ outcome: 'already_satisfied' });
+  });
+});
+
+/**
+ * listMembers: a Group's `members` is a multi-valued attribute whose `value` is the member's `id`
+ * and whose `type` is "User" or "Group" (a nested group), with an optional `display` (RFC 7643
+ * §4.2, https://www.rfc-editor.org/rfc/rfc7643#section-4.2; example in §8.4). It is read with
+ * `GET /Groups/{id}?attributes=members` (RFC 7644 §3.4.1 and §3.9,
+ * https://www.rfc-editor.org/rfc/rfc7644#section-3.9). RFC 7644 pages list answers only
+ * (§3.4.2.4, https://www.rfc-editor.org/rfc/rfc7644#section-3.4.2.4), never the values inside one
+ * attribute, so the listing is one page. A resource that does not exist is 404 (§3.12).
+ */
+describe('listMembers', () => {
+  const list = (target: GroupRef = group(), cursor?: string) => {
+    const { listMembers } = connectTo(directory.service);
+    if (!listMembers) throw new Error('a connector reading members from the group lists them');
+    return listMembers(context(), target, cursor);
+  };
+
+  it('reads the group once and lists each member by its value, the id resolveIdentity returns, in one page', async () => {
+    const connector = connectTo(directory.service);
+    const resolved = await connector.resolveIdentity(context(), { accountId: 'acc-ada', email: 'ada@example.com' });
+    if (resolved.outcome !== 'resolved') throw new Error('Ada must resolve');
+    directory.group.members.add(resolved.identity.id).add(directory.bob.id);
+    const before = directory.service.requests.length;
+    expect(await connector.listMembers?.(context(), group())).toEqual({
+      members: [
+        { id: resolved.identity.id, displayName: 'Ada Lovelace' },
+        { id: directory.bob.id, displayName: 'Bob' },
+      ],
+    });
+    const reads = directory.service.requests.slice(before);
+    expect(reads.map((request) => `${request.method} ${request.path}${request.rawQuery}`)).toEqual([`GET /Groups/${directory.group.id}?attributes=members`]);
+  });
+
+  it('reads the RFC 7643 §8.4 example group as its two members, by value, with display as the name', async () => {
+    nock.cleanAll();
+    const id = 'e9e30dba-f08f-4109-8486-d5c6a331660a';
+    nock('https://scim.example.com')
+      .get(`/scim/v2/Groups/${id}`)
+      .query({ attributes: 'members' })
+      .reply(200, {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        id,
+        displayName: 'Tour Guides',
+        members: [
+          { value: '2819c223-7f76-453a-919d-413861904646', $ref: 'https://example.com/v2/Users/2819c223-7f76-453a-919d-413861904646', display: 'Babs Jensen' },
+          { value: '902c246b-6245-4190-8e05-00816be7344a', $ref: 'https://example.com/v2/Users/902c246b-6245-4190-8e05-00816be7344a', display: 'Mandy Pepperidge' },
+        ],
+        meta: { resourceType: 'Group', created: '2010-01-23T04:56:22Z', lastModified: '2011-05-13T04:42:34Z', version: 'W/"3694e05e9dff592"', location: `https://example.com/v2/Groups/${id}` },
+      });
+    expect(await list({ id })).toEqual({
+      members: [
+        { id: '2819c223-7f76-453a-919d-413861904646', displayName: 'Babs Jensen' },
+        { id: '902c246b-6245-4190-8e05-00816be7344a', displayName: 'Mandy Pepperidge' },
+      ],
+    });
+  });
+
+  it('lists a group without `members` (RFC 7643 §2.5: an empty attribute is omitted) as empty', async () => {
+    expect(await list()).toEqual({ members: [] });
+  });
+
+  it('lists users only, each once: a nested group (type "Group") is no person, a member without a type is a user', async () => {
+    const admins = directory.service.addGroup('AI admins');
+    directory.group.members.add(directory.ada.id).add(admins.id);
+    expect(await list()).toEqual({ members: [{ id: directory.ada.id, displayName: 'Ada Lovelace' }] });
+    nock.cleanAll();
+    nock('https://scim.example.com')
+      .get(`/scim/v2/Groups/${directory.group.id}`)
+      .query(true)
+      .reply(200, { id: directory.group.id, members: [{ value: 'u1', type: 'User' }, { value: 'g2', type: 'Group', display: 'Admins' }, { value: 'u2' }, { value: 'u1', type: 'user' }] });
+    expect(await list()).toEqual({ members: [{ id: 'u1' }, { id: 'u2' }] });
+  });
+
+  it('fails for a group that no longer exists as group_not_found, never an empty list', async () => {
+    expect(await connectorFailure(list({ id: 'deleted-group' }))).toMatchObject({ kind: 'not_found', code: 'group_not_found', status: 404 });
+  });
+
+  it.each([
+    ['an empty object', '{}'],
+    ['an HTML page', '<html><body>Service temporarily unavailable</body></html>'],
+    ['truncated JSON', '{"id":"'],
+    ['another group', JSON.stringify({ id: 'another-group', members: [{ value: 'u1' }] })],
+    ['a member without a value', 'MEMBER_WITHOUT_VALUE'],
+    ['a member with a blank value', 'MEMBER_WITH_BLANK_VALUE'],
+  ])('a group read answered with %s is unexpected_response, never a listing', async (_name, body) => {
+    const rawBody =
+      body === 'MEMBER_WITHOUT_VALUE'
+        ? JSON.stringify({ id: directory.group.id, members: [{ display: 'Ada' }] })
+        : body === 'MEMBER_WITH_BLANK_VALUE'
+          ? JSON.stringify({ id: directory.group.id, members: [{ value: ' ' }] })
+          : body;
+    directory.service.failNextMatching('GET', GROUP_PATH, { status: 200, rawBody });
+    expect(await connectorFailure(list())).toMatchObject({ kind: 'transient', code: 'unexpected_response', status: 200 });
+  });
+
+  it('refuses a cursor, which it never gives, without a request', async () => {
+    expect(await connectorFailure(list(group(), 'page-2'))).toMatchObject({ kind: 'invalid_request', code: 'invalid_cursor' });
+    expect(directory.service.requests).toHaveLength(0);
+  });
+
+  it('is offered only where group reads carry the members: not with memberLookup filter', () => {
+    expect('listMembers' in connectTo(directory.service, { memberLookup: 'filter' })).toBe(false);
+    expect(typeof connectTo(directory.service, { memberRemoval: 'value_list' }).listMembers).toBe('function');
   });
 });

@@ -17,11 +17,13 @@
  * or "already satisfied".
  */
 import {
+  InvalidRequestError,
   NotFoundError,
   isConnectorError,
   type ConnectorError,
   type ExternalIdentity,
   type GroupRef,
+  type MemberPage,
   type MembershipCheck,
   type MembershipOutcome,
   type OperationContext,
@@ -47,6 +49,9 @@ const patchOf = (operation: PatchOperation) => ({ schemas: [SCHEMA.patchOp], Ope
 const groupPath = (group: GroupRef) => `/Groups/${pathSegment(group.id)}`;
 
 const isCode = (error: unknown, code: string): boolean => isConnectorError(error) && error.code === code;
+
+/** A member that is a user: `type` "User" or none (RFC 7643 §4.2 makes it optional). A nested group is not a person. */
+const isUserMember = (member: { readonly type?: string | undefined }): boolean => member.type === undefined || member.type.toLowerCase() === 'user';
 
 /** The configured group is gone (404/410 on its read): a fact the admin must act on, never "already satisfied". */
 const groupNotFound = (action: string, cause: ConnectorError) =>
@@ -140,6 +145,25 @@ export function createMembership(client: ScimClient, settings: Pick<ScimSettings
         throw error;
       }
       return { outcome: 'applied' };
+    },
+
+    /**
+     * The group's direct user members, all in one page: RFC 7644 pages list answers (§3.4.2.4), not
+     * the values of a multi-valued attribute, so the group read (`attributes=members`, §3.9) holds
+     * every member and there is never a next page. A member's `value` is the user's SCIM id
+     * (RFC 7643 §4.2), the id `resolveIdentity` returns. A deleted group is `group_not_found`.
+     */
+    listMembers: async (ctx: OperationContext, group: GroupRef, cursor?: string): Promise<MemberPage> => {
+      if (cursor !== undefined) {
+        throw new InvalidRequestError('A SCIM group lists its members in one page; there is no next page to ask for.', { code: 'invalid_cursor' });
+      }
+      const { value } = await readGroup(ctx, group, { attributes: 'members' }, 'Listing the SCIM group members');
+      const members = new Map<string, ExternalIdentity>();
+      for (const member of value.members ?? []) {
+        if (!isUserMember(member) || members.has(member.value)) continue;
+        members.set(member.value, { id: member.value, ...(member.display !== undefined && { displayName: member.display }) });
+      }
+      return { members: [...members.values()] };
     },
 
     remove: async (ctx: OperationContext, group: GroupRef, identity: ExternalIdentity): Promise<MembershipOutcome> => {

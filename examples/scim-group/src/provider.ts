@@ -41,6 +41,9 @@ export const scimGroupSpec: ProviderSpec<typeof scimSettingsSchema, ScimSecretNa
       add: membership.add,
       remove: membership.remove,
       check: membership.check,
+      // Only where group reads carry the members: a service that omits or truncates them (the
+      // reason for `memberLookup: filter`) would list a full group as empty.
+      ...(config.memberLookup === 'group' && { listMembers: membership.listMembers }),
     };
   },
 };

@@ -28,8 +28,11 @@ export const scimUserSchema = z.object({
 });
 export type ScimUser = z.output<typeof scimUserSchema>;
 
-/** RFC 7643 §4.2: a member's `value` is its id. A member without one cannot be told from the user we look for. */
-const memberSchema = z.object({ value: idSchema, type: optionalOf(z.string()) });
+/**
+ * RFC 7643 §4.2: a member's `value` is its id (a member without one cannot be told from the user we
+ * look for), `type` says "User" or "Group" (nested groups), `display` is a name for people to read.
+ */
+const memberSchema = z.object({ value: idSchema, type: optionalOf(z.string()), display: optionalOf(z.string()) });
 
 export const scimGroupSchema = z.object({
   id: idSchema,

@@ -349,8 +349,16 @@ export class FakeScimService implements FaultInjector {
     return `W/"${group.version}"`;
   }
 
+  /** RFC 7643 §4.2: `value` is the member's id, `type` "User" or "Group" (a nested group), `display` a readable name. */
+  private memberResource(value: string) {
+    const nested = this.groups.get(value);
+    if (nested) return { value, type: 'Group', $ref: `${this.baseUrl}/Groups/${value}`, display: nested.displayName };
+    const display = this.users.get(value)?.displayName;
+    return { value, type: 'User', $ref: `${this.baseUrl}/Users/${value}`, ...(display !== undefined && { display }) };
+  }
+
   private groupResource(group: FakeGroup, withMembers: boolean) {
-    const members = [...group.members].map((value) => ({ value, type: 'User', $ref: `${this.baseUrl}/Users/${value}` }));
+    const members = [...group.members].map((value) => this.memberResource(value));
     return {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
       id: group.id,
