@@ -2,7 +2,7 @@
  * How an Okta user found for a Jira user becomes a resolution: who counts as inactive, and which
  * of several users sharing an email is meant.
  */
-import type { IdentityResolution, UnresolvedReason } from '@clearway/connector-sdk';
+import type { ExternalIdentity, IdentityResolution, UnresolvedReason } from '@clearway/connector-sdk';
 import type { OktaUser } from './okta-directory.js';
 
 /** Suspended and deactivated users cannot use the tool: resolving them is a terminal outcome. */
@@ -16,13 +16,20 @@ export function resolution(user: OktaUser, matchedBy: 'mapping' | 'login' | 'ema
   if (inactive) {
     return unresolved('inactive', `The Okta user ${user.login} is ${inactive} (${user.status}); reactivate them in Okta or map another user.`);
   }
-  const identity = {
+  return { outcome: 'resolved', identity: identityOf(user), matchedBy };
+}
+
+/**
+ * The identity the engine keeps for an Okta user: the same whether the user was resolved or listed
+ * as a group member, so drift finds a listed member under the id resolving gave them.
+ */
+export function identityOf(user: OktaUser): ExternalIdentity {
+  return {
     id: user.id,
     login: user.login,
     ...(user.email !== undefined && { email: user.email }),
     ...(user.displayName !== undefined && { displayName: user.displayName }),
   };
-  return { outcome: 'resolved', identity, matchedBy };
 }
 
 /**

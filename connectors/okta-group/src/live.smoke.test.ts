@@ -70,6 +70,22 @@ describe.skipIf(skipReason !== undefined)(`Okta live smoke tests${skipReason ? `
     expect(await connector.check(ctx(), group, identity)).toMatchObject({ outcome: 'not_member' });
   }, 60_000);
 
+  it("lists the scratch group's members page by page, the test user under the id resolving gave them", async () => {
+    const list = connector.listMembers;
+    if (!list) throw new Error('the okta-group connector lists group members');
+    await connector.add(ctx(), group, identity);
+    const listed: ExternalIdentity[] = [];
+    let cursor: string | undefined;
+    // Every next link Okta sends must stay on the org URL (a custom domain included), or this fails.
+    do {
+      const page = await list(ctx(), group, cursor);
+      listed.push(...page.members);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    expect(listed).toContainEqual(identity);
+    await connector.remove(ctx(), group, identity);
+  }, 60_000);
+
   it('records what Okta answers to re-adding a member and removing a non-member', async () => {
     if (typeof live === 'string') return;
     const settings = oktaSettingsSchema.parse(live.config);

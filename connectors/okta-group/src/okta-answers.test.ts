@@ -7,7 +7,7 @@
  * What Okta answers, per its API reference (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/
  * and .../tag/User/): 200 with a JSON object for GET /api/v1/users/{id}, GET /api/v1/groups/{id}
  * and POST /api/v1/groups; 200 with a JSON array for the lists (GET /api/v1/users,
- * /api/v1/groups, /api/v1/users/{id}/groups); 204 No Content for PUT and DELETE of
+ * /api/v1/groups, /api/v1/users/{id}/groups, /api/v1/groups/{id}/users); 204 No Content for PUT and DELETE of
  * /api/v1/groups/{groupId}/users/{userId}. The SDK's generated response processors encode the same
  * (`isCodeInRange('204', …)` for assignUserToGroup and unassignUserFromGroup).
  */
@@ -102,6 +102,12 @@ describe.each(Object.entries(NOT_A_LIST))('a list Okta answers with %s', (_label
     const elsewhere = org.addGroup('ai-claude-users');
     await expectUnexpected(connector.check(ctx(), elsewhere, identity), "Listing the Okta user's groups");
     expect(org.requests).toHaveLength(2);
+  });
+
+  it("the group's member list becomes neither a page of members nor an empty group", async () => {
+    const { org, connector, group } = setup();
+    org.replyNextMatching('GET', `/api/v1/groups/${group.id}/users`, reply);
+    await expectUnexpected(connector.listMembers?.(ctx(), group) ?? Promise.reject(new Error('no listMembers')), "Listing the Okta group's members");
   });
 
   it('the email search does not conclude that nobody has the email', async () => {

@@ -9,11 +9,11 @@
  * stale), SDK retries are off, a request timeout is set, and every request obeys its operation's
  * signal and deadline and has its answer checked (see `request-executor.ts`).
  */
-import { Client } from '@okta/okta-sdk-nodejs';
+import { Client, type Collection } from '@okta/okta-sdk-nodejs';
 import type { OperationContext } from '@clearway/connector-sdk';
-import type { OktaAnswerKind } from './okta-answers.js';
+import { UnexpectedOktaAnswer, type OktaAnswerKind } from './okta-answers.js';
 import { classifyOktaError } from './okta-errors.js';
-import { SignalAwareRequestExecutor } from './request-executor.js';
+import { SignalAwareRequestExecutor, type OktaListPage } from './request-executor.js';
 import { OKTA_SCOPES, type OktaCredentials, type OktaSettings } from './settings.js';
 
 /** Sent before the SDK's own user agent, so Okta's System Log shows who called. */
@@ -28,6 +28,17 @@ export interface OktaConnection {
    * as a connector error whose message starts with `action`.
    */
   call<T>(ctx: OperationContext, action: string, work: (sdk: Client) => Promise<T>, answer?: OktaAnswerKind): Promise<T>;
+  /**
+   * Reads exactly one page of the list `open` starts, like `call`, and hands `read` the items the SDK
+   * made of it with the URL and `Link` header Okta answered it with: for a caller that hands paging
+   * to the engine. The SDK's own iteration is not used for this: it follows `next` wherever it
+   * points, and takes a `Link` header it cannot parse (or one over 2,000 characters) for "no next page".
+   */
+  readPage<T>(ctx: OperationContext, action: string, open: (sdk: Client) => Promise<Collection<unknown>>, read: (page: OktaPageRead) => T): Promise<T>;
+}
+
+export interface OktaPageRead extends OktaListPage {
+  readonly items: readonly unknown[];
 }
 
 type ClientConfig = NonNullable<ConstructorParameters<typeof Client>[0]>;
@@ -60,6 +71,20 @@ export function createOktaConnection(settings: OktaSettings, credentials: OktaCr
     async call(ctx, action, work, answer = 'json') {
       try {
         return await executor.withCall({ ctx, action, answer }, () => work(sdk));
+      } catch (error) {
+        throw classifyOktaError(error, action, ctx.now());
+      }
+    },
+    async readPage(ctx, action, open, read) {
+      const pages: OktaListPage[] = [];
+      try {
+        return await executor.withCall({ ctx, action, answer: 'json', onPage: (page) => pages.push(page) }, async () => {
+          const items = await (await open(sdk)).getNextPage();
+          const [page, ...more] = pages;
+          // One page was asked for; anything else means the SDK read something other than that page.
+          if (!page || more.length > 0) throw new UnexpectedOktaAnswer(`${pages.length} list pages where one was read`);
+          return read({ ...page, items });
+        });
       } catch (error) {
         throw classifyOktaError(error, action, ctx.now());
       }

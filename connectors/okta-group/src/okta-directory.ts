@@ -7,6 +7,7 @@ import type { Collection } from '@okta/okta-sdk-nodejs';
 import type { OktaConnection } from './okta-client.js';
 import { EVERYONE_GROUP_TYPE, oktaGroupSchema, oktaUserSchema, readOktaAnswer, UnexpectedOktaAnswer } from './okta-answers.js';
 import { isOktaResourceNotFound, oktaErrorFields } from './okta-errors.js';
+import { nextPageCursor } from './okta-links.js';
 
 export interface OktaUser {
   readonly id: string;
@@ -28,6 +29,20 @@ export interface OktaGroup {
 export const GROUP_QUERY_LIMIT = 200;
 /** Users sharing one email that are worth looking at; more than this is ambiguous anyway. */
 const EMAIL_MATCH_LIMIT = 20;
+/**
+ * Members per page of a group's member list. Okta documents no maximum for this call: its default,
+ * 1000, "is set to a very high number due to historical reasons", "the recommended page limit is
+ * now `limit=200`", and a large page can exceed Okta's request timeout (HTTP 500)
+ * (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/#tag/Group/operation/listGroupUsers,
+ * https://developer.okta.com/docs/reference/api/groups/#list-group-members).
+ */
+export const MEMBER_PAGE_LIMIT = 200;
+
+/** One page of a group's direct members, and the `after` cursor of the next page when there is one. */
+export interface OktaMemberPage {
+  readonly users: readonly OktaUser[];
+  readonly after?: string;
+}
 
 export interface OktaDirectory {
   /** A user by id or login; undefined when Okta answers 404 E0000007. */
@@ -48,6 +63,11 @@ export interface OktaDirectory {
   createGroup(ctx: OperationContext, name: string, description: string | undefined): Promise<OktaGroup | 'name_taken'>;
   /** Reads the first page of a group's members: proves the credential may see its membership. */
   probeMembers(ctx: OperationContext, groupId: string): Promise<void>;
+  /**
+   * One page of the group's direct members, from the start or after Okta's `after` cursor; undefined
+   * when Okta answers 404 E0000007 (the group does not exist).
+   */
+  listMembers(ctx: OperationContext, groupId: string, after: string | undefined): Promise<OktaMemberPage | undefined>;
   /** Whether the user is a direct member: pages through the user's groups (`Link` headers). */
   isMember(ctx: OperationContext, groupId: string, userId: string): Promise<boolean>;
   addMember(ctx: OperationContext, groupId: string, userId: string): Promise<void>;
@@ -127,6 +147,25 @@ export function createOktaDirectory(okta: OktaConnection): OktaDirectory {
 
     async probeMembers(ctx, groupId) {
       await okta.call(ctx, "Reading the Okta group's members", async (sdk) => firstItem(await sdk.groupApi.listGroupUsers({ groupId, limit: 1 }), toUser));
+    },
+
+    async listMembers(ctx, groupId, after) {
+      const action = "Listing the Okta group's members";
+      try {
+        return await okta.readPage(
+          ctx,
+          action,
+          (sdk) => sdk.groupApi.listGroupUsers({ groupId, limit: MEMBER_PAGE_LIMIT, ...(after !== undefined && { after }) }),
+          (page): OktaMemberPage => {
+            const users = page.items.map(toUser);
+            const next = nextPageCursor(page.link, page.url);
+            return { users, ...(next !== undefined && { after: next }) };
+          },
+        );
+      } catch (error) {
+        if (isOktaResourceNotFound(error)) return undefined;
+        throw error;
+      }
     },
 
     async isMember(ctx, groupId, userId) {

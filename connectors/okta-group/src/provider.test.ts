@@ -3,14 +3,15 @@
  * how membership is read through `Link` pages and changed idempotently, and what "Test connection"
  * tells the admin.
  */
-import { createOperationContext } from '@clearway/connector-sdk';
+import { createOperationContext, type Connector, type GroupRef, type MemberPage } from '@clearway/connector-sdk';
 import { connectorFailure } from '@clearway/connector-sdk/testing';
+import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { CHECK_NAMES } from './connection-test.js';
-import { escapeFilterValue, GROUP_QUERY_LIMIT } from './okta-directory.js';
+import { escapeFilterValue, GROUP_QUERY_LIMIT, MEMBER_PAGE_LIMIT } from './okta-directory.js';
 import { oktaGroupProvider } from './provider.js';
-import { oktaError, OKTA_SUMMARIES } from './test-support/okta-responses.js';
-import { connectOptions, createFakeOrg, DELETED_GROUP_ID, type OrgOptions } from './test-support/okta-fixture.js';
+import { oktaError, OKTA_SUMMARIES, rateLimitHeaders } from './test-support/okta-responses.js';
+import { API_TOKEN, connectOptions, createFakeOrg, DELETED_GROUP_ID, ORG_URL, type OrgOptions } from './test-support/okta-fixture.js';
 
 const ctx = () => createOperationContext({ timeoutMs: 10_000 });
 
@@ -380,5 +381,211 @@ describe('test()', () => {
     org.unavailableNext();
     const result = await connector.test(ctx(), { group });
     expect(names(result)).toEqual([`✗ ${CHECK_NAMES.reachable}`]);
+  });
+});
+
+/** The connector's listMembers; every okta-group connector has one. */
+function lister(connector: Connector): NonNullable<Connector['listMembers']> {
+  if (!connector.listMembers) throw new Error('the okta-group connector lists group members');
+  return connector.listMembers;
+}
+
+describe('listMembers', () => {
+  /** Pages through the group the way drift does: the first page without a cursor, then each nextCursor. */
+  async function allPages(connector: Connector, group: GroupRef): Promise<MemberPage[]> {
+    const pages: MemberPage[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await lister(connector)(ctx(), group, cursor);
+      pages.push(page);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined && pages.length < 20);
+    return pages;
+  }
+
+  function groupOf(count: number) {
+    const { org, connector } = setup({ memberPageCap: 2 });
+    const group = org.addGroup('ai-chatgpt-users');
+    const members = Array.from({ length: count }, (_, index) => org.addUser({ login: `member${index}@example.com`, firstName: 'Member', lastName: `No${index}` }));
+    for (const member of members) org.addMember(group.id, member.id);
+    return { org, connector, group, members };
+  }
+
+  it("pages through Okta's next links with only the after cursor, each member as resolveIdentity gives them", async () => {
+    const { org, connector, group, members } = groupOf(5);
+    const suspended = members[4];
+    if (!suspended) throw new Error('fixture');
+    suspended.status = 'SUSPENDED';
+    const pages = await allPages(connector, group);
+    expect(pages.map((page) => page.members.length)).toEqual([2, 2, 1]);
+    // The cursor is Okta's after token (the last member id of the page), never a URL.
+    expect(pages.map((page) => page.nextCursor)).toEqual([members[1]?.id, members[3]?.id, undefined]);
+    expect('nextCursor' in (pages.at(-1) ?? {})).toBe(false);
+    const listed = pages.flatMap((page) => page.members);
+    expect(listed.map((member) => member.id)).toEqual(members.map((member) => member.id));
+    // Drift maps each member id to the identity resolving cached: both must be the same identity.
+    const resolved = await connector.resolveIdentity(ctx(), { accountId: 'acc-0', email: 'member0@example.com' });
+    expect(resolved).toMatchObject({ outcome: 'resolved' });
+    if (resolved.outcome === 'resolved') expect(listed[0]).toEqual(resolved.identity);
+    expect(listed[0]).toEqual({ id: members[0]?.id, login: 'member0@example.com', email: 'member0@example.com', displayName: 'Member No0' });
+    // A suspended user is still a member: drift must see them (resolving them answers inactive).
+    expect(listed.at(-1)).toMatchObject({ id: suspended.id, login: 'member4@example.com' });
+    // One request per call, at Okta's recommended page size; the SDK never followed a next link itself.
+    expect(org.requests.filter((request) => request.includes('/users?'))).toEqual([
+      `GET /api/v1/groups/${group.id}/users?limit=${MEMBER_PAGE_LIMIT}`,
+      `GET /api/v1/groups/${group.id}/users?after=${members[1]?.id}&limit=${MEMBER_PAGE_LIMIT}`,
+      `GET /api/v1/groups/${group.id}/users?after=${members[3]?.id}&limit=${MEMBER_PAGE_LIMIT}`,
+    ]);
+  });
+
+  it('answers an empty group with one empty page and no cursor', async () => {
+    const { org, connector, group } = groupOf(0);
+    expect(await lister(connector)(ctx(), group)).toEqual({ members: [] });
+    expect(org.requests).toEqual([`GET /api/v1/groups/${group.id}/users?limit=${MEMBER_PAGE_LIMIT}`]);
+  });
+
+  it('fails a deleted group with not_found / group_not_found, never an empty page', async () => {
+    const { connector } = groupOf(1);
+    const error = await connectorFailure(lister(connector)(ctx(), { id: DELETED_GROUP_ID, name: 'ai-retired-tool-users' }));
+    expect(error).toMatchObject({ kind: 'not_found', code: 'group_not_found', providerCode: 'E0000007', retryable: false });
+    expect(error.message).toContain(`"ai-retired-tool-users" (${DELETED_GROUP_ID}) no longer exists, so Clearway cannot list its members`);
+  });
+
+  it.each([
+    ['org-wide', (org: ReturnType<typeof createFakeOrg>) => org.rateLimitNext(30_000)],
+    ['concurrent', (org: ReturnType<typeof createFakeOrg>) => org.concurrentRateLimitNext(30_000)],
+  ])('turns Okta\'s %s rate limit (429 E0000047 with X-Rate-Limit-* headers) into rate_limited, after one request', async (_shape, limit) => {
+    const { org, connector, group } = groupOf(3);
+    org.requests.length = 0;
+    limit(org);
+    const error = await connectorFailure(lister(connector)(ctx(), group));
+    expect(error).toMatchObject({ kind: 'rate_limited', code: 'okta_rate_limited', status: 429, providerCode: 'E0000047', retryAfterMs: 30_000, retryable: true });
+    expect(error.message).toContain("Listing the Okta group's members failed (HTTP 429)");
+    expect(org.requests).toHaveLength(1);
+  });
+
+  describe('a next link Okta would not send', () => {
+    /** A member list page answered with this Link header, in Okta's documented user shape. */
+    function pageWithLink(link: string) {
+      const { org, connector, group, members } = groupOf(3);
+      const [member] = members;
+      if (!member) throw new Error('fixture');
+      const body = JSON.stringify([{ id: member.id, status: 'ACTIVE', profile: { login: member.profile.login, email: member.profile.email, firstName: 'Member', lastName: 'No0' } }]);
+      org.replyNextMatching('GET', `/api/v1/groups/${group.id}/users`, { status: 200, text: body, headers: { 'content-type': 'application/json', link: link.replaceAll('GROUP', group.id) } });
+      return { org, connector, group };
+    }
+
+    it.each([
+      ['another host', '<https://evil.example/api/v1/groups/GROUP/users?after=00uNEXT&limit=200>; rel="next"', 'another host'],
+      ['the org host on another port', `<${ORG_URL}:8443/api/v1/groups/GROUP/users?after=00uNEXT&limit=200>; rel="next"`, 'another host'],
+      ['another path on the org', `<${ORG_URL}/api/v1/users?after=00uNEXT&limit=200>; rel="next"`, 'another path'],
+      ["another group's members", `<${ORG_URL}/api/v1/groups/00gsomeothergroup0001/users?after=00uNEXT>; rel="next"`, 'another path'],
+      ['no after cursor', `<${ORG_URL}/api/v1/groups/GROUP/users?page=2>; rel="next"`, 'without an after cursor'],
+    ])('refuses a next link to %s as unexpected_response, handing out no cursor and following nothing', async (_label, link, what) => {
+      const { org, connector, group } = pageWithLink(`<${ORG_URL}/api/v1/groups/GROUP/users?limit=200>; rel="self", ${link}`);
+      const error = await connectorFailure(lister(connector)(ctx(), group));
+      expect(error).toMatchObject({ kind: 'transient', code: 'unexpected_response', retryable: true });
+      expect(error.message).toContain("Listing the Okta group's members failed: the answer was not what Okta documents");
+      expect(error.message).toContain(what);
+      expect(error.message).not.toContain('evil.example');
+      // The network guard fails the test on any request to evil.example; the org saw only the one page.
+      expect(org.requests).toEqual([`GET /api/v1/groups/${group.id}/users?limit=${MEMBER_PAGE_LIMIT}`]);
+    });
+
+    it('refuses a member without the id, status or login Okta always sends', async () => {
+      const { org, connector, group } = groupOf(1);
+      org.replyNextMatching('GET', `/api/v1/groups/${group.id}/users`, { status: 200, text: '[{"id":" ","status":"ACTIVE","profile":{"login":"x@example.com"}}]', headers: { 'content-type': 'application/json' } });
+      expect(await connectorFailure(lister(connector)(ctx(), group))).toMatchObject({ kind: 'transient', code: 'unexpected_response' });
+    });
+  });
+});
+
+/**
+ * listMembers against Okta's own documented answers, without the fake org: "List all member users",
+ * GET /api/v1/groups/{groupId}/users with `limit` and `after`, answering 200 with an array of users
+ * in the shape of its `ListUsersResponse` example, or 404 E0000007
+ * (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/#tag/Group/operation/listGroupUsers;
+ * the same call as "List Group members" of https://developer.okta.com/docs/reference/api/groups/).
+ * Paging is Okta's `Link` header, one header line per relation, `self` always and `next` while more
+ * remain (https://developer.okta.com/docs/api/#link-header); every answer carries the
+ * X-Rate-Limit-* headers (https://developer.okta.com/docs/reference/rl-best-practices/).
+ */
+describe("listMembers against Okta's documented answers", () => {
+  const GROUP_ID = '00g1fanEFIQHMQQJMHZP';
+  const MEMBERS = `/api/v1/groups/${GROUP_ID}/users`;
+
+  /** A user as the documented example shows one (values are this test's own). */
+  const documentedUser = (id: string, firstName: string, lastName: string, login: string) => ({
+    id,
+    status: 'ACTIVE',
+    created: '2022-04-04T15:56:05.000Z',
+    activated: null,
+    statusChanged: null,
+    lastLogin: '2022-05-04T19:50:52.000Z',
+    lastUpdated: '2022-05-05T18:15:44.000Z',
+    passwordChanged: '2022-04-04T16:00:22.000Z',
+    type: { id: 'oty1162QAr8hJjTaq0g4' },
+    profile: { firstName, lastName, mobilePhone: null, secondEmail: null, login, email: login },
+    credentials: { password: {}, provider: { type: 'OKTA', name: 'OKTA' } },
+    _links: { self: { href: `${ORG_URL}/api/v1/users/${id}` } },
+  });
+
+  /** Okta's headers for a page: JSON, rate-limit headers, and one `link` line per relation. */
+  const pageHeaders = (self: string, next?: string): string[] => [
+    'content-type',
+    'application/json',
+    ...Object.entries(rateLimitHeaders(Date.now(), 60, 598)).flat(),
+    'x-okta-request-id',
+    'reqVy8wsvmBQN27h4soUE3ZEnA',
+    'link',
+    `<${ORG_URL}${MEMBERS}?${self}>; rel="self"`,
+    ...(next === undefined ? [] : ['link', `<${ORG_URL}${MEMBERS}?${next}>; rel="next"`]),
+  ];
+
+  const connect = () => oktaGroupProvider.connect(connectOptions('api_token'));
+  const api = () => nock(ORG_URL).matchHeader('authorization', `SSWS ${API_TOKEN}`);
+
+  it('reads two pages, the next one by the after cursor of the next link', async () => {
+    const first = [documentedUser('00u1f96ECLNVOKVMUSEA', 'Alice', 'Smith', 'alice.smith@example.com'), documentedUser('00u1f9cMYQZFMPVXIDIZ', 'Ben', 'Richler', 'ben.richler@example.com')];
+    const second = [documentedUser('00u2a7dNKMOFRBTIKLOP', 'Cara', 'Diaz', 'cara.diaz@example.com')];
+    const firstPage = api().get(MEMBERS).query({ limit: '200' }).reply(200, first, pageHeaders('limit=200', 'limit=200&after=00u1f9cMYQZFMPVXIDIZ'));
+    const secondPage = api()
+      .get(MEMBERS)
+      .query({ after: '00u1f9cMYQZFMPVXIDIZ', limit: '200' })
+      .reply(200, second, pageHeaders('limit=200&after=00u1f9cMYQZFMPVXIDIZ'));
+    const connector = connect();
+    const group = { id: GROUP_ID };
+    const page1 = await lister(connector)(ctx(), group);
+    expect(page1).toEqual({
+      members: [
+        { id: '00u1f96ECLNVOKVMUSEA', login: 'alice.smith@example.com', email: 'alice.smith@example.com', displayName: 'Alice Smith' },
+        { id: '00u1f9cMYQZFMPVXIDIZ', login: 'ben.richler@example.com', email: 'ben.richler@example.com', displayName: 'Ben Richler' },
+      ],
+      nextCursor: '00u1f9cMYQZFMPVXIDIZ',
+    });
+    const page2 = await lister(connector)(ctx(), group, page1.nextCursor);
+    expect(page2).toEqual({ members: [{ id: '00u2a7dNKMOFRBTIKLOP', login: 'cara.diaz@example.com', email: 'cara.diaz@example.com', displayName: 'Cara Diaz' }] });
+    expect(firstPage.isDone() && secondPage.isDone()).toBe(true);
+  });
+
+  it('answers an empty group (an empty array and only a self link) with an empty last page', async () => {
+    const scope = api().get(MEMBERS).query({ limit: '200' }).reply(200, [], pageHeaders('limit=200'));
+    expect(await lister(connect())(ctx(), { id: GROUP_ID })).toEqual({ members: [] });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it('turns 404 E0000007 for the group into group_not_found', async () => {
+    const notFound = { ...oktaError('E0000007', OKTA_SUMMARIES.E0000007.replace('{0}', `Resource not found: ${GROUP_ID} (UserGroup)`)), errorId: 'sampleMlLvGUj_YD5v16vkYWY' };
+    api().get(MEMBERS).query({ limit: '200' }).reply(404, notFound, { 'content-type': 'application/json', ...rateLimitHeaders(Date.now(), 60, 598) });
+    const error = await connectorFailure(lister(connect())(ctx(), { id: GROUP_ID }));
+    expect(error).toMatchObject({ kind: 'not_found', code: 'group_not_found', providerCode: 'E0000007' });
+  });
+
+  it('turns 429 E0000047 into rate_limited until X-Rate-Limit-Reset, measured against the response Date', async () => {
+    const oktaNow = Date.now() - 120_000;
+    const tooMany = { ...oktaError('E0000047', OKTA_SUMMARIES.E0000047), errorId: 'sampleQPivGUj_ND5v78vbYWW' };
+    api().get(MEMBERS).query({ limit: '200' }).reply(429, tooMany, { 'content-type': 'application/json', ...rateLimitHeaders(oktaNow, 17, 0) });
+    const error = await connectorFailure(lister(connect())(ctx(), { id: GROUP_ID }));
+    expect(error).toMatchObject({ kind: 'rate_limited', status: 429, providerCode: 'E0000047', retryAfterMs: 17_000 });
   });
 });

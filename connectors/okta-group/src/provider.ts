@@ -14,7 +14,7 @@ import {
 } from '@clearway/connector-sdk';
 import { runConnectionTest } from './connection-test.js';
 import { manageable, pickExactName } from './group-rules.js';
-import { resolution, resolveByEmail, unresolved } from './identity-rules.js';
+import { identityOf, resolution, resolveByEmail, unresolved } from './identity-rules.js';
 import { createOktaConnection } from './okta-client.js';
 import { createOktaDirectory, type OktaDirectory, type OktaGroup } from './okta-directory.js';
 import { credentialsFor, oktaSecretFields, oktaSettingsSchema } from './settings.js';
@@ -112,6 +112,14 @@ export const oktaGroupProvider = defineProvider({
       async check(ctx, group, identity) {
         return { outcome: (await directory.isMember(ctx, group.id, identity.id)) ? 'member' : 'not_member', via: 'direct' };
       },
+
+      // Drift pages through the tool's group with Okta's own `after` cursor; each member is the
+      // identity resolveIdentity gives the same user, so it maps to the engine's cached identities.
+      async listMembers(ctx, group, cursor) {
+        const page = await directory.listMembers(ctx, group.id, cursor);
+        if (!page) throw groupNotFound(group, 'cannot list its members');
+        return { members: page.users.map(identityOf), ...(page.after !== undefined && { nextCursor: page.after }) };
+      },
     };
   },
 });
@@ -157,8 +165,13 @@ async function createGroup(
 /** Throws when the tool's group is gone from Okta: nobody can be removed from it, nor reported removed. */
 async function assertGroupExists(ctx: OperationContext, directory: OktaDirectory, group: GroupRef): Promise<void> {
   if (await directory.findGroup(ctx, group.id)) return;
+  throw groupNotFound(group, 'can neither remove the user from it nor confirm they are out');
+}
+
+/** The tool's group is gone from Okta (404 E0000007): what Clearway therefore cannot do, and the fix. */
+function groupNotFound(group: GroupRef, consequence: string): NotFoundError {
   const named = group.name ? `"${group.name}" (${group.id})` : group.id;
-  throw new NotFoundError(`The Okta group ${named} no longer exists, so Clearway can neither remove the user from it nor confirm they are out. Rebind the tool to an existing Okta group.`, {
+  return new NotFoundError(`The Okta group ${named} no longer exists, so Clearway ${consequence}. Rebind the tool to an existing Okta group.`, {
     code: 'group_not_found',
     providerCode: 'E0000007',
   });

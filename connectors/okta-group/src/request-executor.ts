@@ -45,6 +45,14 @@ export interface OktaCallScope {
   /** Leads the error when the deadline has passed ("Adding the user to the Okta group"). */
   readonly action: string;
   readonly answer: OktaAnswerKind;
+  /** Told of every page of a list that passed the checks: the URL it was read from and its `Link` header. */
+  readonly onPage?: (page: OktaListPage) => void;
+}
+
+/** A page of a list as it came over the wire, for a caller that pages itself (okta-links.ts). */
+export interface OktaListPage {
+  readonly url: string;
+  readonly link: string | null;
 }
 
 /**
@@ -109,7 +117,10 @@ export class SignalAwareRequestExecutor extends DefaultRequestExecutor {
     }
     // Okta's errors are the SDK's to parse and ours to classify (okta-errors.ts).
     if (!response.ok) return response;
-    return checkedAnswer(response, scope?.answer ?? 'json', request.isCollection === true);
+    const list = request.isCollection === true;
+    const checked = await checkedAnswer(response, scope?.answer ?? 'json', list);
+    if (list && request.url) scope?.onPage?.({ url: request.url, link: checked.headers.get('link') });
+    return checked;
   }
 }
 

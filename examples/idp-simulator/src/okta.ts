@@ -22,6 +22,17 @@ export interface OktaGroupRecord {
 
 const oktaId = (prefix: '00u' | '00g') => `${prefix}${randomBytes(7).toString('hex').slice(0, 14)}`;
 
+/**
+ * Page sizes: "List all member users" defaults to 1000 members ("a very high number due to historical
+ * reasons"; Okta recommends `limit=200`), "List all users" to 200
+ * (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/Group/#tag/Group/operation/listGroupUsers,
+ * .../tag/User/#tag/User/operation/listUsers); the simulator's other lists use 200 too. Okta
+ * documents no maximum for the member list; the simulator serves at most `MAX_PAGE` items a page.
+ */
+const MEMBERS_DEFAULT_LIMIT = 1_000;
+const LIST_DEFAULT_LIMIT = 200;
+const MAX_PAGE = 1_000;
+
 /** Okta's documented error body: errorCode, errorSummary, errorLink, errorId, errorCauses. */
 export function oktaError(status: number, errorCode: string, errorSummary: string, causes: string[] = []): SimResponse {
   return json(status, { errorCode, errorSummary, errorLink: errorCode, errorId: `oae${randomBytes(8).toString('hex')}`, errorCauses: causes.map((summary) => ({ errorSummary: summary })) });
@@ -158,26 +169,35 @@ export class OktaOrg {
     return this.page(matches, query, '/api/v1/groups', (group) => this.groupJson(group));
   }
 
+  /** "List all member users": Okta's default page for this call is 1000 members. */
   private listMembers(group: OktaGroupRecord, query: URLSearchParams): SimResponse {
     const members = [...group.members].map((id) => this.users.get(id)).filter((user): user is OktaUserRecord => user !== undefined);
-    return this.page(members, query, `/api/v1/groups/${group.id}/users`, (user) => this.userJson(user));
+    return this.page(members, query, `/api/v1/groups/${group.id}/users`, (user) => this.userJson(user), MEMBERS_DEFAULT_LIMIT);
   }
 
-  /** A page of a collection, with `Link` headers for `self` and `next` as Okta sends them. */
-  private page<T extends { id: string }>(items: readonly T[], query: URLSearchParams, path: string, render: (item: T) => unknown): SimResponse {
-    const limit = Math.max(1, Math.min(Number(query.get('limit') ?? 200), 1_000));
+  /**
+   * A page of a collection in id order, with `Link` headers for `self` and, while more remain,
+   * `next`, whose `after` is the last id of the page. Okta's cursor "points to the end of the page
+   * of data that has been returned" (https://developer.okta.com/docs/api/#pagination): a position,
+   * not an item, so it still holds when the item it names has left the list between pages (a member
+   * removed while drift pages through the group).
+   */
+  private page<T extends { id: string }>(items: readonly T[], query: URLSearchParams, path: string, render: (item: T) => unknown, defaultLimit = LIST_DEFAULT_LIMIT): SimResponse {
+    const asked = Number(query.get('limit') ?? defaultLimit);
+    const limit = Number.isInteger(asked) ? Math.max(1, Math.min(asked, MAX_PAGE)) : defaultLimit;
     const after = query.get('after');
-    const start = after ? items.findIndex((item) => item.id === after) + 1 : 0;
-    const slice = items.slice(start, start + limit);
-    const self = `<${this.origin()}${path}?${query.toString()}>; rel="self"`;
-    const links = [self];
+    const remaining = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).filter((item) => after === null || item.id > after);
+    const slice = remaining.slice(0, limit);
+    const link = (params: URLSearchParams) => `<${this.origin()}${path}${params.size > 0 ? `?${params.toString()}` : ''}>`;
+    const links = [`${link(query)}; rel="self"`];
     const last = slice.at(-1);
-    if (last && start + limit < items.length) {
+    if (last && remaining.length > limit) {
       const next = new URLSearchParams(query);
-      next.set('after', last.id);
       next.set('limit', String(limit));
-      links.push(`<${this.origin()}${path}?${next.toString()}>; rel="next"`);
+      next.set('after', last.id);
+      links.push(`${link(next)}; rel="next"`);
     }
+    // Okta sends one `link` line per relation; one line with both, comma-separated, means the same (RFC 9110 §5.3).
     return json(200, slice.map(render), { link: links.join(', ') });
   }
 

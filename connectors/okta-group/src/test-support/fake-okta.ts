@@ -82,11 +82,14 @@ export class FakeOktaOrg implements FaultInjector {
   private readonly interceptors: nock.Interceptor[] = [];
   private nextId = 1;
   private requestCount = 0;
+  /** Largest member page served (`memberPageCap`, changed by `capMemberPages`). */
+  private memberPageCap: number | undefined;
 
   constructor(private readonly options: FakeOktaOptions) {
     // Like every Okta org: the built-in Everyone group, of which every user is a member.
     this.groups.set(EVERYONE_ID, { id: EVERYONE_ID, type: 'BUILT_IN', name: 'Everyone', description: 'All users in your organization', members: new Set(), hiddenFromSearch: 0 });
     this.orgUrl = options.orgUrl;
+    this.memberPageCap = options.memberPageCap;
     this.auth = new FakeOktaAuth(options.orgUrl, options.credential);
     const answer = this.answer.bind(this);
     const orgUrl = this.orgUrl;
@@ -136,6 +139,11 @@ export class FakeOktaOrg implements FaultInjector {
 
   isMember(groupId: string, userId: string): boolean {
     return this.groups.get(groupId)?.members.has(userId) ?? false;
+  }
+
+  /** From now on, serves at most `pageSize` members (or groups of a user) a page, whatever `limit` asks. */
+  capMemberPages(pageSize: number): void {
+    this.memberPageCap = pageSize;
   }
 
   groupNamed(name: string): { id: string; name: string; type: FakeGroupType } | undefined {
@@ -346,27 +354,31 @@ export class FakeOktaOrg implements FaultInjector {
   private listUserGroups(url: URL, userId: string): AuthReply {
     if (!this.users.has(userId)) return notFound(userId, 'User');
     const ids = [...this.groups.values()].filter((group) => group.members.has(userId)).map((group) => group.id);
-    const limit = this.options.memberPageCap ?? 200;
-    const after = url.searchParams.get('after');
-    const start = after === null ? 0 : ids.indexOf(after) + 1;
-    const page = ids.slice(start, start + limit);
-    const more = start + limit < ids.length;
+    const { page, next } = pageOf(ids, url.searchParams.get('after'), this.memberPageCap ?? 200);
     const groups = page.map((id) => this.groups.get(id)).filter((group): group is FakeGroup => group !== undefined);
-    return { status: 200, body: groups.map((group) => groupJson(this.orgUrl, group)), headers: { link: linkHeader(url, more ? page.at(-1) : undefined).join(', ') } };
+    return { status: 200, body: groups.map((group) => groupJson(this.orgUrl, group)), headers: { link: linkHeader(url, next).join(', ') } };
   }
 
-  /** A page of members after the `after` cursor, with `Link` headers; `next` while more remain. */
+  /** A page of members after the `after` cursor (Okta's default page is 1000), with `Link` headers; `next` while more remain. */
   private listMembers(url: URL, group: FakeGroup): AuthReply {
     const asked = Number(url.searchParams.get('limit') ?? 1000);
-    const limit = Math.min(asked, this.options.memberPageCap ?? asked);
-    const ids = [...group.members];
-    const after = url.searchParams.get('after');
-    const start = after === null ? 0 : ids.indexOf(after) + 1;
-    const page = ids.slice(start, start + limit);
-    const more = start + limit < ids.length;
+    const { page, next } = pageOf([...group.members], url.searchParams.get('after'), Math.min(asked, this.memberPageCap ?? asked));
     const users = page.map((id) => this.users.get(id)).filter((user): user is FakeUser => user !== undefined);
-    return { status: 200, body: users.map((user) => userJson(this.orgUrl, user)), headers: { link: linkHeader(url, more ? page.at(-1) : undefined).join(', ') } };
+    return { status: 200, body: users.map((user) => userJson(this.orgUrl, user)), headers: { link: linkHeader(url, next).join(', ') } };
   }
+}
+
+/**
+ * One page of ids in id order, after the `after` cursor, and the cursor of the next page while more
+ * remain. The cursor is a position ("the cursor that points to the end of the page of data that has
+ * been returned": https://developer.okta.com/docs/api/#pagination), so it still holds when the user
+ * or group it names has left the list meanwhile.
+ */
+function pageOf(ids: readonly string[], after: string | null, limit: number): { page: string[]; next: string | undefined } {
+  const ordered = [...ids].sort();
+  const remaining = after === null ? ordered : ordered.filter((id) => id > after);
+  const page = remaining.slice(0, limit);
+  return { page, next: remaining.length > limit ? page.at(-1) : undefined };
 }
 
 const ok = (body: unknown): AuthReply => ({ status: 200, body });

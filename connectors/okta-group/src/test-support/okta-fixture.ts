@@ -50,10 +50,11 @@ export const DELETED_GROUP_ID = '00gdeletedgroup000001';
 /**
  * The conformance harness over a fresh fake org per check. The org is shaped to catch the usual
  * Okta mistakes while the kit runs: the configured group has a prefix sibling and an imported
- * group of the same name, members span several `Link` pages, one user's login differs from their
- * email, a created group stays out of name searches for a while, and a deactivated user's login is
- * the Jira email (Okta still finds them: they must come back inactive). Okta says "slow down" in
- * two documented ways, the org-wide and the concurrent rate limit, and the kit checks both.
+ * group of the same name, members span several `Link` pages (the kit's `pageMembers` sets their
+ * size), one user's login differs from their email, a created group stays out of name searches for
+ * a while, and a deactivated user's login is the Jira email (Okta still finds them: they must come
+ * back inactive). Okta says "slow down" in two documented ways, the org-wide and the concurrent
+ * rate limit, and the kit checks both.
  */
 export function oktaHarness(options: OrgOptions = {}): ConformanceHarness & { last?: FakeOktaOrg } {
   const harness: ConformanceHarness & { last?: FakeOktaOrg } = {
@@ -79,6 +80,7 @@ export function oktaHarness(options: OrgOptions = {}): ConformanceHarness & { la
         existingGroup: group,
         newGroupName: 'ai-claude-users',
         missingGroup: { id: DELETED_GROUP_ID, name: 'ai-retired-tool-users' },
+        pageMembers: (pageSize) => org.capMemberPages(pageSize),
         rateLimitShapes: [
           { name: '429 E0000047, org-wide rate limit', next: (retryAfterMs) => org.rateLimitNext(retryAfterMs) },
           { name: '429 E0000047, concurrent rate limit (X-Rate-Limit-Limit 0)', next: (retryAfterMs) => org.concurrentRateLimitNext(retryAfterMs) },
