@@ -107,6 +107,29 @@ export class GraphGateway {
     return `${new URL(this.options.baseUrl).origin}/${GRAPH_API_VERSION}/directoryObjects/${encodeURIComponent(id)}`;
   }
 
+  /**
+   * The request for the page an `@odata.nextLink` points to. Graph asks for the link to be used
+   * whole, not taken apart (https://learn.microsoft.com/en-us/graph/paging), so its query goes out
+   * as it came — but only for a link on the configured endpoint, to the same resource as `first`
+   * (ids compared without regard to case), carrying the `$skiptoken` or `$skip` that makes it a
+   * next page. Undefined for any other link: following it could send the bearer token, or the
+   * listing, somewhere nobody configured.
+   */
+  nextPageCall(first: GraphCall, link: string): GraphCall | undefined {
+    let url: URL;
+    try {
+      url = new URL(link);
+    } catch {
+      return undefined;
+    }
+    const sameResource = url.pathname.toLowerCase() === `/${GRAPH_API_VERSION}${first.path}`.toLowerCase();
+    if (url.origin !== new URL(this.options.baseUrl).origin || url.username || url.password || url.hash || !sameResource) return undefined;
+    const query = rawQuery(url.search);
+    const keys = Object.keys(query).map((key) => key.toLowerCase());
+    if (!keys.includes('$skiptoken') && !keys.includes('$skip')) return undefined;
+    return { ...first, query };
+  }
+
   /** A read: 200 with a body of the schema's shape. */
   get<T>(ctx: OperationContext, call: GraphCall, schema: z.ZodType<T>): Promise<T> {
     return this.send(ctx, 'GET', call).then((answer) => expectBody(answer, [200], schema, call.action));
@@ -192,6 +215,22 @@ function describeFailure(error: ConnectorError, action: string, method: Method) 
     ...(error.providerCode !== undefined && { graphCode: error.providerCode }),
     ...(error.requestId !== undefined && { requestId: error.requestId }),
   };
+}
+
+/**
+ * `?a=1&%24b=x%20y` → `{ a: '1', $b: 'x%20y' }`: everything stays percent-encoded, as the Graph
+ * client appends names and values verbatim, except an encoded `$` in a name (`%24skiptoken` is
+ * `$skiptoken`), so no decoded `&` or `=` can add a parameter.
+ */
+function rawQuery(search: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const pair of search.replace(/^\?/, '').split('&')) {
+    if (!pair) continue;
+    const equals = pair.indexOf('=');
+    const name = (equals === -1 ? pair : pair.slice(0, equals)).replace(/%24/gi, '$');
+    query[name] = equals === -1 ? '' : pair.slice(equals + 1);
+  }
+  return query;
 }
 
 /** An OData string literal for `$filter`: single quotes doubled inside single quotes. */

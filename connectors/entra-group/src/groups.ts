@@ -9,6 +9,7 @@ import {
   NotFoundError,
   UnsupportedError,
   isConnectorError,
+  type ConnectorError,
   type GroupBinding,
   type GroupRef,
   type GroupSpec,
@@ -117,12 +118,17 @@ export async function assertGroupExists(graph: GraphGateway, ctx: OperationConte
     await readGroup(graph, ctx, group.id);
   } catch (error) {
     if (!isConnectorError(error) || error.code !== GRAPH_NOT_FOUND) throw error;
-    const name = group.name ? `"${group.name}" (${group.id})` : group.id;
-    throw new NotFoundError(
-      `The configured Microsoft Entra group ${name} no longer exists: it was deleted, or the bound Object ID is wrong. Bind the tool to an existing group.`,
-      { ...error.details(), code: 'group_not_found' },
-    );
+    throw groupNotFound(group, error);
   }
+}
+
+/** Graph's 404 for the configured group itself, as the admin reads it: rebind the tool. */
+export function groupNotFound(group: GroupRef, notFound: ConnectorError): NotFoundError {
+  const name = group.name ? `"${group.name}" (${group.id})` : group.id;
+  return new NotFoundError(
+    `The configured Microsoft Entra group ${name} no longer exists: it was deleted, or the bound Object ID is wrong. Bind the tool to an existing group.`,
+    { ...notFound.details(), code: 'group_not_found' },
+  );
 }
 
 /** Why Clearway will not manage this group's membership, or undefined when it will. */

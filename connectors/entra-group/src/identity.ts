@@ -12,7 +12,8 @@ import { isObjectId } from './settings.js';
 // `accountEnabled` is returned only when selected.
 const USER_FIELDS = 'id,userPrincipalName,mail,displayName,accountEnabled';
 
-const userSchema = z.object({
+/** A Graph user as Clearway reads it; also what a page of group members holds (`members.ts`). */
+export const userSchema = z.object({
   // The id is what add, remove and check put in paths: a blank or foreign one is not Graph's answer.
   id: z.string().refine(isObjectId),
   userPrincipalName: z.string().nullish(),
@@ -20,7 +21,7 @@ const userSchema = z.object({
   displayName: z.string().nullish(),
   accountEnabled: z.boolean().nullish(),
 });
-type EntraUser = z.infer<typeof userSchema>;
+export type EntraUser = z.infer<typeof userSchema>;
 
 const userListSchema = z.object({ value: z.array(userSchema) });
 
@@ -78,7 +79,8 @@ function resolution(user: EntraUser, matchedBy: 'mapping' | 'login' | 'email'): 
   return { outcome: 'resolved', identity: toIdentity(user), matchedBy };
 }
 
-function toIdentity(user: EntraUser): ExternalIdentity {
+/** The identity the engine stores for a user: the same for a resolved user and a listed member. */
+export function toIdentity(user: EntraUser): ExternalIdentity {
   return {
     id: user.id,
     ...(user.userPrincipalName && { login: user.userPrincipalName }),

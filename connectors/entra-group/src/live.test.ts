@@ -66,13 +66,27 @@ describe.skipIf(skipReason !== undefined)('live Microsoft Entra tenant (opt-in)'
     expect(await connector.bindGroup(ctx(), { groupId: group.id })).toMatchObject({ outcome: 'bound', group: { id: group.id } });
   }, 60_000);
 
-  it('adds and removes idempotently, and the checks follow', async () => {
+  /** Every page of the group's members (the cast list without ConsistencyLevel, as Graph really answers it). */
+  async function listAll(): Promise<ExternalIdentity[]> {
+    const members: ExternalIdentity[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await connector.listMembers!(ctx(), group, cursor);
+      members.push(...page.members);
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+    return members;
+  }
+
+  it('adds and removes idempotently, and the checks and the member list follow', async () => {
     await connector.remove(ctx(), group, user);
     expect((await connector.add(ctx(), group, user)).outcome).toBe('applied');
     expect((await connector.add(ctx(), group, user)).outcome).toBe('already_satisfied');
     expect(await eventually(() => connector.check(ctx(), group, user), 'member')).toEqual({ outcome: 'member', via: 'direct' });
+    expect(await listAll()).toContainEqual(user);
     expect((await connector.remove(ctx(), group, user)).outcome).toBe('applied');
     expect((await connector.remove(ctx(), group, user)).outcome).toBe('already_satisfied');
     expect(await eventually(() => connector.check(ctx(), group, user), 'not_member')).toEqual({ outcome: 'not_member', via: 'direct' });
+    expect((await listAll()).map((member) => member.id)).not.toContain(user.id);
   }, 180_000);
 });

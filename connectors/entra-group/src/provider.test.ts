@@ -57,6 +57,19 @@ describe('the conformance fixture gives the kit what its checks need', () => {
     expect(await connectorFailure(connector.remove(context(), fixture.missingGroup, user.identity))).toMatchObject({ kind: 'not_found', code: 'group_not_found' });
   });
 
+  it('pageMembers: the tenant then answers that many members a page, whatever $top asks', async () => {
+    const { fixture, connector } = await setUp();
+    for (const known of fixture.users) {
+      const user = await connector.resolveIdentity(context(), known.subject);
+      if (user.outcome !== 'resolved') throw new Error('the fixture users must resolve');
+      await connector.add(context(), fixture.existingGroup, user.identity);
+    }
+    fixture.pageMembers?.(2);
+    const first = await connector.listMembers?.(context(), fixture.existingGroup);
+    expect(first?.members).toHaveLength(2);
+    expect(first?.nextCursor).toMatch(/\$skiptoken=/);
+  });
+
   const shapes = ['429 TooManyRequests with Retry-After', '503 serviceNotAvailable with Retry-After', '504 with Retry-After'];
 
   it('names the rate-limit shapes Graph documents', async () => {

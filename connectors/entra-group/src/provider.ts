@@ -11,6 +11,7 @@ import { createAzureCredential, graphScope, guardCredential, resolveAuth, type E
 import { GraphGateway } from './graph-client.js';
 import { bindEntraGroup } from './groups.js';
 import { resolveEntraUser } from './identity.js';
+import { listGroupMembers } from './members.js';
 import { addMember, checkMember, removeMember } from './membership.js';
 import { entraSecretFields, entraSettingsSchema, type EntraSettings } from './settings.js';
 import { entraSetupGuide } from './setup.js';
@@ -60,6 +61,7 @@ export function createEntraGroupProvider(seams: EntraProviderSeams = {}) {
         addBatch: (ctx, group, identities) => addMembers(graph, ctx, group, identities),
         remove: (ctx, group, identity) => removeMember(graph, ctx, group, identity),
         check: (ctx, group, identity) => checkMember(graph, ctx, group, identity, settings.membershipCheck),
+        listMembers: (ctx, group, cursor) => listGroupMembers(graph, ctx, group, cursor),
       };
     },
   });

@@ -30,6 +30,18 @@ export function graphError(status: number, code: string, message: string, header
 const notFound = (id: string) => graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
 const alreadyExists = () => graphError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'.");
 
+/** An opaque `$skiptoken` naming the last member of a page (Graph's own start `RFNwdA`). */
+function skipTokenAfter(lastId: string): string {
+  return `RFNwdA${Buffer.from(lastId).toString('base64url')}`;
+}
+
+/** The member a `$skiptoken` continues after; undefined for a token this simulator did not issue. */
+function readSkipToken(token: string): string | undefined {
+  if (!token.startsWith('RFNwdA')) return undefined;
+  const lastId = Buffer.from(token.slice('RFNwdA'.length), 'base64url').toString();
+  return lastId.length > 0 && skipTokenAfter(lastId) === token ? lastId : undefined;
+}
+
 /** `field eq 'value'` with OData's doubled quotes. */
 function eqFilter(filter: string | null): { field: string; value: string } | undefined {
   const match = filter ? /^(\w+) eq '((?:[^']|'')*)'$/.exec(filter.trim()) : null;
@@ -143,7 +155,8 @@ export class GraphTenant {
       const group = id ? this.groups.get(id) : undefined;
       if (!group) return notFound(id ?? '');
       if (request.method === 'GET' && !relation) return json(200, this.groupJson(group));
-      if (request.method === 'GET' && relation === 'members' && !memberId) return this.listMembers(group, query, request);
+      if (request.method === 'GET' && relation === 'members' && !memberId) return this.listMembers(group, request, false);
+      if (request.method === 'GET' && relation === 'members' && memberId === 'microsoft.graph.user' && ref === undefined) return this.listMembers(group, request, true);
       if (request.method === 'GET' && relation === 'members' && memberId && ref === 'microsoft.graph.user') return this.readMember(group, memberId, query);
       if (request.method === 'PATCH' && !relation) return this.bindMembers(group, request.body);
       if (request.method === 'POST' && relation === 'members' && memberId === '$ref') return this.addMember(group, request.body);
@@ -189,13 +202,49 @@ export class GraphTenant {
     return json(200, { value: matches.slice(0, Number(query.get('$top') ?? 100)).map((group) => this.groupJson(group)) });
   }
 
-  private listMembers(group: GraphGroupRecord, query: URLSearchParams, request: SimRequest): SimResponse {
+  /**
+   * `GET /groups/{g}/members` and, with the OData cast, `…/members/microsoft.graph.user` (users
+   * only): the direct members, paged as Graph documents (List group members: "The default and
+   * maximum page size is 100 and 999"; Paging: while more remain, an absolute `@odata.nextLink`
+   * carrying every parameter of the request and a `$skiptoken`, to be used whole). The token names
+   * the last member served, so members added or removed between pages neither repeat nor push
+   * others off a page. A `$filter` needs `ConsistencyLevel: eventual` and `$count=true`.
+   */
+  private listMembers(group: GraphGroupRecord, request: SimRequest, usersOnly: boolean): SimResponse {
+    const query = request.url.searchParams;
     const filter = eqFilter(query.get('$filter'));
     if (query.has('$filter') && (header(request, 'consistencylevel') !== 'eventual' || query.get('$count') !== 'true')) {
       return graphError(400, 'Request_UnsupportedQuery', "Filter operator 'Equals' is not supported without ConsistencyLevel: eventual and $count.");
     }
-    const members = [...group.members].filter((id) => !filter || (filter.field === 'id' && id === filter.value));
-    return json(200, { '@odata.count': members.length, value: members.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })) });
+    const top = query.has('$top') ? Number(query.get('$top')) : 100;
+    if (!Number.isInteger(top) || top < 1 || top > 999) {
+      // The wording Graph answers with, as clients report it; the limits are the documented ones.
+      return graphError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${query.get('$top') ?? ''}'. Must be between 1 and 999 inclusive.`);
+    }
+    const token = query.get('$skiptoken');
+    const after = token === null ? '' : readSkipToken(token);
+    // Graph's answer to a token it did not issue carries no error code (microsoftgraph/microsoft-graph-docs#8612).
+    if (after === undefined) return graphError(400, '', 'Invalid Skip Token');
+    const members = [...group.members]
+      .filter((id) => !filter || (filter.field === 'id' && id === filter.value))
+      .filter((id) => !usersOnly || this.users.has(id))
+      .sort();
+    const rest = members.filter((id) => id > after);
+    const page = rest.slice(0, top);
+    const last = page.at(-1);
+    const echoed = request.url.search.replace(/^\?/, '').split('&').filter((pair) => pair && !/^(\$|%24)skiptoken=/i.test(pair));
+    return json(200, {
+      '@odata.context': `${this.origin()}/v1.0/$metadata#${usersOnly ? 'users' : 'directoryObjects'}`,
+      ...(query.get('$count') === 'true' && { '@odata.count': members.length }),
+      ...(last !== undefined && rest.length > page.length && {
+        '@odata.nextLink': `${this.origin()}${request.url.pathname}?${[...echoed, `$skiptoken=${skipTokenAfter(last)}`].join('&')}`,
+      }),
+      value: page.map((id) => {
+        const user = this.users.get(id);
+        if (!user) return { '@odata.type': '#microsoft.graph.group', id };
+        return usersOnly ? this.selectUser(user, query) : { '@odata.type': '#microsoft.graph.user', ...this.selectUser(user, query) };
+      }),
+    });
   }
 
   /**

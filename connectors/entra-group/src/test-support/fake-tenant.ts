@@ -86,6 +86,8 @@ export class FakeGraphTenant implements FaultInjector {
   readonly acceptedTokens = new Set<string>();
   /** Application permissions the app registration was granted. */
   grantedRoles = new Set<string>(ALL_ROLES);
+  /** Most members on one page, whatever `$top` asks: Graph may answer fewer ("zero or more results"). */
+  memberPageLimit = 999;
   private readonly faults: Fault[] = [];
   /** The advanced-query index: group id → members as of the last `syncIndex()`. */
   private readonly index = new Map<string, Set<string>>();
@@ -258,6 +260,7 @@ export class FakeGraphTenant implements FaultInjector {
       if (!group) return this.notFound(id ?? '');
       if (method === 'GET' && !relation) return this.allowed(NEEDS.readGroups) ? this.ok(this.selectGroup(group)) : this.denied();
       if (method === 'GET' && relation === 'members' && !memberId) return this.listMembers(group, query, headers);
+      if (method === 'GET' && relation === 'members' && memberId === 'microsoft.graph.user' && ref === undefined) return this.listUserMembers(group, url, headers);
       if (method === 'GET' && relation === 'members' && memberId && ref === 'microsoft.graph.user') return this.readMember(group, memberId, query);
       if (!this.allowed(NEEDS.writeMembers)) return this.denied();
       if (method === 'PATCH' && !relation) return this.bindMembers(group, body);
@@ -322,6 +325,47 @@ export class FakeGraphTenant implements FaultInjector {
     const source = query.has('$filter') || headers.consistencylevel === 'eventual' ? (this.index.get(group.id) ?? new Set<string>()) : group.members;
     const members = [...source].filter((id) => !filter || (filter.field === 'id' && id === filter.value));
     return this.ok({ '@odata.count': members.length, value: members.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })) });
+  }
+
+  /**
+   * `GET /groups/{g}/members/microsoft.graph.user`: the direct members that are users, paged as
+   * Graph pages (https://learn.microsoft.com/en-us/graph/api/group-list-members,
+   * https://learn.microsoft.com/en-us/graph/paging): `$top` 1–999 (default 100), at most
+   * `memberPageLimit` per page, and while more remain an absolute `@odata.nextLink` repeating the
+   * request's query with a `$skiptoken`. The token names the last member served, so members
+   * added or removed between pages neither repeat nor push others off. Without User.Read.All a
+   * member comes back with its id only, the other properties null ("limited information").
+   */
+  private listUserMembers(group: FakeGroup, url: URL, headers: RecordedRequest['headers']): Reply {
+    if (!this.allowed(NEEDS.readGroups)) return this.denied();
+    const query = url.searchParams;
+    const top = query.has('$top') ? Number(query.get('$top')) : 100;
+    if (!Number.isInteger(top) || top < 1 || top > 999) {
+      return this.error(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${query.get('$top') ?? ''}'. Must be between 1 and 999 inclusive.`);
+    }
+    const token = query.get('$skiptoken');
+    const after = token === null ? '' : decodeSkipToken(token);
+    // As reported from Graph, without an error code: https://github.com/microsoftgraph/microsoft-graph-docs/issues/8612
+    if (after === undefined) return this.error(400, '', 'Invalid Skip Token');
+    const source = headers.consistencylevel === 'eventual' ? (this.index.get(group.id) ?? new Set<string>()) : group.members;
+    const users = [...source]
+      .map((id) => this.users.get(id))
+      .filter((user): user is FakeUser => user !== undefined)
+      .sort((a, b) => a.id.localeCompare(b.id));
+    const rest = users.filter((user) => user.id.localeCompare(after) > 0);
+    const page = rest.slice(0, Math.min(top, this.memberPageLimit));
+    const last = page.at(-1);
+    const readsUsers = this.allowed(NEEDS.readUsers);
+    const value = page.map((user) =>
+      readsUsers ? this.selectUser(user, query) : { id: user.id, userPrincipalName: null, mail: null, displayName: null },
+    );
+    const more = last !== undefined && rest.length > page.length;
+    const echoed = url.search.replace(/^\?/, '').split('&').filter((pair) => pair && !/^(\$|%24)skiptoken=/i.test(pair));
+    return this.ok({
+      '@odata.context': `${this.baseUrl}/v1.0/$metadata#users(${query.get('$select') ?? ''})`,
+      ...(more && { '@odata.nextLink': `${this.baseUrl}${url.pathname}?${[...echoed, `$skiptoken=${encodeSkipToken(last.id)}`].join('&')}` }),
+      value,
+    });
   }
 
   /** `GET /groups/{g}/members/{u}/microsoft.graph.user`: the user, if a direct member; else 404. */
@@ -439,4 +483,15 @@ export class FakeGraphTenant implements FaultInjector {
 export function parseEqFilter(filter: string | null): { field: string; value: string } | undefined {
   const match = filter ? /^(\w+) eq '((?:[^']|'')*)'$/.exec(filter) : null;
   return match?.[1] && match[2] !== undefined ? { field: match[1], value: match[2].replace(/''/g, "'") } : undefined;
+}
+
+/** An opaque-looking `$skiptoken` naming the last member served. */
+function encodeSkipToken(lastId: string): string {
+  return `RFNwdA${Buffer.from(lastId).toString('base64url')}`;
+}
+
+function decodeSkipToken(token: string): string | undefined {
+  if (!token.startsWith('RFNwdA')) return undefined;
+  const lastId = Buffer.from(token.slice('RFNwdA'.length), 'base64url').toString();
+  return /^[0-9a-f-]{36}$/i.test(lastId) ? lastId : undefined;
 }

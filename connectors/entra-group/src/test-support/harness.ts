@@ -81,6 +81,10 @@ export function conformanceHarness(auth: { mode: 'client_secret' } | { mode: 'cl
         existingGroup: { id: group.id, name: group.displayName },
         newGroupName: 'AI - Claude users',
         missingGroup: { id: randomUUID(), name: 'AI - Deleted tool users' },
+        // Graph may answer fewer members than the `$top=999` asked for; the fake then pages at this size.
+        pageMembers: (pageSize) => {
+          tenant.memberPageLimit = pageSize;
+        },
         rateLimitShapes: graphRateLimitShapes(tenant),
         faults: tenant,
         teardown() {
