@@ -103,6 +103,14 @@ export class GraphTenant {
     return this.groups.get(groupId)?.members.delete(userId) ?? false;
   }
 
+  /** Adds a member behind Clearway's back (an admin in the Entra admin center); false if the group or user is unknown. */
+  addMemberOutOfBand(groupId: string, userId: string): boolean {
+    const group = this.groups.get(groupId);
+    if (!group || !this.users.has(userId)) return false;
+    group.members.add(userId);
+    return true;
+  }
+
   /** Instance discovery, OpenID configuration and the v2.0 token endpoint, as MSAL calls them. */
   handleAuthority(request: SimRequest): SimResponse {
     const base = `${this.origin()}/${this.tenantId}`;

@@ -109,6 +109,14 @@ export class OktaOrg {
     return this.groups.get(groupId)?.members.delete(userId) ?? false;
   }
 
+  /** Adds a member behind Clearway's back (an admin in the Okta console); false if the group or user is unknown. */
+  addMemberOutOfBand(groupId: string, userId: string): boolean {
+    const group = this.groups.get(groupId);
+    if (!group || !this.users.has(userId)) return false;
+    group.members.add(userId);
+    return true;
+  }
+
   handle(request: SimRequest): SimResponse {
     const auth = header(request, 'authorization');
     if (auth !== `SSWS ${this.apiToken}`) return oktaError(401, 'E0000011', 'Invalid token provided');

@@ -69,6 +69,10 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
       return `review-before-expiry issue opened${ref}`;
     case 'drift.detected':
       return `DRIFT: ${str(data.kind).replace('_', ' ')} on a ${str(data.grantStatus)} grant${ref}`;
+    case 'job.reconcile_succeeded':
+      return `group reconciled: ${str(data.outcome)}`;
+    case 'drift.unmanaged_members_found':
+      return `DRIFT: ${str(data.count)} member(s) no grant explains: ${Array.isArray(data.members) ? data.members.map((member: { login?: string; id?: string }) => member.login ?? member.id).join(', ') : ''}`;
     case 'manual.fulfilled':
     case 'manual.deprovisioned':
     case 'manual.verified':
