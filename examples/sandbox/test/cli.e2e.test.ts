@@ -23,6 +23,9 @@ describe('the main job and the clearway CLI, run as a newcomer runs them', () =>
     expect(parsed.length).toBe(9);
     expect(parsed.filter((grant) => grant.status === 'expired' || grant.status === 'revoked')).toHaveLength(9);
     expect(run('clearway.mjs', ['audit', 'verify'], env)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Chain verified: \d+ events/) });
+    const drift = run('clearway.mjs', ['--json', 'drift'], env);
+    expect(drift.status).toBe(0);
+    expect(JSON.parse(drift.stdout)).toEqual([expect.objectContaining({ toolId: 'github-copilot-business', login: 'ana.alvarez@example.com' })]);
   }, 60_000);
 
   it('verifies the evidence pack offline, and reports tampering with the first bad seq and exit code 1', () => {

@@ -1,4 +1,4 @@
-import { JOB_STATUSES, REQUEST_STATUSES, iterateQuery, listAuditEvents, verifyAuditLog, viewGrant, type AuditEvent } from '@clearway/core';
+import { JOB_STATUSES, REQUEST_STATUSES, iterateQuery, listAuditEvents, listUnmanagedMembers, verifyAuditLog, viewGrant, type AuditEvent } from '@clearway/core';
 import type { Command } from 'commander';
 import { EXIT, emit, isoDay, CliError } from './output.js';
 import { requireSandbox } from './sandbox-data.js';
@@ -56,6 +56,19 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
       const grants = (await collect(iterateQuery(deps.store, 'grant', 'all', { partition: [], direction: 'desc', limit: 100 }))).map((grant) => viewGrant(grant, now));
       emit(json(), grants, ['grant', 'issue', 'requester', 'tool', 'status', 'expires', 'label', 'deprovision', 'drift', 'failure'], () =>
         grants.map((grant) => [grant.id, grant.issueKey, grant.requesterAccountId, grant.toolId, grant.status, isoDay(grant.expiresAt), grant.status === 'active' ? grant.expiryLabel : '', grant.deprovision, grant.drift?.kind ?? '', grant.failure?.code ?? '']),
+      );
+    });
+
+  program
+    .command('drift')
+    .description("Members of each tool's group that no grant explains, as its latest reconciliation found them")
+    .action(async () => {
+      const deps = requireSandbox();
+      const tools = await collect(iterateQuery(deps.store, 'tool', 'byName', { partition: [], limit: 100 }));
+      const reports = (await Promise.all(tools.map((tool) => listUnmanagedMembers(deps, tool.id)))).filter((report) => report !== undefined);
+      const rows = reports.flatMap((report) => report.members.map((member) => ({ toolId: report.toolId, groupId: report.groupId, checkedAt: report.checkedAt, ...member })));
+      emit(json(), rows, ['tool', 'group', 'member', 'first seen', 'checked'], () =>
+        rows.map((row) => [row.toolId, row.groupId, row.login ?? row.email ?? row.id, isoDay(row.firstSeenAt), isoDay(row.checkedAt)]),
       );
     });
 
