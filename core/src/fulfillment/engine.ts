@@ -364,7 +364,8 @@ export class FulfillmentEngine {
     // A provision still marked running past its lease: its worker may yet land the add after this job.
     const stale = siblings.stale.find((other) => other.type === 'provision');
     if (stale && job.type !== 'provision') await noteAddInDoubt(this.deps, stale, this.now(), 'lease_expired');
-    if (job.type === 'provision' && grant.status !== 'pending_provision') return { skip: `the grant is ${grant.status}` };
+    const provisionable = job.purpose === 'restore' ? grant.status === 'active' : grant.status === 'pending_provision';
+    if (job.type === 'provision' && !provisionable) return { skip: `the grant is ${grant.status}` };
     if (job.type === 'deprovision' && !isEndedOrFailed(grant.status)) return { skip: `the grant is ${grant.status} again` };
     if (job.type !== 'check') {
       const others = await otherGrantsOfHolder(this.deps.store, grant);

@@ -14,7 +14,7 @@ const revoke = (world: EngineWorld, grantId: string) => revokeGrant(world, appro
 /** A world that removes members whose grant ended, with Una holding an active grant. */
 async function withActiveGrant() {
   const world = await makeEngineWorld();
-  await updateGovernance(world, admin, { rules: testRules({ drift: { checkIntervalDays: 1, deprovisionUnexpected: true } }) });
+  await updateGovernance(world, admin, { rules: testRules({ drift: { checkIntervalDays: 1, deprovisionUnexpected: true, restoreMissing: false } }) });
   world.directory.addUser('una@example.com');
   const first = await world.approve('una@example.com');
   await settle(world);

@@ -30,9 +30,10 @@ export interface Job {
   readonly manualTask?: ManualTask;
   /**
    * `verify_removal`: a check that runs once a late answer can no longer land, after a removal that
-   * followed an add whose answer never came (see `Grant.unconfirmedAddAt`).
+   * followed an add whose answer never came (see `Grant.unconfirmedAddAt`). `restore`: an add for
+   * an active grant whose member someone took out by hand (governance `drift.restoreMissing`).
    */
-  readonly purpose?: 'verify_removal';
+  readonly purpose?: 'verify_removal' | 'restore';
   readonly outcome?: string;
   readonly completedAt?: number;
   readonly completedBy?: string;

@@ -12,7 +12,7 @@ const settle = (world: EngineWorld) => world.engine().runDueJobs({ deadline: far
 
 async function world(deprovisionUnexpected: boolean) {
   const built = await makeEngineWorld();
-  await updateGovernance(built, admin, { rules: testRules({ drift: { checkIntervalDays: 1, deprovisionUnexpected } }) });
+  await updateGovernance(built, admin, { rules: testRules({ drift: { checkIntervalDays: 1, deprovisionUnexpected, restoreMissing: false } }) });
   return built;
 }
 

@@ -96,6 +96,10 @@ async function grantEffect(deps: CoreDeps, job: Job, grant: Grant, result: JobRe
       const change = await grantTransition(deps, grant, 'activate', actor, activationPatch(grant, now), { via: actor === 'clearway:engine' ? 'provider' : 'manual', outcome: result.outcome });
       return { writes: change.writes, audit: [change.audit] };
     }
+    if (job.purpose === 'restore' && grant.status === 'active') {
+      const { drift: _found, ...restored } = grant;
+      return { writes: [put('grant', { ...restored, lastCheckedAt: now, updatedAt: now })], audit: [{ actor, type: 'drift.restored', refs, data: { outcome: result.outcome } }] };
+    }
     if (isEndedOrFailed(grant.status)) {
       // Access was added after the grant ended (a race with revoke): take it away again.
       const cleanup = await enqueueJob(deps.store, 'deprovision', grant, `cleanup-${job.attempts}-${now}`, now);
@@ -154,8 +158,8 @@ async function verificationEffect(deps: CoreDeps, job: Job, grant: Grant, member
 }
 
 /**
- * A check compares the group with the grant: an active grant must be a member; an ended or failed
- * one must not — unless the person holds another live grant for the tool, whose membership it is
+ * A check compares the group with the grant: an active grant must be a member (put back when the
+ * admin enabled it); an ended or failed one must not (removed when enabled) — unless the person holds another live grant for the tool, whose membership it is
  * (a check queued before a revoke that runs after a re-request finds the new grant's membership).
  */
 async function driftEffect(deps: CoreDeps, job: Job, grant: Grant, member: boolean, actor: string, now: number): Promise<Effect> {
@@ -170,9 +174,14 @@ async function driftEffect(deps: CoreDeps, job: Job, grant: Grant, member: boole
   }
   const writes: Write[] = [put('grant', { ...rest, lastCheckedAt: now, drift: { kind, detectedAt: grant.drift?.kind === kind ? grant.drift.detectedAt : now }, updatedAt: now })];
   const audit: AuditEntry[] = [{ actor, type: 'drift.detected', refs, data: { kind, grantStatus: grant.status } }];
-  if (kind === 'unexpected_member' && (await currentGovernance(deps.store)).rules.drift.deprovisionUnexpected) {
+  const { rules } = await currentGovernance(deps.store);
+  if (kind === 'unexpected_member' && rules.drift.deprovisionUnexpected) {
     writes.push(...(await enqueueJob(deps.store, 'deprovision', grant, `drift-${now}`, now)).writes);
     audit.push({ actor, type: 'drift.deprovision_queued', refs, data: {} });
+  }
+  if (kind === 'missing_member' && rules.drift.restoreMissing) {
+    writes.push(...(await enqueueJob(deps.store, 'provision', grant, `restore-${now}`, now, { purpose: 'restore' })).writes);
+    audit.push({ actor, type: 'drift.restore_queued', refs, data: {} });
   }
   return { writes, audit };
 }

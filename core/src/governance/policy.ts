@@ -73,9 +73,14 @@ export const governanceRulesSchema = z
         checkIntervalDays: z.number().int().min(1).max(90),
         /** Remove a member the group still has after their grant ended (otherwise only report it). */
         deprovisionUnexpected: z.boolean(),
+        /**
+         * Put back a member an active grant says belongs in the group and someone took out by hand
+         * (otherwise only report it). Off by default: taking someone out may have been deliberate.
+         */
+        restoreMissing: z.boolean().default(false),
       })
       .strict()
-      .default({ checkIntervalDays: 7, deprovisionUnexpected: false }),
+      .default({ checkIntervalDays: 7, deprovisionUnexpected: false, restoreMissing: false }),
     stalePendingDays: z.number().int().min(1).max(365),
     retentionDays: z.number().int().min(30).max(3_650),
     intake: intakeSchema,
@@ -115,7 +120,7 @@ export const DEFAULT_GOVERNANCE_RULES: GovernanceRules = {
   approvers: { byProject: {}, default: [], securityReviewers: [], adminFallback: true, delegations: [] },
   escalation: { approvalSlaHours: 48, escalateTo: [] },
   reviewWindowDays: 14,
-  drift: { checkIntervalDays: 7, deprovisionUnexpected: false },
+  drift: { checkIntervalDays: 7, deprovisionUnexpected: false, restoreMissing: false },
   stalePendingDays: 30,
   retentionDays: 365,
   intake: { requestTypeIds: [] },

@@ -149,6 +149,13 @@ function GovernanceForm({ draft, rules }: { readonly draft: GovernanceDraft; rea
           checked={rules.drift.deprovisionUnexpected}
           onChange={(deprovisionUnexpected) => edit((current) => ({ ...current, drift: { ...current.drift, deprovisionUnexpected } }))}
         />
+        <ToggleField
+          name="restoreMissing"
+          label="Put back missing members"
+          helper="When someone with an active grant was taken out of the group by hand, add them again (otherwise drift is only reported)."
+          checked={rules.drift.restoreMissing}
+          onChange={(restoreMissing) => edit((current) => ({ ...current, drift: { ...current.drift, restoreMissing } }))}
+        />
         <NumberField
           name="retentionDays"
           label="Keep governance log events and cached identities for (days)"
