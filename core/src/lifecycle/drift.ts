@@ -3,45 +3,42 @@ import { currentGovernance } from '../governance/current.js';
 import { DAY_MS } from '../ports/clock.js';
 import { MANUAL_CONNECTOR_ID } from '../connectors/connector.js';
 import { groupJobKey } from '../fulfillment/reconcile.js';
-import { iterateQuery, put } from '../ports/store.js';
-import type { MetaRecord } from '../ports/store-schema.js';
+import { iterateQuery } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
-
-const CURSOR_ID = 'sweep:drift:cursor';
 
 function dayOf(at: number): string {
   return new Date(at).toISOString().slice(0, 10).replace(/-/g, '');
 }
 
+/** Checks queued per run at most; a backlog beyond it is taken by the next runs. */
+const MAX_CHECKS_PER_RUN = 500;
+
 /**
  * Queues membership checks for active grants not checked within the interval, and once per
  * interval a reconciliation of each bound tool group (its members against the live grants, which
- * finds people added by hand or re-added after their grant ended). It walks the active grants a
- * page per run from a stored cursor (wrapping around), so each run costs one page however many
- * grants there are, and every grant is visited in turn.
+ * finds people added by hand or re-added after their grant ended). It reads only the grants that
+ * are due, oldest check first, from an index of active grants by their last check — so its cost
+ * follows the due work, and no grant waits longer than the interval while runs have room.
  */
-export async function scheduleDriftChecks(deps: CoreDeps, options: { pageSize?: number } = {}): Promise<{ queued: number; visited: number }> {
+export async function scheduleDriftChecks(deps: CoreDeps, options: { maxChecks?: number } = {}): Promise<{ queued: number; visited: number }> {
   const { rules } = await currentGovernance(deps.store);
   const now = deps.clock.now();
-  const cursorRecord = await deps.store.get('meta', CURSOR_ID);
-  const cursor = cursorRecord?.value as string | undefined;
-  const page = await deps.store.query('grant', 'byStatus', { partition: ['active'], limit: options.pageSize ?? 100, ...(cursor !== undefined && { cursor }) });
+  const dueBefore = now - rules.drift.checkIntervalDays * DAY_MS;
+  const limit = options.maxChecks ?? MAX_CHECKS_PER_RUN;
   let queued = 0;
-  for (const grant of page.items) {
-    if (grant.lastCheckedAt !== undefined && now - grant.lastCheckedAt < rules.drift.checkIntervalDays * DAY_MS) continue;
+  let visited = 0;
+  for await (const grant of iterateQuery(deps.store, 'grant', 'byLastCheck', { partition: [], range: { lte: dueBefore }, limit: 100 })) {
+    visited += 1;
     const { writes } = await enqueueJob(deps.store, 'check', grant, `drift-${dayOf(now)}`, now);
-    if (writes.length === 0) continue;
-    // A job made meanwhile (another run, same day) is the same job: nothing to retry.
-    await deps.store.commit(writes).catch(() => undefined);
-    queued += 1;
+    if (writes.length > 0) {
+      // A job made meanwhile (another run, same day) is the same job: nothing to retry.
+      await deps.store.commit(writes).catch(() => undefined);
+      queued += 1;
+    }
+    if (visited >= limit) break;
   }
   queued += await scheduleGroupReconciliations(deps, now, rules.drift.checkIntervalDays);
-  if (cursorRecord?.value !== page.nextCursor) {
-    const next: MetaRecord = { id: CURSOR_ID, version: cursorRecord?.version ?? 0, value: page.nextCursor };
-    // Another run moving the cursor at the same time is fine: either position is a valid next start.
-    await deps.store.commit([put('meta', next)]).catch(() => undefined);
-  }
-  return { queued, visited: page.items.length };
+  return { queued, visited };
 }
 
 /**

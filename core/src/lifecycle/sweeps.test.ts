@@ -81,16 +81,19 @@ describe('lifecycle sweeps', () => {
     const world = await makeEngineWorld();
     const grantId = await activeGrant(world);
     world.directory.membersOf('g-1').delete('u-una');
-    // The grant's check, and the day's reconciliation of its group.
+    expect(await scheduleDriftChecks(world)).toMatchObject({ visited: 0 });
+    world.clock.advance(7 * DAY_MS);
+    // A week after activation: the grant's check, and the week's reconciliation of its group.
     expect(await scheduleDriftChecks(world)).toEqual({ queued: 2, visited: 1 });
     await world.engine().runDueJobs({ deadline: far(world) });
     expect(await world.store.get('grant', grantId)).toMatchObject({ drift: { kind: 'missing_member' }, lastCheckedAt: world.clock.now() });
-    expect(await scheduleDriftChecks(world)).toEqual({ queued: 0, visited: 1 });
+    // Checked now: not due again within the interval, so not even read.
+    expect(await scheduleDriftChecks(world)).toEqual({ queued: 0, visited: 0 });
   });
 
   it('removes a member the group kept after the grant ended, when the admin enabled it', async () => {
     const world = await makeEngineWorld();
-    await updateGovernance(world, admin, { rules: testRules({ drift: { checkIntervalDays: 7, deprovisionUnexpected: true } }) });
+    await updateGovernance(world, admin, { rules: testRules({ drift: { checkIntervalDays: 7, deprovisionUnexpected: true, restoreMissing: false } }) });
     const grantId = await activeGrant(world);
     world.clock.advance(31 * DAY_MS);
     await expireDueGrants(world);

@@ -93,6 +93,11 @@ export const STORE_SCHEMA = {
       partition: (grant) => (grant.status === 'active' && grant.recertification === undefined ? [] : undefined),
       range: (grant) => grant.expiresAt,
     },
+    // Active grants by when their membership was last checked (or, never checked, when they began): the drift sweep reads only those due.
+    byLastCheck: {
+      partition: (grant) => (grant.status === 'active' ? [] : undefined),
+      range: (grant) => grant.lastCheckedAt ?? grant.activatedAt ?? grant.createdAt,
+    },
     all: { partition: all, range: (grant) => grant.createdAt },
   },
   job: {

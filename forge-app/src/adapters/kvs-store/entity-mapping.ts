@@ -33,7 +33,7 @@ export const RANGE_TYPES: RangeTypes = {
   identity: { byConnector: 'string', resolvedByLastUse: 'float' },
   governance: { byVersion: 'float' },
   request: { byRequester: 'float', byStatus: 'float', awaitingEscalation: 'float', all: 'float' },
-  grant: { byRequester: 'float', byStatus: 'float', byTool: 'float', awaitingReview: 'float', all: 'float' },
+  grant: { byRequester: 'float', byStatus: 'float', byTool: 'float', awaitingReview: 'float', byLastCheck: 'float', all: 'float' },
   job: { due: 'float', byGrant: 'float', byStatus: 'float' },
   audit: { bySeq: 'float', byTime: 'float' },
   claim: {},
