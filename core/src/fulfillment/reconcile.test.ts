@@ -16,13 +16,6 @@ async function world(deprovisionUnexpected: boolean) {
   return built;
 }
 
-async function activeGrant(built: EngineWorld, email: string) {
-  built.directory.addUser(email);
-  const grantId = await built.approve(email);
-  await settle(built);
-  return grantId;
-}
-
 /** A day on: the sweep queues the day's reconciliation, the engine runs it and what it queues. */
 async function reconcile(built: EngineWorld) {
   built.clock.advance(DAY_MS);
@@ -33,7 +26,7 @@ async function reconcile(built: EngineWorld) {
 describe('group reconciliation', () => {
   it('finds a person re-added by hand after their grant ended and removes them when the admin enabled it', async () => {
     const built = await world(true);
-    const grantId = await activeGrant(built, 'una@example.com');
+    const grantId = await built.activeGrant('una@example.com');
     await revokeGrant(built, approver, { grantId, rationale: 'left the team' });
     await settle(built);
     built.directory.membersOf('g-1').add('u-una');
@@ -45,7 +38,7 @@ describe('group reconciliation', () => {
 
   it('reports members no grant explains, across pages, without removing them, and notes when they leave', async () => {
     const built = await world(true);
-    await activeGrant(built, 'una@example.com');
+    await built.activeGrant('una@example.com');
     for (const email of ['x1@example.com', 'x2@example.com', 'x3@example.com']) built.directory.membersOf('g-1').add(built.directory.addUser(email));
     await reconcile(built);
     const firstSeen = built.clock.now();
@@ -71,7 +64,7 @@ describe('group reconciliation', () => {
 
   it('leaves members with live grants alone, reconciles once per interval, and never lists a manual tool', async () => {
     const built = await world(true);
-    const grantId = await activeGrant(built, 'una@example.com');
+    const grantId = await built.activeGrant('una@example.com');
     built.clock.advance(DAY_MS);
     expect(await scheduleDriftChecks(built)).toMatchObject({ queued: 2 });
     expect(await scheduleDriftChecks(built)).toMatchObject({ queued: 0 });

@@ -12,10 +12,7 @@ const settle = (world: EngineWorld) => world.engine().runDueJobs({ deadline: far
 
 /** A 30-day grant (the test tool's default), activated through the scripted directory. */
 async function activeGrant(world: EngineWorld) {
-  world.directory.addUser('una@example.com');
-  const grantId = await world.approve('una@example.com');
-  await settle(world);
-  return (await world.store.get('grant', grantId))!;
+  return (await world.store.get('grant', await world.activeGrant()))!;
 }
 
 describe('extensions end where the approver said', () => {

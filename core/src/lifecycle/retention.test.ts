@@ -11,13 +11,6 @@ import { applyRetention } from './retention.js';
 
 const far = (world: EngineWorld) => world.clock.now() + HOUR_MS;
 
-async function activeGrant(world: EngineWorld, email = 'una@example.com') {
-  world.directory.addUser(email);
-  const grantId = await world.approve(email);
-  await world.engine().runDueJobs({ deadline: far(world) });
-  return grantId;
-}
-
 /** The directory renames the user: the email the request named no longer finds them. */
 function rename(world: EngineWorld, userId: string, email: string) {
   const user = world.directory.users.get(userId)!;
@@ -28,7 +21,7 @@ describe('retention of cached identities', () => {
   it('keeps the identity of a live grant past retention, so its removal still finds the user after a rename', async () => {
     const world = await makeEngineWorld();
     await updateGovernance(world, admin, { rules: testRules({ retentionDays: 30 }) });
-    const grantId = await activeGrant(world);
+    const grantId = await world.activeGrant();
     await world.store.commit([put('grant', { ...(await world.store.get('grant', grantId))!, expiresAt: world.clock.now() + 170 * DAY_MS })]);
     world.clock.advance(45 * DAY_MS);
     expect(await applyRetention(world)).toMatchObject({ identitiesPruned: 0, identitiesKept: 1 });
@@ -44,7 +37,7 @@ describe('retention of cached identities', () => {
   it('keeps an ended grant’s identity while its removal is owed, and prunes it once removal is done', async () => {
     const world = await makeEngineWorld();
     await updateGovernance(world, admin, { rules: testRules({ retentionDays: 30 }) });
-    const grantId = await activeGrant(world);
+    const grantId = await world.activeGrant();
     world.clock.advance(31 * DAY_MS);
     await expireDueGrants(world);
     world.directory.failNext('remove', new NotFoundError('The group is gone.', { code: 'group_not_found' }));
@@ -61,7 +54,7 @@ describe('retention of cached identities', () => {
 
   it('prunes cached identities of finished grants past retention but keeps explicit mappings', async () => {
     const world = await makeEngineWorld();
-    await activeGrant(world);
+    await world.activeGrant();
     await world.store.commit([put('identity', { id: 'dir:acc-mapped', version: 0, connectorId: 'dir', accountId: 'acc-mapped', source: 'mapping', mappedExternalId: 'x', updatedAt: 0, lastUsedAt: 0 })]);
     world.clock.advance(31 * DAY_MS);
     await expireDueGrants(world);

@@ -14,17 +14,10 @@ import { runLifecycleSweeps } from './sweeps.js';
 
 const far = (world: EngineWorld) => world.clock.now() + HOUR_MS;
 
-async function activeGrant(world: EngineWorld, email = 'una@example.com') {
-  world.directory.addUser(email);
-  const grantId = await world.approve(email);
-  await world.engine().runDueJobs({ deadline: far(world) });
-  return grantId;
-}
-
 describe('lifecycle sweeps', () => {
   it('expires overdue grants and deprovisions them through the provider', async () => {
     const world = await makeEngineWorld();
-    const grantId = await activeGrant(world);
+    const grantId = await world.activeGrant();
     const userId = 'u-una';
     expect(await expireDueGrants(world)).toEqual({ expired: 0 });
     world.clock.advance(30 * DAY_MS + 1);
@@ -38,7 +31,7 @@ describe('lifecycle sweeps', () => {
 
   it('opens one recertification issue per grant entering the review window', async () => {
     const world = await makeEngineWorld();
-    const grantId = await activeGrant(world);
+    const grantId = await world.activeGrant();
     expect(await openRecertifications(world)).toEqual({ opened: 0 });
     world.clock.advance(17 * DAY_MS);
     expect(await openRecertifications(world)).toEqual({ opened: 1 });
@@ -49,7 +42,7 @@ describe('lifecycle sweeps', () => {
 
   it('leaves a recertification for the next sweep when Jira refuses, and skips it without a review issue type', async () => {
     const world = await makeEngineWorld();
-    const grantId = await activeGrant(world);
+    const grantId = await world.activeGrant();
     world.clock.advance(17 * DAY_MS);
     world.jira.failing = true;
     expect(await openRecertifications(world)).toEqual({ opened: 0 });
@@ -79,7 +72,7 @@ describe('lifecycle sweeps', () => {
 
   it('checks active grants for drift and records a member removed out of band', async () => {
     const world = await makeEngineWorld();
-    const grantId = await activeGrant(world);
+    const grantId = await world.activeGrant();
     world.directory.membersOf('g-1').delete('u-una');
     expect(await scheduleDriftChecks(world)).toMatchObject({ visited: 0 });
     world.clock.advance(7 * DAY_MS);
@@ -94,7 +87,7 @@ describe('lifecycle sweeps', () => {
   it('removes a member the group kept after the grant ended, when the admin enabled it', async () => {
     const world = await makeEngineWorld();
     await updateGovernance(world, admin, { rules: testRules({ drift: { checkIntervalDays: 7, deprovisionUnexpected: true, restoreMissing: false } }) });
-    const grantId = await activeGrant(world);
+    const grantId = await world.activeGrant();
     world.clock.advance(31 * DAY_MS);
     await expireDueGrants(world);
     await world.engine().runDueJobs({ deadline: far(world) });
@@ -108,7 +101,7 @@ describe('lifecycle sweeps', () => {
 
   it('rolls up daily insights', async () => {
     const world = await makeEngineWorld();
-    await activeGrant(world);
+    await world.activeGrant();
     await world.approve('ghost@example.com');
     await world.engine().runDueJobs({ deadline: far(world) });
     const insights = await refreshInsights(world);
@@ -124,7 +117,7 @@ describe('lifecycle sweeps', () => {
 
   it('runs every sweep in one pass and defers what the deadline leaves no time for', async () => {
     const world = await makeEngineWorld();
-    await activeGrant(world);
+    await world.activeGrant();
     world.clock.advance(31 * DAY_MS);
     const report = await runLifecycleSweeps(world, { deadline: far(world) });
     expect(report).toMatchObject({ expiredGrants: 1, deferred: [] });

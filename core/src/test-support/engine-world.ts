@@ -17,6 +17,8 @@ export interface EngineWorld extends TestDeps {
   readonly approve: (email: string, toolId?: string) => Promise<string>;
   /** The same for any requester, e.g. one whose email Jira does not show (no `email`). */
   readonly approveFor: (requester: { readonly accountId: string; readonly email?: string; readonly displayName?: string }, toolId?: string) => Promise<string>;
+  /** Adds `email` to the directory, approves a request for them and runs the engine: the grant is active. */
+  readonly activeGrant: (email?: string) => Promise<string>;
   /** A sleep that moves the fake clock instead of waiting. */
   readonly sleep: (ms: number) => Promise<void>;
   /**
@@ -77,6 +79,12 @@ export async function makeEngineWorld(options: { maxBatchSize?: number } = {}): 
     sleep,
     engine,
     approve: (email, toolId) => approveFor({ accountId: `acc-${email.split('@')[0]}`, email }, toolId),
+    activeGrant: async (email = 'una@example.com') => {
+      directory.addUser(email);
+      const grantId = await approveFor({ accountId: `acc-${email.split('@')[0]}`, email });
+      await engine().runDueJobs({ deadline: world.clock.now() + 3_600_000 });
+      return grantId;
+    },
     approveFor,
   };
 }
