@@ -36,6 +36,19 @@ describe('group reconciliation', () => {
     expect((await listUnmanagedMembers(built, 'chatgpt'))?.members).toEqual([]);
   });
 
+  it('finds many people put back at once (more checks than one commit may write)', async () => {
+    const built = await world(true);
+    const emails = Array.from({ length: 30 }, (_, index) => `p${index}@example.com`);
+    const grants: string[] = [];
+    for (const email of emails) grants.push(await built.activeGrant(email));
+    for (const grantId of grants) await revokeGrant(built, approver, { grantId, rationale: 'project over' });
+    await settle(built);
+    for (const email of emails) built.directory.membersOf('g-1').add(`u-${email.split('@')[0]}`);
+    await reconcile(built);
+    expect(built.directory.membersOf('g-1').size).toBe(0);
+    for (const grantId of grants) expect(await built.store.get('grant', grantId)).toMatchObject({ drift: { kind: 'unexpected_member' } });
+  });
+
   it('reports members no grant explains, across pages, without removing them, and notes when they leave', async () => {
     const built = await world(true);
     await built.activeGrant('una@example.com');

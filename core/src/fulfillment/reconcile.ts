@@ -128,15 +128,17 @@ async function latestEndedGrant(deps: CoreDeps, accountId: string, toolId: strin
   return latest;
 }
 
+/** Checks queued per commit, well inside the store's limit on writes per change. */
+const CHECKS_PER_COMMIT = 20;
+
 /**
  * The report, with each member's first sighting kept (newly seen and no longer seen members
- * audited), and a check queued for each ended grant whose person is in the group again.
+ * audited), then a check for each ended grant whose person is in the group again — queued a few
+ * per commit, each commit on its own (a check that exists already is the same check).
  */
 async function recordFindings(deps: CoreDeps, job: Job, group: GroupRef, found: readonly ExternalIdentity[], ended: readonly Grant[]): Promise<void> {
   await transact(deps, async () => {
     const now = deps.clock.now();
-    const checks: Write[] = [];
-    for (const grant of ended) checks.push(...(await enqueueJob(deps.store, 'check', grant, `reconcile-${job.createdAt}`, now)).writes);
     const id = unmanagedReportId(job.toolId);
     const current = await deps.store.get('meta', id);
     const before = new Map(((current?.value as UnmanagedMembers | undefined)?.members ?? []).map((member) => [member.id, member]));
@@ -148,8 +150,16 @@ async function recordFindings(deps: CoreDeps, job: Job, group: GroupRef, found: 
     if (appeared.length > 0) audit.push({ actor: 'clearway:engine', type: 'drift.unmanaged_members_found', refs, data: { groupId: group.id, count: appeared.length, members: appeared.slice(0, 20).map(describe) } });
     if (gone.length > 0) audit.push({ actor: 'clearway:engine', type: 'drift.unmanaged_members_gone', refs, data: { groupId: group.id, count: gone.length } });
     const report: UnmanagedMembers = { toolId: job.toolId, connectorId: job.connectorId, groupId: group.id, checkedAt: now, members: members.slice(0, MAX_REPORTED), truncated: Math.max(0, members.length - MAX_REPORTED) };
-    return { writes: [put('meta', { id, version: current?.version ?? 0, value: report }), ...checks], audit, result: undefined };
+    return { writes: [put('meta', { id, version: current?.version ?? 0, value: report })], audit, result: undefined };
   });
+  for (let start = 0; start < ended.length; start += CHECKS_PER_COMMIT) {
+    await transact(deps, async () => {
+      const now = deps.clock.now();
+      const writes: Write[] = [];
+      for (const grant of ended.slice(start, start + CHECKS_PER_COMMIT)) writes.push(...(await enqueueJob(deps.store, 'check', grant, `reconcile-${job.createdAt}`, now)).writes);
+      return { writes, audit: [], result: undefined };
+    });
+  }
 }
 
 function describe(member: UnmanagedMember): Record<string, string> {
