@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { readFlags } from '@clearway/sandbox';
 import { z } from 'zod';
 import { FAULT_KINDS, RETRY_AFTER_FORMS } from './fault-proxy/faults.js';
 import { SOAK_OPTIONS, baselineOf } from './options.js';
@@ -39,32 +39,22 @@ const flagsSchema = z.object({
   out: z.string().optional(),
 });
 
-function readFlags(): z.infer<typeof flagsSchema> {
-  try {
-    const { values } = parseArgs({
-      options: {
-        seed: { type: 'string' },
-        users: { type: 'string' },
-        workers: { type: 'string' },
-        duration: { type: 'string' },
-        settle: { type: 'string' },
-        rate: { type: 'string' },
-        without: { type: 'string' },
-        'without-retry-after': { type: 'string' },
-        'no-baseline': { type: 'boolean' },
-        out: { type: 'string' },
-      },
-      strict: true,
-    });
-    return flagsSchema.parse(values);
-  } catch (error) {
-    console.error(error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error));
-    console.error(usage);
-    process.exit(2);
-  }
-}
-
-const flags = readFlags();
+const flags = readFlags(
+  {
+    seed: { type: 'string' },
+    users: { type: 'string' },
+    workers: { type: 'string' },
+    duration: { type: 'string' },
+    settle: { type: 'string' },
+    rate: { type: 'string' },
+    without: { type: 'string' },
+    'without-retry-after': { type: 'string' },
+    'no-baseline': { type: 'boolean' },
+    out: { type: 'string' },
+  },
+  flagsSchema,
+  usage,
+);
 const options: ChaosOptions = {
   ...SOAK_OPTIONS,
   ...(flags.seed !== undefined && { seed: flags.seed }),

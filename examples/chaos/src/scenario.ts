@@ -12,7 +12,7 @@ import { defaultFaultPlan, type PlanFilter } from './fault-proxy/faults.js';
 import type { MembershipInFlight } from './fault-proxy/proxy.js';
 import { judgeEndState, type EndState } from './invariants.js';
 import type { EngineSettings } from './protocol.js';
-import { seededRandom, type Random } from './random.js';
+import { seededRandom, type Random } from '@clearway/sandbox';
 import { WorkerPool, type WorkerCrash } from './workers.js';
 import { approveEveryone, chaosWorld, type ChaosWorld, type PlannedGrant } from './world.js';
 

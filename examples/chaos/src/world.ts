@@ -3,11 +3,10 @@ import { join } from 'node:path';
 import { DEFAULT_GOVERNANCE_RULES, createConnector, decide, initializeClearway, randomIds, saveTool, silentLogger, submitRequest, updateGovernance } from '@clearway/core';
 import { SqliteStore } from '@clearway/core/sqlite';
 import { IdpSimulator, ensureCertificate } from '@clearway/idp-simulator';
-import { FileSecrets, SandboxJira, VirtualClock, bothDirectoriesSeed, paths, simulatorConnectors, withProviders } from '@clearway/sandbox';
+import { FileSecrets, SandboxJira, VirtualClock, bothDirectoriesSeed, paths, simulatorConnectors, withProviders, type Random } from '@clearway/sandbox';
 import { admin, approver } from './actors.js';
 import { FaultProxy } from './fault-proxy/proxy.js';
 import type { FaultPlan, PlanFilter } from './fault-proxy/faults.js';
-import type { Random } from './random.js';
 
 /** A tool of the run: its connector's vendor as the proxy names it, and its configured group. */
 export interface ChaosTool {

@@ -9,11 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { iterateQuery, type Job, type RunSummary } from '@clearway/core';
-import { sandboxEngine } from '@clearway/sandbox';
+import { sandboxEngine, seededRandom } from '@clearway/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ENGINE_SETTINGS, engineOptionsFor } from '../src/engine-settings.js';
 import { defaultFaultPlan } from '../src/fault-proxy/faults.js';
-import { seededRandom } from '../src/random.js';
 import { approveEveryone, chaosWorld, type ChaosWorld } from '../src/world.js';
 
 let world: ChaosWorld | undefined;

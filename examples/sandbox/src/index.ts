@@ -3,5 +3,7 @@ export { CollectingLogger, FileSecrets, SandboxJira, VirtualClock } from './adap
 export { sandboxEngine, withProviders } from './providers.js';
 export { SIM_CREDENTIALS, bothDirectoriesSeed, simulatorConnectors } from './simulator-seed.js';
 export { paths } from './paths.js';
+export { readFlags } from './flags.js';
+export { seededRandom, type Random } from './random.js';
 export { table } from './story.js';
 export type { SandboxDeps } from './world.js';

@@ -18,7 +18,7 @@
  * - Retry-After as delay-seconds or an HTTP date: https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3
  */
 import { randomUUID } from 'node:crypto';
-import type { Random } from '../random.js';
+import type { Random } from '@clearway/sandbox';
 import type { RequestTarget } from './endpoints.js';
 import type { RetryAfterForm, UnexpectedBody } from './faults.js';
 

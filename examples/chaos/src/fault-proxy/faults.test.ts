@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../random.js';
+import { seededRandom } from '@clearway/sandbox';
 import type { RequestTarget } from './endpoints.js';
 import { chooseFault, defaultFaultPlan, faultLabel, type FaultChoice } from './faults.js';
 

@@ -1,4 +1,4 @@
-import type { Random } from '../random.js';
+import type { Random } from '@clearway/sandbox';
 import { ENDPOINTS, type Endpoint, type RequestTarget } from './endpoints.js';
 
 /**

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { Agent, createServer, request as httpsRequest, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TlsMaterial } from '@clearway/idp-simulator';
-import { seededRandom, type Random } from '../random.js';
+import { seededRandom, type Random } from '@clearway/sandbox';
 import { rateLimited, replicationDelay, serverErrorHtml, serverErrorJson, truncated, unexpectedBody, type ProxyAnswer } from './answers.js';
 import { classifyRequest, type Endpoint, type RequestTarget, type Vendor } from './endpoints.js';
 import { chooseFault, faultLabel, type FaultChoice, type FaultPlan, type PlanFilter } from './faults.js';
