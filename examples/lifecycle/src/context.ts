@@ -1,0 +1,119 @@
+import type { Grant } from '@clearway/core';
+import type { Discrepancies, Property } from './discrepancies.js';
+import type { LifecycleOptions } from './options.js';
+import type { Random } from '@clearway/sandbox';
+import { iso, type GrantRecord, type LifecycleRecord } from './record.js';
+import type { Schedule } from './schedule.js';
+import type { LifecycleWorld } from './world.js';
+
+/** How big the world got: what the harness did, counted as it did it. */
+export interface WorldSize {
+  requests: number;
+  reRequests: number;
+  approved: number;
+  denied: number;
+  grants: number;
+  simulatedDays: number;
+  sweeps: number;
+  /** Of which in bursts (extra sweeps minutes apart). */
+  burstSweeps: number;
+  /** Of which on the edge of a grant's end: a millisecond before it, and at it. */
+  edgeSweeps: number;
+  extensions: {
+    activeBeforeReview: number;
+    activeAfterReview: number;
+    beforeActivation: number;
+    inGrace: number;
+    /** Refused: asked more than 7 days after the end. */
+    outOfGrace: number;
+    /** Refused: past 180 days from the start. */
+    pastLifetime: number;
+    /** Refused: the grant was revoked. */
+    revoked: number;
+    /** Of the in-grace and out-of-grace ones: asked within a minute of the grace's end. */
+    atGraceEdge: number;
+  };
+  revokes: { byApprover: number; byRequester: number };
+  renames: number;
+  /** Directory grants that ended (revoked or expired) after their person was renamed: each must still take the user out. */
+  endedAfterRename: number;
+  outOfBand: { reAddedAfterEnd: number; addedNeverGranted: number; removedActive: number };
+  clockJumps: number[];
+  manualTasksCompleted: number;
+  /** Calls made only to be refused: duplicate requests, self-approvals, decided requests, self-extensions. */
+  refusalProbes: number;
+  expiredBySweeps: number;
+  recertificationIssues: number;
+  jobsFailed: number;
+  providerCalls: number;
+}
+
+export function emptySize(): WorldSize {
+  return {
+    requests: 0,
+    reRequests: 0,
+    approved: 0,
+    denied: 0,
+    grants: 0,
+    simulatedDays: 0,
+    sweeps: 0,
+    burstSweeps: 0,
+    edgeSweeps: 0,
+    extensions: { activeBeforeReview: 0, activeAfterReview: 0, beforeActivation: 0, inGrace: 0, outOfGrace: 0, pastLifetime: 0, revoked: 0, atGraceEdge: 0 },
+    revokes: { byApprover: 0, byRequester: 0 },
+    renames: 0,
+    endedAfterRename: 0,
+    outOfBand: { reAddedAfterEnd: 0, addedNeverGranted: 0, removedActive: 0 },
+    clockJumps: [],
+    manualTasksCompleted: 0,
+    refusalProbes: 0,
+    expiredBySweeps: 0,
+    recertificationIssues: 0,
+    jobsFailed: 0,
+    providerCalls: 0,
+  };
+}
+
+/** What the harness's steps and checks share. */
+export interface RunContext {
+  readonly options: LifecycleOptions;
+  readonly world: LifecycleWorld;
+  readonly schedule: Schedule;
+  readonly record: LifecycleRecord;
+  readonly random: Random;
+  readonly found: Discrepancies;
+  readonly size: WorldSize;
+  /** `connectorId:accountId` of every identity Clearway resolved and cached (from the audit chain). */
+  readonly resolvedIdentities: Set<string>;
+  /** Manual tasks already given to a person (job ids). */
+  readonly manualTasksSeen: Set<string>;
+  /** Recertification issues per grant, per end date named in the summary. */
+  readonly reviewIssues: Map<string, Map<string, number>>;
+  now(): number;
+  /** Simulated day of the run, from 0. */
+  day(): number;
+}
+
+/** Records a discrepancy about a grant, with the grant's history for the example. */
+export function reportGrant(ctx: RunContext, property: Property, what: string, grant: GrantRecord, detail: string): void {
+  ctx.found.add({ property, what, at: iso(ctx.now()), day: ctx.day(), grantId: grant.id, detail }, () => grant.history);
+}
+
+/** Records a discrepancy about something other than one grant: a day, a person, a tool. */
+export function reportSubject(ctx: RunContext, property: Property, what: string, subject: string, detail: string): void {
+  ctx.found.add({ property, what, at: iso(ctx.now()), day: ctx.day(), subject, detail });
+}
+
+/**
+ * Whether Clearway's grant still tells the same story as the record: same status, and once
+ * activated, the same end. Steps only act on grants that agree, so one wrong end found by a
+ * check does not turn into a cascade of refused calls.
+ */
+export function agrees(grant: GrantRecord, stored: Grant | undefined): boolean {
+  if (!stored || grant.diverged !== undefined || stored.status !== grant.status) return false;
+  return grant.firstActivation === undefined || stored.expiresAt === grant.end;
+}
+
+export async function storedGrant(ctx: RunContext, grant: GrantRecord): Promise<Grant | undefined> {
+  return ctx.world.deps.store.get('grant', grant.id);
+}
