@@ -9,7 +9,7 @@ import type { CoreDeps } from '../shared/deps.js';
 import { transact, type Change } from '../shared/transact.js';
 import type { Job } from './job.js';
 import { heldByAnother, otherGrantsOfHolder } from './holder.js';
-import { closeJob, enqueueCleanup, enqueueJob } from './jobs.js';
+import { closeJob, enqueueCleanup, enqueueJob, isOpenJob, jobsOfGrant } from './jobs.js';
 import { hasAttemptsLeft, retryDelayMs, type RetryPolicy } from './retry-policy.js';
 
 /** Who may settle a job: the worker holding its lease, or a person completing its manual task. */
@@ -179,7 +179,9 @@ async function driftEffect(deps: CoreDeps, job: Job, grant: Grant, member: boole
     writes.push(...(await enqueueJob(deps.store, 'deprovision', grant, `drift-${now}`, now)).writes);
     audit.push({ actor, type: 'drift.deprovision_queued', refs, data: {} });
   }
-  if (kind === 'missing_member' && rules.drift.restoreMissing) {
+  // One restore at a time: a person's task (manual fulfillment) may take days, and checks keep coming.
+  const restoring = kind === 'missing_member' && (await jobsOfGrant(deps.store, grant.id)).some((other) => other.purpose === 'restore' && isOpenJob(other));
+  if (kind === 'missing_member' && rules.drift.restoreMissing && !restoring) {
     writes.push(...(await enqueueJob(deps.store, 'provision', grant, `restore-${now}`, now, { purpose: 'restore' })).writes);
     audit.push({ actor, type: 'drift.restore_queued', refs, data: {} });
   }

@@ -1,4 +1,4 @@
-import { enqueueJob } from '../fulfillment/jobs.js';
+import { enqueueJob, isOpenJob, jobsOfGrant } from '../fulfillment/jobs.js';
 import { currentGovernance } from '../governance/current.js';
 import { DAY_MS } from '../ports/clock.js';
 import { MANUAL_CONNECTOR_ID } from '../connectors/connector.js';
@@ -28,14 +28,16 @@ export async function scheduleDriftChecks(deps: CoreDeps, options: { maxChecks?:
   let queued = 0;
   let visited = 0;
   for await (const grant of iterateQuery(deps.store, 'grant', 'byLastCheck', { partition: [], range: { lte: dueBefore }, limit: 100 })) {
+    if (visited >= limit) break;
     visited += 1;
+    // A check still open (a person's verification task, a retry) is the one this run would queue.
+    if ((await jobsOfGrant(deps.store, grant.id)).some((job) => job.type === 'check' && isOpenJob(job))) continue;
     const { writes } = await enqueueJob(deps.store, 'check', grant, `drift-${dayOf(now)}`, now);
     if (writes.length > 0) {
       // A job made meanwhile (another run, same day) is the same job: nothing to retry.
       await deps.store.commit(writes).catch(() => undefined);
       queued += 1;
     }
-    if (visited >= limit) break;
   }
   queued += await scheduleGroupReconciliations(deps, now, rules.drift.checkIntervalDays);
   return { queued, visited };
