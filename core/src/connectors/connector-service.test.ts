@@ -67,6 +67,33 @@ describe('connectors', () => {
     await expect(updateConnector(deps, admin, 'demo-main', { secrets: { other: 'x' } })).rejects.toMatchObject({ code: 'validation_failed' });
   });
 
+  it('refuses secret names that are not the provider\'s own (prototype names included), storing nothing', async () => {
+    const deps = await world();
+    for (const field of ['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty']) {
+      const secrets = Object.fromEntries([['apiToken', TOKEN], [field, 'planted-value-123']]);
+      await expect(createConnector(deps, admin, { id: 'demo-x', providerType: 'demo-group', name: 'Demo', settings: { baseUrl: 'https://demo.example' }, secrets })).rejects.toMatchObject({ code: 'validation_failed', message: expect.stringContaining(`no secret "${field}"`) });
+    }
+    const connectorSecrets = () => [...deps.secrets.values.entries()].filter(([name]) => name.startsWith('connector:'));
+    expect(connectorSecrets()).toEqual([]);
+    await createConnector(deps, admin, { id: 'demo-main', providerType: 'demo-group', name: 'Demo', settings: { baseUrl: 'https://demo.example' }, secrets: { apiToken: TOKEN } });
+    await expect(updateConnector(deps, admin, 'demo-main', { secrets: { constructor: 'planted-value-123' } })).rejects.toMatchObject({ code: 'validation_failed' });
+    expect(connectorSecrets().map(([name]) => name)).toEqual(['connector:demo-main:apiToken']);
+  });
+
+  it('puts the secrets back when the record does not commit: a failed update keeps the old token, a failed create leaves none', async () => {
+    const deps = await world();
+    await createConnector(deps, admin, { id: 'demo-main', providerType: 'demo-group', name: 'Demo', settings: { baseUrl: 'https://demo.example' }, secrets: { apiToken: TOKEN } });
+    const commit = deps.store.commit.bind(deps.store);
+    deps.store.commit = async () => {
+      throw new Error('the store refused the change');
+    };
+    await expect(updateConnector(deps, admin, 'demo-main', { secrets: { apiToken: 'new-token-000000000000' } })).rejects.toThrow('the store refused');
+    await expect(createConnector(deps, admin, { id: 'demo-two', providerType: 'demo-group', name: 'Two', settings: { baseUrl: 'https://demo.example' }, secrets: { apiToken: 'other-token-00000000' } })).rejects.toThrow('the store refused');
+    deps.store.commit = commit;
+    expect([...deps.secrets.values.entries()].filter(([name]) => name.startsWith('connector:'))).toEqual([['connector:demo-main:apiToken', TOKEN]]);
+    expect(await testConnector(deps, admin, 'demo-main')).toMatchObject({ ok: true });
+  });
+
   it('tests a connector with the host services a job gets (manual confirmations included)', async () => {
     const recordsConfirmations = defineProvider({
       type: 'desk-check',

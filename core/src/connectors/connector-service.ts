@@ -86,11 +86,15 @@ export async function createConnector(deps: ConnectorDeps, actor: Actor, input: 
   const name = input.name.trim();
   if (name.length === 0 || name.length > 120) throw new ValidationError('A connector needs a name of 1–120 characters.', [{ path: 'name', message: 'required' }]);
   checkLimits(input.limits);
-  const secrets = Object.fromEntries(Object.entries(input.secrets ?? {}).filter(([field, value]) => field in provider.secrets && value.length > 0));
+  for (const field of Object.keys(input.secrets ?? {})) {
+    if (!Object.hasOwn(provider.secrets, field)) throw new ValidationError(`The ${provider.displayName} provider has no secret "${field}".`, [{ path: `secrets.${field}`, message: 'unknown secret' }]);
+  }
+  const secrets = Object.fromEntries(Object.entries(input.secrets ?? {}).filter(([, value]) => value.length > 0));
   const settings = validateWithProvider(provider, input.settings, secrets);
   if (await deps.store.get('connector', id)) throw new ConflictError('conflict', `Connector ${id} already exists.`);
-  for (const [field, value] of Object.entries(secrets)) await deps.secrets.set(connectorSecretName(id, field), value);
-  return transact(deps, async () => {
+  // Written before the record (a worker building the connector must find them), undone if the record is not.
+  const undo = await writeSecrets(deps, id, secrets, {});
+  return withSecretsUndone(undo, transact(deps, async () => {
     const now = deps.clock.now();
     const record: ConnectorRecord = {
       id,
@@ -109,7 +113,7 @@ export async function createConnector(deps: ConnectorDeps, actor: Actor, input: 
       audit: [{ actor: actor.accountId, type: 'connector.created', refs: { connectorId: id }, data: { providerType: provider.type, name, settings, secretsSet: record.secretsSet } }],
       result: { ...record, version: 1 },
     };
-  });
+  }));
 }
 
 export async function updateConnector(deps: ConnectorDeps, actor: Actor, connectorId: string, update: ConnectorUpdate): Promise<ConnectorRecord> {
@@ -117,17 +121,15 @@ export async function updateConnector(deps: ConnectorDeps, actor: Actor, connect
   checkLimits(update.limits);
   const current = await getConnector(deps, connectorId);
   const provider = providerFor(deps, current.providerType);
-  const secrets = { ...(await readSecrets(deps, current)) };
+  const before = await readSecrets(deps, current);
+  const secrets = { ...before };
   for (const [field, value] of Object.entries(update.secrets ?? {})) {
-    if (!(field in provider.secrets)) throw new ValidationError(`The ${provider.displayName} provider has no secret "${field}".`, [{ path: `secrets.${field}`, message: 'unknown secret' }]);
+    if (!Object.hasOwn(provider.secrets, field)) throw new ValidationError(`The ${provider.displayName} provider has no secret "${field}".`, [{ path: `secrets.${field}`, message: 'unknown secret' }]);
     secrets[field] = value ?? undefined;
   }
   const settings = validateWithProvider(provider, update.settings ?? current.settings, secrets);
-  for (const [field, value] of Object.entries(update.secrets ?? {})) {
-    if (value) await deps.secrets.set(connectorSecretName(connectorId, field), value);
-    else await deps.secrets.delete(connectorSecretName(connectorId, field));
-  }
-  return transact(deps, async () => {
+  const undo = await writeSecrets(deps, connectorId, update.secrets ?? {}, before);
+  return withSecretsUndone(undo, transact(deps, async () => {
     const latest = await getConnector(deps, connectorId);
     const record: ConnectorRecord = {
       ...latest,
@@ -149,7 +151,42 @@ export async function updateConnector(deps: ConnectorDeps, actor: Actor, connect
       ],
       result: { ...record, version: record.version + 1 },
     };
-  });
+  }));
+}
+
+/**
+ * Writes (or, for an empty value, deletes) a connector's secrets, answering how to put back what
+ * was there before — so a record that then fails to commit leaves no secret changed or orphaned.
+ */
+async function writeSecrets(deps: ConnectorDeps, connectorId: string, changes: Readonly<Record<string, string | null | undefined>>, before: Readonly<Record<string, string | undefined>>): Promise<() => Promise<void>> {
+  const written: string[] = [];
+  const undo = async () => {
+    for (const field of written) {
+      const previous = before[field];
+      if (previous) await deps.secrets.set(connectorSecretName(connectorId, field), previous);
+      else await deps.secrets.delete(connectorSecretName(connectorId, field));
+    }
+  };
+  try {
+    for (const [field, value] of Object.entries(changes)) {
+      written.push(field);
+      if (value) await deps.secrets.set(connectorSecretName(connectorId, field), value);
+      else await deps.secrets.delete(connectorSecretName(connectorId, field));
+    }
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+  return undo;
+}
+
+async function withSecretsUndone<T>(undo: () => Promise<void>, committing: Promise<T>): Promise<T> {
+  try {
+    return await committing;
+  } catch (error) {
+    await undo();
+    throw error;
+  }
 }
 
 export async function setConnectorEnabled(deps: CoreDeps, actor: Actor, connectorId: string, enabled: boolean): Promise<ConnectorRecord> {
