@@ -6,6 +6,7 @@ import { pageRequest, put, remove, type Page } from '../ports/store.js';
 import { requireAdmin } from '../shared/authorize.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
+import { assertWellFormed } from '../shared/validate.js';
 import { MANUAL_CONNECTOR_ID, identityRecordId, type ConnectorRecord, type IdentityRecord } from './connector.js';
 import type { ProviderRegistry } from './provider-registry.js';
 
@@ -80,6 +81,7 @@ export async function listConnectors(deps: CoreDeps, page: { limit?: number; cur
 
 export async function createConnector(deps: ConnectorDeps, actor: Actor, input: ConnectorInput): Promise<ConnectorRecord> {
   requireAdmin(actor, 'add connectors');
+  assertWellFormed(input, 'connector');
   const provider = providerFor(deps, input.providerType);
   const id = input.id ?? `${input.providerType}-${deps.ids.newId('c').slice(-6)}`;
   if (!ID_PATTERN.test(id)) throw new ValidationError('A connector id uses 2–63 lowercase letters, digits and dashes.', [{ path: 'id', message: 'invalid id' }]);
@@ -118,6 +120,7 @@ export async function createConnector(deps: ConnectorDeps, actor: Actor, input: 
 
 export async function updateConnector(deps: ConnectorDeps, actor: Actor, connectorId: string, update: ConnectorUpdate): Promise<ConnectorRecord> {
   requireAdmin(actor, 'edit connectors');
+  assertWellFormed(update, 'connector');
   checkLimits(update.limits);
   const current = await getConnector(deps, connectorId);
   const provider = providerFor(deps, current.providerType);
@@ -255,6 +258,7 @@ export async function setIdentityMapping(
   input: { connectorId: string; accountId: string; externalId: string | null },
 ): Promise<IdentityRecord | undefined> {
   requireAdmin(actor, 'map identities');
+  assertWellFormed(input, 'identity mapping');
   await getConnector(deps, input.connectorId);
   const externalId = input.externalId?.trim();
   if (externalId !== undefined && (externalId.length === 0 || externalId.length > 256)) {
