@@ -21,6 +21,7 @@ import type {
   FailedJobView,
   GrantSummary,
   InsightsView,
+  MyGrantSummary,
   ManualTaskView,
   Page,
   RequestStatusView,
@@ -137,7 +138,7 @@ export type ParsedPayload<K extends ResolverKey> = z.output<(typeof PAYLOADS)[K]
 /** What each key answers on success. */
 export interface ResolverResults {
   'viewer.context': ViewerContext;
-  'myAccess.list': Page<GrantSummary>;
+  'myAccess.list': Page<MyGrantSummary>;
   'tools.requestable': Page<ToolSummary>;
   'requests.mine': Page<RequestSummary>;
   'approvals.pending': Page<RequestSummary>;

@@ -6,7 +6,7 @@ import type { ClearwayApp } from '../composition/app';
 import { ACTIONS, type ActionContext, type ExtensionContext, type Policy } from './actions/index';
 import { Caller } from './caller';
 import { PAYLOADS, SURFACE_KEYS, SURFACE_MODULE_TYPES, type ParsedPayload, type ResolverKey, type ResolverResponse, type SurfaceFunction } from './contract';
-import { AppError, toErrorBody } from './errors';
+import { AppError, toErrorBody, type ResolverErrorBody } from './errors';
 import { checkRateLimit, recordCall } from './rate-limit';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -45,7 +45,7 @@ function parsePayload<K extends ResolverKey>(key: K, payload: unknown): ParsedPa
 
 /**
  * Runs one resolver call, in this order: who is calling (the platform's account id; none is
- * refused), from where (a call from another surface's module is refused), what they sent (zod),
+ * refused), from where (a call from another surface's module, or naming none, is refused), what they sent (zod),
  * whether they may (the action's policy), the rate limit, then the action. Refusals happen before
  * anything is written. Whatever happens, the answer is an envelope, never a thrown error.
  */
@@ -57,7 +57,8 @@ export async function runAction<K extends ResolverKey>(getApp: () => ClearwayApp
     const accountId = isRecord(context) ? text(context.accountId) : undefined;
     if (accountId === undefined) throw new AppError('unauthenticated', 'Sign in to your Atlassian account to use Clearway.');
     const extension = readExtension(context);
-    if (extension.type !== undefined && !SURFACE_MODULE_TYPES[surface].includes(extension.type)) {
+    // A call that names no module could come from anywhere, a portal customer's included: refused like a foreign one.
+    if (extension.type === undefined || !SURFACE_MODULE_TYPES[surface].includes(extension.type)) {
       throw new AppError('wrong_surface', 'This action is not available here.');
     }
     const payload = parsePayload(key, request.payload);
@@ -79,8 +80,24 @@ export async function runAction<K extends ResolverKey>(getApp: () => ClearwayApp
   }
 }
 
-/** The Forge resolver function for one surface: it defines exactly that surface's keys. */
+const UNKNOWN_RESOLVER: ResolverErrorBody = { code: 'unknown_resolver', message: 'This action does not exist here. Reload the page; if it keeps happening, ask your admin to update Clearway.' };
+
+/** The function key Forge will dispatch on, read leniently: the invocation is the platform's, not ours. */
+function functionKeyOf(invocation: unknown): unknown {
+  return isRecord(invocation) && isRecord(invocation.call) ? invocation.call.functionKey : undefined;
+}
+
+/**
+ * The Forge resolver function for one surface: it defines exactly that surface's keys. Any other
+ * key is refused here, before `@forge/resolver` looks it up with `in`, which also finds
+ * `Object.prototype` members (`constructor` would echo the payload and context back).
+ */
 export function makeSurfaceResolver(surface: SurfaceFunction, getApp: () => ClearwayApp) {
+  const keys: ReadonlySet<unknown> = new Set<unknown>(SURFACE_KEYS[surface]);
   const handlers = Object.fromEntries(SURFACE_KEYS[surface].map((key) => [key, (request: Request) => runAction(getApp, surface, key, request)]));
-  return makeResolver(handlers);
+  const definitions = makeResolver(handlers);
+  return async (...[invocation, runtime]: Parameters<typeof definitions>): Promise<unknown> => {
+    if (!keys.has(functionKeyOf(invocation))) return { ok: false, error: UNKNOWN_RESOLVER };
+    return definitions(invocation, runtime);
+  };
 }

@@ -3,8 +3,8 @@ import { ClearwayError, type ClearwayErrorCode, type Logger } from '@clearway/co
 import { ZodError } from 'zod';
 import { JiraError } from '../adapters/jira/jira-request';
 
-/** Refusals the app adds to core's: who is calling, from where, and what one answer can carry. */
-export type AppErrorCode = 'unauthenticated' | 'wrong_surface' | 'export_too_large' | 'jira_unavailable' | 'connector_error' | 'internal_error';
+/** Refusals the app adds to core's: who is calling, what they call, from where, and what one answer can carry. */
+export type AppErrorCode = 'unauthenticated' | 'unknown_resolver' | 'wrong_surface' | 'export_too_large' | 'jira_unavailable' | 'connector_error' | 'internal_error';
 
 export type ResolverErrorCode = ClearwayErrorCode | AppErrorCode;
 

@@ -2,7 +2,10 @@ import { MINUTE_MS, transact, updateGovernance } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
 import { textToAdf } from '../adapters/jira/adf';
 import { ADMIN, freshScenario, PEOPLE, scenarioRules, SECRET_CANARY } from '../test-support/scenario';
+import { CASES } from '../test-support/resolver-cases';
 import { MAX_EXPORT_BYTES } from './actions/admin';
+import { RESOLVER_KEYS, type ResolverKey } from './contract';
+import { makeSurfaceResolver } from './define';
 
 const admin = { accountId: PEOPLE.admin };
 const approver = { accountId: PEOPLE.approver };
@@ -178,5 +181,66 @@ describe('the portal', () => {
     expect(open.ok && open.data.tools.map((tool) => tool.id).sort()).toEqual(['chatgpt', 'claude', 'copilot', 'gemini']);
     expect(await world.invoke('portal', 'portal.createPanel', {}, { ...customer, extension: { portal: { id: '2' }, request: { typeId: '10' } } })).toMatchObject({ ok: true, data: { enabled: false, tools: [] } });
     expect(await world.invoke('portal', 'portal.createPanel', {}, { ...customer, extension: { portal: { id: '1' }, request: { typeId: '11' } } })).toMatchObject({ ok: true, data: { enabled: false } });
+  });
+});
+
+/** Every property name in a JSON value, at any depth. */
+function keysAtAnyDepth(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysAtAnyDepth);
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => [key, ...keysAtAnyDepth(inner)]);
+}
+
+describe('My Access shows the requester no provider error detail', () => {
+  it('answers a failed grant to its requester without failure, while admins still see why', async () => {
+    const { world } = await freshScenario();
+    // AIR-3's provisioning failed on a disabled connector: the grant records the provider's reason.
+    const all = await world.invoke('adminPage', 'grants.all', { status: 'provision_failed' }, admin);
+    expect(all.ok && all.data.items.find((grant) => grant.issueKey === 'AIR-3')).toMatchObject({ status: 'provision_failed', failure: { code: expect.any(String) } });
+
+    const mine = await world.invoke('globalPage', 'myAccess.list', {}, requester);
+    expect(mine.ok && mine.data.items.find((grant) => grant.issueKey === 'AIR-3')).toMatchObject({ status: 'provision_failed', toolName: 'GitHub Copilot' });
+    const keys = keysAtAnyDepth(mine);
+    expect(keys).not.toContain('failure');
+    expect(keys).not.toContain('lastError');
+  });
+});
+
+describe('only the surface\'s own keys are dispatched', () => {
+  const PROTOTYPE_MEMBERS = ['constructor', '__proto__', 'hasOwnProperty', 'toString', 'valueOf'];
+
+  it.each(PROTOTYPE_MEMBERS)('refuses %s as an unknown key, echoing nothing', async (key) => {
+    const { world } = await freshScenario();
+    const before = world.forge.kvs.snapshot();
+    const payload = { marker: 'echo-marker-5d1c' };
+    for (const surface of ['globalPage', 'adminPage', 'portal'] as const) {
+      const answer = await world.invoke(surface, key as ResolverKey, payload, { ...admin, extension: PORTAL });
+      expect(answer).toEqual({ ok: false, error: { code: 'unknown_resolver', message: expect.any(String) } });
+      expect(JSON.stringify(answer)).not.toMatch(/echo-marker|jira:|accountId/);
+    }
+    expect(world.forge.kvs.snapshot()).toBe(before);
+  });
+
+  it('refuses a key that does not exist, or belongs to another surface, with the same error', async () => {
+    const { world } = await freshScenario();
+    const unknown = { ok: false, error: { code: 'unknown_resolver', message: expect.any(String) } };
+    expect(await world.invoke('globalPage', 'no.such.key' as ResolverKey, {}, admin)).toEqual(unknown);
+    expect(await world.invoke('portal', 'admin.overview', {}, { ...admin, extension: PORTAL })).toEqual(unknown);
+  });
+});
+
+describe('a call whose context names no module', () => {
+  const rows = RESOLVER_KEYS.flatMap((key) => (['customer', 'admin'] as const).map((role) => ({ key, role })));
+
+  it.each(rows)('$key as $role is refused as wrong_surface, changing nothing', async ({ key, role }) => {
+    const { world, scenario } = await freshScenario();
+    const spec = CASES[key];
+    const definitions = makeSurfaceResolver(spec.surface, () => world.app);
+    world.forge.jira.actingUser = PEOPLE[role];
+    const before = world.forge.kvs.snapshot();
+    const answer = await definitions({ call: { functionKey: key, payload: spec.payload(scenario) }, context: {} }, { principal: { accountId: PEOPLE[role] } });
+    expect(answer).toEqual({ ok: false, error: { code: 'wrong_surface', message: expect.any(String) } });
+    expect(world.forge.kvs.snapshot()).toBe(before);
+    expect(world.forge.queues.pushed).toEqual([]);
   });
 });

@@ -52,6 +52,11 @@ export interface ToolSummary {
 }
 
 export type GrantSummary = GrantView & { readonly toolName: string };
+/**
+ * A grant as its requester sees it on My Access: without `failure`, the provider's classified
+ * error, which is for the approvers and admins who can act on it (Approvals, Requests).
+ */
+export type MyGrantSummary = Omit<GrantSummary, 'failure'>;
 export type RequestSummary = AccessRequest & { readonly toolName: string };
 
 export interface ManualTaskView {
@@ -198,6 +203,11 @@ export async function requestSummaries(store: Store, requests: readonly AccessRe
 export async function grantSummaries(store: Store, grants: readonly Grant[], now: number, timeZone?: string): Promise<GrantSummary[]> {
   const names = await toolNames(store, grants.map((grant) => grant.toolId));
   return grants.map((grant) => ({ ...viewGrant(grant, now, timeZone), toolName: names.get(grant.toolId) ?? grant.toolId }));
+}
+
+export async function myGrantSummaries(store: Store, grants: readonly Grant[], now: number, timeZone?: string): Promise<MyGrantSummary[]> {
+  const summaries = await grantSummaries(store, grants, now, timeZone);
+  return summaries.map(({ failure: _failure, ...mine }) => mine);
 }
 
 export async function grantSummary(store: Store, grant: Grant, now: number): Promise<GrantSummary> {

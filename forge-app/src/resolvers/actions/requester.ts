@@ -1,5 +1,5 @@
 import { listMyGrants, listMyRequests, listTools } from '@clearway/core';
-import { grantSummaries, requestSummaries, toolSummaries, type GlobalTab } from '../views';
+import { myGrantSummaries, requestSummaries, toolSummaries, type GlobalTab } from '../views';
 import type { ActionTable } from './action';
 
 /** My Access, Approved Tools, Request History, and who the viewer is: each shows the caller's own records only. */
@@ -17,7 +17,7 @@ export const requesterActions: Pick<ActionTable, 'viewer.context' | 'myAccess.li
     policy: 'signedIn',
     async handle({ app, caller }, payload) {
       const page = await listMyGrants(app.deps, { accountId: caller.accountId }, payload);
-      return { ...page, items: await grantSummaries(app.deps.store, page.items, app.deps.clock.now(), payload.timeZone) };
+      return { ...page, items: await myGrantSummaries(app.deps.store, page.items, app.deps.clock.now(), payload.timeZone) };
     },
   },
 
