@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createOperationContext } from './context.js';
 import type { Logger } from './logger.js';
 import { defineProvider, isSecretRequired, type ProviderSpec } from './define-provider.js';
-import { AuthError } from './errors.js';
+import { AuthError, TransientError } from './errors.js';
 import { describeConnectorForm } from './form.js';
 import type { ProviderOperations } from './contract.js';
+import { acmeProvider } from './test-support/acme-provider.js';
+import { ACME_TOKEN } from './test-support/acme-harness.js';
 
 const SECRET = 'super-secret-token-123456';
 
@@ -284,5 +286,81 @@ describe('listMembers', () => {
     const connector = listing(async () => ((called = true), page));
     await expect(connector.listMembers?.(createOperationContext(), { id: 'g' }, '')).rejects.toMatchObject({ kind: 'invalid_request', code: 'invalid_cursor' });
     expect(called).toBe(false);
+  });
+});
+
+/** Every run of 8 characters of each form the redactor knows: a trace of any of them is a leak. */
+const tracesOf = (secret: string): string[] => {
+  const bytes = Buffer.from(secret);
+  const forms = [secret, bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex')];
+  return forms.flatMap((form) => Array.from({ length: form.length - 7 }, (_unused, start) => form.slice(start, start + 8)));
+};
+
+describe('upstream identifiers and every error field (issue 16)', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  /** The Acme example provider against an endpoint that answers 500 with this request-id header. */
+  const failingWith = async (header: string, value: string) => {
+    vi.stubGlobal('fetch', async () => new Response(null, { status: 500, headers: { [header]: value } }));
+    const connector = acmeProvider.connect({ config: { baseUrl: 'https://acme.example/api' }, secrets: { apiToken: ACME_TOKEN } });
+    return connector.add(createOperationContext(), { id: 'g1' }, { id: 'u1' }).then(
+      () => expect.unreachable('the endpoint failed every request'),
+      (error: unknown) => error as TransientError,
+    );
+  };
+
+  const tokenBytes = Buffer.from(ACME_TOKEN);
+  it.each([
+    ['the whole token', ACME_TOKEN],
+    ['a 10-character prefix of it', ACME_TOKEN.slice(0, 10)],
+    ['its base64', tokenBytes.toString('base64')],
+    ['its base64url (identifier-shaped)', tokenBytes.toString('base64url')],
+    ['16 characters inside its base64', tokenBytes.toString('base64').slice(4, 20)],
+    ['its hex', tokenBytes.toString('hex')],
+  ])('drops a request id that echoes %s: the stored error holds no trace of the token', async (_name, echoed) => {
+    const error = await failingWith('x-request-id', echoed);
+    expect(error.kind).toBe('transient');
+    expect(error.requestId).toBeUndefined();
+    const stored = JSON.stringify(error.toJSON());
+    for (const trace of tracesOf(ACME_TOKEN)) expect(stored).not.toContain(trace);
+  });
+
+  it("keeps a vendor's own request id through the guard", async () => {
+    // Okta: "X-Okta-Request-Id - The unique identifier for the API request"
+    // https://developer.okta.com/docs/reference/core-okta-api/#request-debugging (an id of this shape).
+    expect((await failingWith('x-okta-request-id', 'XkUpbE6DcV2rtlPXc0LrxgAABbw')).requestId).toBe('XkUpbE6DcV2rtlPXc0LrxgAABbw');
+    // Graph: `request-id` is a GUID, https://learn.microsoft.com/en-us/graph/errors (innerError example).
+    expect((await failingWith('request-id', '1a0ffbc0-086f-4e8f-93f9-bf99881c65f6')).requestId).toBe('1a0ffbc0-086f-4e8f-93f9-bf99881c65f6');
+  });
+
+  it('redacts every text field a provider sets and its cause chain, not just the message', async () => {
+    const thrown = new TransientError(`upstream said ${SECRET}`, {
+      code: `retry_${SECRET}`,
+      providerCode: `E${SECRET}`,
+      requestId: SECRET.slice(0, 10),
+    });
+    thrown.cause = new Error(`body ${SECRET}`, { cause: Object.assign(new TransientError(`inner ${SECRET}`, { requestId: SECRET.slice(5, 15) }), { cause: SECRET }) });
+    const connector = connect(base({ add: async () => Promise.reject(thrown) }));
+    const error = await connector.add(createOperationContext(), { id: 'g' }, { id: 'u' }).then(
+      () => expect.unreachable('add throws'),
+      (caught: unknown) => caught as TransientError,
+    );
+    expect(error).toBeInstanceOf(TransientError);
+    expect(error.toJSON()).toMatchObject({ message: 'upstream said [REDACTED]', code: 'retry_[REDACTED]', providerCode: 'E[REDACTED]' });
+    expect(error.requestId).toBeUndefined();
+    const outer = error.cause as Error;
+    const inner = outer.cause as TransientError;
+    expect(outer.message).toBe('body [REDACTED]');
+    expect(inner).toMatchObject({ message: 'inner [REDACTED]', requestId: undefined, cause: '[REDACTED]' });
+    const everything = [JSON.stringify(error.toJSON()), outer.message, outer.stack ?? '', JSON.stringify(inner.toJSON()), String(inner.cause)].join('\n');
+    for (const trace of tracesOf(SECRET)) expect(everything).not.toContain(trace);
+  });
+
+  it('drops a cause that is neither an error nor text, whose fields no redactor walks', async () => {
+    const thrown = Object.assign(new TransientError('failed'), { cause: { headers: new Map([['authorization', SECRET]]) } });
+    const connector = connect(base({ add: async () => Promise.reject(thrown) }));
+    await expect(connector.add(createOperationContext(), { id: 'g' }, { id: 'u' })).rejects.toHaveProperty('cause', undefined);
   });
 });

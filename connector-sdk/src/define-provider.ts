@@ -10,7 +10,7 @@ import type {
   ProviderHost,
   ProviderOperations,
 } from './contract.js';
-import { InvalidConfigError, InvalidRequestError, TransientError, UnsupportedError, isConnectorError, type ConnectorError } from './errors.js';
+import { InvalidConfigError, InvalidRequestError, TransientError, UnsupportedError, type ConnectorError } from './errors.js';
 import { redactingLogger } from './logger.js';
 import { toConnectorError } from './network.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -135,7 +135,7 @@ export function defineProvider<Schema extends z.ZodType, SecretName extends stri
     try {
       operations = spec.create({ config, secrets, host });
     } catch (error) {
-      throw redactError(toConnectorError(error, `Setting up the ${spec.displayName} connector`), redactor);
+      throw toConnectorError(error, `Setting up the ${spec.displayName} connector`).redactedWith(redactor);
     }
     if (spec.capabilities.maxBatchSize > 1 && !operations.addBatch) {
       throw new TypeError(`Provider "${spec.type}" declares batches of ${spec.capabilities.maxBatchSize} but has no addBatch.`);
@@ -230,18 +230,13 @@ function pickSecrets<SecretName extends string>(
   return Object.fromEntries(names.map((name) => [name, given[name] || undefined])) as Record<SecretName, string | undefined>;
 }
 
-function redactError(error: ConnectorError, redactor: Redactor): ConnectorError {
-  const message = redactor.redact(error.message);
-  return message === error.message ? error : error.withMessage(message);
-}
-
 function guardOperations(
   type: string,
   capabilities: ProviderCapabilities,
   operations: ProviderOperations,
   redactor: Redactor,
 ): Connector {
-  const classify = (error: unknown, action: string) => redactError(isConnectorError(error) ? error : toConnectorError(error, action), redactor);
+  const classify = (error: unknown, action: string) => toConnectorError(error, action).redactedWith(redactor);
   /** `schema` is the shape every result must have, or, when it depends on the request, made from the arguments. */
   const guard = <Args extends unknown[], Result>(
     action: string,

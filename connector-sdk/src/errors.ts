@@ -1,4 +1,4 @@
-import { patternRedactor } from './redact.js';
+import { patternRedactor, type Redactor } from './redact.js';
 
 /**
  * The one error family every provider throws. `kind` is the stable classification the fulfillment
@@ -26,6 +26,9 @@ export function isRetryableKind(kind: ConnectorErrorKind): boolean {
 }
 
 const MAX_MESSAGE_LENGTH = 500;
+
+/** How many links of a `cause` chain survive redaction; deeper links (or a cycle) are dropped. */
+const MAX_CAUSE_DEPTH = 5;
 
 export interface ConnectorErrorDetails {
   /** A stable, more specific code than the kind (e.g. `deadline_exceeded`, `identity_inactive`). */
@@ -71,7 +74,8 @@ export class ConnectorError extends Error {
       details.retryAfterMs === undefined ? undefined : Math.max(0, Math.ceil(details.retryAfterMs));
     this.status = details.status;
     this.providerCode = details.providerCode === undefined ? undefined : sanitizeMessage(details.providerCode);
-    this.requestId = details.requestId;
+    // Identifier-shaped or dropped: a header value is upstream text, and may be anything the endpoint echoed.
+    this.requestId = patternRedactor.upstreamId(details.requestId);
   }
 
   get retryable(): boolean {
@@ -81,6 +85,15 @@ export class ConnectorError extends Error {
   /** The same error, of the same class, with another message (used to redact a connector's secrets). */
   withMessage(message: string): ConnectorError {
     return connectorError(this.kind, message, this.details());
+  }
+
+  /**
+   * The same error, of the same class, with every text it carries passed through a connector's
+   * redactor — message, code, provider code and each link of its `cause` chain — and the request
+   * id kept only while it is an identifier that carries no secret. Unchanged, it is this error.
+   */
+  redactedWith(redactor: Redactor): ConnectorError {
+    return redactConnectorError(this, redactor, MAX_CAUSE_DEPTH);
   }
 
   details(): ConnectorErrorDetails {
@@ -176,6 +189,37 @@ const CLASSES: Record<ConnectorErrorKind, new (message: string, details?: Connec
 /** Creates the error class of the given kind (the one switch from kind to class). */
 export function connectorError(kind: ConnectorErrorKind, message: string, details: ConnectorErrorDetails = {}): ConnectorError {
   return new CLASSES[kind](message, details);
+}
+
+function redactConnectorError(error: ConnectorError, redactor: Redactor, depth: number): ConnectorError {
+  const message = redactor.redact(error.message);
+  const code = redactor.redact(error.code);
+  const providerCode = error.providerCode === undefined ? undefined : redactor.redact(error.providerCode);
+  const requestId = redactor.upstreamId(error.requestId);
+  const unchanged = message === error.message && code === error.code && providerCode === error.providerCode && requestId === error.requestId;
+  if (unchanged && error.cause === undefined) return error;
+  const copy = connectorError(error.kind, message, {
+    code,
+    ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
+    ...(error.status !== undefined && { status: error.status }),
+    ...(providerCode !== undefined && { providerCode }),
+    ...(requestId !== undefined && { requestId }),
+  });
+  if (error.cause !== undefined && depth > 1) copy.cause = redactCause(error.cause, redactor, depth - 1);
+  return copy;
+}
+
+/** One link of a cause chain, rebuilt from redacted text only: a stack trace repeats the message, so it is not kept. */
+function redactCause(cause: unknown, redactor: Redactor, depth: number): unknown {
+  if (isConnectorError(cause)) return redactConnectorError(cause, redactor, depth);
+  if (cause instanceof Error) {
+    const copy = new Error(redactor.redact(cause.message));
+    copy.name = redactor.redact(cause.name);
+    if (cause.cause !== undefined && depth > 1) copy.cause = redactCause(cause.cause, redactor, depth - 1);
+    return copy;
+  }
+  // Anything else (a response object, a body) may hold upstream text in fields no redactor walks.
+  return typeof cause === 'string' ? redactor.redact(cause) : undefined;
 }
 
 export function isConnectorError(value: unknown): value is ConnectorError {

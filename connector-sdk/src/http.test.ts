@@ -53,4 +53,22 @@ describe('classifyHttpError', () => {
     expect(error.code).toBe('replication_delay');
     expect(error.message).toContain('Not replicated yet.');
   });
+
+  it("keeps Okta's and Graph's request ids and drops a header value that is not an identifier", () => {
+    // https://developer.okta.com/docs/reference/core-okta-api/#request-debugging (X-Okta-Request-Id)
+    expect(classifyHttpError({ status: 500, headers: { 'X-Okta-Request-Id': 'XkUpbE6DcV2rtlPXc0LrxgAABbw' } }).requestId).toBe('XkUpbE6DcV2rtlPXc0LrxgAABbw');
+    // https://learn.microsoft.com/en-us/graph/errors (request-id, a GUID)
+    const graph = new Headers({ 'request-id': '1a0ffbc0-086f-4e8f-93f9-bf99881c65f6' });
+    expect(classifyHttpError({ status: 404, headers: graph }).requestId).toBe('1a0ffbc0-086f-4e8f-93f9-bf99881c65f6');
+    for (const hostile of ['req 9', '"req-9"', 'x'.repeat(300)]) {
+      const error = classifyHttpError({ status: 500, headers: { 'x-okta-request-id': hostile } });
+      expect(error.requestId).toBeUndefined();
+      expect(JSON.stringify(error.toJSON())).not.toContain(hostile);
+    }
+  });
+
+  it('falls back to the next request-id header when the preferred one is not an identifier', () => {
+    expect(classifyHttpError({ status: 500, headers: { 'x-okta-request-id': 'a b', 'x-request-id': 'req-2' } }).requestId).toBe('req-2');
+    expect(classifyHttpError({ status: 500, requestId: 'a "b"', headers: { 'x-request-id': 'req-3' } }).requestId).toBe('req-3');
+  });
 });

@@ -1,5 +1,6 @@
 import { connectorError, type ConnectorError, type ConnectorErrorKind } from './errors.js';
 import { readHeader, type HeaderSource } from './headers.js';
+import { patternRedactor } from './redact.js';
 import { retryAfterMsFromHeaders } from './retry-after.js';
 
 /**
@@ -38,7 +39,10 @@ export interface HttpErrorFacts {
   action?: string;
   /** Header names that carry the provider's request id, in order of preference. */
   requestIdHeaders?: readonly string[];
-  /** The provider's request id when it is in the body, not a header; wins over the headers. */
+  /**
+   * The provider's request id when it is in the body, not a header; wins over the headers. Any
+   * candidate that is not identifier-shaped (`[A-Za-z0-9._:-]`, at most 128) is dropped.
+   */
   requestId?: string;
   /** Overrides the kind the status alone implies (a provider's code can be more precise). */
   kind?: ConnectorErrorKind;
@@ -52,9 +56,10 @@ const REQUEST_ID_HEADERS = ['x-okta-request-id', 'request-id', 'x-ms-request-id'
 export function classifyHttpError(facts: HttpErrorFacts): ConnectorError {
   const kind = facts.kind ?? errorKindForStatus(facts.status);
   const wait = kind === 'rate_limited' || kind === 'transient' ? retryAfterMsFromHeaders(facts.headers, facts.now) : undefined;
-  const requestId =
-    facts.requestId ??
-    (facts.requestIdHeaders ?? REQUEST_ID_HEADERS).map((name) => readHeader(facts.headers, name)).find((value) => value !== undefined);
+  // The first candidate that is identifier-shaped: a header echoing something else must not hide a good one.
+  const requestId = [facts.requestId, ...(facts.requestIdHeaders ?? REQUEST_ID_HEADERS).map((name) => readHeader(facts.headers, name))]
+    .map((candidate) => patternRedactor.upstreamId(candidate))
+    .find((value) => value !== undefined);
   const lead = facts.action ? `${facts.action} failed (HTTP ${facts.status})` : `HTTP ${facts.status}`;
   const body = facts.summary ?? DEFAULT_MESSAGES[kind];
   return connectorError(kind, `${lead}: ${body}`, {

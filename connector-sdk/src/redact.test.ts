@@ -37,4 +37,39 @@ describe('createRedactor', () => {
   it('redacts deeply inside plain objects and arrays', () => {
     expect(redactor.redactValue({ a: [secret, 1], b: { c: `x${secret}` } })).toEqual({ a: ['[REDACTED]', 1], b: { c: 'x[REDACTED]' } });
   });
+
+  describe('upstreamId', () => {
+    const token = 'tok-9f8e7d6c5b4a39281706';
+    const withToken = createRedactor([token]);
+
+    it("keeps the vendors' identifiers", () => {
+      // Okta's X-Okta-Request-Id, https://developer.okta.com/docs/reference/core-okta-api/#request-debugging
+      expect(withToken.upstreamId('XkUpbE6DcV2rtlPXc0LrxgAABbw')).toBe('XkUpbE6DcV2rtlPXc0LrxgAABbw');
+      expect(withToken.upstreamId('reqVy8wsvmBQN27h4soUE3ZEnA')).toBe('reqVy8wsvmBQN27h4soUE3ZEnA');
+      // Graph's request-id GUID, https://learn.microsoft.com/en-us/graph/errors
+      expect(withToken.upstreamId('1a0ffbc0-086f-4e8f-93f9-bf99881c65f6')).toBe('1a0ffbc0-086f-4e8f-93f9-bf99881c65f6');
+      expect(withToken.upstreamId(undefined)).toBeUndefined();
+    });
+
+    it('drops what is not identifier-shaped', () => {
+      for (const value of ['req 9', 'req"9', "req'9", 'a'.repeat(300), 'a'.repeat(129), '', 'id\r\nSet-Cookie: x', '<html>']) {
+        expect(withToken.upstreamId(value)).toBeUndefined();
+      }
+      expect(withToken.upstreamId('a'.repeat(128))).toBe('a'.repeat(128));
+    });
+
+    it('drops an identifier carrying any 8 characters of a secret in a form the redactor knows', () => {
+      const bytes = Buffer.from(token);
+      for (const value of [token, token.slice(0, 10), `req-${token.slice(6, 14)}`, bytes.toString('base64url'), bytes.toString('hex').slice(10, 30)]) {
+        expect(withToken.upstreamId(value)).toBeUndefined();
+        expect(withToken.containsSecret(value)).toBe(true);
+      }
+      // Seven characters of it are not enough to tell it from an ordinary id.
+      expect(withToken.upstreamId(`req-${token.slice(0, 7)}`)).toBe(`req-${token.slice(0, 7)}`);
+    });
+
+    it('drops a credential-shaped identifier even when no secret is known', () => {
+      expect(patternRedactor.upstreamId('eyJhbGciOi.eyJzdWIiOiJ4.sig')).toBeUndefined();
+    });
+  });
 });

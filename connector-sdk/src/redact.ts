@@ -8,6 +8,19 @@ export const REDACTED = '[REDACTED]';
 /** Shortest configured secret that is redacted on its own: shorter values would mangle ordinary text. */
 const MIN_SECRET_LENGTH = 6;
 
+/**
+ * Shortest run of a secret (or of one of its forms) that marks an upstream identifier as carrying
+ * it: an endpoint that echoes part of a token back is as hostile as one that echoes all of it.
+ */
+const MIN_FRAGMENT_LENGTH = 8;
+
+/**
+ * What an upstream identifier (request id, error id, correlation id) may look like to be kept:
+ * Okta's request ids (`XkUpbE6DcV2rtlPXc0LrxgAABbw`), Graph's GUIDs, `req-9`. Anything else — spaces,
+ * quotes, a header line, a body — is not an identifier an admin quotes to support, so it is dropped.
+ */
+const UPSTREAM_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
 const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   // Authorization schemes followed by a credential.
   /\b(Bearer|SSWS|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi,
@@ -24,6 +37,16 @@ export interface Redactor {
   readonly redact: (text: string) => string;
   /** A deep copy of a JSON-like value with every string redacted. */
   readonly redactValue: <T>(value: T) => T;
+  /**
+   * Whether the text carries a secret: anything `redact` would replace, or any run of
+   * 8 or more characters of a configured secret in one of its forms.
+   */
+  readonly containsSecret: (text: string) => boolean;
+  /**
+   * An upstream identifier as it may be stored and shown: kept only when it is identifier-shaped and
+   * carries no secret, otherwise undefined (dropped, never echoed in part).
+   */
+  readonly upstreamId: (value: string | undefined) => string | undefined;
 }
 
 /**
@@ -36,6 +59,13 @@ function encodingsOf(secret: string): string[] {
   const bytes = Buffer.from(secret, 'utf8');
   const hex = bytes.toString('hex');
   return [...new Set([secret, encodeURIComponent(secret), bytes.toString('base64'), bytes.toString('base64url'), hex, hex.toUpperCase()])];
+}
+
+/** Every run of exactly `length` characters of the text: two texts share a run of `length`+ exactly when they share one of these. */
+function windowsOf(text: string, length: number): string[] {
+  const windows: string[] = [];
+  for (let start = 0; start + length <= text.length; start += 1) windows.push(text.slice(start, start + length));
+  return windows;
 }
 
 function escapeRegExp(text: string): string {
@@ -51,6 +81,7 @@ export function createRedactor(secretValues: Iterable<string | undefined> = []):
     (a, b) => b.length - a.length,
   );
   const secretPattern = forms.length > 0 ? new RegExp(forms.map(escapeRegExp).join('|'), 'g') : undefined;
+  const fragments = new Set(forms.flatMap((form) => windowsOf(form, MIN_FRAGMENT_LENGTH)));
 
   const redact = (text: string): string => {
     let out = secretPattern ? text.replace(secretPattern, REDACTED) : text;
@@ -76,7 +107,13 @@ export function createRedactor(secretValues: Iterable<string | undefined> = []):
     return value;
   };
 
-  return { redact, redactValue };
+  const containsSecret = (text: string): boolean =>
+    redact(text) !== text || windowsOf(text, MIN_FRAGMENT_LENGTH).some((window) => fragments.has(window));
+
+  const upstreamId = (value: string | undefined): string | undefined =>
+    value !== undefined && UPSTREAM_ID_PATTERN.test(value) && !containsSecret(value) ? value : undefined;
+
+  return { redact, redactValue, containsSecret, upstreamId };
 }
 
 /** Redacts credential-shaped text only; used where the configured secrets are not known. */
