@@ -169,9 +169,14 @@ describe('the portal', () => {
     expect(approved).toMatchObject({ ok: true, data: { status: 'approved', decision: { outcome: 'approved' }, grant: { status: 'pending_provision' } } });
   });
 
-  it('says not_found for an issue Clearway did not take in', async () => {
+  it('says not_found for an issue Clearway did not take in, and the same for someone else\'s request (no existence oracle)', async () => {
     const { world } = await freshScenario();
     expect(await world.invoke('portal', 'portal.requestStatus', { issueKey: 'AIR-404' }, customer)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const stranger = { accountId: 'someone-else' };
+    const unknown = await world.invoke('portal', 'portal.requestStatus', { issueKey: 'AIR-404' }, stranger);
+    const theirs = await world.invoke('portal', 'portal.requestStatus', { issueKey: 'AIR-2' }, stranger);
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(JSON.stringify(theirs).replace('AIR-2', 'AIR-404')).toBe(JSON.stringify(unknown));
   });
 
   it('opens the create panel only on the intake portal and request types', async () => {

@@ -67,7 +67,8 @@ export function RequestStatus() {
   const { state, reload } = useClearway('portal.requestStatus', {});
   if (state.status === 'loading') return <Loading label="Loading access status" />;
   if (state.status === 'error') {
-    // Requests that did not come through Clearway have no status to show.
+    // Nothing to show on a request that did not come through Clearway, or on someone else's: the
+    // answer is the same for both, so the panel does not tell a viewer which issues have one.
     if (state.error.code === 'not_found') return null;
     return <ErrorNotice title="The access status could not be loaded" error={state.error} onRetry={reload} />;
   }

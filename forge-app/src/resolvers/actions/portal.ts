@@ -1,4 +1,4 @@
-import { findRequestByIssue, listTools, NotFoundError, ForbiddenError, ValidationError } from '@clearway/core';
+import { findRequestByIssue, listTools, NotFoundError, ValidationError } from '@clearway/core';
 import { requestStatusView, toolSummaries } from '../views';
 import type { ActionTable } from './action';
 
@@ -38,12 +38,14 @@ export const portalActions: Pick<ActionTable, 'portal.createPanel' | 'portal.req
       const issueKey = extension.issueKey ?? payload.issueKey;
       if (issueKey === undefined) throw new ValidationError('Say which request: an issue key such as AIR-12.', [{ path: 'issueKey', message: 'required' }]);
       const { store, clock } = app.deps;
+      // Unknown and not yours answer alike, so the answer tells no one which issues have a request.
+      const notVisible = new NotFoundError('Clearway request you can see on', issueKey);
       const request = await findRequestByIssue(app.deps, issueKey);
-      if (!request) throw new NotFoundError('Clearway request on', issueKey);
+      if (!request) throw notVisible;
       const [grant, tool] = await Promise.all([request.grantId ? store.get('grant', request.grantId) : undefined, request.toolId ? store.get('tool', request.toolId) : undefined]);
       // A tool outside the catalog is judged as high risk (as core does).
       const allowed = request.requesterAccountId === caller.accountId || (await caller.isAdmin()) || (await caller.mayApprove(request, tool?.riskLevel ?? 'high'));
-      if (!allowed) throw new ForbiddenError('forbidden', 'You can see only your own requests.');
+      if (!allowed) throw notVisible;
       return requestStatusView(request, tool?.name ?? request.newTool?.name ?? 'a new tool', grant, clock.now());
     },
   },
