@@ -17,7 +17,8 @@ function actsFor(actor: Actor, people: readonly string[], rules: GovernanceRules
 }
 
 function approversForProject(rules: GovernanceRules, projectKey: string): readonly string[] {
-  return rules.approvers.byProject[projectKey] ?? rules.approvers.default;
+  // An own-key lookup: a project key never reaches the record's prototype.
+  return (Object.hasOwn(rules.approvers.byProject, projectKey) ? rules.approvers.byProject[projectKey] : undefined) ?? rules.approvers.default;
 }
 
 /**

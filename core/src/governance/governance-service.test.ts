@@ -26,6 +26,21 @@ describe('governance', () => {
     expect(snapshot(deps.store)).toBe(before);
   });
 
+  it('refuses project keys, dates and scopes no one could mean (issue 16, item 13), changing nothing', async () => {
+    const deps = await makeDeps();
+    const before = snapshot(deps.store);
+    const approvers = testRules().approvers;
+    for (const key of ['constructor', '', 'air', '../../x', 'toString']) {
+      const byProject = Object.fromEntries([[key, ['stranger-1']]]);
+      await expect(updateGovernance(deps, admin, { rules: { ...testRules(), approvers: { ...approvers, byProject } } })).rejects.toMatchObject({ code: 'validation_failed' });
+    }
+    await expect(updateGovernance(deps, admin, { rules: { ...testRules(), approvers: { ...approvers, delegations: [{ from: 'a-1', to: 'b-1', until: 9e15 }] } } })).rejects.toMatchObject({ code: 'validation_failed', message: /before 2100/ });
+    const autoApproval = [{ id: 'x', name: 'x', scope: { projectKeys: ['../../x'], toolIds: [] }, autoApprove: true, allowedGroups: [] }];
+    await expect(updateGovernance(deps, admin, { rules: { ...testRules(), autoApproval } })).rejects.toMatchObject({ code: 'validation_failed' });
+    expect(snapshot(deps.store)).toBe(before);
+    await expect(updateGovernance(deps, admin, { rules: { ...testRules(), approvers: { ...approvers, byProject: { AIR: ['lead-1'], OPS_2: ['lead-2'] } } } })).resolves.toMatchObject({ policyVersion: 1 });
+  });
+
   it('gives concurrent saves distinct versions', async () => {
     const deps = await makeDeps();
     const saved = await Promise.all([updateGovernance(deps, admin, { rules: testRules() }), updateGovernance(deps, admin, { rules: testRules({ reviewWindowDays: 3 }) })]);

@@ -21,7 +21,7 @@ const autoApprovalPolicySchema = z
     name: z.string().trim().min(1).max(120),
     /** Projects and tools the policy covers; both empty means every tool in every intake project. */
     scope: z
-      .object({ projectKeys: z.array(z.string().min(1)).max(50).default([]), toolIds: z.array(z.string().min(1)).max(200).default([]) })
+      .object({ projectKeys: z.array(projectKeySchema).max(50).default([]), toolIds: z.array(z.string().min(1)).max(200).default([]) })
       .strict()
       .default({ projectKeys: [], toolIds: [] }),
     autoApprove: z.boolean(),
@@ -32,7 +32,8 @@ const autoApprovalPolicySchema = z
   .strict();
 
 const delegationSchema = z
-  .object({ from: accountId, to: accountId, until: z.number().int().positive() })
+  // `until` is a moment in epoch ms before 2100: a larger number is no date a person meant.
+  .object({ from: accountId, to: accountId, until: z.number().int().positive().max(Date.UTC(2100, 0, 1), 'a date before 2100') })
   .strict()
   .refine((delegation) => delegation.from !== delegation.to, { message: 'a delegation needs two different people' });
 
@@ -55,7 +56,7 @@ export const governanceRulesSchema = z
     approvers: z
       .object({
         /** Approvers per intake project; projects not listed use `default`. */
-        byProject: z.record(z.string(), z.array(accountId).max(100)).default({}),
+        byProject: z.record(projectKeySchema, z.array(accountId).max(100)).default({}),
         default: z.array(accountId).max(100).default([]),
         securityReviewers: z.array(accountId).max(100).default([]),
         /** Jira admins may approve anything when true. */
