@@ -48,6 +48,12 @@ export interface SecretField {
    * which mode, so a provider no longer checks the combination itself.
    */
   readonly requiredWhen?: SecretCondition;
+  /**
+   * The settings that say where this secret (or what it signs in to) is sent — an org URL, a
+   * token endpoint, an API base URL. Changing one of them sends the stored secret somewhere new,
+   * so Clearway refuses the change unless the secret is entered again with it.
+   */
+  readonly sentTo?: readonly string[];
 }
 
 /** What an admin needs to prepare in the provider before the connector works, shown beside the form. */

@@ -120,11 +120,13 @@ export const entraSecretFields: Readonly<Record<EntraSecretName, SecretField>> =
     label: 'Client secret',
     description: 'The secret **Value** (not the Secret ID) from Certificates & secrets. Needed when Authentication is "client secret".',
     optional: true,
+    sentTo: ['tenantId', 'authorityHost', 'graphBaseUrl'],
   },
   certificatePem: {
     label: 'Certificate with private key (PEM)',
     description:
       'The certificate and its unencrypted private key in one PEM text. Upload the certificate (public part) to the app registration. Needed when Authentication is "client certificate".',
     optional: true,
+    sentTo: ['tenantId', 'authorityHost', 'graphBaseUrl'],
   },
 };

@@ -68,11 +68,13 @@ export const oktaSecretFields: Readonly<Record<OktaSecretName, SecretField>> = {
     label: 'API token',
     description: 'Sign-in method api_token: the token from Security → API → Tokens, without the "SSWS " prefix.',
     optional: true,
+    sentTo: ['orgUrl'],
   },
   privateKey: {
     label: 'Private key',
     description: 'Sign-in method private_key: the RSA private key of the API service app, as PEM or as the JWK JSON Okta generated.',
     optional: true,
+    sentTo: ['orgUrl'],
   },
 };
 

@@ -12,7 +12,7 @@ const demo = defineProvider({
   displayName: 'Demo',
   description: 'test provider',
   configSchema: z.object({ baseUrl: z.url(), timeoutMs: z.number().int().default(5_000) }),
-  secrets: { apiToken: { label: 'API token' } },
+  secrets: { apiToken: { label: 'API token', sentTo: ['baseUrl'] } },
   capabilities: { createGroups: true, maxBatchSize: 1, membershipCheck: 'direct', manual: false },
   setup: { steps: 'none', permissions: [] },
   create: ({ secrets }) => ({
@@ -92,6 +92,21 @@ describe('connectors', () => {
     deps.store.commit = commit;
     expect([...deps.secrets.values.entries()].filter(([name]) => name.startsWith('connector:'))).toEqual([['connector:demo-main:apiToken', TOKEN]]);
     expect(await testConnector(deps, admin, 'demo-main')).toMatchObject({ ok: true });
+  });
+
+  it('refuses moving where a stored secret is sent unless it is entered again (issue 16, item 4)', async () => {
+    const deps = await world();
+    await createConnector(deps, admin, { id: 'demo-main', providerType: 'demo-group', name: 'Demo', settings: { baseUrl: 'https://demo.example' }, secrets: { apiToken: TOKEN } });
+    const before = snapshot(deps.store);
+    await expect(updateConnector(deps, admin, 'demo-main', { settings: { baseUrl: 'https://attacker.example' } })).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringContaining('changing baseUrl sends the API token somewhere new: enter it again'),
+    });
+    expect(snapshot(deps.store)).toBe(before);
+    expect(deps.secrets.values.get('connector:demo-main:apiToken')).toBe(TOKEN);
+    // Other settings change freely; the endpoint changes with the secret entered again.
+    await expect(updateConnector(deps, admin, 'demo-main', { settings: { baseUrl: 'https://demo.example', timeoutMs: 9_000 } })).resolves.toMatchObject({ settings: { timeoutMs: 9_000 } });
+    await expect(updateConnector(deps, admin, 'demo-main', { settings: { baseUrl: 'https://new.example' }, secrets: { apiToken: 'new-token-000000000000' } })).resolves.toMatchObject({ settings: { baseUrl: 'https://new.example' } });
   });
 
   it('tests a connector with the host services a job gets (manual confirmations included)', async () => {

@@ -131,6 +131,7 @@ export async function updateConnector(deps: ConnectorDeps, actor: Actor, connect
     secrets[field] = value ?? undefined;
   }
   const settings = validateWithProvider(provider, update.settings ?? current.settings, secrets);
+  requireSecretsWhereSent(provider, current, settings, update.secrets ?? {});
   const undo = await writeSecrets(deps, connectorId, update.secrets ?? {}, before);
   return withSecretsUndone(undo, transact(deps, async () => {
     const latest = await getConnector(deps, connectorId);
@@ -155,6 +156,22 @@ export async function updateConnector(deps: ConnectorDeps, actor: Actor, connect
       result: { ...record, version: record.version + 1 },
     };
   }));
+}
+
+/**
+ * A stored secret goes where some settings say (an org URL, a token endpoint): a change of those
+ * would send it somewhere new — an attacker's org on an allowed domain, say — so it is refused
+ * unless the secret is entered again in the same change.
+ */
+function requireSecretsWhereSent(provider: ProviderDefinition, current: ConnectorRecord, settings: Readonly<Record<string, unknown>>, reentered: Readonly<Record<string, unknown>>): void {
+  const before = current.settings as Readonly<Record<string, unknown>>;
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const [field, spec] of Object.entries(provider.secrets)) {
+    if (!current.secretsSet.includes(field) || reentered[field] !== undefined) continue;
+    const moved = (spec.sentTo ?? []).filter((setting) => JSON.stringify(before[setting]) !== JSON.stringify(settings[setting]));
+    if (moved.length > 0) issues.push({ path: `secrets.${field}`, message: `changing ${moved.join(', ')} sends the ${spec.label} somewhere new: enter it again with this change` });
+  }
+  if (issues.length > 0) throw new ValidationError(`The connector change is not valid: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}.`, issues);
 }
 
 /**

@@ -80,10 +80,12 @@ export const scimSecretFields: Readonly<Record<ScimSecretName, SecretField>> = {
     label: 'Bearer token',
     description: 'The SCIM API token the service issued for provisioning. Sent as "Authorization: Bearer …", only to the base URL.',
     requiredWhen: { setting: 'authMode', equals: 'bearer' },
+    sentTo: ['baseUrl'],
   },
   password: {
     label: 'Password (Basic)',
     description: 'The password (or API key) for HTTP Basic authentication.',
     requiredWhen: { setting: 'authMode', equals: 'basic' },
+    sentTo: ['baseUrl'],
   },
 };
