@@ -164,7 +164,7 @@ export async function updateConnector(deps: ConnectorDeps, actor: Actor, connect
  * unless the secret is entered again in the same change.
  */
 function requireSecretsWhereSent(provider: ProviderDefinition, current: ConnectorRecord, settings: Readonly<Record<string, unknown>>, reentered: Readonly<Record<string, unknown>>): void {
-  const before = current.settings as Readonly<Record<string, unknown>>;
+  const before = current.settings;
   const issues: Array<{ path: string; message: string }> = [];
   for (const [field, spec] of Object.entries(provider.secrets)) {
     if (!current.secretsSet.includes(field) || reentered[field] !== undefined) continue;
