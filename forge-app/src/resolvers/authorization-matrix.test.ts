@@ -31,7 +31,7 @@ describe('authorization matrix: every resolver × admin / approver / requester /
       return;
     }
     expect(answer.ok).toBe(false);
-    if (!answer.ok) expect(['forbidden', 'wrong_surface']).toContain(answer.error.code);
+    if (!answer.ok) expect(['wrong_surface', spec.refusedAs ?? 'forbidden']).toContain(answer.error.code);
     // Refused means nothing changed: storage, the queue, and Jira.
     expect(world.forge.kvs.snapshot()).toBe(before);
     expect(world.forge.queues.pushed).toEqual([]);

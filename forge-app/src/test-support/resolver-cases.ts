@@ -16,6 +16,8 @@ export interface Case {
   /** The roles allowed to call it; everyone else is refused. */
   readonly allowed: readonly Role[];
   readonly payload: (scenario: Scenario) => unknown;
+  /** How a refusal answers, when not `forbidden`: a lookup that must not tell who has what answers `not_found`. */
+  readonly refusedAs?: 'not_found';
 }
 
 const unseededTool = SEED_TOOLS.find((seed) => !['chatgpt', 'claude', 'gemini', 'copilot'].includes(seed.id))?.id ?? 'none';
@@ -66,7 +68,7 @@ export const CASES: { readonly [K in ResolverKey]: Case } = {
   'evidence.export': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ format: 'jsonl' }) },
   // The create panel is the request form: anyone on the portal may load it.
   'portal.createPanel': { surface: 'portal', allowed: ROLES, payload: () => ({}) },
-  // AIR-1 is the requester's: the portal customer and strangers are refused.
-  'portal.requestStatus': { surface: 'portal', allowed: ['admin', 'approver', 'requester'], payload: () => ({ issueKey: 'AIR-1' }) },
+  // AIR-1 is the requester's: the portal customer and strangers are refused, as if there were no request on it.
+  'portal.requestStatus': { surface: 'portal', allowed: ['admin', 'approver', 'requester'], payload: () => ({ issueKey: 'AIR-1' }), refusedAs: 'not_found' },
 };
 
