@@ -38,6 +38,50 @@ describe('createRedactor', () => {
     expect(redactor.redactValue({ a: [secret, 1], b: { c: `x${secret}` } })).toEqual({ a: ['[REDACTED]', 1], b: { c: 'x[REDACTED]' } });
   });
 
+  describe('fragments of a secret in free text', () => {
+    const token = '00aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789';
+    const withToken = createRedactor([token]);
+
+    it('removes any run of 8 or more characters of it: a prefix, a middle, a suffix, inside a longer word', () => {
+      expect(withToken.redact(`Invalid token ${token.slice(0, 10)}...`)).toBe('Invalid token [REDACTED]...');
+      // Okta's errorId shape with 12 characters of the token inside it.
+      expect(withToken.redact(`errorId oae${token.slice(3, 15)}Q2 (E0000011)`)).toBe('errorId oae[REDACTED]Q2 (E0000011)');
+      expect(withToken.redact(`tail ${token.slice(-9)}`)).toBe('tail [REDACTED]');
+      expect(withToken.redact(`${token.slice(0, 8)} and ${token.slice(20, 30)}`)).toBe('[REDACTED] and [REDACTED]');
+    });
+
+    it('removes fragments of its encodings: base64, base64url, hex and URL-encoded', () => {
+      const bytes = Buffer.from(`${token}/+`);
+      const encoded = createRedactor([`${token}/+`]);
+      for (const form of [bytes.toString('base64').slice(4, 20), bytes.toString('base64url').slice(-12), bytes.toString('hex').slice(6, 26), encodeURIComponent(`${token}/+`).slice(-11)]) {
+        expect(encoded.redact(`seen: ${form}.`)).toBe('seen: [REDACTED].');
+      }
+    });
+
+    it('leaves 7 characters of it, and ordinary text, alone', () => {
+      expect(withToken.redact(`id ${token.slice(0, 7)} ok`)).toBe(`id ${token.slice(0, 7)} ok`);
+      expect(withToken.redact('The request was refused: user not assigned (E0000007).')).toBe('The request was refused: user not assigned (E0000007).');
+    });
+
+    const pemBody = ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj', 'MZR4gWTbG6KtXYtn7Fvz2JXplbkt0EZjTDOk3ti1mYfV5e+7KLB9u4h2cOvGqMx0', 'ZWNmfZQd8Bz9ELqS2E6jt0c4yUgUHiS1gHX2Cw2hXkCRpeMT8sS0Cz4Sx5Vzbj9n'];
+    const pem = ['-----BEGIN PRIVATE KEY-----', ...pemBody, '-----END PRIVATE KEY-----', ''].join('\n');
+    const withKey = createRedactor([pem]);
+
+    it('removes a PEM body line by line: the first 40 characters of it, a line quoted JSON-escaped, a line from the middle', () => {
+      expect(withKey.redact(`bad key ${pemBody[0]?.slice(0, 40)}`)).toBe('bad key [REDACTED]');
+      expect(withKey.redact(JSON.stringify({ detail: `${pemBody[1]}\n${pemBody[2]}` }))).toBe('{"detail":"[REDACTED]\\n[REDACTED]"}');
+      expect(withKey.redact(`key ${pemBody[2]?.slice(20, 30)}`)).toBe('key [REDACTED]');
+    });
+
+    it('keeps the PEM armor readable: it is the same for every key', () => {
+      expect(withKey.redact('expected -----BEGIN CERTIFICATE-----')).toBe('expected -----BEGIN CERTIFICATE-----');
+    });
+
+    it('removes a private key cut short, with no END line, even when the key is not configured', () => {
+      expect(patternRedactor.redact(`parse error at -----BEGIN RSA PRIVATE KEY-----\n${pemBody[0]?.slice(0, 40)}`)).toBe('parse error at [REDACTED]');
+    });
+  });
+
   describe('upstreamId', () => {
     const token = 'tok-9f8e7d6c5b4a39281706';
     const withToken = createRedactor([token]);

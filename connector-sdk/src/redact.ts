@@ -28,12 +28,15 @@ const CREDENTIAL_PATTERNS: readonly RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
   // key=value and "key": "value" pairs whose key names a credential.
   /\b(client_secret|client_assertion|access_token|refresh_token|id_token|password|api[_-]?key|apiToken|token|secret|private[_-]?key)(["']?\s*[:=]\s*["']?)([^"'&\s,}]{4,})/gi,
-  // PEM blocks (private keys, certificates with keys).
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+  // PEM blocks (private keys), whole or cut short: an upstream that echoes the start of a key leaks it too.
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
 ];
 
 export interface Redactor {
-  /** The text with every secret value and credential-shaped substring replaced by `[REDACTED]`. */
+  /**
+   * The text with every secret value, every run of 8 or more characters of one (in any of its
+   * forms, and of each line of a PEM body) and every credential-shaped substring replaced by `[REDACTED]`.
+   */
   readonly redact: (text: string) => string;
   /** A deep copy of a JSON-like value with every string redacted. */
   readonly redactValue: <T>(value: T) => T;
@@ -68,6 +71,42 @@ function windowsOf(text: string, length: number): string[] {
   return windows;
 }
 
+const PEM_ARMOR = /^-----(BEGIN|END) [A-Z0-9 ]+-----$/;
+
+/**
+ * What fragments of a secret are cut from: each of its forms, and for a PEM value its body without
+ * the armor (shared by every key, so not a sign of this one) — joined, and line by line in every
+ * form, since an upstream that quotes a key quotes lines of it, raw or JSON-escaped.
+ */
+function fragmentSourcesOf(secret: string): string[] {
+  const lines = secret.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+  if (!lines.some((line) => PEM_ARMOR.test(line))) return encodingsOf(secret);
+  const body = lines.filter((line) => !PEM_ARMOR.test(line));
+  return [body.join(''), ...body].flatMap(encodingsOf);
+}
+
+/** Replaces every run of the text covered by windows found in `fragments` (overlapping runs merged) with `[REDACTED]`. */
+function redactFragments(text: string, fragments: ReadonlySet<string>): string {
+  if (fragments.size === 0 || text.length < MIN_FRAGMENT_LENGTH) return text;
+  let out = '';
+  let copiedTo = 0;
+  let runEnd = -1;
+  let runStart = -1;
+  for (let start = 0; start + MIN_FRAGMENT_LENGTH <= text.length; start += 1) {
+    if (!fragments.has(text.slice(start, start + MIN_FRAGMENT_LENGTH))) continue;
+    if (start > runEnd) {
+      if (runStart >= 0) {
+        out += `${text.slice(copiedTo, runStart)}${REDACTED}`;
+        copiedTo = runEnd;
+      }
+      runStart = start;
+    }
+    runEnd = start + MIN_FRAGMENT_LENGTH;
+  }
+  if (runStart < 0) return text;
+  return `${out}${text.slice(copiedTo, runStart)}${REDACTED}${text.slice(runEnd)}`;
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -81,10 +120,12 @@ export function createRedactor(secretValues: Iterable<string | undefined> = []):
     (a, b) => b.length - a.length,
   );
   const secretPattern = forms.length > 0 ? new RegExp(forms.map(escapeRegExp).join('|'), 'g') : undefined;
-  const fragments = new Set(forms.flatMap((form) => windowsOf(form, MIN_FRAGMENT_LENGTH)));
+  const sources = [...new Set([...secretValues].flatMap((value) => (value ? fragmentSourcesOf(value) : [])))];
+  const fragments = new Set(sources.flatMap((form) => windowsOf(form, MIN_FRAGMENT_LENGTH)));
 
   const redact = (text: string): string => {
     let out = secretPattern ? text.replace(secretPattern, REDACTED) : text;
+    out = redactFragments(out, fragments);
     for (const pattern of CREDENTIAL_PATTERNS) {
       out = out.replace(pattern, (_match: string, ...groups: unknown[]) => {
         const [first, second] = groups;
@@ -107,8 +148,7 @@ export function createRedactor(secretValues: Iterable<string | undefined> = []):
     return value;
   };
 
-  const containsSecret = (text: string): boolean =>
-    redact(text) !== text || windowsOf(text, MIN_FRAGMENT_LENGTH).some((window) => fragments.has(window));
+  const containsSecret = (text: string): boolean => redact(text) !== text;
 
   const upstreamId = (value: string | undefined): string | undefined =>
     value !== undefined && UPSTREAM_ID_PATTERN.test(value) && !containsSecret(value) ? value : undefined;
