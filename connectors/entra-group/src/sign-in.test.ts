@@ -210,3 +210,44 @@ describe('a credential that carries the answer in its error (no recorded answers
     expect(classifySignInFailure(new Error('endpoints_resolution_error'))).toMatchObject({ kind: 'transient', code: 'sign_in_failed' });
   });
 });
+
+describe('a hostile authority or Graph that echoes the client secret', () => {
+  const bytes = Buffer.from(CLIENT_SECRET);
+  /** Every 8-character run of the secret in each form the SDK knows: none may survive into the error. */
+  const fragments = [CLIENT_SECRET, encodeURIComponent(CLIENT_SECRET), bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex')].flatMap((form) =>
+    Array.from({ length: form.length - 7 }, (_, start) => form.slice(start, start + 8)),
+  );
+  const expectNoFragment = (text: string) => {
+    expect(fragments.filter((fragment) => text.includes(fragment))).toEqual([]);
+  };
+
+  it('a refusal at the token endpoint whose description, trace id and correlation header carry parts of the secret', async () => {
+    const { authority, addAda } = signIn(SIMULATOR);
+    // The OAuth error shape of https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow#error-response
+    authority.answerNext('token endpoint', {
+      status: 401,
+      body: {
+        error: 'invalid_client',
+        error_description: `AADSTS7000215: Invalid client secret provided: ${CLIENT_SECRET.slice(0, 10)}… (b64 ${bytes.toString('base64').slice(2, 22)}, hex ${bytes.toString('hex').slice(4, 36)}, whole ${CLIENT_SECRET})`,
+        error_codes: [7000215],
+        trace_id: `${CLIENT_SECRET.slice(5, 17)}`,
+        correlation_id: bytes.toString('base64url'),
+      },
+      headers: { 'x-ms-request-id': CLIENT_SECRET.slice(0, 16), 'client-request-id': encodeURIComponent(CLIENT_SECRET) },
+    });
+    const error = await connectorFailure(addAda());
+    expect(error).toMatchObject({ kind: 'auth', providerCode: 'AADSTS7000215' });
+    expectNoFragment(JSON.stringify(error.toJSON()));
+    expectNoFragment(`${error.message} ${error.requestId ?? ''} ${String(error.cause)}`);
+  });
+
+  it('a Graph error whose message and request-id header carry parts of the secret', async () => {
+    const { tenant, addAda } = signIn(SIMULATOR);
+    // Graph's error resource, https://learn.microsoft.com/en-us/graph/errors
+    tenant.failNext({ status: 403, code: 'Authorization_RequestDenied', message: `Insufficient privileges for app secret ${CLIENT_SECRET.slice(3, 15)} (${bytes.toString('hex').slice(0, 24)})`, headers: { 'request-id': CLIENT_SECRET.slice(2, 20) } });
+    const error = await connectorFailure(addAda());
+    expect(error).toMatchObject({ kind: 'permission' });
+    expect(error.requestId).toBeUndefined();
+    expectNoFragment(JSON.stringify(error.toJSON()));
+  });
+});
