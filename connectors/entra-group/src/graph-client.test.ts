@@ -17,7 +17,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { GraphGateway } from './graph-client.js';
 import { FakeGraphTenant } from './test-support/fake-tenant.js';
-import { CLIENT_SECRET, connectWithFakeCredential, context, fakeCredential, seedDirectory, type Directory } from './test-support/harness.js';
+import { CLIENT_SECRET, connectedDirectory, connectWithFakeCredential, context, fakeCredential, seedDirectory, type Directory } from './test-support/harness.js';
 
 describe('the bearer token', () => {
   it('goes to the configured Graph host, with the .default scope of that host', async () => {
@@ -170,11 +170,7 @@ describe('nothing the connector emits holds the bearer token or the client secre
 describe('answers that are not in the shape Graph documents are unexpected_response, never a fact', () => {
   let directory: Directory;
   let connector: Connector;
-  beforeEach(() => {
-    directory = seedDirectory();
-    directory.tenant.install();
-    connector = connectWithFakeCredential(directory.tenant);
-  });
+  beforeEach(() => ({ directory, connector } = connectedDirectory()));
   const group = () => ({ id: directory.group.id });
   const ada = () => ({ id: directory.ada.id });
   const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });

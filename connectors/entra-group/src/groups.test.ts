@@ -1,15 +1,11 @@
 import type { Connector } from '@clearway/connector-sdk';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { FakeGroup } from './test-support/fake-tenant.js';
-import { connectWithFakeCredential, context, seedDirectory, type Directory } from './test-support/harness.js';
+import { connectedDirectory, context, type Directory } from './test-support/harness.js';
 
 let directory: Directory;
 let connector: Connector;
-beforeEach(() => {
-  directory = seedDirectory();
-  directory.tenant.install();
-  connector = connectWithFakeCredential(directory.tenant);
-});
+beforeEach(() => ({ directory, connector } = connectedDirectory()));
 
 describe('bindGroup refuses groups whose membership Clearway cannot or must not manage', () => {
   const cases: Array<[string, Partial<FakeGroup>, string]> = [

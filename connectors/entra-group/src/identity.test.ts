@@ -1,14 +1,10 @@
 import type { Connector } from '@clearway/connector-sdk';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { connectWithFakeCredential, context, seedDirectory, type Directory } from './test-support/harness.js';
+import { connectedDirectory, context, type Directory } from './test-support/harness.js';
 
 let directory: Directory;
 let connector: Connector;
-beforeEach(() => {
-  directory = seedDirectory();
-  directory.tenant.install();
-  connector = connectWithFakeCredential(directory.tenant);
-});
+beforeEach(() => ({ directory, connector } = connectedDirectory()));
 const resolve = (subject: { email?: string; mappedExternalId?: string }) => connector.resolveIdentity(context(), { accountId: 'acc-1', ...subject });
 
 describe('resolveIdentity', () => {

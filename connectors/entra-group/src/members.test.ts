@@ -13,15 +13,11 @@
 import type { Connector, MemberPage } from '@clearway/connector-sdk';
 import { connectorFailure } from '@clearway/connector-sdk/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { connectWithFakeCredential, context, seedDirectory, type Directory } from './test-support/harness.js';
+import { connectedDirectory, context, type Directory } from './test-support/harness.js';
 
 let directory: Directory;
 let connector: Connector;
-beforeEach(() => {
-  directory = seedDirectory();
-  directory.tenant.install();
-  connector = connectWithFakeCredential(directory.tenant);
-});
+beforeEach(() => ({ directory, connector } = connectedDirectory()));
 
 const group = () => ({ id: directory.group.id, name: directory.group.displayName });
 const listPath = (groupId = directory.group.id) => `/v1.0/groups/${groupId}/members/microsoft.graph.user`;

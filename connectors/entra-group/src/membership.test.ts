@@ -1,15 +1,11 @@
 import type { Connector, ExternalIdentity } from '@clearway/connector-sdk';
 import { connectorFailure } from '@clearway/connector-sdk/testing';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { connectWithFakeCredential, context, seedDirectory, type Directory } from './test-support/harness.js';
+import { connectedDirectory, connectWithFakeCredential, context, type Directory } from './test-support/harness.js';
 
 let directory: Directory;
 let connector: Connector;
-beforeEach(() => {
-  directory = seedDirectory();
-  directory.tenant.install();
-  connector = connectWithFakeCredential(directory.tenant);
-});
+beforeEach(() => ({ directory, connector } = connectedDirectory()));
 const group = () => ({ id: directory.group.id });
 const identityOf = (id: string): ExternalIdentity => ({ id });
 const ada = () => identityOf(directory.ada.id);

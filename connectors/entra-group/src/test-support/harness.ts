@@ -124,4 +124,11 @@ export function connectWithFakeCredential(
   });
 }
 
+/** A seeded tenant answering on nock and a connector to it over a fake credential: what most focused tests start from. */
+export function connectedDirectory(): { directory: Directory; connector: Connector } {
+  const directory = seedDirectory();
+  directory.tenant.install();
+  return { directory, connector: connectWithFakeCredential(directory.tenant) };
+}
+
 export const context = (options: Parameters<typeof createOperationContext>[0] = {}): OperationContext => createOperationContext({ timeoutMs: 10_000, ...options });
