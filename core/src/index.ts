@@ -8,6 +8,7 @@ export { initializeClearway } from './setup.js';
 // Catalog
 export { MAX_DURATION_DAYS, RISK_LEVELS, TOOL_STATUSES, isRequestable, toolInputSchema, type ConfiguredGroupSpec, type RiskLevel, type Tool, type ToolFulfillment, type ToolInput, type ToolStatus } from './catalog/tool.js';
 export { SEED_TOOLS, type SeedTool } from './catalog/seed.js';
+export { durationCap, type DurationCap } from './catalog/duration-cap.js';
 export { getTool, listTools, recordGroupBinding, saveTool, seedCatalog } from './catalog/catalog-service.js';
 
 // Connectors

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isRequestable, type RiskLevel, type Tool } from '../catalog/tool.js';
+import { durationCap } from '../catalog/duration-cap.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors.js';
 import { currentGovernance } from '../governance/current.js';
 import type { Grant } from '../grants/grant.js';
@@ -81,7 +82,7 @@ export async function decide(deps: CoreDeps, actor: Actor, rawInput: DecisionInp
     }
 
     const approvable = requireApprovableTool(request, tool);
-    const maxDays = Math.min(approvable.maxDurationDays, governance.rules.riskRules[approvable.riskLevel].maxDurationDays);
+    const maxDays = durationCap(governance.rules, approvable).days;
     const durationDays = input.durationDays ?? request.durationDays;
     if (durationDays > maxDays) {
       throw new ValidationError(`At most ${maxDays} days can be approved for ${approvable.name}.`, [{ path: 'durationDays', message: `at most ${maxDays}` }]);

@@ -15,6 +15,7 @@ import type { ResolverErrorBody } from './errors';
 import type {
   AdminOverview,
   AuditVerification,
+  CatalogToolView,
   ConnectorView,
   CreatePanelView,
   EvidenceExport,
@@ -151,7 +152,7 @@ export interface ResolverResults {
   'grants.extend': GrantSummary;
   'grants.revoke': GrantSummary;
   'admin.overview': AdminOverview;
-  'catalog.list': Page<Tool>;
+  'catalog.list': Page<CatalogToolView>;
   'catalog.save': Tool;
   'catalog.seedTools': ReadonlyArray<SeedTool & { readonly inCatalog: boolean }>;
   'catalog.seed': { readonly added: readonly string[]; readonly skipped: readonly string[] };

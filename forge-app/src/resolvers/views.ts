@@ -4,8 +4,10 @@
  * secret fields that are set.
  */
 import {
+  durationCap,
   viewGrant,
   type AccessRequest,
+  type DurationCap,
   type GovernanceRules,
   type ChainVerification,
   type ConnectorRecord,
@@ -150,7 +152,7 @@ function toolSummary(tool: Tool, connectors: ReadonlyMap<string, ConnectorRecord
     riskLevel: tool.riskLevel,
     defaultDurationDays: tool.defaultDurationDays,
     maxDurationDays: tool.maxDurationDays,
-    requestableMaxDays: Math.min(tool.maxDurationDays, rules.riskRules[tool.riskLevel].maxDurationDays),
+    requestableMaxDays: durationCap(rules, tool).days,
     guidance: tool.guidance,
     ...(tool.url !== undefined && { url: tool.url }),
     fulfillment: {
@@ -160,6 +162,19 @@ function toolSummary(tool: Tool, connectors: ReadonlyMap<string, ConnectorRecord
       manual: provider?.capabilities.manual ?? true,
     },
   };
+}
+
+/**
+ * A tool as the Catalog shows it: its own settings, and the longest a requester may ask for now
+ * with what sets it, so the admin sees the maximum requesters see (and why) next to the tool's own.
+ */
+export type CatalogToolView = Tool & { readonly requestableMaxDays: number; readonly maxCappedBy: DurationCap['cappedBy'] };
+
+export function catalogToolViews(tools: readonly Tool[], rules: GovernanceRules): CatalogToolView[] {
+  return tools.map((tool) => {
+    const cap = durationCap(rules, tool);
+    return { ...tool, requestableMaxDays: cap.days, maxCappedBy: cap.cappedBy };
+  });
 }
 
 /** `rules`: the governance in force, which the caller has already read. */

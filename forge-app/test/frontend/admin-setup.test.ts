@@ -178,6 +178,19 @@ describe('admin page: Catalog', () => {
     expect((await world.app.deps.store.get('tool', 'cursor-business'))?.status).toBe('blocked');
   });
 
+  it("shows the maximum requesters see: governance's cap for the risk level when it is lower than the tool's own, and why", async () => {
+    const { world } = await freshScenario();
+    // Default governance caps high risk at 30 days; the tool itself allows 90.
+    expect(await world.invoke('adminPage', 'catalog.save', { name: 'Cursor Business', vendor: 'Anysphere', status: 'approved', riskLevel: 'high', defaultDurationDays: 14, maxDurationDays: 90, guidance: 'Privacy mode stays on.', fulfillment: { connectorId: 'desk', group: {} } }, { accountId: PEOPLE.admin })).toMatchObject({ ok: true });
+    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
+    await screen.openTab('Catalog');
+    const table = await screen.waitFor(() => screen.maybeTestId('catalog') && textOf(screen.byTestId('catalog')).includes('Cursor Business') && screen.byTestId('catalog'));
+    expect(textOf(screen.row(table, 'Cursor Business'))).toContain('14 days / 30 days (high risk is capped at 30 days by governance; the tool allows 90 days)');
+    // A tool whose own maximum is the lower one shows just that.
+    expect(textOf(screen.row(table, 'Claude'))).toContain('30 days / 90 days');
+    expect(textOf(screen.row(table, 'Claude'))).not.toContain('capped');
+  });
+
   it('seeds the catalog from the common tools list', async () => {
     const world = freshInstall();
     const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });

@@ -1,7 +1,7 @@
 import type { Tool } from '@clearway/core';
 import { Button, DynamicTable, Inline, Stack } from '@forge/react';
 import React, { useState } from 'react';
-import type { ConnectorView } from '../../resolvers/contract';
+import type { CatalogToolView, ConnectorView } from '../../resolvers/contract';
 import { days } from '../components/format';
 import { ShowMore } from '../components/paging';
 import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states';
@@ -11,6 +11,12 @@ import { SeedModal } from './seed-modal';
 import { ToolFormModal } from './tool-form-modal';
 
 type Editing = { readonly kind: 'add' } | { readonly kind: 'edit'; readonly tool: Tool } | { readonly kind: 'seed' };
+
+/** Default and the maximum requesters see; when governance caps the tool lower than its own maximum, say so and why. */
+function durationsText(tool: CatalogToolView): string {
+  const shown = `${days(tool.defaultDurationDays)} / ${days(tool.requestableMaxDays)}`;
+  return tool.maxCappedBy === 'risk' ? `${shown} (${tool.riskLevel} risk is capped at ${days(tool.requestableMaxDays)} by governance; the tool allows ${days(tool.maxDurationDays)})` : shown;
+}
 
 function fulfillmentText(tool: Tool, connectors: readonly ConnectorView[]): string {
   const connector = connectors.find((candidate) => candidate.id === tool.fulfillment.connectorId);
@@ -69,7 +75,7 @@ export function CatalogTab() {
                     { key: 'tool', content: `${tool.name} (${tool.vendor})` },
                     { key: 'status', content: <ToolStatusLozenge status={tool.status} /> },
                     { key: 'risk', content: <RiskLozenge risk={tool.riskLevel} /> },
-                    { key: 'durations', content: `${days(tool.defaultDurationDays)} / ${days(tool.maxDurationDays)}` },
+                    { key: 'durations', content: durationsText(tool) },
                     { key: 'fulfillment', content: fulfillmentText(tool, connectorList) },
                     {
                       key: 'edit',

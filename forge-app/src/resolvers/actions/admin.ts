@@ -30,7 +30,7 @@ import {
 } from '@clearway/core';
 import { egressRefusal, undeclaredHosts } from '../../adapters/egress/backend-egress';
 import { AppError } from '../errors';
-import { grantSummaries, requestSummaries, type ConnectorView } from '../views';
+import { catalogToolViews, grantSummaries, requestSummaries, type ConnectorView } from '../views';
 import type { ActionTable } from './action';
 
 /**
@@ -122,7 +122,8 @@ export const adminActions: Pick<
   'catalog.list': {
     policy: 'admin',
     async handle({ app }, payload) {
-      return listTools(app.deps, payload);
+      const [page, { rules }] = await Promise.all([listTools(app.deps, payload), currentGovernance(app.deps.store)]);
+      return { ...page, items: catalogToolViews(page.items, rules) };
     },
   },
 
