@@ -87,7 +87,7 @@ export interface AdminOverview {
   readonly pendingRequests: { readonly count: number; readonly more: boolean };
   readonly failedFulfillments: { readonly count: number; readonly more: boolean };
   /** Setup steps still open, in the order the Overview's readiness cards show them. */
-  readonly readiness: ReadonlyArray<{ readonly step: 'governance' | 'intake_project' | 'portal' | 'catalog' | 'connectors'; readonly done: boolean }>;
+  readonly readiness: ReadonlyArray<{ readonly step: 'governance' | 'intake_project' | 'portal' | 'catalog' | 'approvers' | 'connectors'; readonly done: boolean; readonly detail?: string }>;
 }
 
 export interface CreatePanelView {

@@ -7,7 +7,7 @@ import { DEFAULT_GOVERNANCE, SEED_TOOLS } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
 import { AdminPage } from '../../src/frontend/admin/admin-page-app';
 import { makeAppWorld } from '../../src/test-support/app-world';
-import { freshScenario, PEOPLE, seedSite } from '../../src/test-support/scenario';
+import { freshScenario, PEOPLE, scenarioRules, seedSite } from '../../src/test-support/scenario';
 import { failure, mount, pending, textOf, type ForgeNode, type Screen } from './harness';
 
 function freshInstall() {
@@ -57,6 +57,7 @@ describe('admin page: Overview', () => {
       ['readiness-intake_project', 'Intake & Approvals'],
       ['readiness-portal', 'Intake & Approvals'],
       ['readiness-catalog', 'Catalog'],
+      ['readiness-approvers', 'Intake & Approvals'],
       ['readiness-connectors', 'Connectors'],
     ];
     for (const [card, tab] of links) {
@@ -71,9 +72,38 @@ describe('admin page: Overview', () => {
     const { world } = await freshScenario();
     const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
     await screen.waitForText('Clearway is ready: requests from the portal are governed.');
-    expect(screen.all((node) => node.type === 'Lozenge').map(textOf)).toEqual(['done', 'done', 'done', 'done', 'done']);
+    expect(screen.all((node) => node.type === 'Lozenge').map(textOf)).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
     expect(screen.text()).toContain('Pending requests: 2');
     expect(screen.text()).toContain('Failed fulfillments: 1');
+    expect(textOf(screen.byTestId('readiness-approvers'))).toContain("Requests are decided by the default 1 approver, with Jira admins as fallback.");
+    // As the Connectors tab lists them: the built-in manual connector and the service desk enabled, the Okta one disabled.
+    const listed = await world.invoke('adminPage', 'connectors.list', {}, { accountId: PEOPLE.admin });
+    const enabled = listed.ok ? listed.data.items.filter((connector) => connector.enabled).length : -1;
+    expect(screen.text()).toContain(`Connectors enabled: ${enabled} of ${listed.ok ? listed.data.items.length : -1}`);
+    expect(enabled).toBeGreaterThan(0);
+  });
+
+  it('is not ready when no one could decide a request: no approvers and admin fallback off', async () => {
+    const { world } = await freshScenario();
+    const rules = scenarioRules({ approvers: { byProject: {}, default: [], securityReviewers: [], adminFallback: false, delegations: [] } });
+    expect(await world.invoke('adminPage', 'governance.update', { rules, note: 'no approvers' }, { accountId: PEOPLE.admin })).toMatchObject({ ok: true });
+    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
+    const card = await screen.waitFor(() => screen.maybeTestId('readiness-approvers'));
+    expect(textOf(card)).toContain('to do');
+    expect(textOf(card)).toContain('No one could decide a request: name approvers for the intake project or default approvers, or turn admin fallback on.');
+    expect(screen.text()).toContain('1 setup step left before requests can come in.');
+  });
+
+  it('is not ready when every approved tool is bound to a disabled connector, so none can be requested', async () => {
+    const { world } = await freshScenario();
+    for (const id of ['chatgpt', 'claude', 'gemini']) {
+      const stored = await world.app.deps.store.get('tool', id);
+      if (stored) expect(await world.invoke('adminPage', 'catalog.save', { id, name: stored.name, vendor: stored.vendor, status: 'approved', riskLevel: stored.riskLevel, defaultDurationDays: stored.defaultDurationDays, maxDurationDays: stored.maxDurationDays, guidance: stored.guidance, fulfillment: { connectorId: 'okta-off', group: { name: `ai-${id}` } } }, { accountId: PEOPLE.admin })).toMatchObject({ ok: true });
+    }
+    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
+    const card = await screen.waitFor(() => screen.maybeTestId('readiness-catalog'));
+    expect(textOf(card)).toContain('to do');
+    expect(textOf(card)).toContain('Every approved tool is bound to a disabled or missing connector');
   });
 
   it('shows the refusal words when the overview cannot load', async () => {

@@ -34,6 +34,12 @@ const STEPS: Readonly<Record<Step, { readonly title: string; readonly done: stri
     todo: 'Approve at least one tool, or seed the catalog from the common AI tools.',
     tab: 'catalog',
   },
+  approvers: {
+    title: 'Approvers',
+    done: 'Someone can decide every request that comes in.',
+    todo: 'No one could decide a request: name approvers or turn admin fallback on.',
+    tab: 'intake',
+  },
   connectors: {
     title: 'Connectors (optional)',
     done: 'A connector is enabled: group membership changes happen automatically.',
@@ -71,7 +77,7 @@ export function OverviewTab({ onOpen }: { readonly onOpen: (tab: AdminTab) => vo
           <Stack space="space.200">
             <Text weight="bold">{open === 0 ? 'Clearway is ready: requests from the portal are governed.' : `${plural(open, 'setup step')} left before requests can come in.`}</Text>
             <Counters overview={overview} />
-            {overview.readiness.map(({ step, done }) => {
+            {overview.readiness.map(({ step, done, detail }) => {
               const card = STEPS[step];
               return (
                 <Box key={step} xcss={CARD} testId={`readiness-${step}`}>
@@ -80,7 +86,7 @@ export function OverviewTab({ onOpen }: { readonly onOpen: (tab: AdminTab) => vo
                       <Heading size="small">{card.title}</Heading>
                       <Lozenge appearance={done ? 'success' : step === 'connectors' ? 'default' : 'moved'}>{done ? 'done' : 'to do'}</Lozenge>
                     </Inline>
-                    <Text>{done ? card.done : card.todo}</Text>
+                    <Text>{detail ?? (done ? card.done : card.todo)}</Text>
                     <Inline>
                       <Button appearance={done ? 'subtle' : 'primary'} onClick={() => onOpen(card.tab)}>
                         {`Open ${ADMIN_TAB_TITLES[card.tab]}`}

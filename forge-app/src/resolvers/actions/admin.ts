@@ -30,6 +30,7 @@ import {
 } from '@clearway/core';
 import { egressRefusal, undeclaredHosts } from '../../adapters/egress/backend-egress';
 import { AppError } from '../errors';
+import { approversReadiness, requestableTools } from '../readiness';
 import { catalogToolViews, grantSummaries, requestSummaries, type ConnectorView } from '../views';
 import type { ActionTable } from './action';
 
@@ -95,6 +96,8 @@ export const adminActions: Pick<
       const { intake } = governance.rules;
       const configured = connectors.items.filter((connector) => connector.id !== MANUAL_CONNECTOR_ID);
       const approvedCount = countOf(approved);
+      const requestable = requestableTools(approved.items, connectors.items);
+      const approvers = approversReadiness(governance.rules, intake.projectKey, approved.items);
       return {
         governanceVersion: governance.policyVersion,
         intake: {
@@ -104,14 +107,20 @@ export const adminActions: Pick<
           ...(intake.recertIssueTypeId !== undefined && { recertIssueTypeId: intake.recertIssueTypeId }),
         },
         catalog: { approvedTools: approvedCount.count, moreApproved: approvedCount.more },
-        connectors: { configured: configured.length, enabled: configured.filter((connector) => connector.enabled).length },
+        // Counted as the Connectors tab lists them: the built-in manual connector included.
+        connectors: { configured: connectors.items.length, enabled: connectors.items.filter((connector) => connector.enabled).length },
         pendingRequests: countOf(pending),
         failedFulfillments: countOf(failed),
         readiness: [
           { step: 'governance', done: governance.policyVersion > 0 },
           { step: 'intake_project', done: intake.projectKey !== undefined },
           { step: 'portal', done: intake.portalId !== undefined },
-          { step: 'catalog', done: approvedCount.count > 0 },
+          {
+            step: 'catalog',
+            done: requestable.length > 0,
+            ...(approvedCount.count > 0 && requestable.length === 0 && { detail: 'Every approved tool is bound to a disabled or missing connector, so none can be requested: enable its connector or bind the tools to another.' }),
+          },
+          { step: 'approvers', ...approvers },
           // Connected mode is optional: manual fulfillment works without any connector.
           { step: 'connectors', done: configured.some((connector) => connector.enabled) },
         ],

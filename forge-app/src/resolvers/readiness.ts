@@ -1,0 +1,41 @@
+import type { ConnectorRecord, GovernanceRules, Tool } from '@clearway/core';
+
+/**
+ * What the Overview's readiness cards check beyond "is it configured": whether a request could be
+ * taken in and decided now. Each check says, in the admin's words, what it found.
+ */
+export interface ReadinessCheck {
+  readonly done: boolean;
+  readonly detail: string;
+}
+
+const people = (count: number) => (count === 1 ? '1 approver' : `${count} approvers`);
+
+/**
+ * Who would decide a request from the intake project: its own approvers, else the default ones,
+ * else Jira admins when admin fallback is on. A tool whose risk level needs a security review also
+ * needs a security reviewer (or admin fallback).
+ */
+export function approversReadiness(rules: GovernanceRules, projectKey: string | undefined, approvedTools: readonly Tool[]): ReadinessCheck {
+  const { approvers } = rules;
+  const own = projectKey !== undefined && Object.hasOwn(approvers.byProject, projectKey) ? (approvers.byProject[projectKey] ?? []) : [];
+  const named = own.length > 0 ? own : approvers.default;
+  const where = own.length > 0 ? `project ${projectKey ?? ''}'s own` : 'the default';
+  const reviewLevels = new Set(approvedTools.filter((tool) => rules.riskRules[tool.riskLevel].requiresSecurityReview).map((tool) => tool.riskLevel));
+  if (reviewLevels.size > 0 && approvers.securityReviewers.length === 0 && !approvers.adminFallback) {
+    return { done: false, detail: `Approved ${[...reviewLevels].join(' and ')} risk tools need a security review, and no security reviewer is named while admin fallback is off: name a security reviewer or turn admin fallback on.` };
+  }
+  if (named.length > 0) {
+    return { done: true, detail: `Requests are decided by ${where} ${people(named.length)}${approvers.adminFallback ? ', with Jira admins as fallback' : ''}.` };
+  }
+  if (approvers.adminFallback) {
+    return { done: true, detail: 'No approvers are named: Jira admins decide every request (admin fallback). Name approvers so requests reach the people who should decide them.' };
+  }
+  return { done: false, detail: 'No one could decide a request: name approvers for the intake project or default approvers, or turn admin fallback on.' };
+}
+
+/** Approved tools a requester could be granted now: their connector exists and is enabled (the manual one included). */
+export function requestableTools(approved: readonly Tool[], connectors: readonly ConnectorRecord[]): Tool[] {
+  const enabled = new Set(connectors.filter((connector) => connector.enabled).map((connector) => connector.id));
+  return approved.filter((tool) => enabled.has(tool.fulfillment.connectorId));
+}
