@@ -14,6 +14,7 @@ export { getTool, listTools, recordGroupBinding, saveTool, seedCatalog } from '.
 // Connectors
 export { MANUAL_CONNECTOR_ID, identityRecordId, type ConnectorRecord, type IdentityRecord } from './connectors/connector.js';
 export type { ProviderRegistry } from './connectors/provider-registry.js';
+export { connectorUsage, type ConnectorUsage } from './connectors/connector-usage.js';
 export {
   createConnector,
   deleteConnector,

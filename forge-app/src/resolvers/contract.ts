@@ -8,7 +8,7 @@
  */
 import type { ConnectionTestResult, ConnectorFormDescription } from '@clearway/connector-sdk';
 import { BULK_MAX_ITEMS, decisionInputSchema, GRANT_STATUSES, governanceRulesSchema, issueKeySchema, projectKeySchema, REQUEST_STATUSES, toolInputSchema } from '@clearway/core';
-import type { AuditEvent, BulkItemResult, DecisionResult, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
+import type { AuditEvent, BulkItemResult, ConnectorUsage, DecisionResult, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
 import { z } from 'zod';
 import type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
 import type { ResolverErrorBody } from './errors';
@@ -106,6 +106,7 @@ export const PAYLOADS = {
     .strict(),
   'connectors.setEnabled': z.object({ connectorId: id, enabled: z.boolean() }).strict(),
   'connectors.delete': z.object({ connectorId: id }).strict(),
+  'connectors.usage': z.object({ connectorId: id }).strict(),
   'connectors.test': z.object({ connectorId: id, groupId: z.string().trim().min(1).max(256).optional() }).strict(),
   'connectors.mapIdentity': z.object({ connectorId: id, accountId: id, externalId: z.string().trim().min(1).max(256).nullable() }).strict(),
   'connectors.identities': page.extend({ connectorId: id }),
@@ -162,6 +163,7 @@ export interface ResolverResults {
   'connectors.update': ConnectorView;
   'connectors.setEnabled': ConnectorView;
   'connectors.delete': { readonly deleted: string };
+  'connectors.usage': ConnectorUsage;
   'connectors.test': ConnectionTestResult;
   'connectors.mapIdentity': { readonly mapping: IdentityRecord | null };
   'connectors.identities': Page<IdentityRecord>;
@@ -216,6 +218,7 @@ export const SURFACE_KEYS: { readonly [S in SurfaceFunction]: readonly ResolverK
     'connectors.update',
     'connectors.setEnabled',
     'connectors.delete',
+    'connectors.usage',
     'connectors.test',
     'connectors.mapIdentity',
     'connectors.identities',

@@ -183,7 +183,7 @@ describe('the portal', () => {
     const { world } = await freshScenario();
     const open = await world.invoke('portal', 'portal.createPanel', {}, { ...customer, extension: PORTAL });
     expect(open).toMatchObject({ ok: true, data: { enabled: true, allowNewTools: true } });
-    expect(open.ok && open.data.tools.map((tool) => tool.id).sort()).toEqual(['chatgpt', 'claude', 'copilot', 'gemini']);
+    expect(open.ok && open.data.tools.map((tool) => tool.id).sort()).toEqual(['chatgpt', 'claude', 'gemini']);
     expect(await world.invoke('portal', 'portal.createPanel', {}, { ...customer, extension: { portal: { id: '2' }, request: { typeId: '10' } } })).toMatchObject({ ok: true, data: { enabled: false, tools: [] } });
     expect(await world.invoke('portal', 'portal.createPanel', {}, { ...customer, extension: { portal: { id: '1' }, request: { typeId: '11' } } })).toMatchObject({ ok: true, data: { enabled: false } });
   });

@@ -177,10 +177,14 @@ export function catalogToolViews(tools: readonly Tool[], rules: GovernanceRules)
   });
 }
 
-/** `rules`: the governance in force, which the caller has already read. */
+/**
+ * The tools a requester may be offered, as the portal panel and Approved Tools show them. A tool
+ * whose connector is disabled (or gone) is left out: its fulfillment is paused, so offering it
+ * would promise access that cannot be granted. `rules`: the governance in force, already read.
+ */
 export async function toolSummaries(store: Store, providers: ProviderRegistry, tools: readonly Tool[], rules: GovernanceRules): Promise<ToolSummary[]> {
   const connectors = await readRecords(store, 'connector', tools.map((tool) => tool.fulfillment.connectorId));
-  return tools.map((tool) => toolSummary(tool, connectors, providers, rules));
+  return tools.filter((tool) => connectors.get(tool.fulfillment.connectorId)?.enabled === true).map((tool) => toolSummary(tool, connectors, providers, rules));
 }
 
 export function requestStatusView(request: AccessRequest, toolName: string, grant: Grant | undefined, now: number): RequestStatusView {

@@ -49,6 +49,7 @@ export const CASES: { readonly [K in ResolverKey]: Case } = {
   'connectors.update': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk', name: 'Front desk' }) },
   'connectors.setEnabled': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk', enabled: false }) },
   'connectors.delete': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk' }) },
+  'connectors.usage': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'okta-off' }) },
   'connectors.test': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk' }) },
   'connectors.mapIdentity': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk', accountId: PEOPLE.requester, externalId: 'una@corp.example' }) },
   'connectors.identities': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ connectorId: 'desk' }) },

@@ -170,6 +170,8 @@ describe('admin page: Connectors', () => {
     await openConnectors(screen);
     expect(screen.maybeTestId('delete-manual')).toBeUndefined();
     await screen.click(screen.byTestId('toggle-desk'));
+    await screen.waitForText('No catalog tool is bound to it: nothing is paused.');
+    await screen.submit(screen.form('disable-connector'));
     await screen.waitForText('Service desk disabled');
     expect((await world.app.deps.store.get('connector', 'desk'))?.enabled).toBe(false);
 
@@ -184,6 +186,37 @@ describe('admin page: Connectors', () => {
     await screen.submit(screen.form('delete-connector'));
     await screen.waitForText('Service desk deleted');
     expect(await world.app.deps.store.get('connector', 'desk')).toBeUndefined();
+  });
+
+  it('says which tools and open grants disabling pauses before it does, and the paused tools are no longer offered', async () => {
+    const { world } = await freshScenario();
+    const claude = await world.app.deps.store.get('tool', 'claude');
+    if (!claude) throw new Error('no Claude');
+    // Claude (AIR-4: approved, its manual task waiting) moves to the service desk connector.
+    const { id, name, vendor, status, riskLevel, defaultDurationDays, maxDurationDays, guidance } = claude;
+    expect(await world.invoke('adminPage', 'catalog.save', { id, name, vendor, status, riskLevel, defaultDurationDays, maxDurationDays, guidance, fulfillment: { connectorId: 'desk', group: {} } }, { accountId: PEOPLE.admin })).toMatchObject({ ok: true });
+    const offered = async () => {
+      const answer = await world.invoke('globalPage', 'tools.requestable', {}, { accountId: PEOPLE.requester });
+      return answer.ok ? answer.data.items.map((tool) => tool.name) : [];
+    };
+    expect(await offered()).toContain('Claude');
+
+    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
+    await openConnectors(screen);
+    await screen.click(screen.byTestId('toggle-desk'));
+    await screen.waitForText('1 tool (Claude) and 1 open grant depend on it.');
+    expect(screen.invoked('connectors.setEnabled')).toEqual([]);
+    await screen.click(screen.button('Cancel', screen.byTestId('disable-connector')));
+    expect((await world.app.deps.store.get('connector', 'desk'))?.enabled).toBe(true);
+
+    await screen.click(screen.byTestId('toggle-desk'));
+    await screen.waitForText('1 tool (Claude) and 1 open grant depend on it.');
+    await screen.submit(screen.form('disable-connector'));
+    await screen.waitForText('Service desk disabled');
+    expect(await offered()).not.toContain('Claude');
+    expect(await offered()).toContain('ChatGPT Enterprise');
+    // GitHub Copilot's connector was disabled from the start: it was never offered.
+    expect(await offered()).not.toContain('GitHub Copilot');
   });
 
   it('maps a Jira person to a provider user and removes the mapping', async () => {

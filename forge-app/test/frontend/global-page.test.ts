@@ -3,6 +3,7 @@
  * resolvers over the scenario installation: My Access, Approved Tools, Request History, and which
  * tabs each person gets.
  */
+import { put } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
 import { GlobalPage } from '../../src/frontend/global/global-page-app';
 import { DAY_MS } from '../../src/frontend/components/format';
@@ -139,6 +140,9 @@ describe('global page: My Access', () => {
 describe('global page: Approved Tools', () => {
   it('lists what can be requested now with status, default expiry, guidance and fulfillment note', async () => {
     const { world } = await freshScenario();
+    // GitHub Copilot's Okta connector starts disabled, which keeps Copilot off the list; enabled, it shows.
+    const enabled = await world.app.deps.store.get('connector', 'okta-off');
+    if (enabled) await world.app.deps.store.commit([put('connector', { ...enabled, enabled: true })]);
     const screen = await mount(GlobalPage, { surface: 'globalPage', world, accountId: PEOPLE.requester });
     await screen.openTab('Approved Tools');
     const table = await screen.waitFor(() => screen.maybeTestId('approved-tools'));

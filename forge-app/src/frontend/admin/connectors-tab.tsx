@@ -7,6 +7,7 @@ import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states'
 import { useBusy, useClearway, useGrowingList } from '../components/use-clearway';
 import { ConnectionTestModal } from './connection-test-modal';
 import { ConnectorFormModal } from './connector-form-modal';
+import { DisableConnectorModal } from './disable-connector-modal';
 import { IdentityMappingsModal } from './identity-mappings-modal';
 
 type Open =
@@ -14,7 +15,8 @@ type Open =
   | { readonly kind: 'edit'; readonly connector: ConnectorView }
   | { readonly kind: 'test'; readonly connector: ConnectorView }
   | { readonly kind: 'identities'; readonly connector: ConnectorView }
-  | { readonly kind: 'delete'; readonly connector: ConnectorView };
+  | { readonly kind: 'delete'; readonly connector: ConnectorView }
+  | { readonly kind: 'disable'; readonly connector: ConnectorView };
 
 function secretsText(connector: ConnectorView, labels: ReadonlyMap<string, string>, secretNames: readonly string[]): string {
   if (secretNames.length === 0) return 'No credentials';
@@ -55,13 +57,14 @@ export function ConnectorsTab() {
   const [notice, setNotice] = useState<Notice>();
   const [toggling, setToggling] = useState<string>();
 
-  const setEnabled = async (connector: ConnectorView, enabled: boolean) => {
+  /** Enabling needs no confirmation; disabling goes through DisableConnectorModal, which says what it pauses. */
+  const setEnabled = async (connector: ConnectorView, enabled: true) => {
     setToggling(connector.id);
     const answer = await callClearway('connectors.setEnabled', { connectorId: connector.id, enabled });
     setToggling(undefined);
     setNotice(
       answer.ok
-        ? { kind: 'success', title: `${connector.name} ${enabled ? 'enabled' : 'disabled'}`, text: enabled ? 'Its tools are fulfilled through it again.' : 'Its tools wait: provisioning through it fails until it is enabled again.' }
+        ? { kind: 'success', title: `${connector.name} enabled`, text: 'Its tools are offered and fulfilled through it again; retry any fulfillment that failed while it was disabled from Approvals.' }
         : { kind: 'error', title: `${connector.name} was not ${enabled ? 'enabled' : 'disabled'}`, text: errorText(answer.error) },
     );
     if (answer.ok) list.reload();
@@ -133,7 +136,7 @@ export function ConnectorsTab() {
                                   Identity mappings
                                 </Button>
                                 {builtIn ? null : (
-                                  <Button testId={`toggle-${connector.id}`} isDisabled={toggling === connector.id} onClick={() => void setEnabled(connector, !connector.enabled)}>
+                                  <Button testId={`toggle-${connector.id}`} isDisabled={toggling === connector.id} onClick={() => (connector.enabled ? setOpen({ kind: 'disable', connector }) : void setEnabled(connector, true))}>
                                     {connector.enabled ? 'Disable' : 'Enable'}
                                   </Button>
                                 )}
@@ -165,6 +168,13 @@ export function ConnectorsTab() {
             ) : null}
             {open?.kind === 'test' ? <ConnectionTestModal connector={open.connector} onClose={() => close()} /> : null}
             {open?.kind === 'identities' ? <IdentityMappingsModal connector={open.connector} onClose={() => close()} /> : null}
+            {open?.kind === 'disable' ? (
+              <DisableConnectorModal
+                connector={open.connector}
+                onClose={() => close()}
+                onDisabled={() => close({ kind: 'success', title: `${open.connector.name} disabled`, text: 'Its tools are no longer offered to requesters, and changes through it wait until you enable it again.' })}
+              />
+            ) : null}
             {open?.kind === 'delete' ? <DeleteModal connector={open.connector} onClose={() => close()} onDeleted={() => close({ kind: 'success', title: `${open.connector.name} deleted`, text: 'Its credentials were removed from secret storage.' })} /> : null}
           </Stack>
         );

@@ -1,6 +1,7 @@
 import { describeConnectorForm } from '@clearway/connector-sdk';
 import {
   createConnector,
+  connectorUsage,
   currentGovernance,
   DAY_MS,
   deleteConnector,
@@ -64,6 +65,7 @@ export const adminActions: Pick<
   | 'connectors.update'
   | 'connectors.setEnabled'
   | 'connectors.delete'
+  | 'connectors.usage'
   | 'connectors.test'
   | 'connectors.mapIdentity'
   | 'connectors.identities'
@@ -191,6 +193,14 @@ export const adminActions: Pick<
     policy: 'admin',
     async handle({ app, caller }, payload) {
       return connectorView(await setConnectorEnabled(app.deps, await caller.actor(), payload.connectorId, payload.enabled), app.providers);
+    },
+  },
+
+  'connectors.usage': {
+    policy: 'admin',
+    async handle({ app }, payload) {
+      await getConnector(app.deps, payload.connectorId);
+      return connectorUsage(app.deps, payload.connectorId);
     },
   },
 
