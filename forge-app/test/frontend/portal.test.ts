@@ -129,6 +129,26 @@ describe('portal create panel', () => {
     await screen.waitFor(() => screen.submissions.length > 0);
     expect(lastSubmission(screen)).toEqual({ fields: [], isValid: true });
     expect(screen.doc().children).toEqual([]);
+    // The customer's own answer carries no reason either.
+    expect(await world.invoke('portal', 'portal.createPanel', {}, { accountId: PEOPLE.customer, extension: { portal: { id: '2' }, request: { typeId: '10' } } })).toEqual({
+      ok: true,
+      data: { enabled: false, tools: [], allowNewTools: false, newToolMaxDays: 30 },
+    });
+  });
+
+  it('tells an admin or an approver trying the portal why the panel is not there, still without holding the form back', async () => {
+    const { world } = await freshScenario();
+    for (const [accountId, extension, reason] of [
+      [PEOPLE.admin, { portal: { id: '2' }, request: { typeId: '10' } }, 'This portal is not the Clearway intake portal.'],
+      [PEOPLE.approver, { portal: { id: '1' }, request: { typeId: '11' } }, 'This request type is not one Clearway handles.'],
+    ] as const) {
+      const screen = await mount(RequestPanel, { surface: 'portal', world, accountId, extension });
+      await screen.waitFor(() => screen.submissions.length > 0);
+      expect(lastSubmission(screen)).toEqual({ fields: [], isValid: true });
+      await screen.waitForText(reason);
+      expect(screen.text()).toContain("Clearway's AI tool panel is not shown here");
+      screen.hide?.();
+    }
   });
 
   // The fake JSM answers as Atlassian documents `GET /rest/servicedeskapi/servicedesk/{serviceDeskId}/requesttype`
@@ -160,11 +180,11 @@ describe('portal create panel', () => {
 
     // One JSM read per panel invocation maps the configured service desk to its portal.
     const before = world.forge.jira.requests.length;
-    expect(await world.invoke('portal', 'portal.createPanel', {}, { accountId: PEOPLE.stranger, extension: { portal: { id: '3' }, request: { typeId: '50' } } })).toMatchObject({
+    expect(await world.invoke('portal', 'portal.createPanel', {}, { accountId: PEOPLE.admin, extension: { portal: { id: '3' }, request: { typeId: '50' } } })).toMatchObject({
       ok: true,
       data: { enabled: false, reason: 'This portal is not the Clearway intake portal.' },
     });
-    expect(world.forge.jira.requests.slice(before).map((request) => request.path)).toEqual(['/rest/servicedeskapi/servicedesk/3/requesttype?start=0&limit=50']);
+    expect(world.forge.jira.requests.slice(before).map((request) => request.path).filter((path) => path.startsWith('/rest/servicedeskapi/'))).toEqual(['/rest/servicedeskapi/servicedesk/3/requesttype?start=0&limit=50']);
   });
 
   it('shows a loading state, and a retryable warning (without blocking the form) when the tools cannot be read', async () => {

@@ -103,7 +103,8 @@ function PanelForm({ panel }: { readonly panel: CreatePanelView }) {
 
 /**
  * The "Select AI tool" panel on the portal's create form. Where Clearway does not take requests
- * in (another portal or request type), it renders nothing and never holds the form back.
+ * in (another portal or request type), it never holds the form back, and renders nothing for
+ * customers; admins and approvers see why.
  */
 export function RequestPanel() {
   const { state, reload } = useClearway('portal.createPanel', {});
@@ -115,6 +116,13 @@ export function RequestPanel() {
   }, [closed, failed]);
   if (state.status === 'loading') return <Loading label="Loading AI tools" />;
   if (state.status === 'error') return <ErrorNotice title="The AI tool list could not be loaded" error={state.error} onRetry={reload} />;
-  if (!state.data.enabled) return null;
+  if (!state.data.enabled) {
+    // The reason reaches only admins and approvers (the resolver leaves it out for customers), so they can tell why the panel is missing.
+    return state.data.reason === undefined ? null : (
+      <SectionMessage appearance="information" title="Clearway's AI tool panel is not shown here">
+        <Text>{`${state.data.reason} Customers see nothing here; you see this because you administer or approve Clearway requests.`}</Text>
+      </SectionMessage>
+    );
+  }
   return <PanelForm panel={state.data} />;
 }

@@ -17,7 +17,8 @@ export const portalActions: Pick<ActionTable, 'portal.createPanel' | 'portal.req
       const requestTypeId = extension.requestTypeId ?? payload.requestTypeId;
       // A tool outside the catalog is judged as high risk until it is added (as core does).
       const newToolMaxDays = rules.riskRules.high.maxDurationDays;
-      const closed = (reason: string) => ({ enabled: false, reason, tools: [], allowNewTools: false, newToolMaxDays });
+      // Why the panel is closed is for the people who set Clearway up or decide its requests; a customer's payload carries no reason.
+      const closed = async (reason: string) => ({ enabled: false, ...((await caller.isAdmin()) || (await caller.canApprove()) ? { reason } : {}), tools: [], allowNewTools: false, newToolMaxDays });
       if (intake.projectKey === undefined) return closed('Clearway intake is not set up yet (Intake & Approvals).');
       if (intake.requestTypeIds.length > 0 && (requestTypeId === undefined || !intake.requestTypeIds.includes(requestTypeId))) {
         return closed('This request type is not one Clearway handles.');
