@@ -42,6 +42,7 @@ export const entraSettingsSchema = z
       .meta({
         title: 'Authentication',
         description: 'Client secret, or a certificate whose public part is uploaded to the app registration (recommended).',
+        choiceLabels: { client_secret: 'Client secret', client_certificate: 'Certificate (recommended)' },
       }),
     membershipCheck: z
       .enum(['direct', 'transitive'])
@@ -49,6 +50,7 @@ export const entraSettingsSchema = z
       .meta({
         title: 'Membership check',
         description: 'Direct: the user is a member of the group itself. Transitive: membership through nested groups counts too.',
+        choiceLabels: { direct: 'Direct members only', transitive: 'Direct and nested members' },
       }),
     requestTimeoutMs: z
       .number()
@@ -79,6 +81,8 @@ export const entraSettingsSchema = z
       .meta({
         title: 'Allow plain http to a loopback simulator',
         description: 'Development only: lets the Graph endpoint be http://localhost or http://127.0.0.1. No token is sent over http.',
+        // A development setting: the app's connector form leaves it out.
+        testOnly: true,
       }),
   })
   .superRefine((settings, ctx) => {

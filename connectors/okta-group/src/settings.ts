@@ -28,7 +28,8 @@ const fields = z.object({
     }),
   authMode: z.enum(AUTH_MODES).default('api_token').meta({
     title: 'Sign-in method',
-    description: 'api_token: an Okta API token (SSWS). private_key: an OAuth 2.0 API service app signing in with a private key (recommended).',
+    description: 'An Okta API token (SSWS), or an OAuth 2.0 API service app signing in with a private key (recommended).',
+    choiceLabels: { api_token: 'API token (SSWS)', private_key: 'OAuth 2.0 service app with a private key (recommended)' },
   }),
   clientId: z.string().trim().min(1).optional().meta({
     title: 'Client ID',
@@ -45,6 +46,8 @@ const fields = z.object({
   allowInsecureLoopback: z.boolean().default(false).meta({
     title: 'Allow plain http on loopback',
     description: 'For the local Okta simulator only: accepts http://localhost or http://127.0.0.1 as the org URL. Never enable it for a real org.',
+    // A development setting: the app's connector form leaves it out.
+    testOnly: true,
   }),
 });
 

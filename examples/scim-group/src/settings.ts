@@ -20,7 +20,11 @@ export const scimSettingsSchema = z
     authMode: z
       .enum(['bearer', 'basic'])
       .default('bearer')
-      .meta({ title: 'Authentication', description: 'Bearer token (most services), or HTTP Basic with a user name and password.' }),
+      .meta({
+        title: 'Authentication',
+        description: 'Bearer token (most services), or HTTP Basic with a user name and password.',
+        choiceLabels: { bearer: 'Bearer token', basic: 'HTTP Basic (user name and password)' },
+      }),
     username: z
       .string()
       .trim()
@@ -57,6 +61,8 @@ export const scimSettingsSchema = z
       .meta({
         title: 'Allow plain http to a loopback simulator',
         description: 'Development only: lets the base URL be http://localhost, http://127.0.0.1 or http://[::1].',
+        // A development setting: the app's connector form leaves it out.
+        testOnly: true,
       }),
   })
   .superRefine((settings, ctx) => {

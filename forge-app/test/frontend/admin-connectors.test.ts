@@ -151,12 +151,16 @@ describe('admin page: Connectors', () => {
     expect(screen.everyString().filter((text) => text.includes(SECRET_CANARY))).toEqual([]);
 
     await startAdding(screen, 'okta-group');
-    expect(settingNames(screen)).toEqual(['setting-orgUrl', 'setting-authMode', 'setting-clientId', 'setting-keyId', 'setting-requestTimeoutMs', 'setting-allowInsecureLoopback']);
+    // The simulator's "plain http on loopback" is a development setting: never on the app's form.
+    expect(settingNames(screen)).toEqual(['setting-orgUrl', 'setting-authMode', 'setting-clientId', 'setting-keyId', 'setting-requestTimeoutMs']);
     expect(textOf(screen.byTestId('connector-form'))).toContain('Okta org URL');
+    expect(textOf(screen.byTestId('connector-form'))).not.toMatch(/loopback/i);
     expect(screen.field('setting-authMode').props.options).toEqual([
-      { label: 'api_token', value: 'api_token' },
-      { label: 'private_key', value: 'private_key' },
+      { label: 'API token (SSWS)', value: 'api_token' },
+      { label: 'OAuth 2.0 service app with a private key (recommended)', value: 'private_key' },
     ]);
+    expect(screen.text()).toContain('Add an Okta group connector');
+    expect(screen.text()).not.toContain('Add a Okta');
     expect(screen.find((node) => node.props.name === 'secret-apiToken' && node.type === 'Textfield')?.props.type).toBe('password');
     expect(screen.find((node) => node.props.name === 'secret-privateKey' && node.type === 'Textfield')).toBeDefined();
     const items = screen.all((node) => node.type === 'ListItem').map(textOf);

@@ -26,7 +26,7 @@ function SettingInput({ field, value, problem, onChange }: { readonly field: Set
         </Stack>
       );
     case 'choice':
-      return <SelectField {...frame} options={(field.choices ?? []).map((choice) => ({ label: choice, value: choice }))} value={text || undefined} isClearable={!field.required} onChange={(choice) => onChange(choice ?? '')} />;
+      return <SelectField {...frame} options={(field.choices ?? []).map((choice) => ({ label: field.choiceLabels?.[choice] ?? choice, value: choice }))} value={text || undefined} isClearable={!field.required} onChange={(choice) => onChange(choice ?? '')} />;
     case 'json':
       return <TextAreaField {...frame} helper={`${field.description ?? ''} (JSON)`.trim()} value={text} onChange={onChange} />;
     case 'integer':
@@ -166,7 +166,7 @@ function ConnectorFields({ provider, connector, onClose, onSaved }: { readonly p
 
   return (
     <FormModal
-      title={connector ? `Edit ${connector.name}` : `Add a ${provider.displayName} connector`}
+      title={connector ? `Edit ${connector.name}` : `Add ${/^[AEIOU]/i.test(provider.displayName) ? 'an' : 'a'} ${provider.displayName} connector`}
       submitLabel={connector ? 'Save connector' : 'Add connector'}
       busy={busy}
       error={error}

@@ -14,19 +14,23 @@ describe('connector form from a provider config schema', () => {
       ['clientId', 'text', false],
       ['keyId', 'text', false],
       ['requestTimeoutMs', 'integer', false],
-      ['allowInsecureLoopback', 'boolean', false],
     ]);
+    expect(okta.find((field) => field.name === 'authMode')?.choiceLabels).toEqual({ api_token: 'API token (SSWS)', private_key: 'OAuth 2.0 service app with a private key (recommended)' });
     expect(okta.find((field) => field.name === 'requestTimeoutMs')).toMatchObject({ label: 'Request timeout (ms)', minimum: 1000, maximum: 60000, defaultValue: 10000 });
     const entra = settingFields(describeConnectorForm(entraGroupProvider).settings);
     expect(entra.find((field) => field.name === 'clientId')?.pattern).toBeDefined();
     expect(settingFields(describeConnectorForm(manualProvider).settings).map((field) => field.name)).toEqual(['instructions']);
+    // Development settings are left out of every installed provider's form.
+    for (const provider of [oktaGroupProvider, entraGroupProvider, manualProvider]) {
+      expect(settingFields(describeConnectorForm(provider).settings).map((field) => field.name)).not.toContain('allowInsecureLoopback');
+    }
   });
 
   it('starts from the stored settings, else the defaults, and reads them back typed', () => {
     const fields = settingFields(describeConnectorForm(oktaGroupProvider).settings);
     const draft = initialSettings(fields, { orgUrl: 'https://acme.okta.com' });
-    expect(draft).toEqual({ orgUrl: 'https://acme.okta.com', authMode: 'api_token', clientId: '', keyId: '', requestTimeoutMs: '10000', allowInsecureLoopback: false });
-    expect(readSettings(fields, draft)).toEqual({ settings: { orgUrl: 'https://acme.okta.com', authMode: 'api_token', requestTimeoutMs: 10000, allowInsecureLoopback: false }, problems: {} });
+    expect(draft).toEqual({ orgUrl: 'https://acme.okta.com', authMode: 'api_token', clientId: '', keyId: '', requestTimeoutMs: '10000' });
+    expect(readSettings(fields, draft)).toEqual({ settings: { orgUrl: 'https://acme.okta.com', authMode: 'api_token', requestTimeoutMs: 10000 }, problems: {} });
   });
 
   it('says what is wrong, field by field', () => {

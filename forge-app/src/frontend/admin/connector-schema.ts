@@ -15,6 +15,8 @@ export interface SettingField {
   readonly kind: SettingKind;
   readonly required: boolean;
   readonly choices?: readonly string[];
+  /** How each choice reads in the form (`choiceLabels` in the setting's schema meta); a choice without one shows its value. */
+  readonly choiceLabels?: Readonly<Record<string, string>>;
   readonly defaultValue?: unknown;
   readonly minimum?: number;
   readonly maximum?: number;
@@ -53,7 +55,8 @@ export function settingFields(schema: Readonly<Record<string, unknown>>): Settin
   const properties = isRecord(schema.properties) ? schema.properties : {};
   const required = new Set(Array.isArray(schema.required) ? schema.required.filter((name): name is string => typeof name === 'string') : []);
   return Object.entries(properties).flatMap(([name, raw]) => {
-    if (!isRecord(raw)) return [];
+    // Development settings (`testOnly` in the schema meta: plain http to a local simulator) never reach the app's form.
+    if (!isRecord(raw) || raw.testOnly === true) return [];
     const kind = kindOf(raw);
     const description = str(raw.description);
     const minimum = num(raw.minimum);
@@ -69,6 +72,7 @@ export function settingFields(schema: Readonly<Record<string, unknown>>): Settin
         required: required.has(name),
         ...(description !== undefined && { description }),
         ...(kind === 'choice' && { choices: (raw.enum as string[]).slice() }),
+        ...(kind === 'choice' && isRecord(raw.choiceLabels) && { choiceLabels: Object.fromEntries(Object.entries(raw.choiceLabels).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) }),
         ...('default' in raw && { defaultValue: raw.default }),
         ...(minimum !== undefined && { minimum }),
         ...(maximum !== undefined && { maximum }),
