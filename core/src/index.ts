@@ -47,7 +47,7 @@ export { BULK_MAX_ITEMS, BULK_MAX_PER_MINUTE, bulkDecide, type BulkDecisionInput
 
 // Grants
 export { GRANT_STATUSES, type DeprovisionState, type DriftKind, type Grant, type GrantExtension, type GrantStatus } from './grants/grant.js';
-export { EXPIRING_SOON_DAYS, EXTENSION_GRACE_DAYS, MAX_GRANT_LIFETIME_DAYS, canTransition, expiryLabel, grantStart, isExpiringSoon, nextGrantStatus, type ExpiryLabel, type GrantEvent } from './grants/lifecycle.js';
+export { EXPIRING_SOON_DAYS, EXTENSION_GRACE_DAYS, MAX_GRANT_LIFETIME_DAYS, NEVER_PROVISIONED, canTransition, expiryLabel, grantLabel, grantStart, isExpiringSoon, nextGrantStatus, type ExpiryLabel, type GrantEvent, type GrantLabel } from './grants/lifecycle.js';
 export {
   activateGrant,
   activationPatch,

@@ -68,6 +68,18 @@ describe('grants', () => {
     await expect(submitRequest(world, requester, requestInput({ issueKey: 'AIR-2' }))).resolves.toMatchObject({ request: { status: 'pending' } });
   });
 
+  it('ends a grant that was never set up as never_provisioned, labelled as such, never as "expired" access', async () => {
+    const world = await makeWorld();
+    const grant = await approvedGrant(world);
+    expect((await listMyGrants(world, requester)).items[0]).toMatchObject({ status: 'pending_provision', expiryLabel: 'waiting for access to be set up', expiringSoon: false });
+    world.clock.advance(29 * DAY_MS);
+    // A day before its provisional end, it is still not "expiring soon": there is no access to lose.
+    expect((await listMyGrants(world, requester)).items[0]).toMatchObject({ expiringSoon: false });
+    world.clock.advance(2 * DAY_MS);
+    expect(await expireGrant(world, grant.id)).toMatchObject({ status: 'expired', endReason: 'never_provisioned' });
+    expect((await listMyGrants(world, requester)).items[0]).toMatchObject({ expiryLabel: 'ended before access was set up' });
+  });
+
   it('extends an expired grant within the 7-day grace window by provisioning it again', async () => {
     const world = await makeWorld();
     const grant = await expiredGrant(world);

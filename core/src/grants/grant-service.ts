@@ -14,7 +14,7 @@ import type { Actor, CoreDeps } from '../shared/deps.js';
 import { transact } from '../shared/transact.js';
 import { parseInput } from '../shared/validate.js';
 import type { Grant, GrantStatus } from './grant.js';
-import { EXTENSION_GRACE_DAYS, MAX_GRANT_LIFETIME_DAYS, expiryLabel, grantStart, isExpiringSoon, nextGrantStatus, type ExpiryLabel, type GrantEvent } from './lifecycle.js';
+import { EXTENSION_GRACE_DAYS, MAX_GRANT_LIFETIME_DAYS, NEVER_PROVISIONED, grantLabel, grantStart, isExpiringSoon, nextGrantStatus, type GrantEvent, type GrantLabel } from './lifecycle.js';
 
 export async function getGrant(deps: CoreDeps, grantId: string): Promise<Grant> {
   const grant = await deps.store.get('grant', grantId);
@@ -240,7 +240,8 @@ export async function expireGrant(deps: CoreDeps, grantId: string): Promise<Gran
     const change = await grantTransition(deps, grant, 'expire', 'clearway:system', {
       endedAt: now,
       endedBy: 'clearway:system',
-      endReason: 'expired',
+      // Access that was never set up did not expire: say so in the record, not only in the label.
+      endReason: grant.activatedAt === undefined ? NEVER_PROVISIONED : 'expired',
       deprovision: deprovisionAtEnd(grant),
     });
     return { writes: change.writes, audit: [change.audit], result: change.grant };
@@ -248,12 +249,14 @@ export async function expireGrant(deps: CoreDeps, grantId: string): Promise<Gran
 }
 
 export interface GrantView extends Grant {
-  readonly expiryLabel: ExpiryLabel;
+  /** The grant's state in words: time left for active access, otherwise what the state is (see `grantLabel`). */
+  readonly expiryLabel: GrantLabel;
+  /** Only active access can be expiring soon. */
   readonly expiringSoon: boolean;
 }
 
 export function viewGrant(grant: Grant, now: number, timeZone?: string): GrantView {
-  return { ...grant, expiryLabel: expiryLabel(grant.expiresAt, now, timeZone), expiringSoon: isExpiringSoon(grant.expiresAt, now) };
+  return { ...grant, expiryLabel: grantLabel(grant, now, timeZone), expiringSoon: grant.status === 'active' && isExpiringSoon(grant.expiresAt, now) };
 }
 
 /** The admin Grants view: all grants, newest first, or those in one status. */

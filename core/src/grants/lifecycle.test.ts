@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS } from '../ports/clock.js';
-import { canTransition, expiryLabel, isExpiringSoon, nextGrantStatus } from './lifecycle.js';
+import { canTransition, expiryLabel, grantLabel, isExpiringSoon, nextGrantStatus } from './lifecycle.js';
 import type { GrantStatus } from './grant.js';
 
 describe('grant state machine', () => {
@@ -25,6 +25,18 @@ describe('grant state machine', () => {
     expect(nextGrantStatus(grant('provision_failed'), 'retry_provision')).toBe('pending_provision');
     expect(nextGrantStatus(grant('expired'), 'extend_expired')).toBe('pending_provision');
     expect(canTransition(grant('revoked'), 'extend_expired')).toBe(false);
+  });
+});
+
+describe('grantLabel', () => {
+  const now = Date.UTC(2026, 11, 7, 12);
+  it('counts days only for active access, and names every other state', () => {
+    expect(grantLabel({ status: 'active', expiresAt: now + 10 * DAY_MS, activatedAt: now - DAY_MS }, now)).toBe('10 days remaining');
+    expect(grantLabel({ status: 'pending_provision', expiresAt: now + 28 * DAY_MS }, now)).toBe('waiting for access to be set up');
+    expect(grantLabel({ status: 'provision_failed', expiresAt: now + 28 * DAY_MS }, now)).toBe('setting up access failed');
+    expect(grantLabel({ status: 'expired', expiresAt: now - DAY_MS, activatedAt: now - 31 * DAY_MS, endReason: 'expired' }, now)).toBe('expired');
+    expect(grantLabel({ status: 'expired', expiresAt: now - DAY_MS, endReason: 'never_provisioned' }, now)).toBe('ended before access was set up');
+    expect(grantLabel({ status: 'revoked', expiresAt: now + DAY_MS, activatedAt: now - DAY_MS }, now)).toBe('revoked');
   });
 });
 

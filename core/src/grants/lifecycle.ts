@@ -55,6 +55,30 @@ export function expiryLabel(expiresAt: number, now: number, timeZone = 'UTC'): E
   return `${days} days remaining`;
 }
 
+/** What a grant that ended before its access was ever set up is called: it was never "expired" access. */
+export const NEVER_PROVISIONED = 'never_provisioned';
+
+export type GrantLabel = ExpiryLabel | 'waiting for access to be set up' | 'setting up access failed' | 'ended before access was set up' | 'revoked';
+
+/**
+ * The label each grant state shows: time left only for access someone has (active); a grant
+ * still being set up or whose setup failed says so instead of counting days it does not have.
+ */
+export function grantLabel(grant: Pick<Grant, 'status' | 'expiresAt' | 'activatedAt' | 'endReason'>, now: number, timeZone = 'UTC'): GrantLabel {
+  switch (grant.status) {
+    case 'active':
+      return expiryLabel(grant.expiresAt, now, timeZone);
+    case 'pending_provision':
+      return 'waiting for access to be set up';
+    case 'provision_failed':
+      return 'setting up access failed';
+    case 'expired':
+      return grant.endReason === NEVER_PROVISIONED || grant.activatedAt === undefined ? 'ended before access was set up' : 'expired';
+    case 'revoked':
+      return 'revoked';
+  }
+}
+
 /** Expiring within this many days is highlighted as "expiring soon". */
 export const EXPIRING_SOON_DAYS = 7;
 

@@ -15,7 +15,7 @@ import {
   type EntityName,
   type EntityRecord,
   type EvidenceManifest,
-  type ExpiryLabel,
+  type GrantLabel,
   type Grant,
   type GrantView,
   type Job,
@@ -112,7 +112,7 @@ export interface RequestStatusView {
     readonly status: Grant['status'];
     readonly activatedAt?: number;
     readonly expiresAt: number;
-    readonly expiryLabel: ExpiryLabel;
+    readonly expiryLabel: GrantLabel;
     readonly expiringSoon: boolean;
     readonly deprovision: Grant['deprovision'];
   };

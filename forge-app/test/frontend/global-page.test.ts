@@ -67,6 +67,10 @@ describe('global page: My Access', () => {
     expect(textOf(chatgpt)).toContain('active');
     expect(textOf(chatgpt)).toContain('30 days remaining');
     expect(textOf(screen.row(table, 'Claude'))).toContain('pending provision');
+    // Only active access counts days: a grant being set up, or whose setup failed, says so instead.
+    expect(textOf(screen.row(table, 'Claude'))).toContain('waiting for access to be set up');
+    expect(textOf(screen.row(table, 'GitHub Copilot'))).toContain('setting up access failed');
+    for (const name of ['Claude', 'GitHub Copilot']) expect(textOf(screen.row(table, name))).not.toMatch(/days remaining|expires/);
     // The requester learns what happens next, not the connector's technical reason.
     expect(textOf(screen.row(table, 'GitHub Copilot'))).toContain('your approvers see why and can retry it');
     expect(textOf(screen.row(table, 'GitHub Copilot'))).not.toContain('Okta');
@@ -90,7 +94,10 @@ describe('global page: My Access', () => {
     expect(textOf(chatgpt)).toContain('expires tomorrow');
     expect(screen.get((node) => node.type === 'Lozenge' && textOf(node) === 'expires tomorrow', 'expiry lozenge', chatgpt).props).toMatchObject({ appearance: 'moved', isBold: true });
     const warning = screen.get((node) => node.type === 'SectionMessage' && node.props.appearance === 'warning', 'expiring soon warning');
-    expect(textOf(warning)).toContain('3 grants expiring soon');
+    // Claude (waiting to be set up) and Copilot (failed) have no access to expire: only ChatGPT is expiring soon.
+    expect(textOf(warning)).toContain('1 grant expiring soon');
+    expect(textOf(warning)).toContain('ChatGPT Enterprise (expires tomorrow)');
+    expect(screen.row(table, 'Claude').props.isHighlighted).toBe(false);
   });
 
   it('shows every expiry label the backend computes', async () => {
@@ -113,6 +120,9 @@ describe('global page: My Access', () => {
     ]);
     expect(screen.rows(table).length).toBe(4);
     expect(screen.all((node) => node.type === 'Row' && node.props.isHighlighted === true, table).length).toBe(3);
+    // An ended grant is not "expiring soon": it is said apart.
+    expect(textOf(screen.get((node) => node.type === 'SectionMessage' && node.props.appearance === 'warning', 'expiring soon warning'))).toContain('2 grants expiring soon');
+    expect(textOf(screen.get((node) => node.type === 'SectionMessage' && node.props.appearance === 'error', 'ended notice'))).toContain('1 grant ended');
   });
 
   it('has an empty state for someone without access', async () => {

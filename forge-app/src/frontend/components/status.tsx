@@ -78,11 +78,15 @@ export function RiskLozenge({ risk }: { readonly risk: RiskLevel }) {
   );
 }
 
-/** expired / expires today / expires tomorrow / N days remaining; expiring soon and expired stand out. */
+/** Labels of access that ended or never came: they stand out like expiry does. */
+const ENDED_LABELS: ReadonlySet<string> = new Set(['expired', 'ended before access was set up', 'setting up access failed', 'revoked']);
+
+/** N days remaining / expires tomorrow / today / expired for active access, or the state in words; expiring soon and ended stand out. */
 export function ExpiryLozenge({ label, expiringSoon }: { readonly label: string; readonly expiringSoon: boolean }) {
-  const appearance: Appearance = label === 'expired' ? 'removed' : expiringSoon ? 'moved' : 'default';
+  const ended = ENDED_LABELS.has(label);
+  const appearance: Appearance = ended ? 'removed' : expiringSoon ? 'moved' : label === 'waiting for access to be set up' ? 'inprogress' : 'default';
   return (
-    <Lozenge appearance={appearance} isBold={expiringSoon || label === 'expired'}>
+    <Lozenge appearance={appearance} isBold={expiringSoon || ended}>
       {label}
     </Lozenge>
   );

@@ -22,7 +22,7 @@ function statusNote(grant: GrantSummary): string {
 function grantRow(grant: GrantSummary) {
   return {
     key: grant.id,
-    isHighlighted: grant.expiringSoon || grant.expiryLabel === 'expired',
+    isHighlighted: grant.expiringSoon || grant.expiryLabel === 'expired' || grant.status === 'provision_failed',
     cells: [
       { key: 'tool', content: grant.toolName },
       { key: 'status', content: <GrantStatusLozenge status={grant.status} /> },
@@ -66,12 +66,19 @@ export function MyAccessTab() {
         if (current.length === 0 && !list.hasMore) {
           return <Empty header="You have no AI tool access yet" description="Pick a tool under Approved Tools and request it from the service portal. Approved requests show here until they end." />;
         }
-        const soon = current.filter((grant) => grant.expiringSoon || grant.expiryLabel === 'expired');
+        // Expiring soon is active access with days left; access whose end has passed is said apart, never counted as "soon".
+        const soon = current.filter((grant) => grant.expiringSoon);
+        const ended = current.filter((grant) => grant.status === 'active' && grant.expiryLabel === 'expired');
         return (
           <Stack space="space.200">
             {soon.length > 0 ? (
               <SectionMessage appearance="warning" title={`${plural(soon.length, 'grant')} expiring soon`}>
                 <Text>{`${soon.map((grant) => `${grant.toolName} (${grant.expiryLabel})`).join(', ')}. ${EXTENSION_NOTE}`}</Text>
+              </SectionMessage>
+            ) : null}
+            {ended.length > 0 ? (
+              <SectionMessage appearance="error" title={`${plural(ended.length, 'grant')} ended`}>
+                <Text>{`${ended.map((grant) => grant.toolName).join(', ')}: the end date has passed and access is being removed. ${EXTENSION_NOTE}`}</Text>
               </SectionMessage>
             ) : null}
             <DynamicTable testId="my-access" caption="Your AI tool access" head={HEAD} rows={current.map(grantRow)} rowsPerPage={25} />
