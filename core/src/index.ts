@@ -45,6 +45,10 @@ export { evaluateAutoApproval, type AutoApprovalVerdict } from './decisions/auto
 export { decide, decisionInputSchema, type DecisionInput, type DecisionResult } from './decisions/decide.js';
 export { BULK_MAX_ITEMS, BULK_MAX_PER_MINUTE, bulkDecide, type BulkDecisionInput, type BulkItemResult } from './decisions/bulk-decide.js';
 
+// Per-actor limits (reserved before a call, settled or released after)
+export { CONTENTION_RETRY_AFTER_MS, MAX_RESERVE_ATTEMPTS, allowanceRecordId, readAllowance, reserveAllowance, type Budget, type Claim, type Reservation } from './limits/allowance.js';
+export { DECISION_BUDGETS, DECISIONS_PER_MINUTE } from './limits/budgets.js';
+
 // Grants
 export { GRANT_STATUSES, type DeprovisionState, type DriftKind, type Grant, type GrantExtension, type GrantStatus } from './grants/grant.js';
 export { EXPIRING_SOON_DAYS, EXTENSION_GRACE_DAYS, MAX_GRANT_LIFETIME_DAYS, NEVER_PROVISIONED, canTransition, expiryLabel, grantLabel, grantStart, isExpiringSoon, nextGrantStatus, type ExpiryLabel, type GrantEvent, type GrantLabel } from './grants/lifecycle.js';

@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import { ClearwayError, RateLimitError } from '../errors.js';
-import { MINUTE_MS } from '../ports/clock.js';
-import { put } from '../ports/store.js';
-import type { MetaRecord } from '../ports/store-schema.js';
+import { ClearwayError } from '../errors.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
-import { transact } from '../shared/transact.js';
 import { parseInput } from '../shared/validate.js';
 import { decide, type DecisionResult } from './decide.js';
 
 /** At most this many requests per bulk call. */
 export const BULK_MAX_ITEMS = 50;
-/** At most this many bulk calls per actor per minute. */
+/**
+ * At most this many bulk calls per actor per minute (the `bulk` budget of `DECISION_BUDGETS`).
+ * Bulk and single decisions also share one count of decisions, and a bulk call counts only if a
+ * request in it was decided: so the limits are reserved by the caller around the call
+ * (`reserveAllowance`, settled on the answer), not taken in here.
+ */
 export const BULK_MAX_PER_MINUTE = 5;
 
 const bulkInputSchema = z
@@ -27,22 +28,6 @@ export type BulkItemResult =
   | { readonly requestId: string; readonly ok: true; readonly result: DecisionResult }
   | { readonly requestId: string; readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
 
-/** Records one bulk call in the actor's one-minute window, or refuses it when the window is full. */
-async function takeBulkSlot(deps: CoreDeps, actor: Actor): Promise<void> {
-  await transact(deps, async () => {
-    const id = `ratelimit:bulk:${actor.accountId}`;
-    const now = deps.clock.now();
-    const current = await deps.store.get('meta', id);
-    const recent = ((current?.value as number[] | undefined) ?? []).filter((at) => at > now - MINUTE_MS);
-    if (recent.length >= BULK_MAX_PER_MINUTE) {
-      const retryAfterMs = Math.min(...recent) + MINUTE_MS - now;
-      throw new RateLimitError(`At most ${BULK_MAX_PER_MINUTE} bulk decisions a minute; try again in ${Math.ceil(retryAfterMs / 1000)} s.`, retryAfterMs);
-    }
-    const record: MetaRecord = { id, version: current?.version ?? 0, value: [...recent, now] };
-    return { writes: [put('meta', record)], audit: [], result: undefined };
-  });
-}
-
 /**
  * Approves or denies up to 50 requests with one rationale. Each request is decided on its own
  * (its own checks, its own commit); the answer says which succeeded and why others did not.
@@ -56,7 +41,6 @@ export async function bulkDecide(deps: CoreDeps, actor: Actor, rawInput: BulkDec
       selected: requestIds.length,
     });
   }
-  await takeBulkSlot(deps, actor);
   const results: BulkItemResult[] = [];
   for (const requestId of requestIds) {
     try {

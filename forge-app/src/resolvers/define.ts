@@ -7,7 +7,7 @@ import { ACTIONS, type ActionContext, type ExtensionContext, type Policy } from 
 import { Caller } from './caller';
 import { PAYLOADS, SURFACE_KEYS, SURFACE_MODULE_TYPES, type ParsedPayload, type ResolverKey, type ResolverResponse, type SurfaceFunction } from './contract';
 import { AppError, toErrorBody, type ResolverErrorBody } from './errors';
-import { checkRateLimit, recordCall } from './rate-limit';
+import { runLimited } from './rate-limit';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -46,8 +46,9 @@ function parsePayload<K extends ResolverKey>(key: K, payload: unknown): ParsedPa
 /**
  * Runs one resolver call, in this order: who is calling (the platform's account id; none is
  * refused), from where (a call from another surface's module, or naming none, is refused), what they sent (zod),
- * whether they may (the action's policy), the rate limit, then the action. Refusals happen before
- * anything is written. Whatever happens, the answer is an envelope, never a thrown error.
+ * whether they may (the action's policy), the rate limit (reserved atomically; given back when the
+ * action then refuses or fails), then the action. Refusals before the action write nothing.
+ * Whatever happens, the answer is an envelope, never a thrown error.
  */
 export async function runAction<K extends ResolverKey>(getApp: () => ClearwayApp, surface: SurfaceFunction, key: K, request: Request): Promise<ResolverResponse<K>> {
   let app: ClearwayApp | undefined;
@@ -65,15 +66,9 @@ export async function runAction<K extends ResolverKey>(getApp: () => ClearwayApp
     const caller = new Caller(accountId, app);
     const action = ACTIONS[key];
     await authorize(caller, action.policy);
-    if (action.rateLimit) await checkRateLimit(app.deps, key, accountId, action.rateLimit);
     await app.ready();
     const actionContext: ActionContext = { app, caller, extension };
-    const data = await action.handle(actionContext, payload);
-    if (action.rateLimit) {
-      await recordCall(app.deps, key, accountId).catch((error: unknown) => {
-        app?.deps.logger.warn('Could not count a rate-limited call', { key, error: error instanceof Error ? error.message : 'unknown' });
-      });
-    }
+    const data = await runLimited(app.deps, accountId, action.rateLimit, payload, () => action.handle(actionContext, payload));
     return { ok: true, data };
   } catch (error) {
     return { ok: false, error: toErrorBody(error, app?.deps.logger ?? consoleLogger(), randomUUID()) };

@@ -68,7 +68,7 @@ function payloads(key: ResolverKey, scenario: Scenario): fc.Arbitrary<unknown> {
 const callers = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...Object.values(PEOPLE)) }, { weight: 1, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.string({ maxLength: 20 }) });
 
 describe('resolvers under random and malformed payloads', () => {
-  it.each(RESOLVER_KEYS)('%s answers a typed error or a result; never a crash, a stack trace, a leaked secret or a partial write', async (key) => {
+  it.each(RESOLVER_KEYS)('%s answers a typed error or a result; never a crash, a stack trace, a leaked secret, or a write to storage (the audit chain included), the queue or Jira when refused', async (key) => {
     const { scenario } = await freshScenario();
     await fc.assert(
       fc.asyncProperty(payloads(key, scenario), callers, async (payload, accountId) => {
@@ -89,6 +89,7 @@ describe('resolvers under random and malformed payloads', () => {
         // A refused or failed call leaves nothing behind.
         expect(world.forge.kvs.snapshot()).toBe(before);
         expect(world.forge.queues.pushed).toEqual([]);
+        expect(world.forge.jira.requests.filter((request) => request.method !== 'GET')).toEqual([]);
         for (const line of world.logger.lines) expect(JSON.stringify(line)).not.toContain(SECRET_CANARY);
       }),
       { numRuns: 40, seed: 20_261_123 },

@@ -28,7 +28,8 @@ export type Policy = 'signedIn' | 'approver' | 'admin';
 
 export interface Action<K extends ResolverKey> {
   readonly policy: Policy;
-  readonly rateLimit?: RateLimit;
+  /** The per-person budgets a call draws on, reserved after authorization and before `handle` runs. */
+  readonly rateLimit?: RateLimit<ParsedPayload<K>, ResolverResults[K]>;
   handle(context: ActionContext, payload: ParsedPayload<K>): Promise<ResolverResults[K]>;
 }
 

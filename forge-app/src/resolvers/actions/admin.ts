@@ -14,6 +14,7 @@ import {
   listRequests,
   listTools,
   MANUAL_CONNECTOR_ID,
+  MAX_PAGE_SIZE,
   readInsights,
   saveTool,
   SEED_TOOLS,
@@ -40,6 +41,12 @@ import type { ActionTable } from './action';
  * platform's invoke payload limit is about 500 KB), so a shorter range is asked for instead.
  */
 export const MAX_EXPORT_BYTES = 450 * 1024;
+
+/**
+ * The most events one export can carry, reserved from the audit-read volume before it runs: every
+ * line holds three SHA-256 digests in hex (prevHash, entryHash, entryMac) and a line break.
+ */
+export const EXPORT_MAX_EVENTS = Math.floor(MAX_EXPORT_BYTES / (3 * 64 + 1));
 
 function connectorView(record: ConnectorRecord, providers: ProviderRegistry): ConnectorView {
   const provider = providers.get(record.providerType);
@@ -214,8 +221,7 @@ export const adminActions: Pick<
 
   'connectors.test': {
     policy: 'admin',
-    // Each test calls the identity provider: limited so "Test connection" cannot hammer it.
-    rateLimit: { max: 10 },
+    rateLimit: [{ budget: 'connectionTests' }],
     async handle({ app, caller }, payload) {
       const actor = await caller.actor();
       // Forge answers a fetch to an undeclared host with a bare 403: say what to fix instead.
@@ -323,6 +329,8 @@ export const adminActions: Pick<
 
   'audit.events': {
     policy: 'admin',
+    // A page reads the same events as an export: it draws on the export's volume, reserving its page size.
+    rateLimit: [{ budget: 'auditReads', reserve: (payload) => payload.limit ?? MAX_PAGE_SIZE, settle: (page) => page.items.length }],
     async handle({ app }, payload) {
       return listAuditEvents(app.deps, payload);
     },
@@ -330,8 +338,7 @@ export const adminActions: Pick<
 
   'audit.verify': {
     policy: 'admin',
-    // Verification reads the whole chain: sensitive and costly, so limited per admin.
-    rateLimit: { max: 3 },
+    rateLimit: [{ budget: 'auditVerifications' }],
     async handle({ app }) {
       return verifyAuditLog(app.deps);
     },
@@ -339,7 +346,7 @@ export const adminActions: Pick<
 
   'evidence.export': {
     policy: 'admin',
-    rateLimit: { max: 3 },
+    rateLimit: [{ budget: 'evidenceExports' }, { budget: 'auditReads', reserve: () => EXPORT_MAX_EVENTS, settle: (pack) => pack.manifest.count }],
     async handle({ app, caller }, payload) {
       const lines: string[] = [];
       let bytes = 0;

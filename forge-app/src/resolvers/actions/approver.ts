@@ -65,6 +65,7 @@ export const approverActions: Pick<
 
   'approvals.decide': {
     policy: 'approver',
+    rateLimit: [{ budget: 'decisions' }],
     async handle({ app, caller }, payload) {
       const result = await decide(app.deps, await caller.actor(), payload);
       if (result.grant) await requestFulfillment(app, `approved ${result.request.issueKey}`);
@@ -74,6 +75,12 @@ export const approverActions: Pick<
 
   'approvals.bulkDecide': {
     policy: 'approver',
+    // Each request decided counts as a single decision would; a call that decided none (all unknown,
+    // already decided, not theirs) takes nothing, not even its bulk call.
+    rateLimit: [
+      { budget: 'bulkDecisions', settle: (results) => (results.some((item) => item.ok) ? 1 : 0) },
+      { budget: 'decisions', reserve: (payload) => new Set(payload.requestIds).size, settle: (results) => results.filter((item) => item.ok).length },
+    ],
     async handle({ app, caller }, payload) {
       const results = await bulkDecide(app.deps, await caller.actor(), payload);
       if (results.some((item) => item.ok && item.result.grant)) await requestFulfillment(app, 'bulk approval');
