@@ -350,9 +350,9 @@ await story.step('The record, as the CLI will show it', async () => {
   const now = deps.clock.now();
   const rows = all.items.map((item) => {
     const view = viewGrant(item, now);
-    return [nameOf(item.requesterAccountId), item.toolId, item.connectorId, item.status, item.deprovision, item.status === 'active' ? view.expiryLabel : '', item.drift?.kind ?? '', item.failure?.code ?? ''];
+    return [nameOf(item.requesterAccountId), item.toolId, item.connectorId, item.status, item.deprovision, view.expiryLabel, item.drift?.kind ?? '', item.failure?.code ?? ''];
   });
-  console.log(`\n${table(['requester', 'tool', 'connector', 'status', 'deprovision', 'expiry', 'drift', 'failure'], rows)}`);
+  console.log(`\n${table(['requester', 'tool', 'connector', 'status', 'deprovision', 'label', 'drift', 'failure'], rows)}`);
   const calls = simulator.calls;
   const count = (predicate: (status: number) => boolean) => calls.filter((call) => predicate(call.status)).length;
   console.log(`\n${table(['simulator calls', 'ok', '429', '5xx', 'other 4xx', 'memberships added', 'removed'], [[String(calls.length), String(count((status) => status < 400)), String(count((status) => status === 429)), String(count((status) => status >= 500)), String(count((status) => status >= 400 && status < 500 && status !== 429)), String(simulator.effects('member_added').length), String(simulator.effects('member_removed').length)]])}`);

@@ -55,7 +55,7 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
       const now = deps.clock.now();
       const grants = (await collect(iterateQuery(deps.store, 'grant', 'all', { partition: [], direction: 'desc', limit: 100 }))).map((grant) => viewGrant(grant, now));
       emit(json(), grants, ['grant', 'issue', 'requester', 'tool', 'status', 'expires', 'label', 'deprovision', 'drift', 'failure'], () =>
-        grants.map((grant) => [grant.id, grant.issueKey, grant.requesterAccountId, grant.toolId, grant.status, isoDay(grant.expiresAt), grant.status === 'active' ? grant.expiryLabel : '', grant.deprovision, grant.drift?.kind ?? '', grant.failure?.code ?? '']),
+        grants.map((grant) => [grant.id, grant.issueKey, grant.requesterAccountId, grant.toolId, grant.status, isoDay(grant.expiresAt), grant.expiryLabel, grant.deprovision, grant.drift?.kind ?? '', grant.failure?.code ?? '']),
       );
     });
 
