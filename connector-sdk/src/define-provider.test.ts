@@ -1,8 +1,8 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createOperationContext } from './context.js';
 import type { Logger } from './logger.js';
-import { defineProvider, isSecretRequired, type ProviderSpec } from './define-provider.js';
+import { defineProvider, isSecretRequired, type ProviderSpec, type SecretField, type SecretFields, type SecretValues } from './define-provider.js';
 import { AuthError, TransientError } from './errors.js';
 import { describeConnectorForm } from './form.js';
 import type { ProviderOperations } from './contract.js';
@@ -11,12 +11,14 @@ import { ACME_TOKEN } from './test-support/acme-harness.js';
 
 const SECRET = 'super-secret-token-123456';
 
-const base = (operations: Partial<ProviderOperations> = {}): ProviderSpec<z.ZodObject<{ url: z.ZodString; retries: z.ZodDefault<z.ZodNumber> }>, 'token' | 'extra'> => ({
+const baseSecrets = { token: { label: 'API token' }, extra: { label: 'Extra key', optional: true } } satisfies SecretFields;
+
+const base = (operations: Partial<ProviderOperations> = {}): ProviderSpec<z.ZodObject<{ url: z.ZodString; retries: z.ZodDefault<z.ZodNumber> }>, typeof baseSecrets> => ({
   type: 'demo-group',
   displayName: 'Demo',
   description: 'A provider for tests.',
   configSchema: z.object({ url: z.string().meta({ title: 'URL' }), retries: z.number().int().default(2) }),
-  secrets: { token: { label: 'API token' }, extra: { label: 'Extra key', optional: true } },
+  secrets: baseSecrets,
   capabilities: { createGroups: false, maxBatchSize: 1, membershipCheck: 'direct', manual: false },
   setup: { steps: 'Do things.', permissions: ['read'] },
   create: () => ({
@@ -49,6 +51,45 @@ describe('defineProvider', () => {
   it('names a missing required secret by its label and accepts a missing optional one', () => {
     expect(() => connect(base(), { url: 'https://x' }, {})).toThrow(/missing its API token/);
     expect(() => connect(base(), { url: 'https://x' }, { token: SECRET })).not.toThrow();
+  });
+
+  it('never calls create() without a required secret (an empty one is missing), so create() gets it typed as a string', () => {
+    let created = 0;
+    const spec = base();
+    const counting: typeof spec = {
+      ...spec,
+      create: (init) => {
+        // Checked by tsc: a field without `optional: true` or `requiredWhen` is present; an optional one may not be.
+        expectTypeOf(init.secrets.token).toEqualTypeOf<string>();
+        expectTypeOf(init.secrets.extra).toEqualTypeOf<string | undefined>();
+        created += 1;
+        return spec.create(init);
+      },
+    };
+    for (const secrets of [{}, { token: '' }, { token: undefined, extra: SECRET }]) {
+      expect(() => connect(counting, { url: 'https://x' }, secrets)).toThrow(expect.objectContaining({ kind: 'invalid_config', code: 'missing_secret' }));
+    }
+    expect(created).toBe(0);
+    connect(counting, { url: 'https://x' }, { token: SECRET });
+    expect(created).toBe(1);
+  });
+
+  it('types as possibly absent every secret connect() does not always require', () => {
+    const fields = {
+      always: { label: 'A' },
+      notOptional: { label: 'N', optional: false },
+      optional: { label: 'O', optional: true },
+      conditional: { label: 'C', requiredWhen: { setting: 'authMode', equals: 'token' } },
+    } satisfies SecretFields;
+    expectTypeOf<SecretValues<typeof fields>>().toEqualTypeOf<{
+      readonly always: string;
+      readonly notOptional: string;
+      readonly optional: string | undefined;
+      readonly conditional: string | undefined;
+    }>();
+    // A declaration typed only as `SecretField` says nothing about `optional`: its value may be absent.
+    expectTypeOf<SecretValues<Readonly<Record<'token', SecretField>>>>().toEqualTypeOf<{ readonly token: string | undefined }>();
+    expect(Object.keys(fields).map((name) => isSecretRequired(fields[name as keyof typeof fields], { authMode: 'basic' }))).toEqual([true, true, false, false]);
   });
 
   it('passes parsed settings (with defaults) and secrets to create', () => {
@@ -124,19 +165,21 @@ describe('defineProvider', () => {
 
 describe('secrets required by a setting (requiredWhen)', () => {
   const modalSchema = z.object({ url: z.string(), authMode: z.enum(['token', 'basic', 'mtls']).default('token').meta({ title: 'Authentication' }) });
-  const modal = (): ProviderSpec<typeof modalSchema, 'token' | 'password'> => {
+  const modalSecrets = {
+    token: { label: 'API token', requiredWhen: { setting: 'authMode', equals: 'token' } },
+    password: { label: 'Password', optional: false, requiredWhen: { setting: 'authMode', equals: ['basic', 'mtls'] } },
+  } satisfies SecretFields;
+  const modal = (): ProviderSpec<typeof modalSchema, typeof modalSecrets> => {
     const { connectorCapabilities: _perConnector, ...shared } = base();
     return {
       ...shared,
       configSchema: modalSchema,
-      secrets: {
-        token: { label: 'API token', requiredWhen: { setting: 'authMode', equals: 'token' } },
-        password: { label: 'Password', optional: false, requiredWhen: { setting: 'authMode', equals: ['basic', 'mtls'] } },
-      },
-      create: (init) => base().create({ ...init, config: { url: init.config.url, retries: 0 }, secrets: { token: init.secrets.token, extra: undefined } }),
+      secrets: modalSecrets,
+      // The base operations read no secret; only the mode in force has one.
+      create: (init) => base().create({ ...init, config: { url: init.config.url, retries: 0 }, secrets: { token: init.secrets.token ?? '', extra: undefined } }),
     };
   };
-  const connect = (spec: ProviderSpec<typeof modalSchema, 'token' | 'password'>, config: unknown, secrets: Record<string, string | undefined>) =>
+  const connect = (spec: ProviderSpec<typeof modalSchema, typeof modalSecrets>, config: unknown, secrets: Record<string, string | undefined>) =>
     defineProvider(spec).connect({ config, secrets });
 
   it('requires the secret of the mode in force (after defaults), naming the setting and its value', () => {
@@ -157,6 +200,12 @@ describe('secrets required by a setting (requiredWhen)', () => {
     expect(() => defineProvider({ ...spec, secrets: { ...spec.secrets, token: { label: 'API token', requiredWhen: { setting: 'authmode', equals: 'token' } } } })).toThrow(
       /secret "token" is required when setting "authmode" matches, but the settings have no "authmode"/,
     );
+  });
+
+  it('refuses a secret sent to a setting the schema does not have: changing it could never ask for the secret again', () => {
+    const sentTo = (settings: string[]) => ({ ...modal(), secrets: { ...modalSecrets, token: { ...modalSecrets.token, sentTo: settings } } });
+    expect(() => defineProvider(sentTo(['url', 'baseUrl']))).toThrow(/secret "token" is sent to "baseUrl", but the settings have no such setting/);
+    expect(() => defineProvider(sentTo(['url']))).not.toThrow();
   });
 
   it('isSecretRequired answers for a field and parsed settings', () => {

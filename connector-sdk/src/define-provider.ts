@@ -64,20 +64,45 @@ export interface SetupGuide {
   readonly permissions: readonly string[];
 }
 
-export interface ProviderInit<Config, SecretName extends string> {
+/** A provider's secret fields by name: the `secrets` of its spec. */
+export type SecretFields = Readonly<Record<string, SecretField>>;
+
+/**
+ * A field `connect()` always requires: neither `optional: true` nor a `requiredWhen` condition.
+ * (`label` keeps it from being a type of optional properties only, to which TypeScript's weak-type
+ * rule would let no `{ label }` declaration conform.)
+ */
+interface AlwaysRequiredField {
+  readonly label: string;
+  readonly optional?: false;
+  readonly requiredWhen?: undefined;
+}
+
+/**
+ * The secret values `create()` receives, typed from the spec's declaration: a field declared
+ * without `optional: true` and without `requiredWhen` is a `string` (`connect()` refuses to connect
+ * without it, and an empty value counts as missing); any other field may be `undefined`. A field
+ * whose type only says `optional: boolean` (a declaration annotated as `SecretField`) may be absent.
+ */
+export type SecretValues<Fields extends SecretFields> = {
+  readonly [Name in keyof Fields]: Fields[Name] extends AlwaysRequiredField ? string : string | undefined;
+};
+
+export interface ProviderInit<Config, Fields extends SecretFields = SecretFields> {
   readonly config: Config;
-  readonly secrets: Readonly<Record<SecretName, string | undefined>>;
+  readonly secrets: SecretValues<Fields>;
   readonly host: ProviderHost;
 }
 
-export interface ProviderSpec<Schema extends z.ZodType, SecretName extends string> {
+export interface ProviderSpec<Schema extends z.ZodType, Fields extends SecretFields = SecretFields> {
   /** The provider type connectors are created from, e.g. `okta-group`. Lowercase, dash-separated. */
   readonly type: string;
   readonly displayName: string;
   readonly description: string;
   /** Non-secret settings. Field titles and descriptions (`.meta({ title, description })`) label the form. */
   readonly configSchema: Schema;
-  readonly secrets: Readonly<Record<SecretName, SecretField>>;
+  /** The secret fields by name; `create()` gets their values typed by `SecretValues`. */
+  readonly secrets: Fields;
   readonly capabilities: ProviderCapabilities;
   /**
    * What one connector can do, when its settings change it (e.g. a membership check configured as
@@ -87,7 +112,7 @@ export interface ProviderSpec<Schema extends z.ZodType, SecretName extends strin
   readonly connectorCapabilities?: { bivariant(config: z.output<Schema>): ProviderCapabilities }['bivariant'];
   readonly setup: SetupGuide;
   /** Builds the operations for one connector. Throw `InvalidConfigError` for a bad combination. */
-  create(init: ProviderInit<z.output<Schema>, SecretName>): ProviderOperations;
+  create(init: ProviderInit<z.output<Schema>, Fields>): ProviderOperations;
 }
 
 export interface ConnectOptions {
@@ -98,12 +123,12 @@ export interface ConnectOptions {
   readonly host?: ProviderHost;
 }
 
-export interface ProviderDefinition<Schema extends z.ZodType = z.ZodType, SecretName extends string = string> {
+export interface ProviderDefinition<Schema extends z.ZodType = z.ZodType, Fields extends SecretFields = SecretFields> {
   readonly type: string;
   readonly displayName: string;
   readonly description: string;
   readonly configSchema: Schema;
-  readonly secrets: Readonly<Record<SecretName, SecretField>>;
+  readonly secrets: Fields;
   readonly capabilities: ProviderCapabilities;
   readonly setup: SetupGuide;
   /** Validates settings and secrets and returns a guarded connector. Throws `InvalidConfigError`. */
@@ -120,9 +145,9 @@ const defaultHost: ProviderHost = { now: () => Date.now() };
  * the deadline or after an abort, only `ConnectorError`s, and no configured secret in any error
  * message or log line.
  */
-export function defineProvider<Schema extends z.ZodType, SecretName extends string>(
-  spec: ProviderSpec<Schema, SecretName>,
-): ProviderDefinition<Schema, SecretName> {
+export function defineProvider<Schema extends z.ZodType, Fields extends SecretFields>(
+  spec: ProviderSpec<Schema, Fields>,
+): ProviderDefinition<Schema, Fields> {
   if (!TYPE_PATTERN.test(spec.type)) {
     throw new TypeError(`Provider type "${spec.type}" must be lowercase words separated by dashes.`);
   }
@@ -165,7 +190,7 @@ export function defineProvider<Schema extends z.ZodType, SecretName extends stri
   };
 }
 
-function parseConfig<Schema extends z.ZodType>(spec: ProviderSpec<Schema, string>, raw: unknown): z.output<Schema> {
+function parseConfig<Schema extends z.ZodType>(spec: ProviderSpec<Schema>, raw: unknown): z.output<Schema> {
   const parsed = spec.configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   // Name the fields and what is wrong with them; never echo the values.
@@ -175,7 +200,7 @@ function parseConfig<Schema extends z.ZodType>(spec: ProviderSpec<Schema, string
   });
 }
 
-function assertDefaultLimits(spec: ProviderSpec<z.ZodType, string>): void {
+function assertDefaultLimits(spec: ProviderSpec<z.ZodType>): void {
   const limits = spec.capabilities.defaultLimits;
   if (limits === undefined) return;
   const rateOk = Number.isFinite(limits.requestsPerSecond) && limits.requestsPerSecond > 0;
@@ -185,11 +210,22 @@ function assertDefaultLimits(spec: ProviderSpec<z.ZodType, string>): void {
   }
 }
 
-/** A `requiredWhen` naming a setting the schema does not have would silently never apply. */
-function assertSecretConditions(spec: ProviderSpec<z.ZodType, string>): void {
-  const conditioned = Object.entries(spec.secrets).filter(([, field]) => field.requiredWhen !== undefined);
-  if (conditioned.length === 0) return;
+/**
+ * A `requiredWhen` or `sentTo` naming a setting the schema does not have would silently never
+ * apply: a secret would never be required, or could be sent elsewhere without being entered again.
+ */
+function assertSecretConditions(spec: ProviderSpec<z.ZodType>): void {
+  const entries = Object.entries(spec.secrets);
+  const conditioned = entries.filter(([, field]) => field.requiredWhen !== undefined);
+  const sent = entries.filter(([, field]) => (field.sentTo ?? []).length > 0);
+  if (conditioned.length === 0 && sent.length === 0) return;
   const settings = settingTitles(spec.configSchema);
+  for (const [name, field] of sent) {
+    const unknown = (field.sentTo ?? []).filter((setting) => !settings.has(setting));
+    if (unknown.length > 0) {
+      throw new TypeError(`Provider "${spec.type}": secret "${name}" is sent to ${unknown.map((setting) => `"${setting}"`).join(', ')}, but the settings have no such setting.`);
+    }
+  }
   for (const [name, field] of conditioned) {
     const setting = field.requiredWhen?.setting ?? '';
     if (!settings.has(setting)) {
@@ -213,17 +249,17 @@ export function isSecretRequired(field: SecretField, config: unknown): boolean {
   return accepted.includes(value);
 }
 
-function pickSecrets<SecretName extends string>(
-  spec: ProviderSpec<z.ZodType, SecretName>,
+/** The declared secrets' values; throws unless every secret these settings require is there and not empty. */
+function pickSecrets<Fields extends SecretFields>(
+  spec: ProviderSpec<z.ZodType, Fields>,
   given: Readonly<Record<string, string | undefined>>,
   config: unknown,
-): Record<SecretName, string | undefined> {
-  const names = Object.keys(spec.secrets) as SecretName[];
-  const missing = names.filter((name) => isSecretRequired(spec.secrets[name], config) && !given[name]);
+): SecretValues<Fields> {
+  const fields = Object.entries<SecretField>(spec.secrets);
+  const missing = fields.filter(([name, field]) => isSecretRequired(field, config) && !given[name]);
   if (missing.length > 0) {
-    const titles = missing.some((name) => spec.secrets[name].requiredWhen) ? settingTitles(spec.configSchema) : new Map<string, string>();
-    const labels = missing.map((name) => {
-      const { label, requiredWhen } = spec.secrets[name];
+    const titles = missing.some(([, field]) => field.requiredWhen) ? settingTitles(spec.configSchema) : new Map<string, string>();
+    const labels = missing.map(([, { label, requiredWhen }]) => {
       if (!requiredWhen) return label;
       // Name the setting and its current value (settings are not secret) so the admin sees why.
       const value = String((config as Record<string, unknown>)[requiredWhen.setting]);
@@ -233,7 +269,8 @@ function pickSecrets<SecretName extends string>(
       code: 'missing_secret',
     });
   }
-  return Object.fromEntries(names.map((name) => [name, given[name] || undefined])) as Record<SecretName, string | undefined>;
+  // Every field `SecretValues` types as a string was required above, so it is present and not empty.
+  return Object.fromEntries(fields.map(([name]) => [name, given[name] || undefined])) as SecretValues<Fields>;
 }
 
 function guardOperations(

@@ -33,6 +33,8 @@ export {
   type ProviderSpec,
   type SecretCondition,
   type SecretField,
+  type SecretFields,
+  type SecretValues,
   type SettingValue,
   type SetupGuide,
 } from './define-provider.js';

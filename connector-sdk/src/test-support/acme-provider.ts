@@ -15,6 +15,7 @@ import {
   type MembershipCheck,
   type OperationContext,
   type ProviderSpec,
+  type SecretFields,
 } from '../index.js';
 
 const config = z.object({
@@ -31,12 +32,15 @@ const memberPageSchema = z.object({
 });
 const problemSchema = z.object({ error: z.object({ code: z.string() }) });
 
-export const acmeSpec: ProviderSpec<typeof config, 'apiToken'> = {
+// Neither `optional: true` nor `requiredWhen`: connect() refuses to connect without the token, so create() gets a string.
+const acmeSecrets = { apiToken: { label: 'API token', description: 'A token with users:read and groups:write.' } } satisfies SecretFields;
+
+export const acmeSpec: ProviderSpec<typeof config, typeof acmeSecrets> = {
   type: 'acme-group',
   displayName: 'Acme Directory group',
   description: 'Adds and removes users in an Acme Directory group.',
   configSchema: config,
-  secrets: { apiToken: { label: 'API token', description: 'A token with users:read and groups:write.' } },
+  secrets: acmeSecrets,
   capabilities: { createGroups: true, maxBatchSize: 1, membershipCheck: 'direct', manual: false },
   setup: { steps: 'Create an API token under **Settings → Tokens**.', permissions: ['users:read', 'groups:write'] },
 

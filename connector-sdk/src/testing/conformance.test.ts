@@ -437,7 +437,8 @@ describe('the conformance kit fails broken providers', () => {
           apiToken: { label: 'API token', requiredWhen: { setting: 'authMode', equals: 'token' } },
           password: { label: 'Password', requiredWhen: { setting: 'authMode', equals: 'password' } },
         },
-        create: (init) => create({ ...init, config: { baseUrl: init.config.baseUrl } }),
+        // The fixture connects in token mode only; the Acme operations are typed to need the token.
+        create: (init) => create({ ...init, config: { baseUrl: init.config.baseUrl }, secrets: { ...init.secrets, apiToken: init.secrets.apiToken ?? '' } }),
       });
 
     it('passes a provider whose conditional secrets connect() enforces', async () => {

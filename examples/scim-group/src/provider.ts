@@ -8,7 +8,7 @@ import { createGroupBinder } from './groups.js';
 import { createIdentityResolver } from './identity.js';
 import { createMembership } from './membership.js';
 import { authorizationFor, createScimClient } from './scim-client.js';
-import { scimSecretFields, scimSettingsSchema, type ScimSecretName } from './settings.js';
+import { scimSecretFields, scimSettingsSchema } from './settings.js';
 import { scimSetupGuide } from './setup.js';
 
 export const SCIM_CAPABILITIES: ProviderCapabilities = {
@@ -22,7 +22,7 @@ export const SCIM_CAPABILITIES: ProviderCapabilities = {
   defaultLimits: { requestsPerSecond: 2, concurrency: 2 },
 };
 
-export const scimGroupSpec: ProviderSpec<typeof scimSettingsSchema, ScimSecretName> = {
+export const scimGroupSpec: ProviderSpec<typeof scimSettingsSchema, typeof scimSecretFields> = {
   type: 'scim-group',
   displayName: 'SCIM 2.0 group',
   description: 'Adds and removes users in one group per tool of any SCIM 2.0 service (RFC 7643/7644), e.g. the AI tool\'s own SCIM API.',

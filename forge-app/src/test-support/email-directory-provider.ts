@@ -54,7 +54,7 @@ export function emailDirectoryProvider(directory: EmailDirectory) {
         add: async (_ctx, _group, identity) => {
           const failure = directory.failNextAdd;
           directory.failNextAdd = undefined;
-          if (failure) throw failure(secrets.apiToken ?? '');
+          if (failure) throw failure(secrets.apiToken);
           if (directory.members.has(identity.id)) return { outcome: 'already_satisfied' };
           directory.members.add(identity.id);
           return { outcome: 'applied' };
