@@ -26,26 +26,38 @@ const TOKEN = '00hOstiLe-Tok3n-x9K2mQ7vR4tW8yZ1aB5cD6eF';
 const PEM = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const PEM_BODY = PEM.split('\n').filter((line) => line.length > 0 && !line.startsWith('-----'));
 
-const encodings = (secret: string): string[] => {
+const textForms = (secret: string): string[] => {
   const bytes = Buffer.from(secret);
-  return [secret, encodeURIComponent(secret), bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase()];
+  return [secret, encodeURIComponent(secret), bytes.toString('base64'), bytes.toString('base64url')];
 };
+const hexForms = (secret: string): string[] => [Buffer.from(secret).toString('hex'), Buffer.from(secret).toString('hex').toUpperCase()];
 
-/** Every 8-character run of every form of the secret: finding one anywhere is a leak. */
-function fragmentsOf(secret: string, lines: readonly string[] = []): Set<string> {
-  const fragments = new Set<string>();
-  for (const form of [...encodings(secret), ...lines.flatMap(encodings)]) {
-    for (let start = 0; start + 8 <= form.length; start += 1) fragments.add(form.slice(start, start + 8));
+/**
+ * Every run of every form of the secret that counts as a leak: 8 characters of its text forms; of
+ * its hex forms, 16. The redactor removes 8 hex characters too, but the pages read here are full
+ * of SHA-256 hex (every audit entry carries three), and 8 hex characters of a random key recur in
+ * them by chance in a run or two out of a hundred; 16 do not.
+ */
+function fragmentsOf(secret: string, lines: readonly string[] = []): Map<number, Set<string>> {
+  const fragments = new Map<number, Set<string>>([[8, new Set()], [16, new Set()]]);
+  const add = (form: string, length: number) => {
+    for (let start = 0; start + length <= form.length; start += 1) fragments.get(length)?.add(form.slice(start, start + length));
+  };
+  for (const value of [secret, ...lines]) {
+    for (const form of textForms(value)) add(form, 8);
+    for (const form of hexForms(value)) add(form, 16);
   }
   return fragments;
 }
 
 /** The runs of the text that are fragments of the secret (empty when it is clean). */
-function leaksIn(text: string, fragments: ReadonlySet<string>): string[] {
+function leaksIn(text: string, fragments: ReadonlyMap<number, ReadonlySet<string>>): string[] {
   const found: string[] = [];
-  for (let start = 0; start + 8 <= text.length; start += 1) {
-    const window = text.slice(start, start + 8);
-    if (fragments.has(window)) found.push(window);
+  for (const [length, set] of fragments) {
+    for (let start = 0; start + length <= text.length; start += 1) {
+      const window = text.slice(start, start + length);
+      if (set.has(window)) found.push(window);
+    }
   }
   return found;
 }
