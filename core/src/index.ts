@@ -82,12 +82,31 @@ export {
   MAX_EXPORT_DAYS,
   exportEvidence,
   resolveExportRange,
-  verifyEvidence,
-  verifyEvidenceCsv,
   type EvidenceManifest,
   type EvidenceSink,
-  type EvidenceVerification,
+  type SealedEvidenceManifest,
 } from './audit/evidence.js';
+export { verifyEvidence, verifyEvidenceCsv, type EvidenceVerification, type EvidenceVerifyOptions } from './audit/evidence-verify.js';
+export {
+  EVIDENCE_ANCHOR_TYPE,
+  ISSUE_PROPERTY_LIMITS,
+  buildEvidenceAnchor,
+  evidenceAnchorPropertyKey,
+  evidenceAnchorSchema,
+  manifestHash,
+  readEvidenceAnchor,
+  type EvidenceAnchor,
+} from './audit/anchor.js';
+export {
+  EVIDENCE_SETTINGS_ID,
+  anchorEvidenceExport,
+  readEvidenceSettings,
+  setEvidenceAnchorIssue,
+  type AnchorTarget,
+  type EvidenceAnchorWriter,
+  type EvidenceAnchoring,
+  type EvidenceSettings,
+} from './audit/anchoring.js';
 export { pruneAuditEvents } from './audit/retention.js';
 
 // Fulfillment engine

@@ -19,6 +19,8 @@ const CALLS: Readonly<Record<string, readonly string[]>> = {
   // Get issue (intake, portal status, request lookups).
   '/rest/api/3/issue/{}?fields=project': ['read:jira-work'],
   '/rest/api/3/issue/{}?fields=summary,description,project,reporter&properties=*all': ['read:jira-work'],
+  // Set issue property (the evidence anchor on the evidence issue).
+  '/rest/api/3/issue/{}/properties/{}': ['write:jira-work'],
   // Add comment.
   '/rest/api/3/issue/{}/comment': ['write:jira-work'],
   // Get transitions, transition issue.
@@ -32,6 +34,8 @@ const CALLS: Readonly<Record<string, readonly string[]>> = {
   // Get user (its emailAddress needs read:email-address:jira), get user groups, find users, find groups.
   '/rest/api/3/user?accountId={}': ['read:jira-user', 'read:email-address:jira'],
   '/rest/api/3/user/groups?accountId={}': ['read:jira-user'],
+  // Bulk get users (are the accounts governance and identity mappings name real, active people).
+  '/rest/api/3/user/bulk?{}': ['read:jira-user'],
   '/rest/api/3/user/search?query={}&maxResults={}': ['read:jira-user'],
   '/rest/api/3/groups/picker?query={}&maxResults={}': ['read:jira-user'],
   // JSM: get request, create request comment (internal notes), get service desks, get request types.

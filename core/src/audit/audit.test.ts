@@ -5,7 +5,8 @@ import { DAY_MS } from '../ports/clock.js';
 import { transact } from '../shared/transact.js';
 import { T0, admin, makeDeps, type TestDeps } from '../test-support/harness.js';
 import { verifyAuditLog } from './audit-service.js';
-import { exportEvidence, verifyEvidence, verifyEvidenceCsv } from './evidence.js';
+import { exportEvidence } from './evidence.js';
+import { verifyEvidence, verifyEvidenceCsv } from './evidence-verify.js';
 import { pruneAuditEvents } from './retention.js';
 
 async function record(deps: TestDeps, count: number, type = 'test.event') {
@@ -149,6 +150,55 @@ describe('evidence packs', () => {
     edited[2] = edited[2]!.replace('quoted', 'QUOTED');
     expect(await verifyEvidenceCsv(edited, manifest, { key })).toMatchObject({ ok: false, firstBadSeq: 2 });
     expect(await verifyEvidenceCsv(csv.slice(0, -1), manifest, { key })).toMatchObject({ ok: false, problem: 'manifest_mismatch' });
+  });
+
+  it('states a chain head at or after its last event, even when an event is appended while it exports', async () => {
+    const deps = await makeDeps();
+    await record(deps, 3);
+    let appended = false;
+    // Another invocation appends while this export looks up its range: the pack may then hold that event too.
+    const racing = new Proxy(deps.store, {
+      get(target, name, receiver) {
+        if (name !== 'query') return Reflect.get(target, name, receiver) as unknown;
+        return async (...args: Parameters<typeof target.query>) => {
+          if (!appended && args[1] === 'byTime') {
+            appended = true;
+            await record(deps, 1, 'racing');
+          }
+          return target.query(...args);
+        };
+      },
+    });
+    const jsonl: string[] = [];
+    const manifest = await exportEvidence({ ...deps, store: racing }, admin, {}, { jsonl: (line) => void jsonl.push(line) });
+    expect(appended).toBe(true);
+    expect(manifest.chainHead.seq).toBeGreaterThanOrEqual(manifest.lastSeq!);
+    expect(await verifyEvidence(jsonl, { key: (await deps.secrets.get(AUDIT_MAC_KEY_SECRET))! })).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ['events after the manifest line', (lines: string[]) => lines.push(lines[1]!), /events follow the manifest line/],
+    ['a second manifest line', (lines: string[]) => lines.push(lines.at(-1)!), /more than one manifest line/],
+    ['a line that is not JSON', (lines: string[]) => lines.splice(2, 0, '{"seq": 3,'), /not valid JSON/],
+    ['an event that is a list', (lines: string[]) => lines.splice(1, 1, '[1, 2]'), /an event has a field missing or of the wrong kind/],
+  ])('refuses a pack with %s', async (_what, tamper, detail) => {
+    const deps = await makeDeps();
+    await record(deps, 3);
+    const { jsonl, key } = await exportPack(deps);
+    tamper(jsonl);
+    expect(await verifyEvidence(jsonl, { key })).toMatchObject({ ok: false, detail });
+  });
+
+  it('refuses a CSV whose header is not the pack columns, or whose row carries a column more, naming the row', async () => {
+    const deps = await makeDeps();
+    await record(deps, 3);
+    const { csv, manifest, key } = await exportPack(deps);
+    const reordered = [csv[0]!.replace('actor,type', 'type,actor'), ...csv.slice(1)];
+    expect(await verifyEvidenceCsv(reordered, manifest, { key })).toMatchObject({ ok: false, problem: 'malformed_event', detail: /header is not the pack's columns/ });
+    const widened = [...csv];
+    widened[2] = `${widened[2]},"{""approvedBy"":""someone""}"`;
+    expect(await verifyEvidenceCsv(widened, manifest, { key })).toMatchObject({ ok: false, problem: 'unexpected_field', firstBadSeq: 2, verified: 1 });
+    expect(await verifyEvidenceCsv([], manifest, { key })).toMatchObject({ ok: false, detail: /no header row/ });
   });
 
   it('records each export in the chain', async () => {

@@ -8,10 +8,10 @@ import { CANONICALIZATION, GENESIS_HASH, HASH_ALGORITHM, MAC_ALGORITHM } from '.
 import { auditMacKey, readChainHead, readCheckpoint } from './audit-log.js';
 import { evidenceCoverage, type EvidenceCoverage, type TimeRange } from './coverage.js';
 import type { AuditEvent } from './event.js';
-import { CSV_COLUMNS, EVIDENCE_FORMAT_VERSION, manifestProblem, readManifest, sealManifest, type EvidenceManifest, type PackStart } from './manifest.js';
-import { verifyChain, type ChainVerification, type ChainedEvent } from './verify.js';
+import { CSV_COLUMNS, EVIDENCE_FORMAT_VERSION, sealManifest, type SealedEvidenceManifest } from './manifest.js';
+import type { ChainedEvent } from './verify.js';
 
-export { CSV_COLUMNS, type EvidenceManifest } from './manifest.js';
+export { CSV_COLUMNS, type EvidenceManifest, type SealedEvidenceManifest } from './manifest.js';
 
 export const DEFAULT_EXPORT_DAYS = 90;
 export const MAX_EXPORT_DAYS = 365;
@@ -49,29 +49,6 @@ function toCsvRow(event: ChainedEvent): string {
   return CSV_COLUMNS.map((column) => csvField(event[column])).join(',');
 }
 
-/** Splits one CSV row (every record is one line: JSON fields carry no raw newlines). */
-function parseCsvRow(line: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let index = 0; index < line.length; index += 1) {
-    const char = line[index];
-    if (quoted) {
-      if (char === '"' && line[index + 1] === '"') {
-        field += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else field += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      fields.push(field);
-      field = '';
-    } else field += char;
-  }
-  fields.push(field);
-  return fields;
-}
-
 /** Where the stored chain starts (its checkpoint and first kept event) and what that leaves of `range`. */
 async function readCoverage(store: Store, range: TimeRange): Promise<EvidenceCoverage> {
   const checkpoint = await readCheckpoint(store);
@@ -104,10 +81,10 @@ export async function exportEvidence(
   actor: Actor,
   options: { from?: number; to?: number },
   sink: EvidenceSink,
-): Promise<EvidenceManifest> {
+): Promise<SealedEvidenceManifest> {
   requireAdmin(actor, 'export evidence');
   const range = resolveExportRange(deps.clock.now(), options);
-  const [head, key, coverage] = await Promise.all([readChainHead(deps.store), auditMacKey(deps.secrets, deps.ids), readCoverage(deps.store, range)]);
+  const [key, coverage] = await Promise.all([auditMacKey(deps.secrets, deps.ids), readCoverage(deps.store, range)]);
   const seqRange = await seqRangeOf(deps.store, coverage);
 
   await sink.csv?.(CSV_COLUMNS.join(','));
@@ -124,6 +101,8 @@ export async function exportEvidence(
       await sink.csv?.(toCsvRow(event));
     }
   }
+  // Read after the events, so the head is at or after the last of them whatever was appended meanwhile.
+  const head = await readChainHead(deps.store);
   const manifest = sealManifest(key, {
     type: 'clearway.evidence-manifest',
     formatVersion: EVIDENCE_FORMAT_VERSION,
@@ -150,108 +129,4 @@ export async function exportEvidence(
     result: undefined,
   }));
   return manifest;
-}
-
-export interface EvidenceVerification extends ChainVerification {
-  readonly manifest?: EvidenceManifest;
-  /** True when the key was given and the manifest's own mac (format 2) matched it. */
-  readonly manifestMacChecked: boolean;
-}
-
-interface PackFound {
-  manifest?: unknown;
-  first?: PackStart;
-  afterManifest: boolean;
-}
-
-async function* parseJsonl(lines: AsyncIterable<string> | Iterable<string>, found: PackFound): AsyncGenerator<ChainedEvent> {
-  for await (const raw of lines) {
-    const line = raw.trim();
-    if (line.length === 0) continue;
-    const parsed = JSON.parse(line) as ChainedEvent | { manifest: unknown };
-    if ('manifest' in parsed) {
-      found.manifest = parsed.manifest;
-      continue;
-    }
-    if (found.manifest !== undefined) found.afterManifest = true;
-    found.first ??= { seq: parsed.seq, at: parsed.at, prevHash: parsed.prevHash };
-    yield parsed;
-  }
-}
-
-/** The verdict on a pack whose events were walked: the chain's, then the manifest's against it. */
-function verdict(chain: ChainVerification, found: PackFound, key: string | undefined): EvidenceVerification {
-  const manifest = readManifest(found.manifest);
-  const result = { ...chain, ...(manifest && { manifest }), manifestMacChecked: false };
-  if (!chain.ok) return result;
-  const problem = found.afterManifest
-    ? { problem: 'manifest_mismatch' as const, detail: 'events follow the manifest line' }
-    : found.manifest !== undefined && !manifest
-      ? { problem: 'manifest_mismatch' as const, detail: 'the manifest is not a Clearway evidence manifest (a field is missing or of the wrong kind)' }
-      : manifestProblem(manifest, chain, found.first, key);
-  if (problem) return { ...result, ok: false, ...problem };
-  return { ...result, manifestMacChecked: key !== undefined && manifest?.formatVersion === EVIDENCE_FORMAT_VERSION };
-}
-
-function malformed(detail: string, key: string | undefined, manifest: unknown): EvidenceVerification {
-  const read = readManifest(manifest);
-  return { ok: false, verified: 0, macChecked: key !== undefined, manifestMacChecked: false, problem: 'malformed_event', detail, ...(read && { manifest: read }) };
-}
-
-/**
- * Verifies a JSON Lines evidence pack offline: the chain inside it (continuity, hashes, and with
- * the key, macs) and that it is whole and says what it covers (the manifest's counts, end hashes
- * and coverage against its events, and with the key the manifest's own mac). Without the key only
- * the hashes are checked; `macChecked` and `manifestMacChecked` say which.
- */
-export async function verifyEvidence(lines: AsyncIterable<string> | Iterable<string>, options: { key?: string } = {}): Promise<EvidenceVerification> {
-  const found: PackFound = { afterManifest: false };
-  let chain: ChainVerification;
-  try {
-    chain = await verifyChain(parseJsonl(lines, found), options.key !== undefined ? { key: options.key } : {});
-  } catch {
-    return malformed('a line is not valid JSON', options.key, found.manifest);
-  }
-  return verdict(chain, found, options.key);
-}
-
-/** Verifies a CSV export against its manifest (kept beside it, so read as untrusted too), the same way. */
-export async function verifyEvidenceCsv(
-  lines: AsyncIterable<string> | Iterable<string>,
-  manifest: EvidenceManifest,
-  options: { key?: string } = {},
-): Promise<EvidenceVerification> {
-  const found: PackFound = { manifest, afterManifest: false };
-  async function* rows(): AsyncGenerator<ChainedEvent> {
-    let header = true;
-    for await (const raw of lines) {
-      if (raw.trim().length === 0) continue;
-      if (header) {
-        header = false;
-        continue;
-      }
-      const [seq, at, actor, type, policyVersion, refs, data, prevHash, entryHash, entryMac] = parseCsvRow(raw.replace(/\r$/, ''));
-      const event: ChainedEvent = {
-        seq: Number(seq),
-        at: Number(at),
-        actor: actor ?? '',
-        type: type ?? '',
-        policyVersion: Number(policyVersion),
-        refs: JSON.parse(refs ?? '{}') as ChainedEvent['refs'],
-        data: JSON.parse(data ?? '{}') as ChainedEvent['data'],
-        prevHash: prevHash ?? '',
-        entryHash: entryHash ?? '',
-        entryMac: entryMac ?? '',
-      };
-      found.first ??= { seq: event.seq, at: event.at, prevHash: event.prevHash };
-      yield event;
-    }
-  }
-  let chain: ChainVerification;
-  try {
-    chain = await verifyChain(rows(), options.key !== undefined ? { key: options.key } : {});
-  } catch {
-    return malformed('a row is not valid', options.key, manifest);
-  }
-  return verdict(chain, found, options.key);
 }

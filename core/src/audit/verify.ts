@@ -7,8 +7,12 @@ export type ChainProblem =
   | 'entry_hash_mismatch'
   | 'entry_mac_mismatch'
   | 'malformed_event'
+  /** An event (or the manifest) carries a field outside its schema: unhashed, so unproven. */
+  | 'unexpected_field'
   | 'manifest_mismatch'
-  | 'manifest_missing';
+  | 'manifest_missing'
+  /** The manifest is not the one the anchor recorded in Jira at export. */
+  | 'anchor_mismatch';
 
 export interface ChainVerification {
   readonly ok: boolean;

@@ -154,4 +154,29 @@ describe('connectors', () => {
     expect(await deps.store.get('identity', 'manual:user-1')).toBeUndefined();
     await expect(setIdentityMapping(deps, admin, { connectorId: 'missing', accountId: 'user-1', externalId: 'x' })).rejects.toMatchObject({ code: 'not_found' });
   });
+
+  it('maps only accounts the Jira site knows (issue 16, item 13), yet clears a mapping whose account is gone', async () => {
+    const deps = await world();
+    await setIdentityMapping(deps, admin, { connectorId: 'manual', accountId: 'user-1', externalId: 'una.user' });
+    deps.jira.directory.set('made-up-1', undefined);
+    deps.jira.directory.set('bot-1', { accountType: 'app', active: true });
+    deps.jira.directory.set('carla-1', { accountType: 'customer', active: true });
+    const before = snapshot(deps.store);
+    await expect(setIdentityMapping(deps, admin, { connectorId: 'manual', accountId: 'made-up-1', externalId: 'x' })).rejects.toMatchObject({
+      code: 'validation_failed',
+      message: /made-up-1 \(no account with this id exists on this Jira site\)/,
+      details: { issues: [{ path: 'accountId' }] },
+    });
+    await expect(setIdentityMapping(deps, admin, { connectorId: 'manual', accountId: 'bot-1', externalId: 'x' })).rejects.toMatchObject({ code: 'validation_failed', message: /an app, not a person/ });
+    deps.jira.failing = true;
+    await expect(setIdentityMapping(deps, admin, { connectorId: 'manual', accountId: 'carla-1', externalId: 'carla' })).rejects.toThrow('Jira is unavailable');
+    expect(snapshot(deps.store)).toBe(before);
+    deps.jira.failing = false;
+    // A portal customer asks for access too: their mapping is allowed.
+    await expect(setIdentityMapping(deps, admin, { connectorId: 'manual', accountId: 'carla-1', externalId: 'carla' })).resolves.toMatchObject({ accountId: 'carla-1' });
+    deps.jira.directory.set('user-1', undefined);
+    deps.jira.failing = true;
+    await setIdentityMapping(deps, admin, { connectorId: 'manual', accountId: 'user-1', externalId: null });
+    expect(await deps.store.get('identity', 'manual:user-1')).toBeUndefined();
+  });
 });

@@ -1,6 +1,7 @@
 import { createOperationContext, isConnectorError, type ConnectionTestResult, type ProviderDefinition } from '@clearway/connector-sdk';
 import { providerHost } from '../fulfillment/connections.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { assertAccountsExist } from '../governance/accounts.js';
 import { connectorSecretName } from '../ports/secrets.js';
 import { pageRequest, put, remove, type Page } from '../ports/store.js';
 import { requireAdmin } from '../shared/authorize.js';
@@ -268,7 +269,11 @@ export async function listConnectorIdentities(deps: CoreDeps, connectorId: strin
   return deps.store.query('identity', 'byConnector', { partition: [connectorId], ...pageRequest(page, 50) });
 }
 
-/** Maps a Jira user to a provider user explicitly (wins over email matching); `null` removes it. */
+/**
+ * Maps a Jira user to a provider user explicitly (wins over email matching); `null` removes it.
+ * A mapping is made only for an account the Jira site knows; removing one never asks Jira, so a
+ * mapping outlives the account it was for only until an admin clears it.
+ */
 export async function setIdentityMapping(
   deps: CoreDeps,
   actor: Actor,
@@ -281,6 +286,7 @@ export async function setIdentityMapping(
   if (externalId !== undefined && (externalId.length === 0 || externalId.length > 256)) {
     throw new ValidationError('An external id has 1–256 characters.', [{ path: 'externalId', message: 'invalid' }]);
   }
+  if (externalId !== undefined) await assertAccountsExist(deps.jira, [{ accountId: input.accountId, path: 'accountId' }], 'identity mapping', 'requester');
   return transact(deps, async () => {
     const id = identityRecordId(input.connectorId, input.accountId);
     const current = await deps.store.get('identity', id);

@@ -41,6 +41,44 @@ describe('governance', () => {
     await expect(updateGovernance(deps, admin, { rules: { ...testRules(), approvers: { ...approvers, byProject: { AIR: ['lead-1'], OPS_2: ['lead-2'] } } } })).resolves.toMatchObject({ policyVersion: 1 });
   });
 
+  it('refuses accounts the Jira site does not know, or that cannot approve, naming each (issue 16, item 13), changing nothing', async () => {
+    const deps = await makeDeps();
+    deps.jira.directory.set('stranger-1', undefined);
+    deps.jira.directory.set('left-1', { accountType: 'atlassian', active: false });
+    deps.jira.directory.set('bot-1', { accountType: 'app', active: true });
+    deps.jira.directory.set('customer-1', { accountType: 'customer', active: true });
+    const before = snapshot(deps.store);
+    const approvers = testRules().approvers;
+    const until = Date.UTC(2030, 0, 1);
+    const placements = [
+      { approvers: { ...approvers, default: ['approver-1', 'stranger-1'] }, path: 'approvers.default.1' },
+      { approvers: { ...approvers, byProject: { AIR: ['stranger-1'] } }, path: 'approvers.byProject.AIR.0' },
+      { approvers: { ...approvers, securityReviewers: ['stranger-1'] }, path: 'approvers.securityReviewers.0' },
+      { approvers: { ...approvers, delegations: [{ from: 'approver-1', to: 'stranger-1', until }] }, path: 'approvers.delegations.0.to' },
+      { approvers: { ...approvers, delegations: [{ from: 'stranger-1', to: 'approver-1', until }] }, path: 'approvers.delegations.0.from' },
+    ];
+    for (const { approvers: named, path } of placements) {
+      const refusal = updateGovernance(deps, admin, { rules: { ...testRules(), approvers: named } });
+      await expect(refusal).rejects.toMatchObject({ code: 'validation_failed', message: /stranger-1 \(no account with this id exists/, details: { issues: [{ path, message: expect.stringContaining('stranger-1') }] } });
+    }
+    const escalation = { ...testRules().escalation, escalateTo: ['stranger-1'] };
+    await expect(updateGovernance(deps, admin, { rules: { ...testRules(), escalation } })).rejects.toMatchObject({ code: 'validation_failed', message: /stranger-1/ });
+    const unfit = updateGovernance(deps, admin, { rules: { ...testRules(), approvers: { ...approvers, default: ['left-1', 'bot-1', 'customer-1'] } } });
+    await expect(unfit).rejects.toMatchObject({ code: 'validation_failed', message: /left-1 \(this account is deactivated\); bot-1 \(this account is an app, not a person\); customer-1 \(this account is a portal customer/ });
+    expect(snapshot(deps.store)).toBe(before);
+    expect(await updateGovernance(deps, admin, { rules: testRules() })).toMatchObject({ policyVersion: 1 });
+  });
+
+  it('saves nothing unchecked when the Jira directory cannot be asked', async () => {
+    const deps = await makeDeps();
+    const before = snapshot(deps.store);
+    deps.jira.failing = true;
+    await expect(updateGovernance(deps, admin, { rules: testRules() })).rejects.toThrow('Jira is unavailable');
+    expect(snapshot(deps.store)).toBe(before);
+    // Rules that name nobody need no lookup.
+    await expect(updateGovernance(deps, admin, { rules: { ...testRules(), approvers: { ...testRules().approvers, default: [], securityReviewers: [] } } })).resolves.toMatchObject({ policyVersion: 1 });
+  });
+
   it('gives concurrent saves distinct versions', async () => {
     const deps = await makeDeps();
     const saved = await Promise.all([updateGovernance(deps, admin, { rules: testRules() }), updateGovernance(deps, admin, { rules: testRules({ reviewWindowDays: 3 }) })]);

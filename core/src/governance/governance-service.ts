@@ -3,12 +3,14 @@ import type { Actor, CoreDeps } from '../shared/deps.js';
 import { requireAdmin } from '../shared/authorize.js';
 import { transact } from '../shared/transact.js';
 import { parseInput } from '../shared/validate.js';
+import { accountsNamedIn, assertAccountsExist } from './accounts.js';
 import { currentGovernance } from './current.js';
 import { governanceRulesSchema, governanceVersionId, type GovernanceRulesInput, type GovernanceVersion } from './policy.js';
 
 /**
  * Saves new governance rules as the next version. Versions are never edited: decisions keep
- * pointing at the version they were made under.
+ * pointing at the version they were made under. Every account the rules name must be an active
+ * person on the Jira site: an unknown id is refused before anything is written.
  */
 export async function updateGovernance(
   deps: CoreDeps,
@@ -17,6 +19,7 @@ export async function updateGovernance(
 ): Promise<GovernanceVersion> {
   requireAdmin(actor, 'change governance');
   const rules = parseInput(governanceRulesSchema, input.rules, 'governance policy');
+  await assertAccountsExist(deps.jira, accountsNamedIn(rules), 'governance policy', 'approver');
   return transact(deps, async () => {
     const current = await currentGovernance(deps.store);
     const policyVersion = current.policyVersion + 1;

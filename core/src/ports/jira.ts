@@ -12,6 +12,21 @@ export interface CommentOptions {
   readonly audience?: CommentAudience;
 }
 
+/**
+ * A Jira account as the site's user directory describes it (`GET /rest/api/3/user/bulk`: Jira's
+ * `User` object, of which only these fields matter here).
+ */
+export interface JiraAccount {
+  readonly accountId: string;
+  /**
+   * Jira's `accountType`: `atlassian` (a person's Atlassian account), `customer` (a Jira Service
+   * Management portal-only customer), `app` (an app or integration); absent when Jira does not say.
+   */
+  readonly accountType?: string;
+  /** False for a deactivated account. */
+  readonly active: boolean;
+}
+
 /** What core asks of Jira. Failures here never undo a decision: they are logged and audited. */
 export interface Jira {
   /**
@@ -30,6 +45,12 @@ export interface Jira {
     readonly summary: string;
     readonly description: string;
   }): Promise<{ readonly key: string }>;
+  /**
+   * The accounts among `accountIds` that the site's user directory knows; an id it does not know
+   * is simply absent from the answer. Throws when the directory cannot be asked: callers then
+   * refuse, rather than act on accounts nobody checked.
+   */
+  findAccounts(accountIds: readonly string[]): Promise<readonly JiraAccount[]>;
 }
 
 export const APPROVE_TRANSITIONS = ['approve', 'approved', 'accept', 'accepted'] as const;

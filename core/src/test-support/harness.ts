@@ -4,7 +4,7 @@ import type { Tool, ToolInput } from '../catalog/tool.js';
 import { updateGovernance } from '../governance/governance-service.js';
 import { DEFAULT_GOVERNANCE_RULES, type GovernanceRules } from '../governance/policy.js';
 import type { Ids } from '../ports/ids.js';
-import type { CommentOptions, Jira } from '../ports/jira.js';
+import type { CommentOptions, Jira, JiraAccount } from '../ports/jira.js';
 import type { Secrets } from '../ports/secrets.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
 import { initializeClearway } from '../setup.js';
@@ -60,6 +60,19 @@ export class FakeJira implements Jira {
     const key = `${input.projectKey}-${900 + this.issues.length}`;
     this.issues.push({ key, ...input });
     return { key };
+  }
+  /**
+   * The site's user directory: any account id is an active person's account, except those set
+   * here — `undefined` for an id the site does not know, or how Jira describes the account.
+   */
+  readonly directory = new Map<string, Omit<JiraAccount, 'accountId'> | undefined>();
+  async findAccounts(accountIds: readonly string[]): Promise<JiraAccount[]> {
+    if (this.failing) throw new Error('Jira is unavailable');
+    return accountIds.flatMap((accountId) => {
+      if (!this.directory.has(accountId)) return [{ accountId, accountType: 'atlassian', active: true }];
+      const known = this.directory.get(accountId);
+      return known ? [{ accountId, ...known }] : [];
+    });
   }
 }
 

@@ -83,7 +83,7 @@ export function describeStoreContract(name: string, makeStore: () => Store | Pro
             clock: { now: () => Date.now() },
             ids: randomIds,
             secrets: { get: async (key) => secrets.get(key), set: async () => undefined, delete: async () => undefined },
-            jira: { comment: async () => undefined, transition: async () => ({ transitioned: false }), createIssue: async () => ({ key: 'X-1' }) },
+            jira: { comment: async () => undefined, transition: async () => ({ transitioned: false }), createIssue: async () => ({ key: 'X-1' }), findAccounts: async () => [] },
             logger: silentLogger,
           });
           expect(verification).toMatchObject({ ok: true, headSeq: workers * iterations, verified: workers * iterations });

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Clock, CommentOptions, Jira, LogFields, Logger, Secrets } from '@clearway/core';
+import type { Clock, CommentOptions, Jira, JiraAccount, LogFields, Logger, Secrets } from '@clearway/core';
 
 function readJson<T>(path: string, fallback: T): T {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : fallback;
@@ -76,14 +76,24 @@ export interface SandboxIssue {
 /**
  * Jira as the sandbox plays it: issues with comments and applied transitions, kept in a file so
  * the CLI can show them. Every issue offers the usual approve/deny transition names.
+ *
+ * Its user directory is `accounts`: the site knows those and no one else, so governance and
+ * identity mappings naming anyone else are refused as on a real site. Without `accounts` the site
+ * models no directory and every account exists (runs that only exercise fulfillment, such as the
+ * bench, name their own actors).
  */
 export class SandboxJira implements Jira {
   readonly issues: Record<string, SandboxIssue>;
   private nextNumber: number;
+  private readonly directory: ReadonlyMap<string, JiraAccount> | undefined;
 
-  constructor(private readonly path?: string) {
+  constructor(
+    private readonly path?: string,
+    accounts?: readonly JiraAccount[],
+  ) {
     this.issues = path ? readJson<Record<string, SandboxIssue>>(path, {}) : {};
     this.nextNumber = 1_000 + Object.keys(this.issues).length;
+    this.directory = accounts && new Map(accounts.map((account) => [account.accountId, account]));
   }
 
   /** Registers a portal request's issue (the sandbox's stand-in for JSM creating it). */
@@ -114,6 +124,15 @@ export class SandboxJira implements Jira {
     this.issues[key] = { key, ...input, comments: [], transitions: [] };
     this.save();
     return { key };
+  }
+
+  async findAccounts(accountIds: readonly string[]): Promise<JiraAccount[]> {
+    const directory = this.directory;
+    if (!directory) return accountIds.map((accountId) => ({ accountId, accountType: 'atlassian', active: true }));
+    return accountIds.flatMap((accountId) => {
+      const account = directory.get(accountId);
+      return account ? [account] : [];
+    });
   }
 
   private issue(key: string): SandboxIssue {

@@ -1,5 +1,5 @@
 import { createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
-import { exportEvidence, type Actor, type CoreDeps, type EvidenceManifest } from '@clearway/core';
+import { exportEvidence, type Actor, type CoreDeps, type SealedEvidenceManifest } from '@clearway/core';
 
 /**
  * Writes an evidence pack as JSON Lines (its last line is the manifest) and, when asked, as CSV with
@@ -11,12 +11,12 @@ export async function writeEvidencePack(
   actor: Actor,
   range: { readonly from?: number; readonly to?: number },
   files: { readonly jsonl: string; readonly csv?: string },
-): Promise<EvidenceManifest> {
+): Promise<SealedEvidenceManifest> {
   const jsonl = createWriteStream(files.jsonl);
   const csv = files.csv !== undefined ? createWriteStream(files.csv) : undefined;
   const lines = (stream: WriteStream) => (line: string) => void stream.write(`${line}\n`);
   const close = (stream: WriteStream) => new Promise((resolve) => stream.end(resolve));
-  let manifest: EvidenceManifest;
+  let manifest: SealedEvidenceManifest;
   try {
     manifest = await exportEvidence(deps, actor, range, { jsonl: lines(jsonl), ...(csv && { csv: lines(csv) }) });
   } finally {

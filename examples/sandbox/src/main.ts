@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import {
   DAY_MS,
   DEFAULT_GOVERNANCE_RULES,
+  anchorEvidenceExport,
   auditMacKey,
   bulkDecide,
   completeManualTask,
@@ -26,6 +27,7 @@ import {
   saveTool,
   scheduleDriftChecks,
   seedCatalog,
+  setEvidenceAnchorIssue,
   setIdentityMapping,
   submitRequest,
   testConnector,
@@ -40,12 +42,12 @@ import {
 import { writeEvidencePack } from './evidence-pack.js';
 import { paths } from './paths.js';
 import { sandboxEngine, withProviders } from './providers.js';
-import { PEOPLE, simulatorConnectors } from './simulator-seed.js';
+import { PEOPLE, STAFF, simulatorConnectors } from './simulator-seed.js';
 import { Story, bold, dim, green, red, table } from './story.js';
 import { freshSandbox } from './world.js';
 
-const admin: Actor = { accountId: 'jira-admin', isAdmin: true, displayName: 'Alex Admin' };
-const approver: Actor = { accountId: 'jira-pat', displayName: 'Pat Approver' };
+const admin: Actor = STAFF.admin;
+const approver: Actor = STAFF.approver;
 const person = (key: keyof typeof PEOPLE): Actor => PEOPLE[key];
 const NAMES: Record<string, string> = Object.fromEntries([admin, approver, ...Object.values(PEOPLE)].map((actor) => [actor.accountId, actor.displayName ?? actor.accountId]));
 const nameOf = (accountId: string) => NAMES[accountId] ?? (accountId.startsWith('clearway:') ? 'Clearway' : accountId);
@@ -106,6 +108,9 @@ await story.step('Set up: governance, connectors (tested), catalog', async () =>
       reviewWindowDays: 7,
     },
   });
+  const { rules } = await currentGovernance(deps.store);
+  const stranger = updateGovernance(deps, admin, { rules: { ...rules, approvers: { ...rules.approvers, default: [approver.accountId, 'jira-nobody'] } } });
+  await story.expectRefusal('Governance refuses an approver the Jira site does not know', stranger, 'validation_failed');
   const connectors = simulatorConnectors(simulator.url);
   await createConnector(connectorDeps, admin, { id: 'okta-sim', providerType: 'okta-group', name: 'Okta (simulator)', settings: connectors['okta-group'].settings, secrets: connectors['okta-group'].secrets });
   await createConnector(connectorDeps, admin, { id: 'entra-sim', providerType: 'entra-group', name: 'Microsoft Entra (simulator)', settings: connectors['entra-group'].settings, secrets: connectors['entra-group'].secrets });
@@ -330,7 +335,16 @@ await story.step('An evidence pack is exported and verified offline', async () =
   mkdirSync(paths.evidence, { recursive: true });
   const jsonlPath = join(paths.evidence, 'evidence-pack.jsonl');
   const csvPath = join(paths.evidence, 'evidence-pack.csv');
+  const anchorPath = join(paths.evidence, 'evidence-anchor.json');
+  // The evidence issue the anchor is recorded on; the sandbox keeps its issue property in a file, as Jira answers it.
+  const { key: evidenceIssue } = await deps.jira.createIssue({ projectKey: 'AUD', issueTypeId: 'task', summary: 'Clearway evidence anchors', description: 'Each evidence export records its anchor here.' });
+  await setEvidenceAnchorIssue(deps, admin, evidenceIssue);
   const manifest = await writeEvidencePack(deps, admin, {}, { jsonl: jsonlPath, csv: csvPath });
+  const anchoring = await anchorEvidenceExport(deps, admin, manifest, async ({ propertyKey }, anchor) => {
+    writeFileSync(anchorPath, `${JSON.stringify({ key: propertyKey, value: anchor }, null, 2)}\n`);
+    return { ok: true };
+  });
+  story.expect(`the anchor is recorded on ${evidenceIssue}, outside Clearway's storage`, anchoring.status === 'recorded', anchoring.status === 'recorded' ? anchoring.propertyKey : anchoring.status);
   const key = await auditMacKey(deps.secrets, deps.ids);
   writeFileSync(join(paths.evidence, 'audit-mac.key'), key, { mode: 0o600 });
   const lines = readFileSync(jsonlPath, 'utf8').split('\n');
@@ -341,6 +355,19 @@ await story.step('An evidence pack is exported and verified offline', async () =
   tampered[target] = tampered[target]!.replace('Sales uses the shared assistant', 'Approved after all');
   const caught = await verifyEvidence(tampered, { key });
   story.expect('an edited copy is caught, at the exact event', !caught.ok && caught.firstBadSeq === (JSON.parse(lines[target]!) as { seq: number }).seq, `${caught.problem} at seq ${caught.firstBadSeq}`);
+
+  // An auditor without the key: the anchor proves the pack; without it, the result says what is unproven.
+  const anchor = JSON.parse(readFileSync(anchorPath, 'utf8')) as unknown;
+  const anchored = await verifyEvidence(lines, { anchor });
+  story.expect('without the key, the pack verifies against the anchor', anchored.ok && anchored.anchorChecked && !anchored.macChecked, anchored.problem);
+  const events = lines.filter((line) => line.trim() !== '' && !line.startsWith('{"manifest"'));
+  const kept = events.slice(0, -3);
+  const last = JSON.parse(kept.at(-1)!) as { seq: number; entryHash: string };
+  const cut = [...kept, JSON.stringify({ manifest: { ...manifest, count: kept.length, lastSeq: last.seq, lastEntryHash: last.entryHash, chainHead: { seq: last.seq, entryHash: last.entryHash } } })];
+  const keyless = await verifyEvidence(cut);
+  story.expect('a copy cut short, its manifest edited to match, is not proven without the key, and says so', keyless.ok && keyless.notProven.length > 0, keyless.notProven[1]);
+  const cutAgainstAnchor = await verifyEvidence(cut, { anchor });
+  story.expect('the anchor catches it', !cutAgainstAnchor.ok && cutAgainstAnchor.problem === 'anchor_mismatch', cutAgainstAnchor.detail);
   const stored = await verifyAuditLog(deps);
   story.expect('the stored chain verifies end to end', stored.ok, `${stored.verified} events`);
 });
@@ -356,7 +383,7 @@ await story.step('The record, as the CLI will show it', async () => {
   const calls = simulator.calls;
   const count = (predicate: (status: number) => boolean) => calls.filter((call) => predicate(call.status)).length;
   console.log(`\n${table(['simulator calls', 'ok', '429', '5xx', 'other 4xx', 'memberships added', 'removed'], [[String(calls.length), String(count((status) => status < 400)), String(count((status) => status === 429)), String(count((status) => status >= 500)), String(count((status) => status >= 400 && status < 500 && status !== 429)), String(simulator.effects('member_added').length), String(simulator.effects('member_removed').length)]])}`);
-  story.note(`left on disk for the CLI: ${paths.dataDir} (try: pnpm clearway grants, pnpm clearway audit --tail 20, pnpm clearway evidence verify ${join(paths.evidence, 'evidence-pack.jsonl')} --key-file ${join(paths.evidence, 'audit-mac.key')})`);
+  story.note(`left on disk for the CLI: ${paths.dataDir} (try: pnpm clearway grants, pnpm clearway audit --tail 20, pnpm clearway evidence verify ${join(paths.evidence, 'evidence-pack.jsonl')} --key-file ${join(paths.evidence, 'audit-mac.key')}, or without the key: --anchor ${join(paths.evidence, 'evidence-anchor.json')})`);
 });
 
 await story.step('Warnings and checks', async () => {

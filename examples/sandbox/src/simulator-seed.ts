@@ -1,3 +1,4 @@
+import type { JiraAccount } from '@clearway/core';
 import type { SimulatorSeed } from '@clearway/idp-simulator';
 
 /** Credentials of the simulated tenants: sandbox-only values, never real ones. */
@@ -22,6 +23,15 @@ export const PEOPLE = {
   ghost: { accountId: 'jira-ghost', email: 'ghost.gale@example.com', displayName: 'Ghost Gale', groups: ['contractors'] },
   hana: { accountId: 'jira-hana', displayName: 'Hana Hidden', groups: ['finance'], oktaLogin: 'hana.hidden@example.com' },
 } as const;
+
+/** The sandbox's Jira admin and approver: Jira users with no account in either IdP. */
+export const STAFF = {
+  admin: { accountId: 'jira-admin', isAdmin: true, displayName: 'Alex Admin' },
+  approver: { accountId: 'jira-pat', displayName: 'Pat Approver' },
+} as const;
+
+/** Every account the sandbox's Jira site knows (all active people); governance may name these only. */
+export const SITE_ACCOUNTS: readonly JiraAccount[] = [...Object.values(STAFF), ...Object.values(PEOPLE)].map(({ accountId }) => ({ accountId, accountType: 'atlassian', active: true }));
 
 const directoryPeople = [PEOPLE.ana, PEOPLE.ben, PEOPLE.chen, PEOPLE.dev, PEOPLE.eve];
 const oktaPeople = [...directoryPeople.map((person) => ({ login: person.email, displayName: person.displayName })), { login: PEOPLE.hana.oktaLogin, displayName: PEOPLE.hana.displayName }];

@@ -4,7 +4,7 @@ import { SqliteStore } from '@clearway/core/sqlite';
 import { IdpSimulator, ensureCertificate } from '@clearway/idp-simulator';
 import { CollectingLogger, FileSecrets, SandboxJira, VirtualClock } from './adapters.js';
 import { paths } from './paths.js';
-import { sandboxSeed } from './simulator-seed.js';
+import { SITE_ACCOUNTS, sandboxSeed } from './simulator-seed.js';
 
 export interface SandboxDeps extends CoreDeps {
   readonly store: SqliteStore;
@@ -20,7 +20,7 @@ export function openSandbox(): SandboxDeps {
     clock: new VirtualClock(paths.clock),
     ids: randomIds,
     secrets: new FileSecrets(paths.secrets),
-    jira: new SandboxJira(paths.jira),
+    jira: new SandboxJira(paths.jira, SITE_ACCOUNTS),
     logger: new CollectingLogger(),
   };
 }

@@ -39,6 +39,31 @@ describe('the main job and the clearway CLI, run as a newcomer runs them', () =>
     expect(result.stdout).toMatch(/^Evidence FAILED verification at seq \d+: entry_hash_mismatch/);
   }, 60_000);
 
+  it('verifies the pack without the key against the anchor recorded at export, says what it did not prove, and catches a cut copy', () => {
+    const pack = join(data, 'evidence', 'evidence-pack.jsonl');
+    const anchor = join(data, 'evidence', 'evidence-anchor.json');
+    const keyless = run('clearway.mjs', ['evidence', 'verify', pack], env);
+    expect(keyless.status).toBe(0);
+    expect(keyless.stdout).toMatch(
+      /^Evidence verified: \d+ events, seq \d+–\d+; hash chain checked \(no key given: macs and the manifest's mac not checked\)\.\nNot proven: That the app wrote these events: .*\nNot proven: The manifest's claims .*\n$/,
+    );
+    const anchored = run('clearway.mjs', ['evidence', 'verify', pack, '--anchor', anchor], env);
+    expect(anchored.status).toBe(0);
+    expect(anchored.stdout).toMatch(/^Evidence verified: .*\nAnchor matched: this is the pack exported at \S+Z with the chain head at seq \d+\.\nNot proven: That the anchor is the one the app recorded: .*\n$/);
+
+    // Cut at the tail, the manifest edited to match: without the key only the anchor can tell (the core tamper suite shows the keyless verdict).
+    const lines = readFileSync(pack, 'utf8').trimEnd().split('\n');
+    const { manifest } = JSON.parse(lines.at(-1)!) as { manifest: Record<string, unknown> };
+    const kept = lines.slice(0, -3);
+    const last = JSON.parse(kept.at(-1)!) as { seq: number; entryHash: string };
+    const cut = join(data, 'cut.jsonl');
+    writeFileSync(cut, [...kept, JSON.stringify({ manifest: { ...manifest, count: kept.length, lastSeq: last.seq, lastEntryHash: last.entryHash, chainHead: { seq: last.seq, entryHash: last.entryHash } } })].join('\n'));
+    const caught = run('clearway.mjs', ['evidence', 'verify', cut, '--anchor', anchor], env);
+    expect(caught.status).toBe(1);
+    expect(caught.stdout).toBe('Evidence FAILED verification: anchor_mismatch — the pack is not the one recorded in the anchor at export (chainHead, count, lastSeq, lastEntryHash, manifestHash differ)\n');
+    expect(run('clearway.mjs', ['evidence', 'verify', pack, '--anchor', join(data, 'nowhere.json')], env).status).toBe(2);
+  }, 120_000);
+
   it.each(['okta-group', 'entra-group', 'scim-group'])('tests the %s connector against the simulator, step by step', (provider) => {
     const result = run('clearway.mjs', ['--json', 'connector', 'test', provider, '--simulator'], env);
     expect(result.status).toBe(0);

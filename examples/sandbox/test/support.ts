@@ -34,7 +34,7 @@ export interface E2eWorld {
 export async function e2eWorld(seed: SimulatorSeed, options: Omit<SimulatorOptions, 'seed' | 'tls'> = {}): Promise<E2eWorld> {
   const simulator = await IdpSimulator.start({ ...options, seed, tls: await ensureCertificate(paths.certificate) });
   const dir = mkdtempSync(join(tmpdir(), 'clearway-e2e-'));
-  const deps: SandboxDeps = { store: new SqliteStore(), clock: new VirtualClock(), ids: randomIds, secrets: new FileSecrets(join(dir, 'secrets.json')), jira: new SandboxJira(), logger: new CollectingLogger() };
+  const deps: SandboxDeps = { store: new SqliteStore(), clock: new VirtualClock(), ids: randomIds, secrets: new FileSecrets(join(dir, 'secrets.json')), jira: new SandboxJira(undefined, [admin, approver].map(({ accountId }) => ({ accountId, accountType: 'atlassian', active: true }))), logger: new CollectingLogger() };
   await initializeClearway(deps);
   await updateGovernance(deps, admin, { rules: { ...DEFAULT_GOVERNANCE_RULES, intake: { projectKey: 'AIR', requestTypeIds: [] }, approvers: { ...DEFAULT_GOVERNANCE_RULES.approvers, default: [approver.accountId] } } });
   const connectors = simulatorConnectors(simulator.url);

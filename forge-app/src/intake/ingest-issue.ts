@@ -1,8 +1,15 @@
-import { ClearwayError, currentGovernance, put, submitRequest, type Actor, type SubmitRequestInput } from '@clearway/core';
+import { ClearwayError, currentGovernance, submitRequest, type Actor, type SubmitRequestInput } from '@clearway/core';
 import type { ClearwayApp } from '../composition/app';
 import { requestFulfillment } from '../queue/fulfillment-dispatch';
 import { purposeFrom } from './enrich';
+import { CUSTOMER_TEXT, tellRequesterOnce } from './intake-problems';
 import { findPanelForm } from './panel-form';
+
+/** Which issue to take in, as the created-issue event names it. */
+export interface IntakeHint {
+  readonly issueKey: string;
+  readonly projectKey?: string;
+}
 
 export type IntakeOutcome =
   | { readonly status: 'ingested'; readonly requestId: string; readonly autoApproved: boolean }
@@ -10,12 +17,11 @@ export type IntakeOutcome =
   | { readonly status: 'skipped'; readonly reason: string }
   | { readonly status: 'refused'; readonly code: string; readonly commented: boolean };
 
-/** Refusals the requester can act on: they are told on the issue, once. */
-const TELL_REQUESTER = new Set(['duplicate_request', 'tool_not_requestable', 'validation_failed', 'not_found']);
+/** Refusals about the request's business (a second request, a tool not on offer): the requester is told, once. */
+const TELL_REQUESTER = new Set(['duplicate_request', 'tool_not_requestable', 'not_found']);
 
-export function refusalMarkerId(issueKey: string): string {
-  return `intake:refused:${issueKey}`;
-}
+/** Core refusals about the moment, not the request: another attempt may pass, so they are retried. */
+const MOMENTARY = new Set(['version_conflict', 'rate_limited']);
 
 /**
  * Takes in a newly created JSM request: when it is in the intake project and carries Clearway's
@@ -24,9 +30,11 @@ export function refusalMarkerId(issueKey: string): string {
  * happens inside core; an approved request asks for a fulfillment run at once.
  *
  * Idempotent: core refuses a second record for the same issue (an issue claim) and answers the
- * first; a refusal is commented on the issue only by the delivery that records it.
+ * first; a refusal is commented on the issue only by the delivery that records it. A refusal no
+ * retry can change is answered, never thrown; what is thrown (Jira or storage failing) is for the
+ * caller to retry, within `MAX_INTAKE_ATTEMPTS` (`attempt` counts this one).
  */
-export async function ingestIssue(app: ClearwayApp, hint: { readonly issueKey: string; readonly projectKey?: string }): Promise<IntakeOutcome> {
+export async function ingestIssue(app: ClearwayApp, hint: IntakeHint, attempt = 1): Promise<IntakeOutcome> {
   await app.ready();
   const { rules } = await currentGovernance(app.deps.store);
   const intakeProject = rules.intake.projectKey;
@@ -65,27 +73,22 @@ export async function ingestIssue(app: ClearwayApp, hint: { readonly issueKey: s
     if (result.grant) await requestFulfillment(app, `auto-approved ${issue.issueKey}`);
     return { status: 'ingested', requestId: result.request.id, autoApproved: result.autoApproved };
   } catch (error) {
-    if (!(error instanceof ClearwayError)) throw error;
+    // Jira, storage or anything unknown: the caller retries, a bounded number of times.
+    if (!(error instanceof ClearwayError) || MOMENTARY.has(error.code)) throw error;
     if (error.code === 'not_ingested') return { status: 'skipped', reason: error.message };
-    if (!TELL_REQUESTER.has(error.code)) throw error;
-    return { status: 'refused', code: error.code, commented: await tellRequesterOnce(app, issue.issueKey, error.message) };
+    return { status: 'refused', code: error.code, commented: await tellAboutRefusal(app, issue.issueKey, error, attempt) };
   }
 }
 
-/** Records the refusal (create-only, so only one delivery wins), then comments on the issue. */
-async function tellRequesterOnce(app: ClearwayApp, issueKey: string, reason: string): Promise<boolean> {
-  const { store, clock, jira, logger } = app.deps;
-  try {
-    await store.commit([put('meta', { id: refusalMarkerId(issueKey), version: 0, value: { at: clock.now(), reason: reason.slice(0, 500) } })]);
-  } catch (error) {
-    if (error instanceof ClearwayError && error.code === 'version_conflict') return false;
-    throw error;
-  }
-  try {
-    await jira.comment(issueKey, `Clearway could not take in this request: ${reason}`);
-    return true;
-  } catch (error) {
-    logger.warn('Could not tell the requester why intake refused the request', { issueKey, error: error instanceof Error ? error.message : 'unknown' });
-    return false;
-  }
+/**
+ * A refusal no retry can change. A business refusal is the requester's to act on; anything else
+ * (the request's text is invalid, it names another requester's issue) is also listed for admins
+ * as an intake problem. Core's messages name fields and rules, never what was typed in them.
+ */
+async function tellAboutRefusal(app: ClearwayApp, issueKey: string, error: ClearwayError, attempts: number): Promise<boolean> {
+  if (TELL_REQUESTER.has(error.code)) return (await tellRequesterOnce(app, issueKey, `Clearway could not take in this request: ${error.message}`)).commented;
+  const invalid = error.code === 'validation_failed';
+  const problem = { kind: invalid ? 'invalid_request' : 'refused', code: error.code, detail: error.message.slice(0, 300), attempts } as const;
+  const text = invalid ? CUSTOMER_TEXT.invalidRequest(error.message) : CUSTOMER_TEXT.notTakenIn;
+  return (await tellRequesterOnce(app, issueKey, text, problem)).commented;
 }

@@ -16,6 +16,8 @@ export const ingestIssueEventSchema = z
     kind: z.literal('ingest-issue'),
     issueKey: issueKeySchema,
     projectKey: z.string().min(1).max(20).optional(),
+    /** Which attempt this delivery makes (the trigger made the first); absent on events queued before attempts were counted: the second. */
+    attempt: z.number().int().min(2).max(100).optional(),
     requestedAt: z.number().int().nonnegative(),
   })
   .strict();

@@ -8,9 +8,10 @@
  */
 import type { ConnectionTestResult, ConnectorFormDescription } from '@clearway/connector-sdk';
 import { BULK_MAX_ITEMS, decisionInputSchema, GRANT_STATUSES, governanceRulesSchema, issueKeySchema, projectKeySchema, REQUEST_STATUSES, toolInputSchema } from '@clearway/core';
-import type { AuditEvent, BulkItemResult, ConnectorUsage, DecisionResult, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
+import type { AuditEvent, BulkItemResult, ConnectorUsage, DecisionResult, EvidenceSettings, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
 import { z } from 'zod';
 import type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
+import type { IntakeProblem } from '../intake/intake-problems';
 import type { ResolverErrorBody } from './errors';
 import type {
   AdminOverview,
@@ -33,6 +34,7 @@ import type {
 
 export type * from './views';
 export type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
+export type { IntakeProblem, IntakeProblemKind } from '../intake/intake-problems';
 export type { ResolverErrorBody, ResolverErrorCode } from './errors';
 
 const id = z.string().trim().min(1).max(128);
@@ -57,7 +59,37 @@ const limits = z.object({ requestsPerSecond: z.number().positive().max(10_000).o
 /** At most this many requests per bulk decision: core's cap, refused here before anything runs. */
 export const BULK_LIMIT = BULK_MAX_ITEMS;
 
-export const PAYLOADS = {
+/** Where in a value (a string, a key, or one nested up to core's depth) text is not well-formed Unicode. */
+function illFormedPath(value: unknown, path: readonly PropertyKey[], depth: number): PropertyKey[] | undefined {
+  if (typeof value === 'string') return value.isWellFormed() ? undefined : [...path];
+  if (depth > 20 || value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const here = [...path, Array.isArray(value) ? Number(key) : key];
+    if (!key.isWellFormed()) return here;
+    const found = illFormedPath(item, here, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Every payload refuses text that is not well-formed Unicode (a lone surrogate such as `\uD800`)
+ * in any string or key, as core refuses it at its own edge: such text cannot be put in a Jira
+ * query, stored or hashed, so it is a `validation_failed` here and never reaches a lookup or
+ * store to fail there as something else (`jira_unavailable`, `internal_error`).
+ */
+function refusingIllFormedText<T extends Readonly<Record<string, z.ZodType>>>(schemas: T): T {
+  const refined = Object.entries(schemas).map(([key, schema]) => [
+    key,
+    schema.superRefine((value, context) => {
+      const path = illFormedPath(value, [], 0);
+      if (path !== undefined) context.addIssue({ code: 'custom', path, message: 'contains characters that are not valid Unicode (a lone surrogate)' });
+    }),
+  ]);
+  return Object.fromEntries(refined) as T;
+}
+
+export const PAYLOADS = refusingIllFormedText({
   // Global page: requester
   'viewer.context': empty,
   'myAccess.list': page.extend({ timeZone: timeZone.optional() }),
@@ -77,6 +109,7 @@ export const PAYLOADS = {
   'grants.revoke': z.object({ grantId: id, rationale }).strict(),
   // Admin page
   'admin.overview': empty,
+  'intake.problems': empty,
   'catalog.list': page,
   'catalog.save': toolInputSchema,
   'catalog.seedTools': empty,
@@ -125,10 +158,13 @@ export const PAYLOADS = {
   'audit.events': page.extend({ from: timestamp.optional(), to: timestamp.optional() }),
   'audit.verify': empty,
   'evidence.export': z.object({ from: timestamp.optional(), to: timestamp.optional(), format: z.enum(['jsonl', 'csv']) }).strict(),
+  'evidence.settings': empty,
+  /** The issue each export's anchor is recorded on; null stops recording anchors. */
+  'evidence.saveSettings': z.object({ anchorIssueKey: issueKeySchema.nullable() }).strict(),
   // Portal (create panel and request detail): portal customers
   'portal.createPanel': z.object({ portalId: z.string().min(1).max(32).optional(), requestTypeId: z.string().min(1).max(32).optional() }).strict(),
   'portal.requestStatus': z.object({ issueKey: issueKeySchema.optional() }).strict(),
-} as const;
+} as const);
 
 export type ResolverKey = keyof typeof PAYLOADS;
 export const RESOLVER_KEYS = Object.keys(PAYLOADS) as ResolverKey[];
@@ -153,6 +189,7 @@ export interface ResolverResults {
   'grants.extend': GrantSummary;
   'grants.revoke': GrantSummary;
   'admin.overview': AdminOverview;
+  'intake.problems': readonly IntakeProblem[];
   'catalog.list': Page<CatalogToolView>;
   'catalog.save': Tool;
   'catalog.seedTools': ReadonlyArray<SeedTool & { readonly inCatalog: boolean }>;
@@ -181,6 +218,8 @@ export interface ResolverResults {
   'audit.events': Page<AuditEvent>;
   'audit.verify': AuditVerification;
   'evidence.export': EvidenceExport;
+  'evidence.settings': EvidenceSettings;
+  'evidence.saveSettings': EvidenceSettings;
   'portal.createPanel': CreatePanelView;
   'portal.requestStatus': RequestStatusView;
 }
@@ -208,6 +247,7 @@ export const SURFACE_KEYS: { readonly [S in SurfaceFunction]: readonly ResolverK
   adminPage: [
     'viewer.context',
     'admin.overview',
+    'intake.problems',
     'catalog.list',
     'catalog.save',
     'catalog.seedTools',
@@ -236,6 +276,8 @@ export const SURFACE_KEYS: { readonly [S in SurfaceFunction]: readonly ResolverK
     'audit.events',
     'audit.verify',
     'evidence.export',
+    'evidence.settings',
+    'evidence.saveSettings',
     ...APPROVER_KEYS,
   ],
   portal: ['portal.createPanel', 'portal.requestStatus'],

@@ -14,6 +14,7 @@ import {
   type DailyInsights,
   type EntityName,
   type EntityRecord,
+  type EvidenceAnchoring,
   type EvidenceManifest,
   type GrantLabel,
   type Grant,
@@ -123,6 +124,8 @@ export interface EvidenceExport {
   readonly fileName: string;
   readonly content: string;
   readonly manifest: EvidenceManifest;
+  /** Where the export's anchor was recorded in Jira, or why it was not. */
+  readonly anchor: EvidenceAnchoring;
 }
 
 export type AuditVerification = ChainVerification & { readonly headSeq: number };

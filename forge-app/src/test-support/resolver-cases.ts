@@ -39,6 +39,7 @@ export const CASES: { readonly [K in ResolverKey]: Case } = {
   // The requester may give up their own grant; approvers may revoke it.
   'grants.revoke': { surface: 'globalPage', allowed: ['admin', 'approver', 'requester'], payload: (s) => ({ grantId: s.activeGrantId, rationale: 'no longer needed' }) },
   'admin.overview': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
+  'intake.problems': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
   'catalog.list': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
   'catalog.save': { surface: 'adminPage', allowed: ADMINS, payload: () => tool('mistral', 'Mistral Le Chat') },
   'catalog.seedTools': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
@@ -67,6 +68,8 @@ export const CASES: { readonly [K in ResolverKey]: Case } = {
   'audit.events': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ limit: 10 }) },
   'audit.verify': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
   'evidence.export': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ format: 'jsonl' }) },
+  'evidence.settings': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
+  'evidence.saveSettings': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ anchorIssueKey: 'AIR-1' }) },
   // The create panel is the request form: anyone on the portal may load it.
   'portal.createPanel': { surface: 'portal', allowed: ROLES, payload: () => ({}) },
   // AIR-1 is the requester's: the portal customer and strangers are refused, as if there were no request on it.

@@ -1,6 +1,8 @@
 import { saveTool, submitRequest, updateGovernance } from '@clearway/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { textToAdf } from '../adapters/jira/adf';
+import { CUSTOMER_TEXT, listIntakeProblems } from '../intake/intake-problems';
+import { INTAKE_RETRY_DELAYS_SECONDS, MAX_INTAKE_ATTEMPTS } from '../intake/intake-retry';
 import { PANEL_FIELD_KEY, PANEL_FORM_MARKER, type PanelFormInput } from '../intake/panel-form';
 import { makeQueueConsumer } from '../queue/queue-consumer';
 import { makeAppWorld, type AppWorld } from '../test-support/app-world';
@@ -26,6 +28,20 @@ async function intakeWorld(rules = scenarioRules()): Promise<AppWorld> {
 
 const created = (key = 'AIR-9', project = 'AIR') => ({ issue: { key, fields: { project: { key: project } } }, atlassianId: PEOPLE.requester, eventType: 'avi:jira:created:issue' });
 const comments = (world: AppWorld, key = 'AIR-9') => world.forge.jira.issues.get(key)?.comments.length ?? 0;
+const commentText = (world: AppWorld, key = 'AIR-9') => JSON.stringify(world.forge.jira.issues.get(key)?.comments);
+
+async function auditTypes(world: AppWorld): Promise<string[]> {
+  return (await world.app.deps.store.query('audit', 'bySeq', { partition: [], direction: 'desc', limit: 5 })).items.map((event) => event.type);
+}
+
+/** Jira answers 503 to reading the issue (intake's first call) and serves everything else. */
+function failIssueReads(world: AppWorld, key = 'AIR-9'): void {
+  const site = world.forge.jira;
+  const handle = site.handle.bind(site);
+  vi.spyOn(site, 'handle').mockImplementation((target, path, init) =>
+    path.startsWith(`/rest/api/3/issue/${key}?`) ? new Response(JSON.stringify({ errorMessages: ['Service unavailable'] }), { status: 503 }) : handle(target, path, init),
+  );
+}
 
 describe('portal intake (avi:jira:created:issue)', () => {
   it('turns the panel form into the request record, enriched from the issue; a second delivery changes nothing', async () => {
@@ -99,9 +115,9 @@ describe('portal intake (avi:jira:created:issue)', () => {
   it('hands intake to the queue when Jira is down, and the consumer finishes it', async () => {
     const world = await intakeWorld();
     world.forge.jira.outage = true;
-    expect(await makeIssueCreatedTrigger(() => world.app)(created())).toEqual({ status: 'queued_for_retry' });
+    expect(await makeIssueCreatedTrigger(() => world.app)(created())).toEqual({ status: 'queued_for_retry', attempt: 2 });
     const [retry] = world.forge.queues.take();
-    expect(retry).toMatchObject({ delayInSeconds: 60, body: { kind: 'ingest-issue', issueKey: 'AIR-9', projectKey: 'AIR' } });
+    expect(retry).toMatchObject({ delayInSeconds: 60, body: { kind: 'ingest-issue', issueKey: 'AIR-9', projectKey: 'AIR', attempt: 2 } });
     world.forge.jira.outage = false;
     const consumer = makeQueueConsumer(() => world.app);
     expect(await consumer(asDelivered(retry!))).toMatchObject({ status: 'ingested' });
@@ -138,5 +154,120 @@ describe('portal intake (avi:jira:created:issue)', () => {
     );
     expect(world.forge.jira.issues.get('AIR-22')?.properties).toEqual({});
     expect(await makeIssueCreatedTrigger(() => world.app)(created('AIR-22'))).toEqual({ status: 'skipped', reason: 'the request carries no Clearway form' });
+  });
+});
+
+describe('portal intake that cannot take a request in (issue 16, item 12)', () => {
+  it.each([
+    ['its summary', { summary: 'Access to ChatGPT \uD800 zebra crossing' }, {}],
+    ['the panel’s purpose', {}, { purpose: 'Drafting \uDC00 zebra crossing notes' }],
+  ])('never retries a request whose text in %s is not valid Unicode: the customer is told once, without their text, and admins see it', async (_where, issueFields, form) => {
+    const world = await intakeWorld();
+    const issue = world.forge.jira.issues.get('AIR-9');
+    if (issue) Object.assign(issue, issueFields, { properties: world.forge.jira.portalPanelProperties(submitted({ toolId: 'chatgpt', durationDays: 14, ...form })) });
+    const trigger = makeIssueCreatedTrigger(() => world.app);
+    expect(await trigger(created())).toEqual({ status: 'refused', code: 'validation_failed', commented: true });
+    expect(world.forge.queues.pushed).toEqual([]);
+    expect(comments(world)).toBe(1);
+    expect(commentText(world)).toContain('Clearway could not take in this request');
+    expect(commentText(world)).toContain('contact your Jira administrator');
+    expect(commentText(world)).not.toMatch(/zebra|\\ud8|\\udc/i);
+    expect(await listIntakeProblems(world.app)).toEqual([
+      { issueKey: 'AIR-9', at: world.clock.now(), kind: 'invalid_request', code: 'validation_failed', detail: expect.stringContaining('purpose'), attempts: 1, customerTold: true },
+    ]);
+    expect(await auditTypes(world)).toContain('request.intake_failed');
+
+    const after = world.forge.kvs.snapshot();
+    expect(await trigger(created())).toEqual({ status: 'refused', code: 'validation_failed', commented: false });
+    expect(await makeQueueConsumer(() => world.app)({ body: { kind: 'ingest-issue', issueKey: 'AIR-9', projectKey: 'AIR', attempt: 2, requestedAt: 1 } })).toMatchObject({ status: 'refused', commented: false });
+    expect(world.forge.kvs.snapshot()).toBe(after);
+    expect(comments(world)).toBe(1);
+    expect(world.forge.queues.pushed).toEqual([]);
+  });
+
+  it('never retries a request core refuses for good for another reason (its issue holds another requester’s request), and lists it', async () => {
+    const world = await intakeWorld();
+    await submitRequest(world.app.deps, { accountId: PEOPLE.customer }, { issueKey: 'AIR-9', projectKey: 'AIR', portalId: '1', requestTypeId: '10', toolId: 'chatgpt', purpose: 'Someone else’s request on this issue' });
+    expect(await makeIssueCreatedTrigger(() => world.app)(created())).toEqual({ status: 'refused', code: 'forbidden', commented: true });
+    expect(world.forge.queues.pushed).toEqual([]);
+    expect(commentText(world)).toContain(CUSTOMER_TEXT.notTakenIn.split('\n')[0]);
+    expect(commentText(world)).not.toContain('another requester');
+    expect(await listIntakeProblems(world.app)).toEqual([expect.objectContaining({ issueKey: 'AIR-9', kind: 'refused', code: 'forbidden', customerTold: true })]);
+  });
+
+  it('retries while Jira fails, a bounded number of times, then lists the request for admins and tells the customer once', async () => {
+    const world = await intakeWorld();
+    failIssueReads(world);
+    const consumer = makeQueueConsumer(() => world.app);
+    expect(await makeIssueCreatedTrigger(() => world.app)(created())).toEqual({ status: 'queued_for_retry', attempt: 2 });
+    const delays: number[] = [];
+    let last: ReturnType<typeof world.forge.queues.take>[number] | undefined;
+    let outcome: unknown;
+    for (let delivery = 0; delivery < 20; delivery += 1) {
+      const [next] = world.forge.queues.take();
+      if (!next) break;
+      last = next;
+      delays.push(next.delayInSeconds ?? 0);
+      outcome = await consumer(asDelivered(next, `delivery-${delivery}`));
+    }
+    expect(delays).toEqual([...INTAKE_RETRY_DELAYS_SECONDS]);
+    expect(last?.body).toMatchObject({ attempt: MAX_INTAKE_ATTEMPTS });
+    expect(outcome).toEqual({ status: 'abandoned', commented: true });
+    expect(comments(world)).toBe(1);
+    expect(commentText(world)).toContain('Clearway could not take in this request, so it has not reached the approvers.');
+    expect(await listIntakeProblems(world.app)).toEqual([
+      {
+        issueKey: 'AIR-9',
+        at: world.clock.now(),
+        kind: 'retries_exhausted',
+        code: 'jira_unavailable',
+        detail: '5 attempts failed; the last: Reading AIR-9: Jira answered HTTP 503.',
+        attempts: MAX_INTAKE_ATTEMPTS,
+        customerTold: true,
+      },
+    ]);
+    const [event] = (await world.app.deps.store.query('audit', 'bySeq', { partition: [], direction: 'desc', limit: 1 })).items;
+    expect(event).toMatchObject({ type: 'request.intake_failed', refs: { issueKey: 'AIR-9' }, data: { kind: 'retries_exhausted', code: 'jira_unavailable', attempts: 5 } });
+
+    // The last event delivered again gives up again, silently: nothing new is written, queued or said.
+    const after = world.forge.kvs.snapshot();
+    expect(await consumer(asDelivered(last!, 'again'))).toEqual({ status: 'abandoned', commented: false });
+    expect(world.forge.kvs.snapshot()).toBe(after);
+    expect(world.forge.queues.pushed).toEqual([]);
+    expect(comments(world)).toBe(1);
+  });
+
+  it('counts the platform’s own redeliveries, so a consumer that cannot queue the next attempt still gives up in the end', async () => {
+    const world = await intakeWorld();
+    failIssueReads(world);
+    const consumer = makeQueueConsumer(() => world.app);
+    const event = { body: { kind: 'ingest-issue', issueKey: 'AIR-9', projectKey: 'AIR', attempt: 3, requestedAt: 1 } };
+    world.forge.queues.rateLimitNext = true;
+    expect(await consumer(event)).toMatchObject({ _retry: true });
+    expect(await listIntakeProblems(world.app)).toEqual([]);
+    expect(await consumer({ ...event, retryContext: { retryCount: 2, retryReason: 'FUNCTION_RETRY_REQUEST', retryData: null } })).toEqual({ status: 'abandoned', commented: true });
+    expect(world.forge.queues.pushed).toEqual([]);
+    expect(await listIntakeProblems(world.app)).toEqual([expect.objectContaining({ kind: 'retries_exhausted', attempts: 5 })]);
+  });
+
+  it('gives up at once when the queue refuses the first retry, and says when the customer could not be told', async () => {
+    const world = await intakeWorld();
+    world.forge.jira.outage = true;
+    world.forge.queues.rateLimitNext = true;
+    expect(await makeIssueCreatedTrigger(() => world.app)(created())).toEqual({ status: 'abandoned', commented: false });
+    expect(await listIntakeProblems(world.app)).toEqual([
+      expect.objectContaining({ issueKey: 'AIR-9', kind: 'retries_exhausted', code: 'jira_unavailable', detail: '1 attempt failed; the last: Reading AIR-9: Jira answered HTTP 503.', attempts: 1, customerTold: false }),
+    ]);
+    expect(world.logger.lines).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringContaining('Intake problems') }));
+  });
+
+  it('gives up on an issue outside the intake project without a word on it', async () => {
+    const world = await intakeWorld();
+    world.forge.jira.addIssue({ key: 'OPS-3', reporterAccountId: PEOPLE.requester });
+    failIssueReads(world, 'OPS-3');
+    const consumer = makeQueueConsumer(() => world.app);
+    expect(await consumer({ body: { kind: 'ingest-issue', issueKey: 'OPS-3', attempt: MAX_INTAKE_ATTEMPTS, requestedAt: 1 } })).toEqual({ status: 'skipped', reason: 'not the intake project' });
+    expect(comments(world, 'OPS-3')).toBe(0);
+    expect(await listIntakeProblems(world.app)).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
 import { issueKeySchema } from '@clearway/core';
 import { z } from 'zod';
 import type { ClearwayApp } from '../composition/app';
-import { ingestIssue, type IntakeOutcome } from '../intake/ingest-issue';
-import type { IngestIssueEvent } from '../queue/queue-events';
+import { abandonIntake, attemptIntake, type IntakeAttemptOutcome } from '../intake/intake-retry';
 
 /** The part of the `avi:jira:created:issue` payload intake needs; everything else is re-read from Jira. */
 const issueCreatedSchema = z.object({
@@ -12,15 +11,14 @@ const issueCreatedSchema = z.object({
   }).loose(),
 }).loose();
 
-/** Intake that failed here is retried through the queue after this long. */
-export const INTAKE_RETRY_DELAY_SECONDS = 60;
-
-export type IssueCreatedOutcome = IntakeOutcome | { readonly status: 'ignored' } | { readonly status: 'queued_for_retry' } | { readonly status: 'failed' };
+export type IssueCreatedOutcome = IntakeAttemptOutcome | { readonly status: 'ignored' } | { readonly status: 'failed' };
 
 /**
  * `avi:jira:created:issue`: every new issue on the site arrives here. Issues outside the intake
  * project are dropped before any Jira call. If intake fails (Jira or storage briefly unavailable),
- * it is handed to the queue, whose consumer retries it: product triggers are not retried.
+ * the next attempt is handed to the queue, whose consumer retries it a bounded number of times:
+ * product triggers are not retried. Should the queue refuse that hand-over, intake gives up at
+ * once, listing the problem for admins and telling the customer, rather than drop it unseen.
  */
 export function makeIssueCreatedTrigger(getApp: () => ClearwayApp): (event: unknown) => Promise<IssueCreatedOutcome> {
   return async (event) => {
@@ -30,18 +28,13 @@ export function makeIssueCreatedTrigger(getApp: () => ClearwayApp): (event: unkn
     const issueKey = parsed.data.issue.key;
     const projectKey = parsed.data.issue.fields?.project?.key;
     const hint = { issueKey, ...(projectKey !== undefined && { projectKey }) };
+    const outcome = await attemptIntake(app, hint, 1);
+    if (outcome.status !== 'queue_refused') return outcome;
     try {
-      return await ingestIssue(app, hint);
+      return await abandonIntake(app, hint, 1, outcome.cause);
     } catch (error) {
-      app.deps.logger.warn('Intake failed; retrying it through the queue', { issueKey, error: error instanceof Error ? error.message : 'unknown' });
-      const retry: IngestIssueEvent = { kind: 'ingest-issue', ...hint, requestedAt: app.deps.clock.now() };
-      try {
-        await app.queue.push([{ body: retry, delayInSeconds: INTAKE_RETRY_DELAY_SECONDS }]);
-        return { status: 'queued_for_retry' };
-      } catch {
-        app.deps.logger.error('Could not queue the intake retry; the request must be re-submitted', { issueKey });
-        return { status: 'failed' };
-      }
+      app.deps.logger.error('Could neither retry nor record a failed intake; the request must be re-submitted', { issueKey, error: error instanceof Error ? error.message : 'unknown' });
+      return { status: 'failed' };
     }
   };
 }

@@ -27,6 +27,7 @@ const report = await runSharedStoreWorker(
       comment: async () => undefined,
       transition: async () => ({ transitioned: false }),
       createIssue: async () => ({ key: 'X-1' }),
+      findAccounts: async () => [],
     },
     logger: silentLogger,
   },

@@ -1,6 +1,6 @@
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { verifyEvidence, verifyEvidenceCsv, type EvidenceManifest, type EvidenceVerification } from '@clearway/core';
+import { verifyEvidence, verifyEvidenceCsv, type EvidenceManifest, type EvidenceVerification, type EvidenceVerifyOptions } from '@clearway/core';
 import type { Command } from 'commander';
 import { writeEvidencePack } from '../evidence-pack.js';
 import { CLI_ADMIN, requireSandbox } from './sandbox-data.js';
@@ -11,6 +11,20 @@ function lines(path: string): AsyncIterable<string> {
   return createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
 }
 
+/** An anchor as the auditor got it from Jira: the issue property's JSON (its value, or Jira's `{ key, value }` answer). */
+function readAnchor(path: string): unknown {
+  if (!existsSync(path)) throw new CliError(`No anchor at ${path}.`, EXIT.usage);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch {
+    throw new CliError(`The anchor at ${path} is not JSON: save the Jira issue property as it is.`, EXIT.usage);
+  }
+}
+
+/**
+ * The verdict for a person: the first line as before; then, after any pruning note, the anchor
+ * check and what the pack was not proven to be, one line each.
+ */
 function report(result: EvidenceVerification): string {
   if (!result.ok) {
     return `Evidence FAILED verification${result.firstBadSeq !== undefined ? ` at seq ${result.firstBadSeq}` : ''}: ${result.problem ?? 'unknown'} — ${result.detail ?? ''}`;
@@ -21,7 +35,9 @@ function report(result: EvidenceVerification): string {
       ? 'hashes, macs and the manifest\'s mac checked with the key'
       : 'hashes and macs checked with the key (a format 1 manifest carries no mac: its range is as the exporter stated it)';
   const verified = `Evidence verified: ${result.verified} events, seq ${result.firstSeq ?? '—'}–${result.lastSeq ?? '—'}; ${checked}.`;
-  return result.manifest?.pruned ? `${verified}\n${result.manifest.pruned.note}` : verified;
+  const anchored = result.anchorChecked && result.manifest ? [`Anchor matched: this is the pack exported at ${new Date(result.manifest.exportedAt).toISOString()} with the chain head at seq ${result.manifest.chainHead.seq}.`] : [];
+  const lines = [verified, ...(result.manifest?.pruned ? [result.manifest.pruned.note] : []), ...anchored, ...result.notProven.map((sentence) => `Not proven: ${sentence}`)];
+  return lines.join('\n');
 }
 
 /** What an export wrote, and when retention pruned the start of the range, that it starts later than asked and why. */
@@ -58,17 +74,18 @@ export function registerEvidenceCommands(program: Command, json: () => boolean):
 
   evidence
     .command('verify <file>')
-    .description('Verify a pack offline: continuity, hashes, and with --key-file the macs; exit 1 if tampered')
+    .description('Verify a pack offline: continuity, hashes, and with --key-file the macs, with --anchor the anchor recorded in Jira; exit 1 if tampered')
     .option('--key-file <file>', 'the audit chain key (HMAC); without it only the hash chain is checked')
+    .option('--anchor <file>', 'the anchor the app recorded in Jira at export (the issue property, as JSON): proves the pack without the key')
     .option('--manifest <file>', 'for a CSV export: its manifest (default <file>.manifest.json)')
-    .action(async (file: string, options: { keyFile?: string; manifest?: string }) => {
+    .action(async (file: string, options: { keyFile?: string; anchor?: string; manifest?: string }) => {
       const key = options.keyFile ? readFileSync(options.keyFile, 'utf8').trim() : undefined;
-      const keyOption = key !== undefined ? { key } : {};
+      const keyOption: EvidenceVerifyOptions = { ...(key !== undefined && { key }), ...(options.anchor !== undefined && { anchor: readAnchor(options.anchor) }) };
       let result: EvidenceVerification;
       if (file.endsWith('.csv')) {
         const manifestPath = options.manifest ?? `${file}.manifest.json`;
         if (!existsSync(manifestPath)) throw new CliError(`A CSV export verifies against its manifest; none at ${manifestPath} (use --manifest).`, EXIT.usage);
-        result = await verifyEvidenceCsv(lines(file), JSON.parse(readFileSync(manifestPath, 'utf8')) as EvidenceManifest, keyOption);
+        result = await verifyEvidenceCsv(lines(file), JSON.parse(readFileSync(manifestPath, 'utf8')) as unknown, keyOption);
       } else {
         result = await verifyEvidence(lines(file), keyOption);
       }

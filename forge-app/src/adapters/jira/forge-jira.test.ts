@@ -87,6 +87,55 @@ describe('ForgeJira (core’s Jira port, as the app)', () => {
     expect(issue?.summary).toHaveLength(255);
   });
 
+  // "Bulk get users" as Atlassian documents it
+  // (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-bulk-get):
+  // `accountId` repeated per user, `maxResults` defaulting to 10, 200 with a `PageBeanUser` of `User`
+  // objects (`accountType`: atlassian | app | customer, `active`), 400 only when `accountId` is missing.
+  // The docs name no error for an id that is no user: the page simply lists no user for it (the
+  // single-user GET /rest/api/3/user answers such an id 404, "Returned if the user is not found").
+  it('looks accounts up in bulk: who exists, whether active, and what kind of account', async () => {
+    const site = fakeForge().jira;
+    site.addUser({ accountId: 'acc-ada', displayName: 'Ada' });
+    site.addUser({ accountId: 'acc-left', active: false });
+    site.addUser({ accountId: 'acc-bot', accountType: 'app' });
+    const found = await new ForgeJira().findAccounts(['acc-ada', 'acc-made-up', 'acc-left', 'acc-bot', 'acc-ada']);
+    expect(found).toEqual([
+      { accountId: 'acc-ada', accountType: 'atlassian', active: true },
+      { accountId: 'acc-left', accountType: 'atlassian', active: false },
+      { accountId: 'acc-bot', accountType: 'app', active: true },
+    ]);
+    expect(site.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /rest/api/3/user/bulk?accountId=acc-ada&accountId=acc-made-up&accountId=acc-left&accountId=acc-bot&startAt=0&maxResults=4',
+    ]);
+    expect(site.requests[0]?.provider).toBe('app');
+  });
+
+  it('asks for many accounts in chunks and follows pages until Jira says the last one came', async () => {
+    const site = fakeForge().jira;
+    const ids = Array.from({ length: 120 }, (_, index) => `acc-${index}`);
+    for (const accountId of ids) site.addUser({ accountId });
+    expect((await new ForgeJira().findAccounts(ids)).map((account) => account.accountId)).toEqual(ids);
+    expect(site.requests).toHaveLength(3);
+    // A site that pages at 10 whatever was asked (the documented default) is still read to the end.
+    const tenAtATime: JiraRequest = async (path) => {
+      const url = new URL(path.value, 'https://site.example');
+      const asked = url.searchParams.getAll('accountId');
+      const startAt = Number(url.searchParams.get('startAt'));
+      const values = asked.slice(startAt, startAt + 10).map((accountId) => ({ accountId, accountType: 'atlassian', active: true }));
+      return new Response(JSON.stringify({ maxResults: 10, startAt, total: asked.length, isLast: startAt + 10 >= asked.length, values }), { status: 200 });
+    };
+    expect(await new ForgeJira(tenAtATime).findAccounts(ids.slice(0, 25))).toHaveLength(25);
+  });
+
+  it('fails, rather than answer "nobody", when Jira is down or answers something that is not a page of users', async () => {
+    fakeForge().jira.outage = true;
+    await expect(new ForgeJira().findAccounts(['acc-ada'])).rejects.toMatchObject({ name: 'JiraError', status: 503 });
+    for (const body of ['{}', '[]', '{"values":[{}]}', '<html>', '{"values":']) {
+      const odd: JiraRequest = async () => new Response(body, { status: 200 });
+      await expect(new ForgeJira(odd).findAccounts(['acc-ada'])).rejects.toBeInstanceOf(JiraError);
+    }
+  });
+
   it('fails with the action and status only, never Jira’s body', async () => {
     const error = await new ForgeJira().comment('AIR-404', 'x').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(JiraError);

@@ -1,5 +1,5 @@
 import { route } from '@forge/api';
-import type { CommentOptions, Jira } from '@clearway/core';
+import type { CommentOptions, Jira, JiraAccount } from '@clearway/core';
 import { z } from 'zod';
 import { textToAdf } from './adf';
 import { bodyJson, callJira, jiraAsApp, JiraError, JSON_HEADERS, type JiraRequest } from './jira-request';
@@ -17,9 +17,21 @@ const issueProjectSchema = z.object({ fields: z.object({ project: z.object({ pro
 const MAX_SUMMARY = 255;
 
 /**
+ * `GET /rest/api/3/user/bulk` answers a `PageBeanUser` of Jira `User` objects; an id the site does
+ * not know has no entry. `active` and `accountType` are what decide whether an account may be named.
+ */
+const userPageSchema = z.object({
+  values: z.array(z.object({ accountId: z.string().min(1), accountType: z.string().optional(), active: z.boolean().optional() })),
+  isLast: z.boolean().optional(),
+});
+
+/** Ids per request: short enough for any URL limit, and asked for as one page (the documented default page is 10). */
+const ACCOUNTS_PER_REQUEST = 50;
+
+/**
  * Core's `Jira` port, as the app: comments (for the customer in ADF, internal ones as JSM internal
- * notes), the first workflow transition whose name (or target status) matches a candidate, and
- * issue creation for recertification.
+ * notes), the first workflow transition whose name (or target status) matches a candidate, issue
+ * creation for recertification, and account lookups for the people governance names.
  */
 export class ForgeJira implements Jira {
   constructor(private readonly request: JiraRequest = jiraAsApp) {}
@@ -89,6 +101,30 @@ export class ForgeJira implements Jira {
       return { transitioned: true, name: match.name };
     }
     return { transitioned: false };
+  }
+
+  /**
+   * Bulk get users, as the app, in chunks; each chunk's pages are followed until Jira says the
+   * last one came. An answer that is not a page of users is a failure, never "nobody exists".
+   */
+  async findAccounts(accountIds: readonly string[]): Promise<JiraAccount[]> {
+    const ids = [...new Set(accountIds)];
+    const found: JiraAccount[] = [];
+    const action = 'Looking up Jira accounts';
+    for (let from = 0; from < ids.length; from += ACCOUNTS_PER_REQUEST) {
+      const chunk = ids.slice(from, from + ACCOUNTS_PER_REQUEST);
+      for (let startAt = 0; ; ) {
+        const params = new URLSearchParams([...chunk.map((id) => ['accountId', id]), ['startAt', String(startAt)], ['maxResults', String(chunk.length)]]);
+        const response = await callJira(this.request, action, () => route`/rest/api/3/user/bulk?${params}`, { headers: JSON_HEADERS });
+        const page = userPageSchema.safeParse(await bodyJson(response, action));
+        if (!page.success) throw new JiraError(`${action} (unexpected answer)`, response.status);
+        // Jira leaves `active` out only where it has nothing to say; the account is then taken as it stands.
+        found.push(...page.data.values.map((user) => ({ accountId: user.accountId, active: user.active !== false, ...(user.accountType !== undefined && { accountType: user.accountType }) })));
+        startAt += page.data.values.length;
+        if (page.data.isLast !== false || page.data.values.length === 0) break;
+      }
+    }
+    return found;
   }
 
   async createIssue(input: { projectKey: string; issueTypeId: string; summary: string; description: string }): Promise<{ key: string }> {

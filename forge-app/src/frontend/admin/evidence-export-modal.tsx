@@ -1,5 +1,5 @@
 import type { EvidenceExport } from '../../resolvers/contract';
-import { Code, Stack, Text } from '@forge/react';
+import { Code, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
 import { callClearway, type ClearwayError } from '../clearway-client';
 import { DateField, RadioField } from '../components/fields';
@@ -26,6 +26,21 @@ function PrunedCoverage({ manifest }: { readonly manifest: EvidenceExport['manif
   );
 }
 
+/** Where the export's anchor went: an auditor without the key checks the pack against it. */
+function AnchorSummary({ anchor }: { readonly anchor: EvidenceExport['anchor'] }) {
+  if (anchor.status === 'recorded') {
+    return <Text testId="export-anchor">{`Anchor recorded on ${anchor.issueKey} as the issue property ${anchor.propertyKey}: an auditor without the key can check this pack against it.`}</Text>;
+  }
+  if (anchor.status === 'not_configured') {
+    return <Text testId="export-anchor">No anchor recorded: no evidence issue is set (Evidence issue, above the governance log). Without the key, an auditor can check this pack only by its hashes.</Text>;
+  }
+  return (
+    <SectionMessage appearance="warning" title={`The anchor was not recorded on ${anchor.issueKey}`} testId="export-anchor">
+      <Text>{`${anchor.reason} The pack is complete and verifies with the key; export again once Jira accepts the anchor, so an auditor without the key can check it too.`}</Text>
+    </SectionMessage>
+  );
+}
+
 function ManifestSummary({ pack }: { readonly pack: EvidenceExport }) {
   const { manifest } = pack;
   return (
@@ -39,6 +54,7 @@ function ManifestSummary({ pack }: { readonly pack: EvidenceExport }) {
         Last entryHash: <Code>{manifest.lastEntryHash}</Code>
       </Text>
       <Text>{`Chain head when exported: seq ${manifest.chainHead.seq}. A verifier recomputes every entryHash from the first prevHash and checks the seq has no gaps.`}</Text>
+      <AnchorSummary anchor={pack.anchor} />
     </Stack>
   );
 }

@@ -12,6 +12,7 @@ import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states'
 import { usePagedList } from '../components/use-clearway';
 import { endOfDay, startOfDay } from './evidence-range';
 import { EvidenceExportModal } from './evidence-export-modal';
+import { EvidenceIssueModal } from './evidence-issue-modal';
 
 /** Event families by type prefix (`request.approved` is a request event). */
 const KINDS = [
@@ -94,6 +95,7 @@ export function GovernanceLogsTab() {
   const [search, setSearch] = useState('');
   const [detail, setDetail] = useState<AuditEvent>();
   const [exporting, setExporting] = useState(false);
+  const [choosingIssue, setChoosingIssue] = useState(false);
   const [verifying, setVerifying] = useState(false);
   const [notice, setNotice] = useState<Notice>();
   const fromAt = from === '' ? undefined : startOfDay(from);
@@ -116,6 +118,7 @@ export function GovernanceLogsTab() {
         <Button appearance="primary" onClick={() => setExporting(true)}>
           Export evidence
         </Button>
+        <Button onClick={() => setChoosingIssue(true)}>Evidence issue</Button>
       </Inline>
       <NoticeMessage notice={notice} />
       <Inline space="space.200" alignBlock="end" shouldWrap>
@@ -171,6 +174,15 @@ export function GovernanceLogsTab() {
       </Loaded>
       {detail ? <EventDetail event={detail} onClose={() => setDetail(undefined)} /> : null}
       {exporting ? <EvidenceExportModal onClose={() => setExporting(false)} /> : null}
+      {choosingIssue ? (
+        <EvidenceIssueModal
+          onClose={() => setChoosingIssue(false)}
+          onSaved={(saved) => {
+            setChoosingIssue(false);
+            setNotice(saved);
+          }}
+        />
+      ) : null}
     </Stack>
   );
 }

@@ -5,6 +5,7 @@ import { plural } from '../components/format';
 import { Loaded } from '../components/states';
 import { useClearway } from '../components/use-clearway';
 import { ADMIN_TAB_TITLES, type AdminTab } from './admin-tabs';
+import { IntakeProblems } from './intake-problems';
 
 type Step = AdminOverview['readiness'][number]['step'];
 
@@ -77,6 +78,7 @@ export function OverviewTab({ onOpen }: { readonly onOpen: (tab: AdminTab) => vo
           <Stack space="space.200">
             <Text weight="bold">{open === 0 ? 'Clearway is ready: requests from the portal are governed.' : `${plural(open, 'setup step')} left before requests can come in.`}</Text>
             <Counters overview={overview} />
+            <IntakeProblems />
             {overview.readiness.map(({ step, done, detail }) => {
               const card = STEPS[step];
               return (

@@ -1,5 +1,6 @@
 import { describeConnectorForm } from '@clearway/connector-sdk';
 import {
+  anchorEvidenceExport,
   createConnector,
   connectorUsage,
   currentGovernance,
@@ -31,6 +32,8 @@ import {
   type ProviderRegistry,
 } from '@clearway/core';
 import { egressRefusal, undeclaredHosts } from '../../adapters/egress/backend-egress';
+import { listIntakeProblems } from '../../intake/intake-problems';
+import { jiraEvidenceAnchorWriter } from '../../adapters/jira/evidence-anchor';
 import { AppError } from '../errors';
 import { approversReadiness, requestableTools } from '../readiness';
 import { catalogToolViews, grantSummaries, requestSummaries, type ConnectorView } from '../views';
@@ -62,6 +65,7 @@ function countOf(page: { items: readonly unknown[]; nextCursor?: string }): { co
 export const adminActions: Pick<
   ActionTable,
   | 'admin.overview'
+  | 'intake.problems'
   | 'catalog.list'
   | 'catalog.save'
   | 'catalog.seedTools'
@@ -134,6 +138,13 @@ export const adminActions: Pick<
           { step: 'connectors', done: configured.some((connector) => connector.enabled) },
         ],
       };
+    },
+  },
+
+  'intake.problems': {
+    policy: 'admin',
+    async handle({ app }) {
+      return listIntakeProblems(app);
     },
   },
 
@@ -348,6 +359,7 @@ export const adminActions: Pick<
     policy: 'admin',
     rateLimit: [{ budget: 'evidenceExports' }, { budget: 'auditReads', reserve: () => EXPORT_MAX_EVENTS, settle: (pack) => pack.manifest.count }],
     async handle({ app, caller }, payload) {
+      const actor = await caller.actor();
       const lines: string[] = [];
       let bytes = 0;
       const collect = (line: string) => {
@@ -359,13 +371,16 @@ export const adminActions: Pick<
         lines.push(line);
       };
       const range = { ...(payload.from !== undefined && { from: payload.from }), ...(payload.to !== undefined && { to: payload.to }) };
-      const manifest = await exportEvidence(app.deps, await caller.actor(), range, payload.format === 'jsonl' ? { jsonl: collect } : { csv: collect });
+      const manifest = await exportEvidence(app.deps, actor, range, payload.format === 'jsonl' ? { jsonl: collect } : { csv: collect });
+      // Outside Clearway's storage; a failure to record it leaves the export whole, and the answer says so.
+      const anchor = await anchorEvidenceExport(app.deps, actor, manifest, jiraEvidenceAnchorWriter());
       const day = (at: number) => new Date(at).toISOString().slice(0, 10);
       return {
         format: payload.format,
         fileName: `clearway-evidence-${day(manifest.range.from)}-to-${day(manifest.range.to)}.${payload.format}`,
         content: `${lines.join('\n')}\n`,
         manifest,
+        anchor,
       };
     },
   },

@@ -26,6 +26,10 @@ export interface FakeUser {
   readonly emailAddress?: string;
   readonly groups: readonly string[];
   readonly admin: boolean;
+  /** Jira's `accountType`: `atlassian` (a person), `customer` (a portal-only customer) or `app`. */
+  readonly accountType: 'atlassian' | 'customer' | 'app';
+  /** False once the account is deactivated. */
+  readonly active: boolean;
 }
 
 export interface FakeIssue {
@@ -72,10 +76,12 @@ export class FakeJiraSite {
   actingUser: string | undefined;
   /** Every call answers 503 while true: Jira is down. */
   outage = false;
+  /** Issues the app may see but not edit: setting a property on them answers 403. */
+  readonly uneditable = new Set<string>();
   private nextIssue = 500;
 
   addUser(user: Partial<FakeUser> & { accountId: string }): FakeUser {
-    const full: FakeUser = { displayName: user.accountId, groups: [], admin: false, ...user };
+    const full: FakeUser = { displayName: user.accountId, groups: [], admin: false, accountType: 'atlassian', active: true, ...user };
     this.users.set(full.accountId, full);
     return full;
   }
@@ -138,8 +144,9 @@ export class FakeJiraSite {
     if (route === 'GET /rest/api/3/user') {
       const user = this.users.get(url.searchParams.get('accountId') ?? '');
       if (!user) return json(404, { errorMessages: ['User not found'] });
-      return json(200, { accountId: user.accountId, displayName: user.displayName, active: true, ...(user.emailAddress !== undefined && { emailAddress: user.emailAddress }) });
+      return json(200, this.userJson(user));
     }
+    if (route === 'GET /rest/api/3/user/bulk') return this.bulkUsers(url.searchParams);
     if (route === 'GET /rest/api/3/user/groups') {
       const user = this.users.get(url.searchParams.get('accountId') ?? '');
       if (!user) return json(404, { errorMessages: ['User not found'] });
@@ -175,7 +182,7 @@ export class FakeJiraSite {
     if (route === 'GET /rest/api/3/user/search') {
       const query = (url.searchParams.get('query') ?? '').toLowerCase();
       const found = [...this.users.values()].filter((user) => user.displayName.toLowerCase().includes(query) || user.emailAddress?.toLowerCase().includes(query));
-      return json(200, found.map((user) => ({ accountId: user.accountId, displayName: user.displayName, accountType: 'atlassian', active: true })));
+      return json(200, found.map((user) => ({ accountId: user.accountId, displayName: user.displayName, accountType: user.accountType, active: user.active })));
     }
     if (route === 'GET /rest/api/3/groups/picker') {
       const query = (url.searchParams.get('query') ?? '').toLowerCase();
@@ -192,6 +199,8 @@ export class FakeJiraSite {
       return json(201, { id: this.issues.get(key)?.id, key, self: `https://site.example/rest/api/3/issue/${key}` });
     }
 
+    const propertyMatch = /^\/rest\/api\/3\/issue\/([^/]+)\/properties\/([^/]+)$/.exec(url.pathname);
+    if (propertyMatch) return this.issueProperty(method, decodeURIComponent(propertyMatch[1] ?? ''), decodeURIComponent(propertyMatch[2] ?? ''), init?.body);
     const issueMatch = /^\/rest\/api\/3\/issue\/([^/]+)(\/comment|\/transitions)?$/.exec(url.pathname);
     if (issueMatch) {
       const issue = this.issues.get(decodeURIComponent(issueMatch[1] ?? ''));
@@ -239,6 +248,29 @@ export class FakeJiraSite {
   }
 
   /**
+   * Jira's "Set issue property" and "Get issue property"
+   * (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-properties/):
+   * PUT takes the value as the body ("a valid, non-empty JSON blob", at most 32,768 characters; the
+   * key at most 255) and answers 201 when it creates the property, 200 when it updates it, 400 for
+   * an invalid request, 403 without permission to edit the issue, 404 when the issue is not found
+   * or not visible. GET answers `{ key, value }`. Issues in `uneditable` refuse edits with 403.
+   */
+  private issueProperty(method: string, issueIdOrKey: string, propertyKey: string, raw: unknown): Response {
+    const issue = [...this.issues.values()].find((candidate) => candidate.key === issueIdOrKey || candidate.id === issueIdOrKey);
+    if (!issue) return json(404, { errorMessages: ['Issue does not exist or you do not have permission to see it.'] });
+    if (method === 'GET') {
+      return propertyKey in issue.properties ? json(200, { key: propertyKey, value: issue.properties[propertyKey] }) : json(404, { errorMessages: [`The property with key '${propertyKey}' does not exist.`] });
+    }
+    if (method !== 'PUT') return json(405, { errorMessages: ['Method not allowed.'] });
+    if (this.uneditable.has(issue.key)) return json(403, { errorMessages: ['You do not have permission to edit issues in this project.'] });
+    if (propertyKey.length > 255) return json(400, { errorMessages: ['The property key cannot be longer than 255 characters.'] });
+    if (typeof raw !== 'string' || raw.trim() === '' || raw.length > 32_768) return json(400, { errorMessages: ['The property value must be a valid, non-empty JSON of at most 32768 characters.'] });
+    const existed = propertyKey in issue.properties;
+    issue.properties[propertyKey] = JSON.parse(raw) as unknown;
+    return empty(existed ? 200 : 201);
+  }
+
+  /**
    * JSM's "Create request comment" (https://developer.atlassian.com/cloud/jira/service-desk/rest/api-group-request/#api-rest-servicedeskapi-request-issueidorkey-comment-post):
    * body `{ body: string, public: boolean }` (plain text; `public: false` is internal), answered
    * 201 with the comment (`CommentDTO`: id, body, public, author, created, _links). An issue that is
@@ -261,6 +293,38 @@ export class FakeJiraSite {
       created: { iso8601: new Date(created).toISOString(), jira: new Date(created).toISOString(), friendly: 'Today', epochMillis: created },
       _links: { self: `${SITE}/rest/servicedeskapi/request/${issue.id}/comment/${comment.id}` },
     });
+  }
+
+  /** Jira's `User` object (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-get). */
+  private userJson(user: FakeUser): Record<string, unknown> {
+    return {
+      self: `${SITE}/rest/api/3/user?accountId=${user.accountId}`,
+      accountId: user.accountId,
+      accountType: user.accountType,
+      displayName: user.displayName,
+      active: user.active,
+      ...(user.emailAddress !== undefined && { emailAddress: user.emailAddress }),
+    };
+  }
+
+  /**
+   * "Bulk get users" (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-bulk-get):
+   * the users named by repeated `accountId` parameters as a `PageBeanUser` (`maxResults` defaults
+   * to 10, `startAt` to 0); 400 when no `accountId` is given, the only error the docs name for bad
+   * input. An id the site does not know is left out of `values`: the page lists users, and there is
+   * none to list for it (`GET /rest/api/3/user` answers that id 404, "the user is not found").
+   */
+  private bulkUsers(params: URLSearchParams): Response {
+    const ids = params.getAll('accountId');
+    if (ids.length === 0) return json(400, { errorMessages: ['accountId is required.'] });
+    const startAt = Number(params.get('startAt') ?? 0);
+    const maxResults = Number(params.get('maxResults') ?? 10);
+    const known = [...new Set(ids)].flatMap((id) => {
+      const user = this.users.get(id);
+      return user ? [user] : [];
+    });
+    const values = known.slice(startAt, startAt + maxResults).map((user) => this.userJson(user));
+    return json(200, { self: `${SITE}/rest/api/3/user/bulk`, maxResults, startAt, total: known.length, isLast: startAt + maxResults >= known.length, values });
   }
 
   /** A project with a service desk is a JSM service project (`projectTypeKey: service_desk`); others are software projects here. */
