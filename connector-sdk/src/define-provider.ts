@@ -11,6 +11,7 @@ import type {
   ProviderOperations,
 } from './contract.js';
 import { InvalidConfigError, InvalidRequestError, TransientError, UnsupportedError, type ConnectorError } from './errors.js';
+import { describeConfigProblems } from './config-problems.js';
 import { redactingLogger } from './logger.js';
 import { toConnectorError } from './network.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -193,8 +194,8 @@ export function defineProvider<Schema extends z.ZodType, Fields extends SecretFi
 function parseConfig<Schema extends z.ZodType>(spec: ProviderSpec<Schema>, raw: unknown): z.output<Schema> {
   const parsed = spec.configSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
-  // Name the fields and what is wrong with them; never echo the values.
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(settings)'}: ${issue.message}`);
+  // Name the fields by their form titles and say what is wrong in words; never echo the values.
+  const problems = describeConfigProblems(parsed.error.issues, raw, settingTitles(spec.configSchema));
   throw new InvalidConfigError(`The ${spec.displayName} connector settings are invalid: ${problems.join('; ')}.`, {
     code: 'invalid_settings',
   });
