@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationCap } from '../catalog/duration-cap.js';
 import { isRequestable, type Tool } from '../catalog/tool.js';
 import { approvalChange } from '../decisions/approval.js';
 import { evaluateAutoApproval } from '../decisions/auto-approval.js';
@@ -58,9 +59,9 @@ function assertIngested(rules: GovernanceRules, input: z.output<typeof submitReq
   }
 }
 
+/** A tool outside the catalog has no maximum of its own: its risk rule (high) sets it. */
 function maxDurationFor(rules: GovernanceRules, tool: Tool | undefined): number {
-  const risk = tool?.riskLevel ?? NEW_TOOL_RISK;
-  return Math.min(rules.riskRules[risk].maxDurationDays, tool?.maxDurationDays ?? Number.POSITIVE_INFINITY);
+  return durationCap(rules, tool ?? { riskLevel: NEW_TOOL_RISK, maxDurationDays: Number.POSITIVE_INFINITY }).days;
 }
 
 /**
