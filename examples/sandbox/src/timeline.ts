@@ -79,6 +79,14 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
       return `${who} marked the task ${event.type.split('.')[1] ?? ''}${ref}`;
     case 'evidence.exported':
       return `${who} exported ${str(data.count)} events (seq ${str(data.firstSeq)}–${str(data.lastSeq)})`;
+    case 'evidence.settings_updated':
+      return data.anchorIssueKey === null ? `${who} stopped recording evidence anchors` : `${who} set ${str(data.anchorIssueKey)} as the evidence issue`;
+    case 'evidence.anchored':
+      return `evidence anchor recorded on ${event.refs.issueKey ?? ''} as ${str(data.propertyKey)} (chain head seq ${str(data.chainHeadSeq)})`;
+    case 'evidence.anchor_failed':
+      return `evidence anchor NOT recorded on ${event.refs.issueKey ?? ''}: ${str(data.reason)}`;
+    case 'request.intake_failed':
+      return `request could not be taken in (${str(data.kind)}, ${str(data.code)}, after ${str(data.attempts)} attempt(s))${ref}`;
     default:
       return `${event.type}${Object.keys(data).length > 0 ? ` ${JSON.stringify(data)}` : ''}${ref}`;
   }

@@ -1,0 +1,20 @@
+import type { AuditEvent } from '@clearway/core';
+import { describe, expect, it } from 'vitest';
+import { describeEvent } from './timeline.js';
+
+const event = (type: string, data: Record<string, unknown>, issueKey?: string): AuditEvent =>
+  ({ seq: 1, at: 0, actor: 'acc-admin', type, refs: issueKey === undefined ? {} : { issueKey }, data }) as unknown as AuditEvent;
+const names = (accountId: string) => (accountId === 'acc-admin' ? 'Ada' : accountId);
+
+describe('the timeline says the evidence and intake events in words', () => {
+  it('names the evidence issue, the anchor and why one was not recorded', () => {
+    expect(describeEvent(event('evidence.settings_updated', { anchorIssueKey: 'AIR-90', previousAnchorIssueKey: null }), names)).toBe('Ada set AIR-90 as the evidence issue');
+    expect(describeEvent(event('evidence.settings_updated', { anchorIssueKey: null, previousAnchorIssueKey: 'AIR-90' }), names)).toBe('Ada stopped recording evidence anchors');
+    expect(describeEvent(event('evidence.anchored', { propertyKey: 'clearway-evidence-x', chainHeadSeq: 41 }, 'AIR-90'), names)).toBe('evidence anchor recorded on AIR-90 as clearway-evidence-x (chain head seq 41)');
+    expect(describeEvent(event('evidence.anchor_failed', { reason: 'Jira refused it (403)' }, 'AIR-90'), names)).toBe('evidence anchor NOT recorded on AIR-90: Jira refused it (403)');
+  });
+
+  it('says a request could not be taken in, and how often it was tried', () => {
+    expect(describeEvent(event('request.intake_failed', { kind: 'refused', code: 'validation_failed', attempts: 1 }, 'AIR-7'), names)).toBe('request could not be taken in (refused, validation_failed, after 1 attempt(s)) [AIR-7]');
+  });
+});
