@@ -18,9 +18,10 @@ const people = (count: number) => (count === 1 ? '1 approver' : `${count} approv
  */
 export function approversReadiness(rules: GovernanceRules, projectKey: string | undefined, approvedTools: readonly Tool[]): ReadinessCheck {
   const { approvers } = rules;
-  const own = projectKey !== undefined && Object.hasOwn(approvers.byProject, projectKey) ? (approvers.byProject[projectKey] ?? []) : [];
-  const named = own.length > 0 ? own : approvers.default;
-  const where = own.length > 0 ? `project ${projectKey ?? ''}'s own` : 'the default';
+  // As core routes: a project listed in byProject uses its own list, even an empty one; only unlisted projects use the default.
+  const listed = projectKey !== undefined && Object.hasOwn(approvers.byProject, projectKey);
+  const named = listed ? (approvers.byProject[projectKey] ?? []) : approvers.default;
+  const where = listed ? `project ${projectKey}'s own` : 'the default';
   const reviewLevels = new Set(approvedTools.filter((tool) => rules.riskRules[tool.riskLevel].requiresSecurityReview).map((tool) => tool.riskLevel));
   if (reviewLevels.size > 0 && approvers.securityReviewers.length === 0 && !approvers.adminFallback) {
     return { done: false, detail: `Approved ${[...reviewLevels].join(' and ')} risk tools need a security review, and no security reviewer is named while admin fallback is off: name a security reviewer or turn admin fallback on.` };
@@ -28,10 +29,16 @@ export function approversReadiness(rules: GovernanceRules, projectKey: string | 
   if (named.length > 0) {
     return { done: true, detail: `Requests are decided by ${where} ${people(named.length)}${approvers.adminFallback ? ', with Jira admins as fallback' : ''}.` };
   }
+  const none = listed ? `Project ${projectKey} is listed with no approvers of its own` : 'No approvers are named';
   if (approvers.adminFallback) {
-    return { done: true, detail: 'No approvers are named: Jira admins decide every request (admin fallback). Name approvers so requests reach the people who should decide them.' };
+    return { done: true, detail: `${none}: Jira admins decide every request (admin fallback). Name approvers so requests reach the people who should decide them.` };
   }
-  return { done: false, detail: 'No one could decide a request: name approvers for the intake project or default approvers, or turn admin fallback on.' };
+  return {
+    done: false,
+    detail: listed
+      ? `No one could decide a request: project ${projectKey} is listed with no approvers, which overrides the default approvers. Name its approvers, remove it, or turn admin fallback on.`
+      : 'No one could decide a request: name approvers for the intake project or default approvers, or turn admin fallback on.',
+  };
 }
 
 /** Approved tools a requester could be granted now: their connector exists and is enabled (the manual one included). */

@@ -5,8 +5,12 @@ import { MultiSelectField, NumberField, SelectField, ToggleField, useFieldProble
 import { PeopleField } from '../components/people-field';
 import { Loaded } from '../components/states';
 import { useClearway } from '../components/use-clearway';
+import { ApprovalRoutingSummary } from './approval-routing-summary';
+import { accountProblem, projectsWithoutApprovers } from './approver-routing';
+import { Delegations } from './delegations';
 import { useGovernanceDraft, type GovernanceDraft } from './governance-draft';
 import { GovernanceSaveBar } from './governance-save-bar';
+import { ProjectApprovers } from './project-approvers';
 
 type Intake = GovernanceRules['intake'];
 
@@ -76,6 +80,8 @@ function IntakeForm({ draft, rules }: { readonly draft: GovernanceDraft; readonl
   const problems = useFieldProblems();
   const setIntake = (intake: Intake) => draft.edit((current) => ({ ...current, intake }));
   const { intake, approvers, escalation } = rules;
+  // Read once per render: the delegation list, its checks and the summary agree on what "now" is.
+  const now = Date.now();
   return (
     <Stack space="space.300">
       <Stack space="space.150">
@@ -88,8 +94,9 @@ function IntakeForm({ draft, rules }: { readonly draft: GovernanceDraft; readonl
         <PeopleField
           name="approvers"
           label="Approvers"
-          helper="Decide requests in every intake project. Nobody approves their own request."
+          helper="Decide requests from every project without approvers of its own (below). Nobody approves their own request."
           accountIds={approvers.default}
+          error={accountProblem(draft.error, 'approvers.default', approvers.default)}
           onChange={(ids) => draft.edit((current) => ({ ...current, approvers: { ...current.approvers, default: ids } }))}
         />
         <PeopleField
@@ -97,6 +104,7 @@ function IntakeForm({ draft, rules }: { readonly draft: GovernanceDraft; readonl
           label="Security reviewers"
           helper="Decide requests for tools whose risk rule needs a security review."
           accountIds={approvers.securityReviewers}
+          error={accountProblem(draft.error, 'approvers.securityReviewers', approvers.securityReviewers)}
           onChange={(ids) => draft.edit((current) => ({ ...current, approvers: { ...current.approvers, securityReviewers: ids } }))}
         />
         <ToggleField
@@ -106,6 +114,9 @@ function IntakeForm({ draft, rules }: { readonly draft: GovernanceDraft; readonl
           checked={approvers.adminFallback}
           onChange={(adminFallback) => draft.edit((current) => ({ ...current, approvers: { ...current.approvers, adminFallback } }))}
         />
+        <ProjectApprovers rules={rules} edit={draft.edit} error={draft.error} />
+        <Delegations rules={rules} edit={draft.edit} error={draft.error} now={now} />
+        <ApprovalRoutingSummary rules={rules} now={now} />
       </Stack>
       <Stack space="space.150">
         <Heading size="medium">Escalation</Heading>
@@ -127,6 +138,7 @@ function IntakeForm({ draft, rules }: { readonly draft: GovernanceDraft; readonl
           label="Escalate to"
           helper="Told about requests past the escalation time, besides the approvers."
           accountIds={escalation.escalateTo}
+          error={accountProblem(draft.error, 'escalation.escalateTo', escalation.escalateTo)}
           onChange={(ids) => draft.edit((current) => ({ ...current, escalation: { ...current.escalation, escalateTo: ids } }))}
         />
       </Stack>
@@ -150,7 +162,7 @@ function IntakeForm({ draft, rules }: { readonly draft: GovernanceDraft; readonl
           <Text>Choose the service project first to pick the review-before-expiry issue type.</Text>
         )}
       </Stack>
-      <GovernanceSaveBar draft={draft} blocked={problems.any} />
+      <GovernanceSaveBar draft={draft} blocked={problems.any || projectsWithoutApprovers(rules).length > 0} />
     </Stack>
   );
 }
