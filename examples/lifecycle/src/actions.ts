@@ -198,7 +198,7 @@ export async function revokeOne(ctx: RunContext): Promise<void> {
   if (!grant) return;
   const bySelf = ctx.random.chance(0.25);
   const actor = bySelf ? requester(grant.person) : approver;
-  const outcome = await expectOutcome(ctx, `revoke a ${grant.status.replace('_', ' ')} grant${bySelf ? ' (its requester)' : ''}`, OK, () => revokeGrant(ctx.world.deps, actor, { grantId: grant.id, rationale: 'Lifecycle harness: no longer needed' }), grant);
+  const outcome = await expectOutcome(ctx, `revoke ${grant.status === 'active' ? 'an active' : 'a pending provision'} grant${bySelf ? ' (its requester)' : ''}`, OK, () => revokeGrant(ctx.world.deps, actor, { grantId: grant.id, rationale: 'Lifecycle harness: no longer needed' }), grant);
   if (outcome.as !== 'predicted') return;
   ctx.record.revoke(grant, now, bySelf ? 'its requester' : 'an approver');
   if (bySelf) ctx.size.revokes.byRequester += 1;

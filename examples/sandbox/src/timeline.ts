@@ -12,6 +12,11 @@ function str(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
 
+/** "an active grant", "a revoked grant": grant states are written words, so the first letter decides. */
+export function withArticle(phrase: string): string {
+  return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
+}
+
 /** One audit event as a sentence a person can follow; unknown types still print their data. */
 export function describeEvent(event: AuditEvent, names: (accountId: string) => string): string {
   const data = event.data;
@@ -68,7 +73,7 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
     case 'grant.recertification_opened':
       return `review-before-expiry issue opened${ref}`;
     case 'drift.detected':
-      return `DRIFT: ${str(data.kind).replace('_', ' ')} on a ${str(data.grantStatus)} grant${ref}`;
+      return `DRIFT: ${str(data.kind).replace('_', ' ')} on ${withArticle(`${str(data.grantStatus).replace('_', ' ')} grant`)}${ref}`;
     case 'job.reconcile_succeeded':
       return `group reconciled: ${str(data.outcome)}`;
     case 'drift.unmanaged_members_found':

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { verifyEvidence, verifyEvidenceCsv, type EvidenceManifest, type EvidenceVerification, type EvidenceVerifyOptions } from '@clearway/core';
 import type { Command } from 'commander';
-import { writeEvidencePack } from '../evidence-pack.js';
+import { EvidenceOutputError, writeEvidencePack } from '../evidence-pack.js';
 import { CLI_ADMIN, requireSandbox } from './sandbox-data.js';
 import { CliError, EXIT, parseDate } from './output.js';
 
@@ -18,6 +18,16 @@ function readAnchor(path: string): unknown {
     return JSON.parse(readFileSync(path, 'utf8')) as unknown;
   } catch {
     throw new CliError(`The anchor at ${path} is not JSON: save the Jira issue property as it is.`, EXIT.usage);
+  }
+}
+
+/** The audit chain key, as the main job saved it (`.sandbox-data/evidence/audit-mac.key`). */
+function readKey(path: string): string {
+  if (!existsSync(path)) throw new CliError(`No key file at ${path} (--key-file): give the audit chain key the pack was exported with.`, EXIT.usage, 'key_file_missing');
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    throw new CliError(`The key file at ${path} (--key-file) cannot be read.`, EXIT.usage, 'key_file_unreadable');
   }
 }
 
@@ -65,7 +75,8 @@ export function registerEvidenceCommands(program: Command, json: () => boolean):
       try {
         manifest = await writeEvidencePack(deps, CLI_ADMIN, { ...(from !== undefined && { from }), ...(to !== undefined && { to }) }, { jsonl: options.out, ...(options.csv !== undefined && { csv: options.csv }) });
       } catch (error) {
-        if ((error as { code?: string }).code === 'range_invalid') throw new CliError((error as Error).message, EXIT.usage);
+        if ((error as { code?: string }).code === 'range_invalid') throw new CliError((error as Error).message, EXIT.usage, 'range_invalid');
+        if (error instanceof EvidenceOutputError) throw new CliError(error.message, EXIT.usage, error.code);
         throw error;
       }
       if (json()) console.log(JSON.stringify(manifest, null, 2));
@@ -79,7 +90,7 @@ export function registerEvidenceCommands(program: Command, json: () => boolean):
     .option('--anchor <file>', 'the anchor the app recorded in Jira at export (the issue property, as JSON): proves the pack without the key')
     .option('--manifest <file>', 'for a CSV export: its manifest (default <file>.manifest.json)')
     .action(async (file: string, options: { keyFile?: string; anchor?: string; manifest?: string }) => {
-      const key = options.keyFile ? readFileSync(options.keyFile, 'utf8').trim() : undefined;
+      const key = options.keyFile !== undefined ? readKey(options.keyFile) : undefined;
       const keyOption: EvidenceVerifyOptions = { ...(key !== undefined && { key }), ...(options.anchor !== undefined && { anchor: readAnchor(options.anchor) }) };
       let result: EvidenceVerification;
       if (file.endsWith('.csv')) {

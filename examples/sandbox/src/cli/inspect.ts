@@ -86,13 +86,17 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
       );
     });
 
-  const audit = program.command('audit').description('The audit chain: its latest events, or verify it');
+  // `--tail` belongs to `audit` itself, so `audit --help` shows it: `audit --tail 5` and
+  // `audit tail --tail 5` both reach it (commander parses a parent's options after a subcommand too).
+  const audit = program
+    .command('audit')
+    .description('The audit chain: its latest events (the default: tail), or verify it')
+    .option('--tail <n>', 'how many of the latest events to show, 1 to 100', '20');
   audit
     .command('tail', { isDefault: true })
-    .description('Show the latest audit events')
-    .option('--tail <n>', 'how many events', '20')
-    .action(async (options: { tail: string }) => {
-      const count = Number(options.tail);
+    .description('Show the latest audit events (how many: --tail <n>, default 20)')
+    .action(async () => {
+      const count = Number(audit.opts<{ tail: string }>().tail);
       if (!Number.isInteger(count) || count < 1 || count > 100) throw new CliError('--tail takes a number from 1 to 100.', EXIT.usage);
       const deps = requireSandbox();
       const events: AuditEvent[] = [...(await listAuditEvents(deps, { limit: count })).items].reverse();

@@ -3,13 +3,27 @@ import { table } from '../story.js';
 /** Exit codes the CLI promises: scripts can branch on them. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, noData: 3 } as const;
 
+/** The error `code` a script reads under `--json` when the thrower names none: one per exit code. */
+const DEFAULT_CODES: Readonly<Record<number, string>> = { [EXIT.failed]: 'failed', [EXIT.usage]: 'usage_error', [EXIT.noData]: 'no_sandbox_data' };
+
 export class CliError extends Error {
+  readonly code: string;
   constructor(
     message: string,
     readonly exitCode: number,
+    code?: string,
   ) {
     super(message);
+    this.code = code ?? DEFAULT_CODES[exitCode] ?? 'failed';
   }
+}
+
+/**
+ * Prints an error for its reader: one line on stderr, as text, or under `--json` as one JSON
+ * object `{ "error": { "code", "message", "exitCode" } }`, so stdout only ever carries results.
+ */
+export function printError(json: boolean, error: { readonly code: string; readonly message: string; readonly exitCode: number }): void {
+  console.error(json ? JSON.stringify({ error: { code: error.code, message: error.message, exitCode: error.exitCode } }) : error.message);
 }
 
 /** Prints either JSON (for scripts) or a table (for people). */
