@@ -129,4 +129,7 @@ export { escalateOverdueApprovals, expireStaleRequests } from './lifecycle/appro
 export { applyRetention } from './lifecycle/retention.js';
 export { scheduleDriftChecks } from './lifecycle/drift.js';
 export { insightsId, readInsights, refreshInsights, type DailyInsights } from './lifecycle/insights.js';
+export { LIVE_COUNT_CAP, readLiveInsights, type BoundedCount, type LiveInsights } from './lifecycle/insights-live.js';
+export { monthlyInsights, readMonthlyInsights, type MonthlyInsights, type MonthlyInsightsView } from './lifecycle/insights-monthly.js';
+export { readPeopleInsights, type PeopleInsights } from './lifecycle/insights-people.js';
 export { runLifecycleSweeps, type SweepReport } from './lifecycle/sweeps.js';

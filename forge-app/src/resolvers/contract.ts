@@ -23,6 +23,7 @@ import type {
   FailedJobView,
   GrantSummary,
   InsightsView,
+  InsightsMonthlyView,
   MyGrantSummary,
   ManualTaskView,
   Page,
@@ -155,6 +156,7 @@ export const PAYLOADS = refusingIllFormedText({
   'requests.all': page.extend({ status: z.enum(REQUEST_STATUSES).optional() }),
   'grants.all': page.extend({ status: z.enum(GRANT_STATUSES).optional() }),
   'insights.daily': z.object({ days: z.number().int().min(1).max(31).optional() }).strict(),
+  'insights.monthly': empty,
   'audit.events': page.extend({ from: timestamp.optional(), to: timestamp.optional() }),
   'audit.verify': empty,
   'evidence.export': z.object({ from: timestamp.optional(), to: timestamp.optional(), format: z.enum(['jsonl', 'csv']) }).strict(),
@@ -215,6 +217,7 @@ export interface ResolverResults {
   'requests.all': Page<RequestSummary>;
   'grants.all': Page<GrantSummary>;
   'insights.daily': InsightsView;
+  'insights.monthly': InsightsMonthlyView;
   'audit.events': Page<AuditEvent>;
   'audit.verify': AuditVerification;
   'evidence.export': EvidenceExport;
@@ -273,6 +276,7 @@ export const SURFACE_KEYS: { readonly [S in SurfaceFunction]: readonly ResolverK
     'requests.all',
     'grants.all',
     'insights.daily',
+    'insights.monthly',
     'audit.events',
     'audit.verify',
     'evidence.export',

@@ -12,6 +12,9 @@ import {
   type ChainVerification,
   type ConnectorRecord,
   type DailyInsights,
+  type LiveInsights,
+  type MonthlyInsightsView,
+  type PeopleInsights,
   type EntityName,
   type EntityRecord,
   type EvidenceAnchoring,
@@ -129,7 +132,16 @@ export interface EvidenceExport {
 }
 
 export type AuditVerification = ChainVerification & { readonly headSeq: number };
-export type InsightsView = ReadonlyArray<DailyInsights>;
+/**
+ * The Insights tab's period: the daily rollups (newest first; how each day ended), the figures read
+ * live from the indexes (what "now" means), and the people figures of the period.
+ */
+export interface InsightsView {
+  readonly rollups: ReadonlyArray<DailyInsights>;
+  readonly live: LiveInsights;
+  readonly people: PeopleInsights;
+}
+export type InsightsMonthlyView = MonthlyInsightsView;
 
 /** Records by id, each read once however often a page names it (undefined where none exists). */
 export async function readRecords<E extends EntityName>(store: Store, entity: E, ids: Iterable<string | undefined>): Promise<Map<string, EntityRecord<E> | undefined>> {

@@ -65,6 +65,7 @@ export const CASES: { readonly [K in ResolverKey]: Case } = {
   'requests.all': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ status: 'pending' }) },
   'grants.all': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ status: 'active' }) },
   'insights.daily': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ days: 2 }) },
+  'insights.monthly': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
   'audit.events': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ limit: 10 }) },
   'audit.verify': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
   'evidence.export': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ format: 'jsonl' }) },

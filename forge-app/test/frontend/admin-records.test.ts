@@ -4,13 +4,13 @@
  * Logs (search, filters, the detail drawer's chain fields, chain verification, and evidence
  * export with its 90 / 365-day range rules, checked before the backend is asked).
  */
-import { DAY_MS, DEFAULT_EXPORT_DAYS, MAX_EXPORT_DAYS, refreshInsights, verifyEvidence, verifyEvidenceCsv } from '@clearway/core';
+import { completeManualTask, DAY_MS, decide, DEFAULT_EXPORT_DAYS, HOUR_MS, MAX_EXPORT_DAYS, refreshInsights, verifyEvidence, verifyEvidenceCsv } from '@clearway/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AdminPage } from '../../src/frontend/admin/admin-page-app';
 import { DEFAULT_EXPORT_DAYS as UI_DEFAULT_DAYS, MAX_EXPORT_DAYS as UI_MAX_DAYS } from '../../src/frontend/admin/evidence-range';
 import { formatDate } from '../../src/frontend/components/format';
 import { makeAppWorld, type AppWorld } from '../../src/test-support/app-world';
-import { freshScenario, PEOPLE, seedSite } from '../../src/test-support/scenario';
+import { APPROVER, freshScenario, PEOPLE, seedSite } from '../../src/test-support/scenario';
 import { failure, mount, textOf, type ForgeNode, type Screen } from './harness';
 
 const codeBlocks = (screen: Screen, within: ForgeNode) => screen.all((node) => node.type === 'CodeBlock', within).map((node) => String(node.props.text));
@@ -149,12 +149,14 @@ describe('admin page: Requests', () => {
 });
 
 describe('admin page: Insights', () => {
+  const chartOf = (screen: Screen) => (title: string) => screen.get((node) => node.props.title === title && node.type !== 'Text', `chart "${title}"`);
+
   it('charts requests by status, active grants by tool and risk, time to active and failures by kind', async () => {
     const { world } = await freshScenario();
     await refreshInsights(world.app.deps);
     const screen = await openAdminTab(world, 'Insights');
     await screen.waitFor(() => screen.find((node) => node.type === 'DonutChart'));
-    const chart = (title: string) => screen.get((node) => node.props.title === title && node.type !== 'Text', `chart "${title}"`);
+    const chart = chartOf(screen);
     expect(chart('Requests by status')).toMatchObject({ type: 'BarChart', props: { xAccessor: 'label', yAccessor: 'count' } });
     expect(chart('Requests by status').props.data).toEqual(expect.arrayContaining([{ label: 'approved', count: 3 }, { label: 'pending', count: 2 }]));
     await screen.waitFor(() => (chart('Active grants by tool').props.data as unknown[]).length > 0);
@@ -167,6 +169,85 @@ describe('admin page: Insights', () => {
     await screen.choose(screen.field('insightsPeriod'), '31');
     await screen.waitFor(() => screen.invoked('insights.daily').length === 2);
     expect(screen.invoked('insights.daily').map((call) => call.payload)).toEqual([{ days: 7 }, { days: 31 }]);
+  });
+
+  it('shows what is true now, read live, beside a rollup that is older: active grants, SLA breaches, failures, manual tasks', async () => {
+    const { world, scenario } = await freshScenario();
+    const { deps } = world.app;
+    await refreshInsights(deps);
+    // After the rollup: Claude's task is completed (a second active grant) and the customer's request approved (a new manual task).
+    await completeManualTask(deps, APPROVER, { jobId: scenario.manualTaskJobId, completion: 'fulfilled' });
+    await decide(deps, APPROVER, { requestId: scenario.customerRequestId, outcome: 'approved', rationale: 'needed for the job' });
+    await world.app.engine.runDueJobs({ deadline: world.clock.now() + 60_000 });
+    // Past the default 48-hour approval SLA for the one request still pending (AIR-5).
+    world.clock.at += 49 * HOUR_MS;
+
+    const screen = await openAdminTab(world, 'Insights');
+    const live = await screen.waitFor(() => screen.maybeTestId('insights-live'));
+    const chart = chartOf(screen);
+    expect(textOf(live)).toContain('Active grants now: 2');
+    expect(textOf(live)).toContain('Pending requests: 1');
+    expect(textOf(live)).toContain('Past the 48-hour approval SLA: 1');
+    expect(textOf(live)).toContain('Failed fulfillments waiting: 1');
+    expect(textOf(live)).toContain('Open manual tasks: 1');
+    await screen.waitFor(() => (chart('Active grants by tool').props.data as unknown[]).length === 2);
+    expect(chart('Active grants by tool').props.data).toEqual(expect.arrayContaining([{ label: 'ChatGPT Enterprise', count: 1 }, { label: 'Claude', count: 1 }]));
+    expect(chart('Failed fulfillments by kind').props.data).toEqual([{ label: 'connector settings', count: 1 }]);
+    // The rollup still says one, and says which day it is for.
+    expect(chart('Active grants by risk').props.data).toEqual([{ label: 'medium', count: 1 }]);
+    expect(screen.text()).toMatch(/Active grants by risk, as rolled up for \d{4}-\d{2}-\d{2}/);
+
+    // People: the requester asked four times, the approver decided four (one after the period's reads began: still submitted in it).
+    expect(screen.rows(screen.byTestId('insights-requesters')).map((cells) => [cells[0]?.children[0]?.props.accountId, textOf(cells[1] as ForgeNode)])).toEqual([
+      [PEOPLE.requester, '4'],
+      [PEOPLE.customer, '1'],
+    ]);
+    const approvers = screen.rows(screen.byTestId('insights-approvers'));
+    expect(approvers.map((cells) => [cells[0]?.children[0]?.props.accountId, textOf(cells[1] as ForgeNode)])).toEqual([[PEOPLE.approver, '4']]);
+  });
+
+  it('shows "N+" when a live count stops at its cap', async () => {
+    const live = { count: 1000, more: true, byTool: { chatgpt: 1000 } };
+    const none = { count: 0, more: false };
+    const screen = await mount(AdminPage, {
+      surface: 'adminPage',
+      answers: {
+        'viewer.context': ADMIN_VIEWER,
+        'catalog.list': () => ({ ok: true, data: { items: [] } }),
+        'insights.daily': () => ({
+          ok: true,
+          data: {
+            rollups: [],
+            live: { at: Date.now(), activeGrants: live, pendingRequests: none, slaBreaches: { ...none, slaHours: 24 }, failedFulfillments: { ...none, byKind: {} }, openManualTasks: none },
+            people: { from: 0, to: 1, topRequesters: [], approvers: [], repeatExtensions: [], requestsRead: none, grantsRead: none },
+          },
+        }),
+      },
+    });
+    await screen.openTab('Insights');
+    const figures = await screen.waitFor(() => screen.maybeTestId('insights-live'));
+    expect(textOf(figures)).toContain('Active grants now: 1000+');
+    expect(textOf(figures)).toContain('Past the 24-hour approval SLA: 0');
+    // No rollup yet: the live figures still show, and the charts say why they are missing.
+    expect(screen.text()).toContain('No insights yet');
+  });
+
+  it('charts twelve months from the daily rollups, with adoption by tool, when the admin picks them', async () => {
+    const { world } = await freshScenario();
+    await refreshInsights(world.app.deps);
+    const screen = await openAdminTab(world, 'Insights');
+    await screen.waitFor(() => screen.maybeTestId('insights-live'));
+    expect(screen.invoked('insights.monthly')).toHaveLength(0);
+    await screen.choose(screen.field('insightsPeriod'), 'months');
+    await screen.waitFor(() => screen.maybeTestId('insights-monthly'));
+    const chart = chartOf(screen);
+    const month = new Date(world.clock.now()).toISOString().slice(0, 7);
+    expect(chart('Requests by month')).toMatchObject({ type: 'StackBarChart', props: { xAccessor: 'month', yAccessor: 'count', colorAccessor: 'series' } });
+    expect(chart('Requests by month').props.data).toEqual(expect.arrayContaining([{ month, series: 'approved', count: 3 }, { month, series: 'pending', count: 2 }]));
+    expect(chart('Active grants at month end').props.data).toEqual([{ month, series: 'ChatGPT Enterprise', count: 1 }]);
+    expect(chart('Adoption by month')).toMatchObject({ type: 'LineChart', props: { data: [{ month, series: 'ChatGPT Enterprise', people: 1 }], yAccessor: 'people' } });
+    expect(chart('Failures by month').props.data).toEqual([{ month, series: 'connector settings', count: 1 }]);
+    expect(screen.text()).toContain('1 of 12 months have daily rollups');
   });
 
   it('explains that insights appear after the first daily rollup', async () => {

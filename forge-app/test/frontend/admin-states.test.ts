@@ -22,7 +22,14 @@ const QUIET: Partial<Record<ResolverKey, Answer>> = {
   'connectors.list': EMPTY_PAGE,
   'connectors.providers': () => ({ ok: true, data: [] }),
   'approvals.pending': EMPTY_PAGE,
-  'insights.daily': () => ({ ok: true, data: [] }),
+  'insights.daily': () => ({
+    ok: true,
+    data: {
+      rollups: [],
+      live: { at: 0, activeGrants: { count: 0, more: false, byTool: {} }, pendingRequests: { count: 0, more: false }, slaBreaches: { count: 0, more: false, slaHours: 48 }, failedFulfillments: { count: 0, more: false, byKind: {} }, openManualTasks: { count: 0, more: false } },
+      people: { from: 0, to: 0, topRequesters: [], approvers: [], repeatExtensions: [], requestsRead: { count: 0, more: false }, grantsRead: { count: 0, more: false } },
+    },
+  }),
   'audit.events': EMPTY_PAGE,
 };
 

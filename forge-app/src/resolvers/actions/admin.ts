@@ -17,6 +17,9 @@ import {
   MANUAL_CONNECTOR_ID,
   MAX_PAGE_SIZE,
   readInsights,
+  readLiveInsights,
+  readMonthlyInsights,
+  readPeopleInsights,
   saveTool,
   SEED_TOOLS,
   seedCatalog,
@@ -91,6 +94,7 @@ export const adminActions: Pick<
   | 'requests.all'
   | 'grants.all'
   | 'insights.daily'
+  | 'insights.monthly'
   | 'audit.events'
   | 'audit.verify'
   | 'evidence.export'
@@ -333,8 +337,20 @@ export const adminActions: Pick<
     async handle({ app }, payload) {
       const now = app.deps.clock.now();
       const days = Array.from({ length: payload.days ?? 7 }, (_, back) => new Date(now - back * DAY_MS).toISOString().slice(0, 10));
-      const rollups = await Promise.all(days.map((day) => readInsights(app.deps, day)));
-      return rollups.filter((rollup): rollup is DailyInsights => rollup !== undefined);
+      // The rollups say how each day ended; what is true now (and who did what) is read live.
+      const [rollups, live, people] = await Promise.all([
+        Promise.all(days.map((day) => readInsights(app.deps, day))),
+        readLiveInsights(app.deps),
+        readPeopleInsights(app.deps, { days: days.length }),
+      ]);
+      return { rollups: rollups.filter((rollup): rollup is DailyInsights => rollup !== undefined), live, people };
+    },
+  },
+
+  'insights.monthly': {
+    policy: 'admin',
+    async handle({ app }) {
+      return readMonthlyInsights(app.deps);
     },
   },
 
