@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { canonicalJson } from './canonical.js';
 import { computeEntryMac } from './chain.js';
-import type { TimeRange } from './coverage.js';
 import type { EvidenceManifest, SealedEvidenceManifest } from './manifest.js';
 import { unexpectedFields, type PackProblem } from './pack-event.js';
 import { constantTimeEqual } from './verify.js';
@@ -21,7 +20,7 @@ export const ISSUE_PROPERTY_LIMITS = { keyLength: 255, valueLength: 32_768 } as 
  * without the key checks a pack against it: a manifest rewritten to match a cut, emptied or
  * recomputed pack no longer equals what was recorded then.
  */
-export interface EvidenceAnchor {
+export interface EvidenceAnchor extends Pick<EvidenceManifest, 'exportedAt' | 'exportedBy' | 'range' | 'count' | 'firstSeq' | 'lastSeq' | 'firstPrevHash' | 'lastEntryHash'> {
   readonly type: typeof EVIDENCE_ANCHOR_TYPE;
   readonly formatVersion: 1;
   /** The chain head when the pack was exported; `entryMac` is HMAC-SHA-256 of its entryHash with the chain key. */
@@ -29,14 +28,6 @@ export interface EvidenceAnchor {
   readonly manifestMac: string;
   /** SHA-256 of the manifest's RFC 8785 JSON, its mac included: matches the whole manifest without the key. */
   readonly manifestHash: string;
-  readonly exportedAt: number;
-  readonly exportedBy: string;
-  readonly range: TimeRange;
-  readonly count: number;
-  readonly firstSeq?: number;
-  readonly lastSeq?: number;
-  readonly firstPrevHash: string;
-  readonly lastEntryHash: string;
 }
 
 /** SHA-256 (hex) of a manifest's RFC 8785 JSON, every field included. */

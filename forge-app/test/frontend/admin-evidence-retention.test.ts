@@ -10,7 +10,7 @@ import { AdminPage } from '../../src/frontend/admin/admin-page-app';
 import { formatDateTime } from '../../src/frontend/components/format';
 import type { AppWorld } from '../../src/test-support/app-world';
 import { freshScenario, PEOPLE } from '../../src/test-support/scenario';
-import { mount, textOf } from './harness';
+import { mount, textOf, type Screen } from './harness';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -22,6 +22,17 @@ async function prunedWorld(): Promise<AppWorld> {
   world.clock.advance(60 * DAY_MS);
   expect((await pruneAuditEvents(world.app.deps, { retentionDays: 30 })).pruned).toBeGreaterThan(0);
   return world;
+}
+
+/** Opens Governance Logs an hour after the world's clock, as the admin, and exports evidence with the dialog's defaults. */
+async function exportFromDialog(world: AppWorld): Promise<Screen> {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(world.clock.now() + 60 * 60 * 1000);
+  const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
+  await screen.openTab('Governance Logs');
+  await screen.click(screen.button('Export evidence'));
+  await screen.submit(screen.form('evidence-export'));
+  return screen;
 }
 
 describe('evidence export after retention pruning', () => {
@@ -40,12 +51,7 @@ describe('evidence export after retention pruning', () => {
 
   it('shows in the export dialog that the pack starts later than asked, and why', async () => {
     const world = await prunedWorld();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(world.clock.now() + 60 * 60 * 1000);
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await screen.openTab('Governance Logs');
-    await screen.click(screen.button('Export evidence'));
-    await screen.submit(screen.form('evidence-export'));
+    const screen = await exportFromDialog(world);
     const result = await screen.waitFor(() => screen.maybeTestId('export-result'));
     const text = textOf(result);
     const firstKept = (await world.app.deps.store.query('audit', 'bySeq', { partition: [], limit: 1 })).items[0]!;
@@ -174,12 +180,7 @@ describe('the evidence issue setting', () => {
 
   it('shows in the export dialog where the anchor was recorded', async () => {
     const world = await anchoredWorld();
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(world.clock.now() + 60 * 60 * 1000);
-    const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
-    await screen.openTab('Governance Logs');
-    await screen.click(screen.button('Export evidence'));
-    await screen.submit(screen.form('evidence-export'));
+    const screen = await exportFromDialog(world);
     const anchor = await screen.waitFor(() => screen.maybeTestId('export-anchor'));
     expect(textOf(anchor)).toMatch(/^Anchor recorded on AUD-1 as the issue property clearway-evidence-\S+: an auditor without the key can check this pack against it\.$/);
   });
