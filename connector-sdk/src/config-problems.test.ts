@@ -43,19 +43,19 @@ const refusal = (config: unknown) => {
 };
 
 describe('settings refused in the admin’s words', () => {
-  it('names each setting by its form title and says what is wrong, not zod’s wording', () => {
+  it('names each setting by its form title and its name, and says what is wrong, not zod’s wording', () => {
     const message = refusal({ authMode: 'oauth', timeoutMs: 50, homepage: 'not a url', verbose: 'yes', extra: 1 });
     expect(message).toBe(
-      'The Words connector settings are invalid: Org URL is required; Sign-in method must be one of api_token, private_key; Request timeout (ms) must be at least 1000; Home page is not a valid URL; verbose must be on or off; there is no setting named extra.',
+      'The Words connector settings are invalid: Org URL (orgUrl) is required; Sign-in method (authMode) must be one of api_token, private_key; Request timeout (ms) (timeoutMs) must be at least 1000; Home page (homepage) is not a valid URL; verbose must be on or off; there is no setting named extra.',
     );
     expect(message).not.toMatch(/Invalid input|expected string|received/);
   });
 
   it('says an empty text is empty, keeps the provider’s own words for its checks, and never echoes a value', () => {
-    expect(refusal({ orgUrl: '  ', timeoutMs: 'ten' })).toBe('The Words connector settings are invalid: Org URL cannot be empty; Request timeout (ms) must be a number.');
+    expect(refusal({ orgUrl: '  ', timeoutMs: 'ten' })).toBe('The Words connector settings are invalid: Org URL (orgUrl) cannot be empty; Request timeout (ms) (timeoutMs) must be a number.');
     const message = refusal({ orgUrl: 'https://acme.okta.com', timeoutMs: 99_000 });
-    expect(message).toBe('The Words connector settings are invalid: Request timeout (ms) must be at most 60000.');
-    expect(refusal({ orgUrl: 'https://acme-admin.okta.com' })).toBe('The Words connector settings are invalid: Org URL: use the org URL, not the -admin one.');
+    expect(message).toBe('The Words connector settings are invalid: Request timeout (ms) (timeoutMs) must be at most 60000.');
+    expect(refusal({ orgUrl: 'https://acme-admin.okta.com' })).toBe('The Words connector settings are invalid: Org URL (orgUrl): use the org URL, not the -admin one.');
     expect(message).not.toContain('99000');
   });
 });

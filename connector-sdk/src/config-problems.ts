@@ -3,7 +3,10 @@ import type { z } from 'zod';
 /** What the admin reads for one setting zod refused: its form title, and what is wrong in words, never the value typed. */
 function problemText(issue: z.core.$ZodIssue, raw: unknown, titles: ReadonlyMap<string, string>): string {
   const [first] = issue.path;
-  const name = typeof first === 'string' ? (titles.get(first) ?? issue.path.join('.')) : 'The settings';
+  const key = issue.path.join('.');
+  // The form's title for the admin, and the setting's own name for whoever writes the settings as JSON (the CLI's --config).
+  const title = typeof first === 'string' ? titles.get(first) : undefined;
+  const name = typeof first !== 'string' ? 'The settings' : title !== undefined && title !== key ? `${title} (${key})` : key;
   const given = issue.path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), raw);
   switch (issue.code) {
     case 'invalid_type':
@@ -28,8 +31,8 @@ function problemText(issue: z.core.$ZodIssue, raw: unknown, titles: ReadonlyMap<
 
 /**
  * The problems of a provider's settings in the admin's words: each setting named by its form title
- * ("Okta org URL is required"), never zod's wording ("orgUrl: Invalid input: expected string,
- * received undefined") and never a value.
+ * and its name ("Okta org URL (orgUrl) is required"), never zod's wording ("orgUrl: Invalid input:
+ * expected string, received undefined") and never a value.
  */
 export function describeConfigProblems(issues: readonly z.core.$ZodIssue[], raw: unknown, titles: ReadonlyMap<string, string>): string[] {
   return issues.map((issue) => problemText(issue, raw, titles));

@@ -37,7 +37,7 @@ describe('settings', () => {
     ['https://api.example.com:6000/scim/v2', {}, 'must not use port 6000'],
     ['http://127.0.0.1:6666/scim/v2', { allowInsecureLoopback: true }, 'must not use port 6666'],
   ])('refuses the base URL %s (%o)', (baseUrl, extra, problem) => {
-    expect(connect({ baseUrl, ...extra })).toMatch(new RegExp(`^invalid_settings: .*baseUrl: .*${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    expect(connect({ baseUrl, ...extra })).toMatch(new RegExp(`^invalid_settings: .*SCIM base URL \\(baseUrl\\): .*${problem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
   it('accepts plain http to a loopback simulator only with the opt-in', () => {
@@ -46,7 +46,7 @@ describe('settings', () => {
   });
 
   it('needs a user name for Basic', () => {
-    expect(connect({ baseUrl: 'https://api.example.com/scim/v2', authMode: 'basic' }, { password: TOKEN })).toMatch(/^invalid_settings: .*username: is needed when Authentication is "basic"/);
+    expect(connect({ baseUrl: 'https://api.example.com/scim/v2', authMode: 'basic' }, { password: TOKEN })).toMatch(/^invalid_settings: .*User name \(Basic\) \(username\): is needed when Authentication is "basic"/);
   });
 });
 
