@@ -5,6 +5,9 @@ export { SYSTEM_ACTOR, type Actor, type CoreDeps } from './shared/deps.js';
 export { transact, type Change } from './shared/transact.js';
 export { initializeClearway } from './setup.js';
 
+// Input checks shared with the app's edge
+export { illFormedTextPath } from './shared/validate.js';
+
 // Catalog
 export { MAX_DURATION_DAYS, RISK_LEVELS, TOOL_STATUSES, isRequestable, toolInputSchema, type ConfiguredGroupSpec, type RiskLevel, type Tool, type ToolFulfillment, type ToolInput, type ToolStatus } from './catalog/tool.js';
 export { SEED_TOOLS, type SeedTool } from './catalog/seed.js';
@@ -40,7 +43,7 @@ export { listGovernanceVersions, updateGovernance } from './governance/governanc
 export { REQUEST_STATUSES, type AccessRequest, type Decision, type DecisionSource, type RequestStatus, type RequestedNewTool } from './requests/request.js';
 export { submitRequest, submitRequestSchema, type SubmitRequestInput, type SubmitRequestResult } from './requests/submit-request.js';
 export { findRequestByIssue, getRequest, listMyRequests, listPendingForApprover, listRequests } from './requests/request-queries.js';
-export { approverVerdict, canApproveAnywhere, type ApproverVerdict } from './decisions/approvers.js';
+export { approverVerdict, approversForProject, canApproveAnywhere, type ApproverVerdict } from './decisions/approvers.js';
 export { evaluateAutoApproval, type AutoApprovalVerdict } from './decisions/auto-approval.js';
 export { decide, decisionInputSchema, type DecisionInput, type DecisionResult } from './decisions/decide.js';
 export { BULK_MAX_ITEMS, BULK_MAX_PER_MINUTE, bulkDecide, type BulkDecisionInput, type BulkItemResult } from './decisions/bulk-decide.js';

@@ -16,7 +16,8 @@ function actsFor(actor: Actor, people: readonly string[], rules: GovernanceRules
   return delegated ? 'delegate' : undefined;
 }
 
-function approversForProject(rules: GovernanceRules, projectKey: string): readonly string[] {
+/** Who decides a project's requests: its own list when it is listed (even an empty one), else the default approvers. */
+export function approversForProject(rules: GovernanceRules, projectKey: string): readonly string[] {
   // An own-key lookup: a project key never reaches the record's prototype.
   return (Object.hasOwn(rules.approvers.byProject, projectKey) ? rules.approvers.byProject[projectKey] : undefined) ?? rules.approvers.default;
 }

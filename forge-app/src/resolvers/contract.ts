@@ -7,7 +7,7 @@
  * the UI always gets a code and a message it can show.
  */
 import type { ConnectionTestResult, ConnectorFormDescription } from '@clearway/connector-sdk';
-import { BULK_MAX_ITEMS, decisionInputSchema, GRANT_STATUSES, governanceRulesSchema, issueKeySchema, projectKeySchema, REQUEST_STATUSES, toolInputSchema } from '@clearway/core';
+import { BULK_MAX_ITEMS, decisionInputSchema, GRANT_STATUSES, governanceRulesSchema, illFormedTextPath, issueKeySchema, projectKeySchema, REQUEST_STATUSES, toolInputSchema } from '@clearway/core';
 import type { AuditEvent, BulkItemResult, ConnectorUsage, DecisionResult, EvidenceSettings, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
 import { z } from 'zod';
 import type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
@@ -60,19 +60,6 @@ const limits = z.object({ requestsPerSecond: z.number().positive().max(10_000).o
 /** At most this many requests per bulk decision: core's cap, refused here before anything runs. */
 export const BULK_LIMIT = BULK_MAX_ITEMS;
 
-/** Where in a value (a string, a key, or one nested up to core's depth) text is not well-formed Unicode. */
-function illFormedPath(value: unknown, path: readonly PropertyKey[], depth: number): PropertyKey[] | undefined {
-  if (typeof value === 'string') return value.isWellFormed() ? undefined : [...path];
-  if (depth > 20 || value === null || typeof value !== 'object') return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const here = [...path, Array.isArray(value) ? Number(key) : key];
-    if (!key.isWellFormed()) return here;
-    const found = illFormedPath(item, here, depth + 1);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
 /**
  * Every payload refuses text that is not well-formed Unicode (a lone surrogate such as `\uD800`)
  * in any string or key, as core refuses it at its own edge: such text cannot be put in a Jira
@@ -83,7 +70,7 @@ function refusingIllFormedText<T extends Readonly<Record<string, z.ZodType>>>(sc
   const refined = Object.entries(schemas).map(([key, schema]) => [
     key,
     schema.superRefine((value, context) => {
-      const path = illFormedPath(value, [], 0);
+      const path = illFormedTextPath(value);
       if (path !== undefined) context.addIssue({ code: 'custom', path, message: 'contains characters that are not valid Unicode (a lone surrogate)' });
     }),
   ]);

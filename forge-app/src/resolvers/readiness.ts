@@ -1,4 +1,4 @@
-import type { ConnectorRecord, GovernanceRules, Tool } from '@clearway/core';
+import { approversForProject, type ConnectorRecord, type GovernanceRules, type Tool } from '@clearway/core';
 
 /**
  * What the Overview's readiness cards check beyond "is it configured": whether a request could be
@@ -18,9 +18,9 @@ const people = (count: number) => (count === 1 ? '1 approver' : `${count} approv
  */
 export function approversReadiness(rules: GovernanceRules, projectKey: string | undefined, approvedTools: readonly Tool[]): ReadinessCheck {
   const { approvers } = rules;
-  // As core routes: a project listed in byProject uses its own list, even an empty one; only unlisted projects use the default.
+  // Core's routing: a listed project uses its own list, even an empty one; `listed` only words the answer.
   const listed = projectKey !== undefined && Object.hasOwn(approvers.byProject, projectKey);
-  const named = listed ? (approvers.byProject[projectKey] ?? []) : approvers.default;
+  const named = projectKey === undefined ? approvers.default : approversForProject(rules, projectKey);
   const where = listed ? `project ${projectKey}'s own` : 'the default';
   const reviewLevels = new Set(approvedTools.filter((tool) => rules.riskRules[tool.riskLevel].requiresSecurityReview).map((tool) => tool.riskLevel));
   if (reviewLevels.size > 0 && approvers.securityReviewers.length === 0 && !approvers.adminFallback) {
