@@ -15,6 +15,7 @@ export type ClearwayErrorCode =
   | 'invalid_transition'
   | 'extension_out_of_bounds'
   | 'tool_not_requestable'
+  | 'exception_limit_reached'
   | 'bulk_limit_exceeded'
   | 'rate_limited'
   | 'version_conflict'
@@ -70,7 +71,7 @@ export class ForbiddenError extends ClearwayError {
 /** The operation collides with existing state: a duplicate open request, an already-decided request. */
 export class ConflictError extends ClearwayError {
   constructor(
-    code: 'duplicate_request' | 'conflict' | 'already_decided' | 'invalid_transition' | 'not_ingested' | 'tool_not_requestable',
+    code: 'duplicate_request' | 'conflict' | 'already_decided' | 'invalid_transition' | 'not_ingested' | 'tool_not_requestable' | 'exception_limit_reached',
     message: string,
     details: Readonly<Record<string, unknown>> = {},
   ) {

@@ -35,7 +35,7 @@ export {
 } from './connectors/connector-service.js';
 
 // Governance
-export { DEFAULT_GOVERNANCE_RULES, governanceRulesSchema, type AutoApprovalPolicy, type GovernanceRules, type GovernanceRulesInput, type GovernanceVersion, type RiskRule } from './governance/policy.js';
+export { DEFAULT_EXCEPTION_RULES, DEFAULT_GOVERNANCE_RULES, governanceRulesSchema, type AutoApprovalPolicy, type ExceptionRules, type GovernanceRules, type GovernanceRulesInput, type GovernanceVersion, type RiskRule } from './governance/policy.js';
 export { DEFAULT_GOVERNANCE, currentGovernance, currentPolicyVersion } from './governance/current.js';
 export { listGovernanceVersions, updateGovernance } from './governance/governance-service.js';
 
@@ -43,10 +43,16 @@ export { listGovernanceVersions, updateGovernance } from './governance/governanc
 export { REQUEST_STATUSES, type AccessRequest, type Decision, type DecisionSource, type RequestStatus, type RequestedNewTool } from './requests/request.js';
 export { submitRequest, submitRequestSchema, type SubmitRequestInput, type SubmitRequestResult } from './requests/submit-request.js';
 export { findRequestByIssue, getRequest, listMyRequests, listPendingForApprover, listRequests } from './requests/request-queries.js';
-export { approverVerdict, approversForProject, canApproveAnywhere, type ApproverVerdict } from './decisions/approvers.js';
+export { approverVerdict, approversForProject, canApproveAnywhere, exceptionApproverVerdict, type ApproverVerdict } from './decisions/approvers.js';
 export { evaluateAutoApproval, type AutoApprovalVerdict } from './decisions/auto-approval.js';
 export { decide, decisionInputSchema, type DecisionInput, type DecisionResult } from './decisions/decide.js';
 export { BULK_MAX_ITEMS, BULK_MAX_PER_MINUTE, bulkDecide, type BulkDecisionInput, type BulkItemResult } from './decisions/bulk-decide.js';
+
+// Exceptions: access approved outside the rules, reviewed often, limited per tool
+export { EXCEPTION_KINDS, exceptionKinds, exceptionStanding, type AccessException, type ExceptionClosure, type ExceptionKind, type ExceptionReview, type ExceptionStanding } from './exceptions/exception.js';
+export { reviewException, type ExceptionReviewInput } from './exceptions/review.js';
+export { EXCEPTION_LAPSED, lapsesAt, sweepExceptions, type ExceptionSweepReport } from './exceptions/sweep.js';
+export { exceptionReport, listExceptions, viewException, type ExceptionReport, type ExceptionView } from './exceptions/queries.js';
 
 // Per-actor limits (reserved before a call, settled or released after)
 export { CONTENTION_RETRY_AFTER_MS, MAX_RESERVE_ATTEMPTS, allowanceRecordId, readAllowance, reserveAllowance, type Budget, type Claim, type Reservation } from './limits/allowance.js';

@@ -3,7 +3,6 @@ import type { Tool } from '../catalog/tool.js';
 import { newJob } from '../fulfillment/jobs.js';
 import type { Grant } from '../grants/grant.js';
 import { DAY_MS } from '../ports/clock.js';
-import type { Ids } from '../ports/ids.js';
 import { put, remove, type Write } from '../ports/store.js';
 import type { Claim } from '../ports/store-schema.js';
 import type { AccessRequest, Decision } from '../requests/request.js';
@@ -22,11 +21,13 @@ export function approvalChange(input: {
   decision: Decision;
   durationDays: number;
   now: number;
-  ids: Ids;
+  grantId: string;
+  /** Approved outside the rules: the grant says so (its exception record is written alongside). */
+  exception?: Grant['exception'];
 }): DecisionChange {
   const { request, tool, decision, durationDays, now } = input;
   const grant: Grant = {
-    id: input.ids.newId('grant'),
+    id: input.grantId,
     version: 0,
     requestId: request.id,
     issueKey: request.issueKey,
@@ -40,6 +41,7 @@ export function approvalChange(input: {
     expiresAt: now + durationDays * DAY_MS,
     deprovision: 'not_needed',
     extensions: [],
+    ...(input.exception && { exception: input.exception }),
   };
   const decided: AccessRequest = {
     ...request,
@@ -61,7 +63,13 @@ export function approvalChange(input: {
         actor: decision.decidedBy,
         type: 'request.approved',
         refs,
-        data: { source: decision.source, rationale: decision.rationale, durationDays, ...(decision.policyId !== undefined && { policyId: decision.policyId }) },
+        data: {
+          source: decision.source,
+          rationale: decision.rationale,
+          durationDays,
+          ...(decision.policyId !== undefined && { policyId: decision.policyId }),
+          ...(input.exception && { exception: true }),
+        },
       },
       {
         actor: decision.decidedBy,

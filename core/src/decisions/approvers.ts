@@ -44,6 +44,19 @@ export function approverVerdict(
   return { allowed: false, reason: securityReview ? 'security_review_required' : 'not_an_approver' };
 }
 
+/**
+ * Who may approve an exception (access outside a risk rule's bounds): a security reviewer or their
+ * delegate, never the requester. Admin fallback does not apply: an override needs a person the
+ * rules name for it.
+ */
+export function exceptionApproverVerdict(actor: Actor, request: Pick<AccessRequest, 'requesterAccountId'>, rules: GovernanceRules, now: number): ApproverVerdict {
+  if (actor.accountId === request.requesterAccountId) return { allowed: false, reason: 'self_approval' };
+  const role = actsFor(actor, rules.approvers.securityReviewers, rules, now);
+  if (role === 'self') return { allowed: true, via: 'security_reviewer' };
+  if (role === 'delegate') return { allowed: true, via: 'delegate' };
+  return { allowed: false, reason: 'security_review_required' };
+}
+
 /** Whether the Approvals tab should show: the actor may approve in at least one place. */
 export function canApproveAnywhere(actor: Actor, rules: GovernanceRules, now: number): boolean {
   if (rules.approvers.adminFallback && actor.isAdmin) return true;

@@ -94,7 +94,7 @@ async function grantEffect(deps: CoreDeps, job: Job, grant: Grant, result: JobRe
   if (job.type === 'provision' && result.kind === 'membership') {
     if (grant.status === 'pending_provision') {
       const change = await grantTransition(deps, grant, 'activate', actor, activationPatch(grant, now), { via: actor === 'clearway:engine' ? 'provider' : 'manual', outcome: result.outcome });
-      return { writes: change.writes, audit: [change.audit] };
+      return { writes: change.writes, audit: change.audit };
     }
     if (job.purpose === 'restore' && grant.status === 'active') {
       const { drift: _found, ...restored } = grant;
@@ -317,7 +317,7 @@ async function failJob(deps: CoreDeps, attempt: FailedAttempt): Promise<Change<F
     const patch: Partial<Grant> = { failure: { ...final, at: now }, ...(mayHaveLanded && { deprovision: 'pending' as const }) };
     const change = await grantTransition(deps, grant, 'fail_provision', 'clearway:engine', patch, { kind: final.kind, code: final.code });
     writes.push(...change.writes);
-    audit.push(change.audit);
+    audit.push(...change.audit);
     if (mayHaveLanded) {
       const cleanup = await cleanupJobs(deps, change.grant, job, now);
       writes.push(...cleanup.writes);

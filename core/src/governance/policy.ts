@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_DURATION_DAYS, RISK_LEVELS, type RiskLevel } from '../catalog/tool.js';
+import { MAX_GRANT_LIFETIME_DAYS } from '../grants/lifecycle.js';
 import { projectKeySchema } from '../ports/jira.js';
 
 const accountId = z.string().trim().min(1).max(128);
@@ -47,6 +48,31 @@ const intakeSchema = z
   })
   .strict();
 
+/**
+ * Exceptions: access approved outside a risk rule's bounds (longer than the effective maximum, or
+ * a tool the catalog blocks) by a security reviewer with a reason. They are reviewed more often
+ * than other grants, lapse when a review is missed, and each tool may have only so many open.
+ */
+const exceptionRulesSchema = z
+  .object({
+    /** Days between reviews of an open exception, counted from its approval and then from each review. */
+    reviewEveryDays: z.number().int().min(1).max(90),
+    /** An exception whose review is this many days overdue ends: its grant is revoked. */
+    lapseAfterDays: z.number().int().min(1).max(30),
+    /** The longest an exception may be approved for. */
+    maxDurationDays: z.number().int().min(1).max(MAX_GRANT_LIFETIME_DAYS),
+    /** Open exceptions allowed per tool, by the tool's risk level; 0 allows none. */
+    openLimits: z.record(z.enum(RISK_LEVELS), z.number().int().min(0).max(1_000)),
+  })
+  .strict();
+
+export const DEFAULT_EXCEPTION_RULES: z.output<typeof exceptionRulesSchema> = {
+  reviewEveryDays: 7,
+  lapseAfterDays: 3,
+  maxDurationDays: 90,
+  openLimits: { low: 10, medium: 5, high: 3, critical: 1 },
+};
+
 /** The versioned rules in force. Every change creates a new version; decisions record it. */
 export const governanceRulesSchema = z
   .object({
@@ -82,6 +108,7 @@ export const governanceRulesSchema = z
       })
       .strict()
       .default({ checkIntervalDays: 7, deprovisionUnexpected: false, restoreMissing: false }),
+    exceptions: exceptionRulesSchema.default(DEFAULT_EXCEPTION_RULES),
     stalePendingDays: z.number().int().min(1).max(365),
     retentionDays: z.number().int().min(30).max(3_650),
     intake: intakeSchema,
@@ -92,6 +119,7 @@ export type GovernanceRules = z.output<typeof governanceRulesSchema>;
 export type GovernanceRulesInput = z.input<typeof governanceRulesSchema>;
 export type AutoApprovalPolicy = GovernanceRules['autoApproval'][number];
 export type RiskRule = GovernanceRules['riskRules'][RiskLevel];
+export type ExceptionRules = GovernanceRules['exceptions'];
 
 export interface GovernanceVersion {
   /** The record id: the version number, zero-padded so ids sort. */
@@ -122,6 +150,7 @@ export const DEFAULT_GOVERNANCE_RULES: GovernanceRules = {
   escalation: { approvalSlaHours: 48, escalateTo: [] },
   reviewWindowDays: 14,
   drift: { checkIntervalDays: 7, deprovisionUnexpected: false, restoreMissing: false },
+  exceptions: DEFAULT_EXCEPTION_RULES,
   stalePendingDays: 30,
   retentionDays: 365,
   intake: { requestTypeIds: [] },

@@ -2,7 +2,7 @@ import type { ConnectorErrorJson } from '@clearway/connector-sdk';
 import { z } from 'zod';
 import type { AuditEntry } from '../audit/event.js';
 import type { Tool } from '../catalog/tool.js';
-import { approverVerdict, type ApproverVerdict } from '../decisions/approvers.js';
+import { approverVerdict, exceptionApproverVerdict, type ApproverVerdict } from '../decisions/approvers.js';
 import { BoundsError, ConflictError, ForbiddenError, NotFoundError } from '../errors.js';
 import { commentBestEffort } from '../decisions/jira-sync.js';
 import { currentGovernance } from '../governance/current.js';
@@ -11,6 +11,8 @@ import { cancelOpenProvisioning, enqueueJob } from '../fulfillment/jobs.js';
 import { pageRequest, put, remove, type Page, type Write } from '../ports/store.js';
 import { newClaim, openClaimId } from '../requests/claims.js';
 import type { Actor, CoreDeps } from '../shared/deps.js';
+import { closeException } from '../exceptions/close.js';
+import type { ExceptionClosure, ExceptionReview } from '../exceptions/exception.js';
 import { transact } from '../shared/transact.js';
 import { parseInput } from '../shared/validate.js';
 import type { Grant, GrantStatus } from './grant.js';
@@ -25,13 +27,15 @@ export async function getGrant(deps: CoreDeps, grantId: string): Promise<Grant> 
 export interface Transition {
   readonly grant: Grant;
   readonly writes: Write[];
-  readonly audit: AuditEntry;
+  /** The grant's own event first, then what the move caused (an exception closing). */
+  readonly audit: AuditEntry[];
 }
 
 /**
  * Moves a grant through the state machine, with the jobs the move causes: ending a grant
  * releases the (requester, tool) claim, cancels provisioning still waiting, and queues a
- * deprovision job when access may have been given; reopening one queues provisioning again.
+ * deprovision job when access may have been given, and closes its exception if it had one;
+ * reopening one queues provisioning again.
  */
 export async function grantTransition(
   deps: CoreDeps,
@@ -40,12 +44,18 @@ export async function grantTransition(
   actor: string,
   patch: Partial<Grant>,
   data: Record<string, unknown> = {},
+  options: { readonly exceptionClosure?: ExceptionClosure; readonly exceptionReview?: ExceptionReview } = {},
 ): Promise<Transition> {
   const status = nextGrantStatus(grant, event);
   const now = deps.clock.now();
   let updated: Grant = { ...grant, ...patch, status, updatedAt: now };
   const writes: Write[] = [];
+  const caused: AuditEntry[] = [];
   if (status === 'expired' || status === 'revoked') {
+    const closure = options.exceptionClosure ?? (status === 'revoked' ? 'revoked' : updated.endReason === NEVER_PROVISIONED ? 'never_provisioned' : 'expired');
+    const closed = await closeException(deps, grant, closure, actor, now, options.exceptionReview);
+    writes.push(...closed.writes);
+    caused.push(...closed.audit);
     const claim = await deps.store.get('claim', openClaimId(grant.requesterAccountId, grant.toolId));
     if (claim?.requestId === grant.requestId) writes.push(remove('claim', claim));
     writes.push(...(await cancelOpenProvisioning(deps.store, grant.id, now)));
@@ -66,7 +76,8 @@ export async function grantTransition(
   const refs = { grantId: grant.id, requestId: grant.requestId, toolId: grant.toolId, connectorId: grant.connectorId, issueKey: grant.issueKey };
   // The first activation says when the grant was approved, so time-to-active needs no other read.
   const activation = event === 'activate' ? { firstActivation: grant.activatedAt === undefined, approvedAt: grant.createdAt } : {};
-  return { grant: { ...updated, version: updated.version + 1 }, writes, audit: { actor, type: `grant.${statusEvent(status)}`, refs, data: { from: grant.status, to: status, ...activation, ...data } } };
+  const own: AuditEntry = { actor, type: `grant.${statusEvent(status)}`, refs, data: { from: grant.status, to: status, ...activation, ...data } };
+  return { grant: { ...updated, version: updated.version + 1 }, writes, audit: [own, ...caused] };
 }
 
 /** A retry puts the failed provision job back in the queue with a fresh attempt budget. */
@@ -86,7 +97,7 @@ function statusEvent(status: GrantStatus): string {
  * Where removal stands when a grant ends: pending (its user may be in the group), except for a
  * failed grant, whose cleanup was decided when it failed (queued if an add may have landed).
  */
-function deprovisionAtEnd(grant: Grant): Grant['deprovision'] {
+export function deprovisionAtEnd(grant: Grant): Grant['deprovision'] {
   return grant.status === 'provision_failed' ? grant.deprovision : 'pending';
 }
 
@@ -112,7 +123,7 @@ export async function activateGrant(deps: CoreDeps, grantId: string, evidence: {
     const grant = await getGrant(deps, grantId);
     const now = deps.clock.now();
     const change = await grantTransition(deps, grant, 'activate', evidence.by, activationPatch(grant, now), evidence);
-    return { writes: change.writes, audit: [change.audit], result: change.grant };
+    return { writes: change.writes, audit: change.audit, result: change.grant };
   });
 }
 
@@ -121,7 +132,7 @@ export async function failGrantProvisioning(deps: CoreDeps, grantId: string, fai
   return transact(deps, async () => {
     const grant = await getGrant(deps, grantId);
     const change = await grantTransition(deps, grant, 'fail_provision', 'clearway:system', { failure: { ...failure, at: deps.clock.now() } }, { kind: failure.kind, code: failure.code });
-    return { writes: change.writes, audit: [change.audit], result: change.grant };
+    return { writes: change.writes, audit: change.audit, result: change.grant };
   });
 }
 
@@ -130,7 +141,7 @@ export async function retryGrantProvisioning(deps: CoreDeps, actor: Actor, grant
     const grant = await getGrant(deps, grantId);
     await requireApproverFor(deps, actor, grant, 'retry provisioning');
     const change = await grantTransition(deps, grant, 'retry_provision', actor.accountId, {});
-    return { writes: change.writes, audit: [change.audit], result: change.grant };
+    return { writes: change.writes, audit: change.audit, result: change.grant };
   });
 }
 
@@ -154,6 +165,18 @@ async function requireApproverFor(deps: CoreDeps, actor: Actor, grant: Grant, ac
   throw new ForbiddenError('forbidden', `Only an approver for this tool can ${action}.`);
 }
 
+/** Whether the actor may act on an exception's grant as a security reviewer (who may end it, as its approvers may). */
+async function mayReviewException(deps: CoreDeps, actor: Actor, grant: Grant): Promise<boolean> {
+  return exceptionApproverVerdict(actor, grant, (await currentGovernance(deps.store)).rules, deps.clock.now()).allowed;
+}
+
+/** An exception's grant was approved outside the rules: only a security reviewer may lengthen it. */
+async function requireExceptionReviewerFor(deps: CoreDeps, actor: Actor, grant: Grant): Promise<void> {
+  if (await mayReviewException(deps, actor, grant)) return;
+  if (actor.accountId === grant.requesterAccountId) throw new ForbiddenError('self_extension', 'You cannot extend access on your own grant; ask an approver.');
+  throw new ForbiddenError('forbidden', 'This grant is an exception: only a security reviewer can extend it.');
+}
+
 const extendSchema = z.object({ grantId: z.string().min(1), days: z.number().int().min(1).max(MAX_GRANT_LIFETIME_DAYS), rationale: z.string().trim().min(3).max(1_000) }).strict();
 
 /**
@@ -165,7 +188,8 @@ export async function extendGrant(deps: CoreDeps, actor: Actor, rawInput: z.inpu
   let settledReview: string | undefined;
   const extended = await transact(deps, async () => {
     const grant = await getGrant(deps, input.grantId);
-    await requireApproverFor(deps, actor, grant, 'extend access');
+    if (grant.exception) await requireExceptionReviewerFor(deps, actor, grant);
+    else await requireApproverFor(deps, actor, grant, 'extend access');
     settledReview = grant.recertification?.issueKey;
     const now = deps.clock.now();
     if (grant.status === 'expired' && now > grant.expiresAt + EXTENSION_GRACE_DAYS * DAY_MS) {
@@ -197,7 +221,7 @@ export async function extendGrant(deps: CoreDeps, actor: Actor, rawInput: z.inpu
     const change = await grantTransition(deps, unreviewed, 'extend_expired', actor.accountId, { ...patch, deprovision: 'not_needed' }, data);
     return {
       writes: [...change.writes, put('claim', newClaim(claimId, { requestId: grant.requestId, grantId: grant.id }, now))],
-      audit: [{ actor: actor.accountId, type: 'grant.extended', refs, data }, change.audit],
+      audit: [{ actor: actor.accountId, type: 'grant.extended', refs, data }, ...change.audit],
       result: change.grant,
     };
   });
@@ -216,7 +240,9 @@ export async function revokeGrant(deps: CoreDeps, actor: Actor, rawInput: z.inpu
   const rationale = input.rationale;
   return transact(deps, async () => {
     const grant = await getGrant(deps, input.grantId);
-    if (actor.accountId !== grant.requesterAccountId) await requireApproverFor(deps, actor, grant, 'revoke access');
+    if (actor.accountId !== grant.requesterAccountId && !(grant.exception && (await mayReviewException(deps, actor, grant)))) {
+      await requireApproverFor(deps, actor, grant, 'revoke access');
+    }
     const change = await grantTransition(
       deps,
       grant,
@@ -225,7 +251,7 @@ export async function revokeGrant(deps: CoreDeps, actor: Actor, rawInput: z.inpu
       { endedAt: deps.clock.now(), endedBy: actor.accountId, endReason: rationale, deprovision: deprovisionAtEnd(grant) },
       { rationale },
     );
-    return { writes: change.writes, audit: [change.audit], result: change.grant };
+    return { writes: change.writes, audit: change.audit, result: change.grant };
   });
 }
 
@@ -244,7 +270,7 @@ export async function expireGrant(deps: CoreDeps, grantId: string): Promise<Gran
       endReason: grant.activatedAt === undefined ? NEVER_PROVISIONED : 'expired',
       deprovision: deprovisionAtEnd(grant),
     });
-    return { writes: change.writes, audit: [change.audit], result: change.grant };
+    return { writes: change.writes, audit: change.audit, result: change.grant };
   });
 }
 

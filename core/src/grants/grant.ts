@@ -51,6 +51,8 @@ export interface Grant {
    * say, and a removal within the late-effect window is checked again once it has passed.
    */
   readonly unconfirmedAddAt?: number;
+  /** Approved outside the rules by a security reviewer: the exception record (same id) tracks its reviews. */
+  readonly exception?: { readonly reason: string; readonly approvedBy: string };
   /** Review-before-expiry: opened once per grant (`opening` while the Jira issue is being created). */
   readonly recertification?: { readonly state: 'opening' | 'opened'; readonly issueKey?: string; readonly at: number };
   /** When a membership check last ran, and what disagreement it found, if any. */

@@ -128,6 +128,6 @@ describe('lifecycle sweeps', () => {
     const tomorrow = new Date(world.clock.now()).toISOString().slice(0, 10);
     expect((await runLifecycleSweeps(world, { deadline: far(world) })).insightsRefreshed).toEqual([today, tomorrow]);
     const rushed = await runLifecycleSweeps(world, { deadline: world.clock.now() + 1_000 });
-    expect(rushed.deferred).toEqual(['expiry', 'recertification', 'escalation', 'stale requests', 'drift', 'retention', 'insights']);
+    expect(rushed.deferred).toEqual(['expiry', 'recertification', 'exceptions', 'escalation', 'stale requests', 'drift', 'retention', 'insights']);
   });
 });

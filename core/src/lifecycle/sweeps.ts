@@ -1,3 +1,4 @@
+import { sweepExceptions } from '../exceptions/sweep.js';
 import type { CoreDeps } from '../shared/deps.js';
 import { escalateOverdueApprovals, expireStaleRequests } from './approvals.js';
 import { scheduleDriftChecks } from './drift.js';
@@ -9,6 +10,8 @@ import { applyRetention } from './retention.js';
 export interface SweepReport {
   readonly expiredGrants: number;
   readonly recertificationsOpened: number;
+  readonly exceptionReviewsDue: number;
+  readonly exceptionsLapsed: number;
   readonly escalated: number;
   readonly staleRequestsExpired: number;
   readonly driftChecksQueued: number;
@@ -26,7 +29,7 @@ export interface SweepReport {
  * app runs them together on one schedule).
  */
 export async function runLifecycleSweeps(deps: CoreDeps, options: { deadline: number; minimumMs?: number }): Promise<SweepReport> {
-  const report = { expiredGrants: 0, recertificationsOpened: 0, escalated: 0, staleRequestsExpired: 0, driftChecksQueued: 0, auditPruned: 0, identitiesPruned: 0, insightsRefreshed: [] as string[], deferred: [] as string[], notes: [] as string[] };
+  const report = { expiredGrants: 0, recertificationsOpened: 0, exceptionReviewsDue: 0, exceptionsLapsed: 0, escalated: 0, staleRequestsExpired: 0, driftChecksQueued: 0, auditPruned: 0, identitiesPruned: 0, insightsRefreshed: [] as string[], deferred: [] as string[], notes: [] as string[] };
   const minimum = options.minimumMs ?? 5_000;
   const steps: Array<[string, () => Promise<void>]> = [
     ['expiry', async () => void (report.expiredGrants = (await expireDueGrants(deps)).expired)],
@@ -34,6 +37,11 @@ export async function runLifecycleSweeps(deps: CoreDeps, options: { deadline: nu
       const result = await openRecertifications(deps);
       report.recertificationsOpened = result.opened;
       if (result.skipped) report.notes.push(`recertification: ${result.skipped}`);
+    }],
+    ['exceptions', async () => {
+      const result = await sweepExceptions(deps);
+      report.exceptionReviewsDue = result.reviewsDue;
+      report.exceptionsLapsed = result.lapsed;
     }],
     ['escalation', async () => void (report.escalated = (await escalateOverdueApprovals(deps)).escalated)],
     ['stale requests', async () => void (report.staleRequestsExpired = (await expireStaleRequests(deps)).expired)],

@@ -7,6 +7,7 @@
  */
 import type { AuditEvent } from '../audit/event.js';
 import type { Tool } from '../catalog/tool.js';
+import type { AccessException } from '../exceptions/exception.js';
 import type { ConnectorRecord, IdentityRecord } from '../connectors/connector.js';
 import type { Job } from '../fulfillment/job.js';
 import type { Grant } from '../grants/grant.js';
@@ -37,6 +38,7 @@ export interface EntityMap {
   governance: GovernanceVersion;
   request: AccessRequest;
   grant: Grant;
+  exception: AccessException;
   job: Job;
   audit: AuditEvent;
   claim: Claim;
@@ -99,6 +101,11 @@ export const STORE_SCHEMA = {
       range: (grant) => grant.lastCheckedAt ?? grant.activatedAt ?? grant.createdAt,
     },
     all: { partition: all, range: (grant) => grant.createdAt },
+  },
+  exception: {
+    // Open exceptions by when their next review is due: the exception sweep reads only those due.
+    open: { partition: (exception) => (exception.state === 'open' ? [] : undefined), range: (exception) => exception.nextReviewAt },
+    all: { partition: all, range: (exception) => exception.approvedAt },
   },
   job: {
     // Runnable jobs only, by the time they may (re)run or their lease expires.

@@ -167,7 +167,7 @@ export async function submitRequest(deps: CoreDeps, requester: Actor, rawInput: 
         },
         durationDays,
         now,
-        ids: deps.ids,
+        grantId: deps.ids.newId('grant'),
       });
       return {
         writes: [...change.writes, ...claims],

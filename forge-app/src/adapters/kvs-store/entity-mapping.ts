@@ -34,6 +34,7 @@ export const RANGE_TYPES: RangeTypes = {
   governance: { byVersion: 'float' },
   request: { byRequester: 'float', byStatus: 'float', awaitingEscalation: 'float', all: 'float' },
   grant: { byRequester: 'float', byStatus: 'float', byTool: 'float', awaitingReview: 'float', byLastCheck: 'float', all: 'float' },
+  exception: { open: 'float', all: 'float' },
   job: { due: 'float', byGrant: 'float', byStatus: 'float' },
   audit: { bySeq: 'float', byTime: 'float' },
   claim: {},
