@@ -15,6 +15,7 @@ import {
   createConnector,
   currentGovernance,
   decide,
+  exceptionReport,
   expireDueGrants,
   extendGrant,
   initializeClearway,
@@ -23,6 +24,7 @@ import {
   listUnmanagedMembers,
   openRecertifications,
   retryFailedJob,
+  reviewException,
   revokeGrant,
   saveTool,
   scheduleDriftChecks,
@@ -30,6 +32,7 @@ import {
   setEvidenceAnchorIssue,
   setIdentityMapping,
   submitRequest,
+  sweepExceptions,
   testConnector,
   updateGovernance,
   verifyAuditLog,
@@ -56,7 +59,7 @@ const { deps, simulator } = await freshSandbox();
 const connectorDeps = withProviders(deps);
 const engine: FulfillmentEngine = sandboxEngine(deps, { workerId: 'sandbox', retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 5_000 } });
 const start = deps.clock.now();
-const story = new Story(deps, 17, start, nameOf);
+const story = new Story(deps, 18, start, nameOf);
 const grants: Record<string, string> = {};
 let issueCount = 0;
 
@@ -106,6 +109,9 @@ await story.step('Set up: governance, connectors (tested), catalog', async () =>
       approvers: { byProject: {}, default: [approver.accountId], securityReviewers: [approver.accountId], adminFallback: true, delegations: [] },
       autoApproval: [{ id: 'engineering-chatgpt', name: 'Engineering gets ChatGPT', scope: { projectKeys: ['AIR'], toolIds: ['chatgpt-enterprise'] }, autoApprove: true, allowedGroups: ['engineering'], maxDurationDays: 30 }],
       reviewWindowDays: 7,
+      // Medium risk (ChatGPT, Claude) may be granted 45 days; one exception per medium-risk tool at a time.
+      riskRules: { ...DEFAULT_GOVERNANCE_RULES.riskRules, medium: { ...DEFAULT_GOVERNANCE_RULES.riskRules.medium, maxDurationDays: 45 } },
+      exceptions: { ...DEFAULT_GOVERNANCE_RULES.exceptions, openLimits: { ...DEFAULT_GOVERNANCE_RULES.exceptions.openLimits, medium: 1 } },
     },
   });
   const { rules } = await currentGovernance(deps.store);
@@ -329,6 +335,37 @@ await story.step('Day 45: the extended grant expires too', async () => {
   const removals = simulator.effects('member_removed');
   // Dev's Copilot membership twice: after his revoke, and after someone put him back by hand.
   story.expect('each membership was removed once, the one put back by hand once more', new Set(removals.map((effect) => `${effect.groupId}/${effect.userId}`)).size === removals.length - 1, `${removals.length} removals`);
+});
+
+await story.step('An exception: a security reviewer approves Claude for 75 days where 45 are allowed; nobody reviews it, so it lapses', async () => {
+  const ben = await ask('ben', 'claude-enterprise', 30, 'Quarter-long pilot of AI-assisted sales proposals');
+  const eve = await ask('eve', 'claude-enterprise', 30, 'Campaign copy for the launch');
+  await story.expectRefusal('an ordinary approval for 75 days is refused: medium risk allows 45', decide(deps, approver, { requestId: ben.request.id, outcome: 'approved', rationale: 'Pilot', durationDays: 75 }), 'validation_failed');
+  const reason = 'The pilot runs the whole quarter; security signed off on the sales workspace';
+  const approved = await decide(deps, approver, { requestId: ben.request.id, outcome: 'approved', rationale: 'Pilot', durationDays: 75, exception: { reason } });
+  grants.benClaude = approved.grant?.id ?? '';
+  const exception = await deps.store.get('exception', grants.benClaude);
+  story.expect('Pat, a security reviewer, approves it as an exception, with the reason on record', exception?.state === 'open' && exception.kinds.join() === 'duration' && exception.reason === reason, `${exception?.grantedDays} days where ${exception?.allowedDays} are allowed`);
+  await story.expectRefusal("Eve's exception is refused: one medium-risk exception per tool is open already", decide(deps, approver, { requestId: eve.request.id, outcome: 'approved', rationale: 'Launch', durationDays: 75, exception: { reason: 'Launch copy for the whole quarter' } }), 'exception_limit_reached');
+  await decide(deps, approver, { requestId: eve.request.id, outcome: 'denied', rationale: 'Ask again for 45 days or less' });
+  await drain();
+  const claude = simulator.scim!.findGroupByName('AI - Claude')!;
+  const benScim = simulator.scim!.findUser(PEOPLE.ben.email)!;
+  story.expect('Ben is in the SCIM group: the exception is access like any other', (await grant('benClaude'))?.status === 'active' && claude.members.has(benScim.id));
+  deps.clock.advance(7 * DAY_MS);
+  const first = await sweepExceptions(deps);
+  story.expect('a week later its review is due: a review issue opens', first.reviewsDue === 1 && Object.values(deps.jira.issues).some((issue) => issue.summary.startsWith('Review exception: Claude for Enterprise')));
+  const kept = await reviewException(deps, approver, { grantId: grants.benClaude, outcome: 'keep', note: 'Pilot on track; keep it' });
+  story.expect('Pat keeps it: the next review is a week away', kept.state === 'open' && Math.abs(kept.nextReviewAt - (deps.clock.now() + 7 * DAY_MS)) < 60_000);
+  deps.clock.advance(7 * DAY_MS);
+  await sweepExceptions(deps);
+  deps.clock.advance(3 * DAY_MS);
+  const lapsed = await sweepExceptions(deps);
+  story.expect('nobody reviews it the second time: three days later it lapses and the grant is revoked', lapsed.lapsed === 1 && (await grant('benClaude'))?.status === 'revoked' && (await deps.store.get('exception', grants.benClaude))?.closedHow === 'lapsed');
+  await drain();
+  story.expect('Ben is out of the SCIM group', !claude.members.has(benScim.id));
+  const report = await exceptionReport(deps);
+  story.expect('the exceptions report: none open, one granted and one lapsed in the last 30 days', report.open === 0 && report.last30Days.granted === 1 && report.last30Days.closed.lapsed === 1);
 });
 
 await story.step('An evidence pack is exported and verified offline', async () => {

@@ -17,4 +17,15 @@ describe('the timeline says the evidence and intake events in words', () => {
   it('says a request could not be taken in, and how often it was tried', () => {
     expect(describeEvent(event('request.intake_failed', { kind: 'refused', code: 'validation_failed', attempts: 1 }, 'AIR-7'), names)).toBe('request could not be taken in (refused, validation_failed, after 1 attempt(s)) [AIR-7]');
   });
+
+  it('says what an exception went past, when its review is due, how it was reviewed and how it closed', () => {
+    const at = Date.parse('2027-01-29T00:00:00Z');
+    expect(describeEvent(event('exception.granted', { kinds: ['duration', 'blocked_tool'], grantedDays: 75, allowedDays: 45, reason: 'Quarter-long pilot' }, 'AIR-9'), names)).toBe(
+      'Ada approved an EXCEPTION (75 days where 45 are allowed and a tool the catalog blocks): Quarter-long pilot [AIR-9]',
+    );
+    expect(describeEvent(event('exception.review_due', { nextReviewAt: at, lapsesAt: at + 3 * 86_400_000, reviewIssue: 'AIR-12' }, 'AIR-12'), names)).toBe('exception review due; it lapses 2027-02-01 unless reviewed (review issue AIR-12) [AIR-12]');
+    expect(describeEvent(event('exception.reviewed', { outcome: 'kept', note: 'on track', nextReviewAt: at }, 'AIR-9'), names)).toBe('Ada reviewed the exception: kept, next review 2027-01-29 — on track [AIR-9]');
+    expect(describeEvent(event('exception.reviewed', { outcome: 'ended', note: 'done early' }, 'AIR-9'), names)).toBe('Ada reviewed the exception: ended it — done early [AIR-9]');
+    expect(describeEvent(event('exception.closed', { how: 'ended_by_review', reviews: 1 }, 'AIR-9'), names)).toBe('exception closed: ended by review [AIR-9]');
+  });
 });

@@ -12,6 +12,11 @@ function str(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
 
+/** A stored moment as its calendar date (UTC). */
+function day(at: unknown): string {
+  return typeof at === 'number' ? new Date(at).toISOString().slice(0, 10) : str(at);
+}
+
 /** "an active grant", "a revoked grant": grant states are written words, so the first letter decides. */
 export function withArticle(phrase: string): string {
   return `${/^[aeiou]/i.test(phrase) ? 'an' : 'a'} ${phrase}`;
@@ -72,6 +77,16 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
       return `${who} extended by ${str(data.days)} days${ref}`;
     case 'grant.recertification_opened':
       return `review-before-expiry issue opened${ref}`;
+    case 'exception.granted': {
+      const outside = (Array.isArray(data.kinds) ? data.kinds : []).map((kind) => (kind === 'duration' ? `${str(data.grantedDays)} days where ${str(data.allowedDays)} are allowed` : 'a tool the catalog blocks'));
+      return `${who} approved an EXCEPTION (${outside.join(' and ')}): ${str(data.reason)}${ref}`;
+    }
+    case 'exception.review_due':
+      return `exception review due; it lapses ${day(data.lapsesAt)} unless reviewed${data.reviewIssue === undefined ? '' : ` (review issue ${str(data.reviewIssue)})`}${ref}`;
+    case 'exception.reviewed':
+      return `${who} reviewed the exception: ${data.outcome === 'kept' ? `kept, next review ${day(data.nextReviewAt)}` : 'ended it'} — ${str(data.note)}${ref}`;
+    case 'exception.closed':
+      return `exception closed: ${str(data.how).replace(/_/g, ' ')}${ref}`;
     case 'drift.detected':
       return `DRIFT: ${str(data.kind).replace('_', ' ')} on ${withArticle(`${str(data.grantStatus).replace('_', ' ')} grant`)}${ref}`;
     case 'job.reconcile_succeeded':
