@@ -210,6 +210,23 @@ describe('exceptions: review, lapse and the end of the grant', () => {
     expect(await sweepExceptions(world)).toEqual({ reviewsDue: 0, lapsed: 0 });
   });
 
+  it('a review racing the lapse: either the review lands and nothing lapses, or it lapses and the review is refused', async () => {
+    const world = await makeWorld(rules());
+    const grant = await grantedException(world);
+    await activateGrant(world, grant.id, { by: 'admin-1', via: 'manual', outcome: 'added' });
+    world.clock.advance(10 * DAY_MS);
+    const [swept, reviewed] = await Promise.allSettled([sweepExceptions(world), reviewException(world, securityReviewer, { grantId: grant.id, outcome: 'keep', note: 'still needed' })]);
+    const stored = await world.store.get('grant', grant.id);
+    const exception = await world.store.get('exception', grant.id);
+    if (reviewed.status === 'fulfilled') {
+      expect(swept).toMatchObject({ status: 'fulfilled', value: { lapsed: 0 } });
+      expect([stored?.status, exception?.state]).toEqual(['active', 'open']);
+    } else {
+      expect(reviewed.reason).toMatchObject({ code: 'invalid_transition' });
+      expect([stored?.status, exception?.state, exception?.closedHow]).toEqual(['revoked', 'closed', 'lapsed']);
+    }
+  });
+
   it('closes with its grant: expired, or never provisioned', async () => {
     const world = await makeWorld(rules());
     const grant = await grantedException(world, 31);
