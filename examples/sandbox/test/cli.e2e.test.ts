@@ -20,8 +20,8 @@ describe('the main job and the clearway CLI, run as a newcomer runs them', () =>
     const grants = run('clearway.mjs', ['--json', 'grants'], env);
     expect(grants.status).toBe(0);
     const parsed = JSON.parse(grants.stdout) as Array<{ status: string; deprovision: string }>;
-    expect(parsed.length).toBe(9);
-    expect(parsed.filter((grant) => grant.status === 'expired' || grant.status === 'revoked')).toHaveLength(9);
+    expect(parsed.length).toBe(10);
+    expect(parsed.filter((grant) => grant.status === 'expired' || grant.status === 'revoked')).toHaveLength(10);
     expect(run('clearway.mjs', ['audit', 'verify'], env)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Chain verified: \d+ events/) });
     const drift = run('clearway.mjs', ['--json', 'drift'], env);
     expect(drift.status).toBe(0);
