@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { table } from '@clearway/sandbox';
 import type { BenchRow } from './report.js';
 import { auditChain } from './rows/audit-chain.js';
+import { cliStartup } from './rows/cli-startup.js';
 import { drainEfficiency } from './rows/drain.js';
 import { entraRequestEconomy } from './rows/entra-economy.js';
 import { insightsScaling } from './rows/insights-scaling.js';
@@ -20,8 +21,8 @@ import { sweepScaling } from './rows/sweep-scaling.js';
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const sizes = quick
-  ? { drain: 300, entra: 100, sweepLarge: 10_000, chain: 20_000, exported: 50_000 }
-  : { drain: 2_000, entra: 400, sweepLarge: 100_000, chain: 50_000, exported: 1_000_000 };
+  ? { drain: 300, entra: 100, sweepLarge: 10_000, chain: 20_000, exported: 50_000, cliRuns: 3 }
+  : { drain: 2_000, entra: 400, sweepLarge: 100_000, chain: 50_000, exported: 1_000_000, cliRuns: 7 };
 
 const started = Date.now();
 const rows: BenchRow[] = [];
@@ -32,6 +33,7 @@ const all: ReadonlyArray<readonly [string, () => Promise<BenchRow>]> = [
   ['insights-scaling', () => insightsScaling(1_000, sizes.sweepLarge)],
   ['audit-chain', () => auditChain(sizes.chain, sizes.exported)],
   ['kvs-economy', () => kvsEconomy()],
+  ['cli-startup', () => cliStartup(sizes.cliRuns)],
 ];
 const selected = all.filter(([id]) => only === undefined || id === only);
 if (selected.length === 0) {

@@ -1,7 +1,8 @@
 // Makes sure the simulator's self-signed certificate exists and is trusted by every Node process
 // started afterwards (NODE_EXTRA_CA_CERTS is read once, at process start-up).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,6 +10,8 @@ const sandboxRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(sandboxRoot, '../..');
 const dataDir = process.env.CLEARWAY_SANDBOX_DATA ?? join(repoRoot, '.sandbox-data');
 const certPath = join(dataDir, 'tls', 'simulator.pem');
+const keyPath = join(dataDir, 'tls', 'simulator.key');
+const DAY_MS = 86_400_000;
 
 /**
  * Node flags that run the TypeScript sources of the workspace directly. tsx is resolved from the
@@ -20,16 +23,38 @@ const tsNodeFlags = ['--conditions=@clearway/source', '--import', import.meta.re
 // (core's decorators need `experimentalDecorators`).
 process.env.TSX_TSCONFIG_PATH ??= join(sandboxRoot, 'tsconfig.run.json');
 
+/**
+ * The rule of the simulator's `ensureCertificate`, read here without starting TypeScript: the
+ * certificate and its key exist and the certificate is valid for more than a day. The two must
+ * agree, or a certificate one of them keeps the other replaces.
+ */
+function certificateIsCurrent() {
+  if (!existsSync(keyPath)) return false;
+  try {
+    return new Date(new X509Certificate(readFileSync(certPath)).validTo).getTime() > Date.now() + DAY_MS;
+  } catch {
+    return false;
+  }
+}
+
 export function prepareTrustedCertificate() {
-  execFileSync(process.execPath, [...tsNodeFlags, join(sandboxRoot, 'src', 'tls-setup.ts'), certPath], { cwd: sandboxRoot, stdio: 'inherit', env: process.env });
+  // Creating one takes the simulator's TypeScript: only done when it is missing or expiring.
+  if (!certificateIsCurrent()) {
+    execFileSync(process.execPath, [...tsNodeFlags, join(sandboxRoot, 'src', 'tls-setup.ts'), certPath], { cwd: sandboxRoot, stdio: 'inherit', env: process.env });
+  }
   if (!existsSync(certPath)) throw new Error(`No simulator certificate at ${certPath}`);
   process.env.NODE_EXTRA_CA_CERTS = certPath;
   return certPath;
 }
 
+/** Runs a JavaScript file on Node (plain unless given `nodeFlags`) with the certificate trusted, then exits with its status. */
+export function runTrusted(file, args, nodeFlags = []) {
+  prepareTrustedCertificate();
+  const child = spawnSync(process.execPath, [...nodeFlags, file, ...args], { stdio: 'inherit', env: process.env });
+  process.exit(child.status ?? 1);
+}
+
 /** Runs a TypeScript entry point (relative to the sandbox package) with the certificate trusted, then exits with its status. */
 export function runTypeScript(entry, args) {
-  prepareTrustedCertificate();
-  const child = spawnSync(process.execPath, [...tsNodeFlags, resolve(sandboxRoot, entry), ...args], { stdio: 'inherit', env: process.env });
-  process.exit(child.status ?? 1);
+  runTrusted(resolve(sandboxRoot, entry), args, tsNodeFlags);
 }

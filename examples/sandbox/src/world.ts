@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { randomIds, type CoreDeps } from '@clearway/core';
 import { SqliteStore } from '@clearway/core/sqlite';
-import { IdpSimulator, ensureCertificate } from '@clearway/idp-simulator';
+import type { IdpSimulator } from '@clearway/idp-simulator';
 import { CollectingLogger, FileSecrets, SandboxJira, VirtualClock } from './adapters.js';
 import { paths } from './paths.js';
 import { SITE_ACCOUNTS, sandboxSeed } from './simulator-seed.js';
@@ -29,6 +29,8 @@ export function openSandbox(): SandboxDeps {
 export async function freshSandbox(): Promise<{ deps: SandboxDeps; simulator: IdpSimulator }> {
   for (const path of [paths.store, `${paths.store}-wal`, `${paths.store}-shm`, paths.secrets, paths.jira, paths.clock, paths.evidence]) rmSync(path, { recursive: true, force: true });
   mkdirSync(paths.dataDir, { recursive: true });
+  // Loaded here, not at the top: CLI commands that only read the store never pay for the simulator.
+  const { IdpSimulator, ensureCertificate } = await import('@clearway/idp-simulator');
   const simulator = await IdpSimulator.start({ seed: sandboxSeed(), tls: await ensureCertificate(paths.certificate), randomSeed: 7 });
   return { deps: openSandbox(), simulator };
 }

@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { IdpSimulator, ensureCertificate } from '@clearway/idp-simulator';
 import type { ProviderDefinition } from '@clearway/connector-sdk';
+import type { IdpSimulator } from '@clearway/idp-simulator';
 import type { Command } from 'commander';
 import { runConnectorCheck, type CheckStep } from '../connector-check.js';
 import { paths } from '../paths.js';
-import { sandboxProviders } from '../providers.js';
 import { PEOPLE, sandboxSeed, simulatorConnectors } from '../simulator-seed.js';
 import { table } from '../story.js';
 import { CliError, EXIT } from './output.js';
@@ -88,6 +87,9 @@ export function registerConnectorCommands(program: Command, json: () => boolean)
     .option('--create-group', 'create the group when no group has that name')
     .option('--dry-run', 'stop after resolving the user: change nothing')
     .action(async (type: string, options: { config?: string; secretsFile?: string; simulator?: boolean; user?: string; group?: string; createGroup?: boolean; dryRun?: boolean }) => {
+      // Loaded here, not at start-up: the providers' vendor SDKs are most of the CLI's code, and
+      // only this command needs them.
+      const { sandboxProviders } = await import('../providers.js');
       const providers = sandboxProviders();
       const provider = providers.get(type);
       if (!provider) throw new CliError(`Unknown provider "${type}". Known: ${providers.list().map((known) => known.type).join(', ')}.`, EXIT.usage, 'unknown_provider');
@@ -107,6 +109,7 @@ export function registerConnectorCommands(program: Command, json: () => boolean)
       if (options.simulator) {
         const preset = (simulatorConnectors('https://127.0.0.1') as Record<string, unknown>)[type];
         if (!preset) throw new CliError(`The simulator does not serve the "${type}" provider.`, EXIT.usage);
+        const { IdpSimulator, ensureCertificate } = await import('@clearway/idp-simulator');
         simulator = await IdpSimulator.start({ seed: sandboxSeed(), tls: await ensureCertificate(paths.certificate) });
         const known = simulatorConnectors(simulator.url) as Record<string, { settings: object; secrets: Record<string, string> }>;
         settings = { ...known[type]?.settings, ...file.settings };

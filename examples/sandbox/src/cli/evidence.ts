@@ -70,7 +70,7 @@ export function registerEvidenceCommands(program: Command, json: () => boolean):
     .action(async (options: { from?: string; to?: string; out: string; csv?: string }) => {
       const from = parseDate(options.from, '--from');
       const to = parseDate(options.to, '--to');
-      const deps = requireSandbox();
+      const deps = await requireSandbox();
       let manifest: EvidenceManifest;
       try {
         manifest = await writeEvidencePack(deps, CLI_ADMIN, { ...(from !== undefined && { from }), ...(to !== undefined && { to }) }, { jsonl: options.out, ...(options.csv !== undefined && { csv: options.csv }) });

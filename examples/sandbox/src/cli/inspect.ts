@@ -23,7 +23,7 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
     .description('List the catalog: tools, status, risk, durations and fulfillment mode')
     .option('--requestable', 'only tools a requester can ask for now')
     .action(async (options: { requestable?: boolean }) => {
-      const deps = requireSandbox();
+      const deps = await requireSandbox();
       const tools = await collect(iterateQuery(deps.store, 'tool', options.requestable ? 'byStatus' : 'byName', { partition: options.requestable ? ['approved'] : [], limit: 100 }));
       emit(json(), tools, ['id', 'name', 'status', 'risk', 'default/max days', 'connector', 'group'], () =>
         tools.map((tool) => [tool.id, tool.name, tool.status, tool.riskLevel, `${tool.defaultDurationDays}/${tool.maxDurationDays}`, tool.fulfillment.connectorId, tool.fulfillment.bound?.groupName ?? tool.fulfillment.group.name ?? '']),
@@ -36,7 +36,7 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
     .option('--status <status>', `only one status (${REQUEST_STATUSES.join(', ')})`)
     .action(async (options: { status?: string }) => {
       const status = statusOption(options.status, REQUEST_STATUSES);
-      const deps = requireSandbox();
+      const deps = await requireSandbox();
       const requests = await collect(
         status
           ? iterateQuery(deps.store, 'request', 'byStatus', { partition: [status], direction: 'desc', limit: 100 })
@@ -51,7 +51,7 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
     .command('grants')
     .description('List grants with their state and expiry label (as of the sandbox clock)')
     .action(async () => {
-      const deps = requireSandbox();
+      const deps = await requireSandbox();
       const now = deps.clock.now();
       const grants = (await collect(iterateQuery(deps.store, 'grant', 'all', { partition: [], direction: 'desc', limit: 100 }))).map((grant) => viewGrant(grant, now));
       emit(json(), grants, ['grant', 'issue', 'requester', 'tool', 'status', 'expires', 'label', 'deprovision', 'drift', 'failure'], () =>
@@ -63,7 +63,7 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
     .command('drift')
     .description("Members of each tool's group that no grant explains, as its latest reconciliation found them")
     .action(async () => {
-      const deps = requireSandbox();
+      const deps = await requireSandbox();
       const tools = await collect(iterateQuery(deps.store, 'tool', 'byName', { partition: [], limit: 100 }));
       const reports = (await Promise.all(tools.map((tool) => listUnmanagedMembers(deps, tool.id)))).filter((report) => report !== undefined);
       const rows = reports.flatMap((report) => report.members.map((member) => ({ toolId: report.toolId, groupId: report.groupId, checkedAt: report.checkedAt, ...member })));
@@ -78,7 +78,7 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
     .option('--status <status>', `only one status (${JOB_STATUSES.join(', ')})`)
     .action(async (options: { status?: string }) => {
       const only = statusOption(options.status, JOB_STATUSES);
-      const deps = requireSandbox();
+      const deps = await requireSandbox();
       const statuses = only ? [only] : JOB_STATUSES;
       const jobs = (await Promise.all(statuses.map((status) => collect(iterateQuery(deps.store, 'job', 'byStatus', { partition: [status], limit: 100 }))))).flat();
       emit(json(), jobs, ['job', 'type', 'status', 'attempts', 'outcome', 'last error', 'task'], () =>
@@ -98,7 +98,7 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
     .action(async () => {
       const count = Number(audit.opts<{ tail: string }>().tail);
       if (!Number.isInteger(count) || count < 1 || count > 100) throw new CliError('--tail takes a number from 1 to 100.', EXIT.usage);
-      const deps = requireSandbox();
+      const deps = await requireSandbox();
       const events: AuditEvent[] = [...(await listAuditEvents(deps, { limit: count })).items].reverse();
       emit(json(), events, ['seq', 'at', 'actor', 'type', 'refs', 'entryHash'], () =>
         events.map((event) => [String(event.seq), isoDay(event.at), event.actor, event.type, Object.values(event.refs).join(' '), `${event.entryHash.slice(0, 16)}…`]),
@@ -108,7 +108,7 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
     .command('verify')
     .description('Verify the stored chain: hashes, macs, continuity up to its head')
     .action(async () => {
-      const result = await verifyAuditLog(requireSandbox());
+      const result = await verifyAuditLog(await requireSandbox());
       if (json()) console.log(JSON.stringify(result, null, 2));
       else console.log(result.ok ? `Chain verified: ${result.verified} events up to seq ${result.headSeq}.` : `Chain BROKEN at seq ${result.firstBadSeq}: ${result.problem} — ${result.detail ?? ''}`);
       if (!result.ok) process.exitCode = EXIT.failed;

@@ -1,4 +1,4 @@
-import { IdpSimulator, ensureCertificate, loadSeed, type SimulatorSeed } from '@clearway/idp-simulator';
+import type { SimulatorSeed } from '@clearway/idp-simulator';
 import type { Command } from 'commander';
 import { paths } from '../paths.js';
 import { sandboxSeed } from '../simulator-seed.js';
@@ -51,6 +51,8 @@ export function registerSimulatorCommand(program: Command, json: () => boolean):
     .action(async (options: { seed?: string; port?: string; http?: boolean }) => {
       const port = options.port === undefined ? 0 : Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new CliError('--port takes a port number.', EXIT.usage);
+      // Loaded here, not at start-up: the simulator's certificate library is large (see connector.ts).
+      const { IdpSimulator, ensureCertificate, loadSeed } = await import('@clearway/idp-simulator');
       const seed = options.seed ? loadSeed(options.seed) : sandboxSeed();
       const simulator = await IdpSimulator.start({ seed, port, ...(!options.http && { tls: await ensureCertificate(paths.certificate) }) });
       const targets = simulatorTargets(simulator.url, seed, options.http === true);
