@@ -49,7 +49,7 @@ export { decide, decisionInputSchema, type DecisionInput, type DecisionResult } 
 export { BULK_MAX_ITEMS, BULK_MAX_PER_MINUTE, bulkDecide, type BulkDecisionInput, type BulkItemResult } from './decisions/bulk-decide.js';
 
 // Exceptions: access approved outside the rules, reviewed often, limited per tool
-export { EXCEPTION_KINDS, exceptionKinds, exceptionStanding, type AccessException, type ExceptionClosure, type ExceptionKind, type ExceptionReview, type ExceptionStanding } from './exceptions/exception.js';
+export { EXCEPTION_KINDS, exceptionKinds, exceptionStanding, openExceptionsId, type AccessException, type ExceptionClosure, type ExceptionKind, type ExceptionReview, type ExceptionStanding } from './exceptions/exception.js';
 export { reviewException, type ExceptionReviewInput } from './exceptions/review.js';
 export { EXCEPTION_LAPSED, lapsesAt, sweepExceptions, type ExceptionSweepReport } from './exceptions/sweep.js';
 export { exceptionReport, listExceptions, viewException, type ExceptionReport, type ExceptionView } from './exceptions/queries.js';

@@ -235,6 +235,25 @@ describe('exceptions: review, lapse and the end of the grant', () => {
     expect(await world.store.get('exception', grant.id)).toMatchObject({ state: 'closed', closedHow: 'never_provisioned' });
   });
 
+  it('an exception grant is extended only while live and within the exceptions maximum; once expired, it takes a new request', async () => {
+    const world = await makeWorld(rules());
+    const grant = await grantedException(world, 60);
+    await activateGrant(world, grant.id, { by: 'admin-1', via: 'manual', outcome: 'added' });
+    await expect(extendGrant(world, securityReviewer, { grantId: grant.id, days: 31, rationale: 'longer' })).rejects.toMatchObject({
+      code: 'extension_out_of_bounds',
+      message: 'An exception may last at most 90 days from its start; at most 30 more days are possible.',
+    });
+    world.clock.advance(60 * DAY_MS);
+    await expireGrant(world, grant.id);
+    const before = snapshot(world.store);
+    await expect(extendGrant(world, securityReviewer, { grantId: grant.id, days: 5, rationale: 'a little more' })).rejects.toMatchObject({
+      code: 'extension_out_of_bounds',
+      message: 'This grant was an exception and ended with it; the requester must ask again.',
+    });
+    expect(snapshot(world.store)).toBe(before);
+    expect(await world.store.get('exception', grant.id)).toMatchObject({ state: 'closed', closedHow: 'expired' });
+  });
+
   it('only a security reviewer extends an exception grant', async () => {
     const world = await makeWorld(rules());
     const grant = await grantedException(world);

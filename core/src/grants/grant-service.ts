@@ -198,12 +198,17 @@ export async function extendGrant(deps: CoreDeps, actor: Actor, rawInput: z.inpu
     if (grant.status === 'revoked' || grant.status === 'provision_failed') {
       throw new ConflictError('invalid_transition', `Grant ${grant.id} is ${grant.status.replace('_', ' ')}; it cannot be extended.`);
     }
+    if (grant.exception && grant.status === 'expired') {
+      // Its exception closed with it: access outside the rules again is a new exception, decided against today's limits.
+      throw new BoundsError('This grant was an exception and ended with it; the requester must ask again.', { expiredAt: grant.expiresAt });
+    }
     const base = grant.status === 'expired' ? now : grant.expiresAt;
     const newExpiresAt = base + input.days * DAY_MS;
-    const limit = grantStart(grant) + MAX_GRANT_LIFETIME_DAYS * DAY_MS;
+    const lifetimeDays = grant.exception ? (await currentGovernance(deps.store)).rules.exceptions.maxDurationDays : MAX_GRANT_LIFETIME_DAYS;
+    const limit = grantStart(grant) + lifetimeDays * DAY_MS;
     if (newExpiresAt > limit) {
       const allowed = Math.max(0, Math.floor((limit - base) / DAY_MS));
-      throw new BoundsError(`A grant may last at most ${MAX_GRANT_LIFETIME_DAYS} days from its start; at most ${allowed} more days are possible.`, { limit, allowedDays: allowed });
+      throw new BoundsError(`${grant.exception ? 'An exception' : 'A grant'} may last at most ${lifetimeDays} days from its start; at most ${allowed} more days are possible.`, { limit, allowedDays: allowed });
     }
     const extension = { extendedBy: actor.accountId, extendedAt: now, previousExpiresAt: grant.expiresAt, newExpiresAt, rationale: input.rationale };
     const patch = { expiresAt: newExpiresAt, extensions: [...grant.extensions, extension] };
