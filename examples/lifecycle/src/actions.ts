@@ -6,8 +6,9 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS, completeManualTask, decide, extendGrant, iterateQuery, revokeGrant, submitRequest, type Actor, type Job } from '@clearway/core';
 import { expectOutcome } from './calls.js';
 import { agrees, reportSubject, storedGrant, type RunContext } from './context.js';
+import { EXCEPTION_PROBES, approveAsException, probeException, type ExceptionProbe } from './exception-actions.js';
 import { GRACE_DAYS, MAX_LIFETIME_DAYS, dayOf, iso, predictExtension, startOf, type GrantRecord, type Prediction } from './record.js';
-import { INTAKE_PROJECT, TOOLS, approver, type HarnessTool, type Person } from './world.js';
+import { INTAKE_PROJECT, TOOLS, approver, securityReviewer, type HarnessTool, type Person } from './world.js';
 
 const OK: Prediction = { ok: true };
 
@@ -71,6 +72,8 @@ export async function decideOne(ctx: RunContext, requestId: string): Promise<voi
   const request = ctx.record.requests.get(requestId);
   if (!request || request.timeline.at(-1)?.status !== 'pending') return;
   const outcome = ctx.random.chance(ctx.options.denyShare) ? 'denied' : 'approved';
+  // Refused at the open limit, the request is then approved as asked, within the rules.
+  if (outcome === 'approved' && ctx.random.chance(ctx.options.exceptionShare) && (await approveAsException(ctx, request))) return;
   const decided = await expectOutcome(
     ctx,
     `${outcome === 'approved' ? 'approve' : 'deny'} a pending request`,
@@ -170,7 +173,9 @@ async function tryExtension(ctx: RunContext, grant: GrantRecord, days: number, n
           ? 'a grant not yet active'
           : 'a revoked grant';
   const label = `extend ${what}`;
-  const outcome = await expectOutcome(ctx, label, prediction, () => extendGrant(ctx.world.deps, approver, { grantId: grant.id, days, rationale: `Lifecycle harness: ${note}` }), grant);
+  // Only a security reviewer extends an exception's grant (an ordinary approver trying it is a probe).
+  const actor = grant.exception ? securityReviewer : approver;
+  const outcome = await expectOutcome(ctx, label, prediction, () => extendGrant(ctx.world.deps, actor, { grantId: grant.id, days, rationale: `Lifecycle harness: ${note}` }), grant);
   if (outcome.as === 'accepted_wrongly') {
     grant.diverged = `${iso(now)} ${label} by ${days} d was accepted`;
     grant.history.push(`${iso(now)} ${label} by ${days} d (${note}): accepted against the rules (${'refused' in prediction ? prediction.why : ''})`);
@@ -205,11 +210,22 @@ export async function revokeOne(ctx: RunContext): Promise<void> {
   else ctx.size.revokes.byApprover += 1;
 }
 
-/** A call the rules refuse: a duplicate request, a self-approval, deciding a decided request, extending one's own grant. */
+const PROBES = ['duplicate', 'self_approval', 'already_decided', 'self_extension', ...EXCEPTION_PROBES] as const;
+
+function isExceptionProbe(probe: (typeof PROBES)[number]): probe is ExceptionProbe {
+  return (EXCEPTION_PROBES as readonly string[]).includes(probe);
+}
+
+/**
+ * A call the rules refuse: a duplicate request, a self-approval, deciding a decided request,
+ * extending one's own grant, or one on exceptions (see `probeException`).
+ */
 export async function probeOne(ctx: RunContext): Promise<void> {
-  const probe = ctx.random.pick(['duplicate', 'self_approval', 'already_decided', 'self_extension'] as const);
+  const probe = ctx.random.pick(PROBES);
   const requests = [...ctx.record.requests.values()];
-  if (probe === 'duplicate') {
+  if (isExceptionProbe(probe)) {
+    if (!(await probeException(ctx, probe))) return;
+  } else if (probe === 'duplicate') {
     const tool = ctx.random.pick(TOOLS);
     const person = await ctx.random.find(
       ctx.world.people.filter((candidate) => !candidate.outsider && ctx.record.hasOpenClaim(candidate, tool)),

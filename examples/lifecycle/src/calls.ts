@@ -1,5 +1,5 @@
 import { ClearwayError } from '@clearway/core';
-import { reportGrant, reportSubject, type RunContext } from './context.js';
+import { reportGrant, reportSubject, worldFingerprint, type RunContext } from './context.js';
 import type { GrantRecord, Prediction } from './record.js';
 
 export type CallOutcome<T> =
@@ -16,7 +16,7 @@ export type CallOutcome<T> =
  * with another code than the rule's, or an error that is not a typed `ClearwayError`.
  */
 export async function expectOutcome<T>(ctx: RunContext, label: string, prediction: Prediction, call: () => Promise<T>, about: GrantRecord | string): Promise<CallOutcome<T>> {
-  const report = (what: string, detail: string) => (typeof about === 'string' ? reportSubject(ctx, 'calls', what, about, detail) : reportGrant(ctx, 'calls', what, about, detail));
+  const report = (what: string, detail: string) => reportCall(ctx, about, what, detail);
   let value: T;
   try {
     value = await call();
@@ -40,4 +40,22 @@ export async function expectOutcome<T>(ctx: RunContext, label: string, predictio
     return { as: 'accepted_wrongly', value };
   }
   return { as: 'predicted', value };
+}
+
+/**
+ * `expectOutcome`, and when the rules refuse the call, what Clearway holds (every record, what it
+ * wrote to Jira) must be exactly as before it: a refusal changes nothing.
+ */
+export async function expectOutcomeUnchangedIfRefused<T>(ctx: RunContext, label: string, prediction: Prediction, call: () => Promise<T>, about: GrantRecord | string): Promise<CallOutcome<T>> {
+  const before = 'refused' in prediction ? worldFingerprint(ctx) : undefined;
+  const outcome = await expectOutcome(ctx, label, prediction, call, about);
+  if (before !== undefined && outcome.as === 'predicted' && worldFingerprint(ctx) !== before) {
+    reportCall(ctx, about, `${label}: refused, but what Clearway holds changed`, `refused as ${'refused' in prediction ? prediction.refused : '?'} (${'refused' in prediction ? prediction.why : ''}); its records or Jira differ from before the call`);
+  }
+  return outcome;
+}
+
+function reportCall(ctx: RunContext, about: GrantRecord | string, what: string, detail: string): void {
+  if (typeof about === 'string') reportSubject(ctx, 'calls', what, about, detail);
+  else reportGrant(ctx, 'calls', what, about, detail);
 }

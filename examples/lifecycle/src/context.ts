@@ -1,4 +1,5 @@
-import type { Grant } from '@clearway/core';
+import { createHash } from 'node:crypto';
+import { iterateQuery, type AccessException, type ExceptionClosure, type Grant } from '@clearway/core';
 import type { Discrepancies, Property } from './discrepancies.js';
 import type { LifecycleOptions } from './options.js';
 import type { Random } from '@clearway/sandbox';
@@ -44,6 +45,27 @@ export interface WorldSize {
   refusalProbes: number;
   expiredBySweeps: number;
   recertificationIssues: number;
+  exceptions: {
+    /** Approved by the security reviewer past the effective maximum (up to the exceptions' own). */
+    granted: number;
+    /** Refused `exception_limit_reached`: the record counted the tool's open exceptions at the limit. */
+    refusedByLimit: number;
+    /** An ordinary approver asked for the same days without an exception: refused `validation_failed`, nothing changed. */
+    refusedOutsideRules: number;
+    /** Reviews of due exceptions by the security reviewer. */
+    kept: number;
+    ended: number;
+    /** Due reviews nobody did (some lapse; others end first by expiry or a revoke). */
+    skipped: number;
+    /** How exceptions closed, by the record, at the end of the run. */
+    closed: Record<ExceptionClosure, number>;
+    /** Governance updates of the open limits during the run. */
+    limitChanges: number;
+    /** Sweeps a millisecond before a skipped review's lapse moment, and at it. */
+    lapseEdgeSweeps: number;
+    /** Review issues the exception sweep opened in Jira. */
+    reviewIssues: number;
+  };
   jobsFailed: number;
   providerCalls: number;
 }
@@ -69,6 +91,18 @@ export function emptySize(): WorldSize {
     refusalProbes: 0,
     expiredBySweeps: 0,
     recertificationIssues: 0,
+    exceptions: {
+      granted: 0,
+      refusedByLimit: 0,
+      refusedOutsideRules: 0,
+      kept: 0,
+      ended: 0,
+      skipped: 0,
+      closed: { expired: 0, never_provisioned: 0, revoked: 0, ended_by_review: 0, lapsed: 0 },
+      limitChanges: 0,
+      lapseEdgeSweeps: 0,
+      reviewIssues: 0,
+    },
     jobsFailed: 0,
     providerCalls: 0,
   };
@@ -89,6 +123,8 @@ export interface RunContext {
   readonly manualTasksSeen: Set<string>;
   /** Recertification issues per grant, per end date named in the summary. */
   readonly reviewIssues: Map<string, Map<string, number>>;
+  /** Exception review issues per grant, per review date named in the summary. */
+  readonly exceptionReviewIssues: Map<string, Map<string, number>>;
   now(): number;
   /** Simulated day of the run, from 0. */
   day(): number;
@@ -104,6 +140,13 @@ export function reportSubject(ctx: RunContext, property: Property, what: string,
   ctx.found.add({ property, what, at: iso(ctx.now()), day: ctx.day(), subject, detail });
 }
 
+/** Records a discrepancy about a grant id: with the grant's history when the record has the grant. */
+export function reportGrantId(ctx: RunContext, property: Property, what: string, grantId: string, detail: string): void {
+  const grant = ctx.record.grants.get(grantId);
+  if (grant) reportGrant(ctx, property, what, grant, detail);
+  else reportSubject(ctx, property, what, grantId, detail);
+}
+
 /**
  * Whether Clearway's grant still tells the same story as the record: same status, and once
  * activated, the same end. Steps only act on grants that agree, so one wrong end found by a
@@ -116,4 +159,22 @@ export function agrees(grant: GrantRecord, stored: Grant | undefined): boolean {
 
 export async function storedGrant(ctx: RunContext, grant: GrantRecord): Promise<Grant | undefined> {
   return ctx.world.deps.store.get('grant', grant.id);
+}
+
+/** Every exception record Clearway holds, by id (its grant's id). */
+export async function storedExceptions(ctx: RunContext): Promise<Map<string, AccessException>> {
+  const stored = new Map<string, AccessException>();
+  for await (const exception of iterateQuery(ctx.world.deps.store, 'exception', 'all', { partition: [], limit: 100 })) stored.set(exception.id, exception);
+  return stored;
+}
+
+/**
+ * A digest of everything Clearway holds — each record's entity, id and version — and of what it
+ * wrote to Jira: a call that is refused must leave both as they were.
+ */
+export function worldFingerprint(ctx: RunContext): string {
+  const hash = createHash('sha256');
+  for (const row of ctx.world.deps.store.db.prepare('SELECT entity, id, version FROM records ORDER BY entity, id').raw().iterate()) hash.update(`${JSON.stringify(row)}\n`);
+  for (const issue of Object.values(ctx.world.deps.jira.issues)) hash.update(`${issue.key}:${issue.comments.length}:${issue.internalNotes?.length ?? 0}:${issue.transitions.length}\n`);
+  return hash.digest('hex');
 }

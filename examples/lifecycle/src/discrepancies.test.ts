@@ -16,7 +16,7 @@ describe('collected discrepancies', () => {
       ['2027-01-05', 'x', 1, undefined],
     ]);
     expect(found.counts()).toEqual({
-      byProperty: { ends: 2, reviews: 0, identities: 0, membership: 0, insights: 1, calls: 0 },
+      byProperty: { ends: 2, reviews: 0, identities: 0, membership: 0, insights: 1, calls: 0, 'exception-limit': 0, 'exception-open': 0, 'exception-lapse': 0, 'exception-review': 0, 'exception-list': 0 },
       byWhat: { 'ends: expired before its approved end': 2, 'insights: timeToActiveMs differs': 1 },
     });
   });

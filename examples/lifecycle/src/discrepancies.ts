@@ -1,5 +1,5 @@
 /** The properties the harness checks; see README.md for each one's exact statement. */
-export const PROPERTIES = ['ends', 'reviews', 'identities', 'membership', 'insights', 'calls'] as const;
+export const PROPERTIES = ['ends', 'reviews', 'identities', 'membership', 'insights', 'calls', 'exception-limit', 'exception-open', 'exception-lapse', 'exception-review', 'exception-list'] as const;
 export type Property = (typeof PROPERTIES)[number];
 
 /** One thing found wrong: which property, what, when (simulated), about which grant (or day, or person). */

@@ -3,7 +3,7 @@ import { reportGrant, type RunContext } from './context.js';
 import { iso } from './record.js';
 
 /** Audit event types worth a line in a grant's history (the record's own lines say what should happen). */
-const NOTED = new Set(['grant.active', 'grant.expired', 'grant.revoked', 'grant.reprovisioning', 'grant.provision_failed', 'grant.deprovisioned', 'grant.deprovision_failed', 'grant.recertification_opened', 'drift.detected', 'drift.resolved', 'job.failed']);
+const NOTED = new Set(['grant.active', 'grant.expired', 'grant.revoked', 'grant.reprovisioning', 'grant.provision_failed', 'grant.deprovisioned', 'grant.deprovision_failed', 'grant.recertification_opened', 'drift.detected', 'drift.resolved', 'job.failed', 'exception.granted', 'exception.review_due', 'exception.reviewed', 'exception.closed']);
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -24,7 +24,7 @@ export class AuditReader {
       const grant = event.refs.grantId ? ctx.record.grants.get(event.refs.grantId) : undefined;
       if (grant && NOTED.has(event.type)) {
         const data = event.data;
-        const detail = [text(data.kind), text(data.code), text(data.outcome), typeof data.expiresAt === 'number' ? `end ${iso(data.expiresAt)}` : undefined].filter(Boolean).join(', ');
+        const detail = [text(data.kind), text(data.code), text(data.outcome), text(data.how), typeof data.expiresAt === 'number' ? `end ${iso(data.expiresAt)}` : undefined, typeof data.nextReviewAt === 'number' ? `next review ${iso(data.nextReviewAt)}` : undefined].filter(Boolean).join(', ');
         grant.history.push(`${iso(event.at)} clearway: ${event.type}${detail ? ` (${detail})` : ''}`);
       }
       if (event.type === 'identity.resolved' && event.refs.connectorId && typeof event.data.accountId === 'string') {

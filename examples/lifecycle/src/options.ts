@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+const limits = z.object({ low: z.number().int().min(0), medium: z.number().int().min(0), high: z.number().int().min(0), critical: z.number().int().min(0) }).strict();
+const share = z.number().min(0).max(1);
+
 const range = z.tuple([z.number().int().min(0), z.number().int().min(0)]).refine(([min, max]) => min <= max, 'the minimum is above the maximum');
 
 /** What a run does, all of it drawn from `seed`. Counts "per day" are drawn for each simulated day. */
@@ -31,6 +34,19 @@ export const lifecycleOptionsSchema = z
     reRequestShare: z.number().min(0).max(1),
     /** Chance a day has calls that must be refused (a duplicate request, a self-approval, a decided request, a self-extension). */
     refusalShare: z.number().min(0).max(1),
+    /** Share of approvals the security reviewer gives as an exception: longer than the tool's effective maximum. */
+    exceptionShare: share,
+    /** Open exceptions allowed per tool by risk level: the first set from the start, each next one from an even share of the run on (a governance update). */
+    exceptionLimits: z.array(limits).min(1).max(10),
+    /**
+     * How the security reviewer treats a due review: `steady` is the share of exceptions kept at
+     * every review (they run to their end); for the others each review is kept or ended with these
+     * shares, and skipped otherwise (it lapses unless something else ends the grant first).
+     */
+    exceptionReviews: z
+      .object({ steady: share, keep: share, end: share })
+      .strict()
+      .refine((shares) => shares.keep + shares.end <= 1, 'keep and end add up to more than 1'),
   })
   .strict();
 
@@ -53,6 +69,13 @@ export const CI_OPTIONS: LifecycleOptions = {
   denyShare: 0.12,
   reRequestShare: 0.35,
   refusalShare: 0.3,
+  exceptionShare: 0.2,
+  exceptionLimits: [
+    { low: 3, medium: 2, high: 1, critical: 1 },
+    { low: 2, medium: 1, high: 2, critical: 1 },
+    { low: 4, medium: 3, high: 1, critical: 1 },
+  ],
+  exceptionReviews: { steady: 0.4, keep: 0.5, end: 0.2 },
 };
 
 /** `pnpm lifecycle` by default: a year, a larger crowd, busier days. */

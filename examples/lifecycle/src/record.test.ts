@@ -50,8 +50,8 @@ describe('the approved end, by the rules', () => {
     const record = new LifecycleRecord();
     const grant = approved(record, 1);
     record.activate(grant, T);
-    expect(record.sweep(T + DAY_MS - 1, 14)).toEqual([]);
-    expect(record.sweep(T + DAY_MS, 14)).toEqual([grant]);
+    expect(record.sweep(T + DAY_MS - 1, 14).expired).toEqual([]);
+    expect(record.sweep(T + DAY_MS, 14).expired).toEqual([grant]);
     expect(record.statusAt(grant, T + DAY_MS - 1)).toBe('active');
     expect(record.statusAt(grant, T + DAY_MS)).toBe('expired');
   });

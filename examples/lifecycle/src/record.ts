@@ -4,8 +4,9 @@
  * the harness made, never read back from Clearway. Only activation is observed (the engine or a
  * person's "Mark fulfilled" does it); its time is taken from the audit event that recorded it.
  */
-import { DAY_MS, type ClearwayErrorCode } from '@clearway/core';
-import type { HarnessTool, Person } from './world.js';
+import { DAY_MS, type ClearwayErrorCode, type ExceptionClosure } from '@clearway/core';
+import { LimitHistory, closeExceptionRecord, keepExceptionRecord, lapseMoment, newExceptionRecord, type ExceptionRecord } from './exception-record.js';
+import { DEFAULT_EXCEPTION_LIMITS, EXCEPTION_RULES, type ExceptionLimits, type HarnessTool, type Person } from './world.js';
 
 /** An expired grant may be extended for this many days after its end. */
 export const GRACE_DAYS = 7;
@@ -28,8 +29,11 @@ export interface GrantRecord {
   readonly requestId: string;
   readonly person: Person;
   readonly tool: HarnessTool;
+  /** The days approved: what was asked, or longer for an exception. */
   readonly durationDays: number;
   readonly approvedAt: number;
+  /** Approved outside the rules by the security reviewer. */
+  readonly exception?: ExceptionRecord;
   status: RecordedStatus;
   firstActivation?: number;
   /** The approved end; before activation, the provisional one (approval + duration + extensions). */
@@ -94,10 +98,19 @@ export function predictExtension(grant: GrantRecord, days: number, now: number):
   if (grant.status === 'expired' && now > grant.end + GRACE_DAYS * DAY_MS) {
     return { refused: 'extension_out_of_bounds', why: `ended ${iso(grant.end)}, more than ${GRACE_DAYS} days ago` };
   }
+  // An exception's grant ends with its exception: a new exception takes a new request (DESIGN: exceptions are decided against the limits of their day).
+  if (grant.exception && grant.status === 'expired') return { refused: 'extension_out_of_bounds', why: 'an exception grant that expired is not re-opened' };
   const base = grant.status === 'expired' ? now : grant.end;
-  const limit = startOf(grant) + MAX_LIFETIME_DAYS * DAY_MS;
-  if (base + days * DAY_MS > limit) return { refused: 'extension_out_of_bounds', why: `would end ${iso(base + days * DAY_MS)}, past ${iso(limit)} (${MAX_LIFETIME_DAYS} days from the start)` };
+  const lifetimeDays = grant.exception ? EXCEPTION_RULES.maxDurationDays : MAX_LIFETIME_DAYS;
+  const limit = startOf(grant) + lifetimeDays * DAY_MS;
+  if (base + days * DAY_MS > limit) return { refused: 'extension_out_of_bounds', why: `would end ${iso(base + days * DAY_MS)}, past ${iso(limit)} (${lifetimeDays} days from the start)` };
   return { ok: true };
+}
+
+/** What a sweep did by the rules: grants expired, and grants whose exception lapsed (revoked). */
+export interface SweepOutcome {
+  readonly expired: GrantRecord[];
+  readonly lapsed: GrantRecord[];
 }
 
 export class LifecycleRecord {
@@ -106,6 +119,12 @@ export class LifecycleRecord {
   /** Jobs that failed for good, as the audit chain recorded them. */
   readonly failures: Array<{ readonly at: number; readonly kind: string; readonly grantId?: string }> = [];
   readonly handChanges: HandChange[] = [];
+  /** The open limits for exceptions in force over the run. */
+  readonly limits: LimitHistory;
+
+  constructor(initialLimits: ExceptionLimits = DEFAULT_EXCEPTION_LIMITS) {
+    this.limits = new LimitHistory(initialLimits);
+  }
 
   grantsOf(person: Person, tool: HarnessTool): GrantRecord[] {
     return [...this.grants.values()].filter((grant) => grant.person === person && grant.tool === tool);
@@ -140,25 +159,54 @@ export class LifecycleRecord {
     request.timeline.push({ at, status: 'denied' });
   }
 
-  approve(request: RequestRecord, grantId: string, at: number): GrantRecord {
+  /** The tool's exceptions open now, by the record. */
+  openExceptions(tool: HarnessTool): ExceptionRecord[] {
+    const open: ExceptionRecord[] = [];
+    for (const grant of this.grants.values()) if (grant.tool === tool && grant.exception?.state === 'open') open.push(grant.exception);
+    return open;
+  }
+
+  /**
+   * Approves a request: for what was asked, or (`exception`) for `durationDays` past the
+   * maximum, which opens an exception under the limit in force now.
+   */
+  approve(request: RequestRecord, grantId: string, at: number, approval: { readonly durationDays?: number; readonly exception?: boolean } = {}): GrantRecord {
     request.timeline.push({ at, status: 'approved' });
     request.grantId = grantId;
+    const durationDays = approval.durationDays ?? request.durationDays;
+    const exception = approval.exception
+      ? newExceptionRecord({ grantId, tool: request.tool, days: durationDays, at, limit: this.limits.limitAt(request.tool, at), open: this.openExceptions(request.tool).length + 1 })
+      : undefined;
     const grant: GrantRecord = {
       id: grantId,
       requestId: request.id,
       person: request.person,
       tool: request.tool,
-      durationDays: request.durationDays,
+      durationDays,
       approvedAt: at,
+      ...(exception && { exception }),
       status: 'pending_provision',
-      end: at + request.durationDays * DAY_MS,
+      end: at + durationDays * DAY_MS,
       preActivationDays: 0,
       terms: [],
       timeline: [{ at, status: 'pending_provision' }],
-      history: [`${iso(at)} approved: ${request.durationDays} d of ${request.tool.id} for ${request.person.accountId}`],
+      history: [`${iso(at)} approved: ${durationDays} d of ${request.tool.id} for ${request.person.accountId}${exception ? ` as an exception (asked ${request.durationDays} d; ${exception.openAtOpening} open of ${exception.limitAtOpening} allowed)` : ''}`],
     };
     this.grants.set(grantId, grant);
     return grant;
+  }
+
+  /** A security reviewer kept the exception at its review. */
+  keepException(grant: GrantRecord, at: number): void {
+    if (!grant.exception) return;
+    keepExceptionRecord(grant.exception, at);
+    grant.history.push(`${iso(at)} exception kept at review: next review ${iso(grant.exception.nextReviewAt)}`);
+  }
+
+  /** A security reviewer ended the exception at its review: its grant is revoked. */
+  endException(grant: GrantRecord, at: number): void {
+    grant.exception?.reviews.push({ at, outcome: 'ended' });
+    this.revoke(grant, at, 'the security reviewer at the exception’s review', 'ended_by_review');
   }
 
   /** Activation seen in the audit chain. Answers what was wrong with it, if anything. */
@@ -196,23 +244,36 @@ export class LifecycleRecord {
     grant.history.push(`${iso(at)} extended by ${days} d: end ${iso(grant.end)} (${note})`);
   }
 
-  revoke(grant: GrantRecord, at: number, by: string): void {
+  /** Ends a live grant now; its open exception closes as `how` (an approver's or requester's revoke: `revoked`). */
+  revoke(grant: GrantRecord, at: number, by: string, how: Extract<ExceptionClosure, 'revoked' | 'ended_by_review' | 'lapsed'> = 'revoked'): void {
     this.closeTerm(grant, at);
     this.move(grant, 'revoked', at);
     grant.history.push(`${iso(at)} revoked by ${by}`);
+    closeExceptionRecord(grant.exception, at, how);
+  }
+
+  /** The open limits change (a governance update): exceptions opened from `at` on count against them. */
+  changeLimits(at: number, limits: ExceptionLimits): void {
+    this.limits.change(at, limits);
   }
 
   /**
-   * What a sweep at `at` must do by the rules: every live grant at or past its approved end is
-   * expired; then every term still active and within `windowDays` of its end is in its window.
+   * What a sweep at `at` must do by the rules, in the order Clearway's sweep runs them: every
+   * live grant at or past its approved end is expired (its exception closes `expired`, or
+   * `never_provisioned` when it was never active); every term still active and within
+   * `windowDays` of its end is in its window; then every open exception whose review was missed
+   * until its lapse moment lapses (its grant is revoked), and every other one whose review is due
+   * has that review noted, once.
    */
-  sweep(at: number, windowDays: number): GrantRecord[] {
+  sweep(at: number, windowDays: number): SweepOutcome {
     const expired: GrantRecord[] = [];
+    const lapsed: GrantRecord[] = [];
     for (const grant of this.grants.values()) {
       if ((grant.status === 'active' || grant.status === 'pending_provision') && grant.end <= at) {
         this.closeTerm(grant, at);
         this.move(grant, 'expired', at);
         grant.history.push(`${iso(at)} sweep: expired (end ${iso(grant.end)})`);
+        closeExceptionRecord(grant.exception, at, grant.firstActivation === undefined ? 'never_provisioned' : 'expired');
         expired.push(grant);
       }
     }
@@ -220,7 +281,18 @@ export class LifecycleRecord {
       const term = grant.status === 'active' ? grant.terms.at(-1) : undefined;
       if (term && term.enteredWindowAt === undefined && term.end - at <= windowDays * DAY_MS) term.enteredWindowAt = at;
     }
-    return expired;
+    for (const grant of this.grants.values()) {
+      const exception = grant.exception;
+      if (exception?.state !== 'open' || exception.nextReviewAt > at) continue;
+      if (at >= lapseMoment(exception)) {
+        this.revoke(grant, at, `the sweep: the exception lapsed (review due ${iso(exception.nextReviewAt)})`, 'lapsed');
+        lapsed.push(grant);
+      } else if (!exception.reviewsDue.includes(exception.nextReviewAt)) {
+        exception.reviewsDue.push(exception.nextReviewAt);
+        grant.history.push(`${iso(at)} sweep: exception review due (${iso(exception.nextReviewAt)})`);
+      }
+    }
+    return { expired, lapsed };
   }
 
   statusAt(grant: GrantRecord, at: number): RecordedStatus | undefined {

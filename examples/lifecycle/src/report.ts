@@ -5,11 +5,14 @@ import type { LifecycleResult } from './scenario.js';
 export function formatSize(result: LifecycleResult): string {
   const { size } = result;
   const extensions = size.extensions;
+  const exceptions = size.exceptions;
+  const closed = exceptions.closed;
   return [
     `seed ${result.options.seed}: ${size.simulatedDays} simulated days, ${size.sweeps} sweeps (${size.burstSweeps} in bursts, ${size.edgeSweeps} on the edge of an end), clock jumps of ${size.clockJumps.join(', ') || 'none'} days`,
     `${size.requests} requests (${size.reRequests} asked again after an end), ${size.approved} approved, ${size.denied} denied; ${size.grants} grants, ${size.expiredBySweeps} expiries by the rules`,
     `extensions: ${extensions.activeBeforeReview} active before their review issue, ${extensions.activeAfterReview} after it, ${extensions.beforeActivation} before activation, ${extensions.inGrace} in grace; refused: ${extensions.outOfGrace} out of grace, ${extensions.pastLifetime} past 180 days, ${extensions.revoked} revoked; ${extensions.atGraceEdge} asked within a minute of the grace's end`,
     `${size.revokes.byApprover + size.revokes.byRequester} revokes (${size.revokes.byRequester} by the requester), ${size.renames} renames (${size.endedAfterRename} grants ended after a rename), out-of-band: ${size.outOfBand.reAddedAfterEnd} put back after an end, ${size.outOfBand.addedNeverGranted} added never granted, ${size.outOfBand.removedActive} active members taken out`,
+    `exceptions: ${exceptions.granted} granted, refused ${exceptions.refusedByLimit} at the open limit and ${exceptions.refusedOutsideRules} asked of an ordinary approver; reviews ${exceptions.kept} kept, ${exceptions.ended} ended, ${exceptions.skipped} skipped; closed ${closed.expired} expired, ${closed.revoked} revoked, ${closed.ended_by_review} ended by review, ${closed.lapsed} lapsed, ${closed.never_provisioned} never provisioned; ${exceptions.reviewIssues} review issues, ${exceptions.limitChanges} limit changes, ${exceptions.lapseEdgeSweeps} sweeps on the edge of a lapse`,
     `${size.manualTasksCompleted} manual tasks done, ${size.refusalProbes} calls made to be refused, ${size.recertificationIssues} recertification issues, ${size.jobsFailed} jobs failed for good, ${size.providerCalls} calls to the simulator`,
     `engine: ${result.engine.runs} runs, ${result.engine.claimed} jobs claimed, ${result.engine.failed} failed; wall time ${(result.wallMs / 1000).toFixed(1)} s`,
   ].join('\n');

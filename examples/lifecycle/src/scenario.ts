@@ -1,23 +1,30 @@
 /**
- * The run: a seeded schedule of days — requests, decisions, extensions, revokes, renames,
- * hand-made group changes, manual tasks, sweeps (and bursts of them), clock jumps — each step
- * followed by the engine until nothing is due, and after every sweep the five properties checked.
+ * The run: a seeded schedule of days — requests, decisions (some as exceptions), extensions,
+ * revokes, renames, hand-made group changes, manual tasks, exception reviews, changes of the
+ * exceptions' open limits, sweeps (and bursts of them), clock jumps — each step followed by the
+ * engine until nothing is due, and after every sweep the properties checked.
  */
 import { DAY_MS, HOUR_MS, MINUTE_MS, runLifecycleSweeps } from '@clearway/core';
 import { completeManualOne, decideOne, extendAtGraceEdge, extendOne, pickUpManualTasks, probeOne, revokeOne, submitOne } from './actions.js';
-import { emptySize, type RunContext, type WorldSize } from './context.js';
+import { emptySize, storedExceptions, type RunContext, type WorldSize } from './context.js';
+import { changeExceptionLimits, reviewExceptionOne } from './exception-actions.js';
 import { outOfBandOne, renameOne } from './directory.js';
 import { Discrepancies, type Finding, type Property } from './discrepancies.js';
 import { AuditReader } from './observe.js';
 import type { LifecycleOptions } from './options.js';
 import { checkEnds } from './properties/ends.js';
+import { checkExceptionLapses } from './properties/exception-lapse.js';
+import { checkExceptionLimits } from './properties/exception-limit.js';
+import { checkOpenLists } from './properties/exception-list.js';
+import { checkExceptionsOpen } from './properties/exception-open.js';
+import { checkExceptionReviews } from './properties/exception-review.js';
 import { checkIdentities } from './properties/identities.js';
 import { InsightsCheck } from './properties/insights.js';
 import { checkMembership } from './properties/membership.js';
 import { ReviewIssueIndex, checkReviews } from './properties/reviews.js';
 import { seededRandom, type Random } from '@clearway/sandbox';
 import { GRACE_DAYS, LifecycleRecord, type GrantRecord } from './record.js';
-import { Schedule, type Step } from './schedule.js';
+import { Schedule, type Step, type SweepKind } from './schedule.js';
 import { REVIEW_WINDOW_DAYS, lifecycleWorld, type LifecycleWorld } from './world.js';
 
 export interface LifecycleResult {
@@ -66,13 +73,14 @@ export class LifecycleRun {
       options,
       world,
       schedule: new Schedule(),
-      record: new LifecycleRecord(),
+      record: new LifecycleRecord(options.exceptionLimits[0]),
       random: seededRandom(options.seed),
       found: new Discrepancies(),
       size: emptySize(),
       resolvedIdentities: new Set(),
       manualTasksSeen: new Set(),
       reviewIssues: new Map(),
+      exceptionReviewIssues: new Map(),
       now: () => world.deps.clock.now(),
       day: () => Math.floor((world.deps.clock.now() - this.firstDay) / DAY_MS),
     };
@@ -81,7 +89,7 @@ export class LifecycleRun {
   static async start(options: LifecycleOptions, log: (line: string) => void = () => undefined): Promise<LifecycleRun> {
     const started = Date.now();
     // Its own stream: ids and the engine's jitter never shift the scenario's choices.
-    const world = await lifecycleWorld(options, seededRandom(options.seed ^ 0x5eed));
+    const world = await lifecycleWorld({ ...options, exceptionLimits: options.exceptionLimits[0] }, seededRandom(options.seed ^ 0x5eed));
     return new LifecycleRun(options, world, log, started);
   }
 
@@ -110,6 +118,12 @@ export class LifecycleRun {
     checkReviews(this.ctx);
     await checkIdentities(this.ctx);
     await this.insights.check(this.ctx);
+    const exceptions = await storedExceptions(this.ctx);
+    checkExceptionLimits(this.ctx, exceptions);
+    await checkExceptionsOpen(this.ctx, exceptions);
+    await checkExceptionLapses(this.ctx, exceptions);
+    checkExceptionReviews(this.ctx, exceptions);
+    await checkOpenLists(this.ctx, exceptions);
   }
 
   /** The property that holds once the jobs a sweep started have settled. */
@@ -118,12 +132,13 @@ export class LifecycleRun {
   }
 
   /** A sweep: the record applies it by the rules, Clearway runs it, then every property is checked. */
-  async sweep(kind: 'scheduled' | 'burst' | 'edge' = 'scheduled'): Promise<void> {
+  async sweep(kind: SweepKind = 'scheduled'): Promise<void> {
     const at = this.ctx.now();
     this.ctx.size.sweeps += 1;
     if (kind === 'burst') this.ctx.size.burstSweeps += 1;
     if (kind === 'edge') this.ctx.size.edgeSweeps += 1;
-    const expired = this.ctx.record.sweep(at, REVIEW_WINDOW_DAYS);
+    if (kind === 'lapse_edge') this.ctx.size.exceptions.lapseEdgeSweeps += 1;
+    const { expired } = this.ctx.record.sweep(at, REVIEW_WINDOW_DAYS);
     this.ctx.size.expiredBySweeps += expired.length;
     this.planGraceEdges(expired);
     await runLifecycleSweeps(this.world.deps, { deadline: at + 10 * MINUTE_MS });
@@ -165,6 +180,12 @@ export class LifecycleRun {
       case 'manual_task':
         await completeManualOne(ctx, step.jobId);
         break;
+      case 'exception_review':
+        await reviewExceptionOne(ctx, step);
+        break;
+      case 'exception_limits':
+        await changeExceptionLimits(ctx, step.index);
+        break;
       case 'jump':
         this.world.deps.clock.advance(step.days * DAY_MS);
         ctx.size.clockJumps.push(step.days);
@@ -187,6 +208,7 @@ export class LifecycleRun {
   async runDays(): Promise<void> {
     const { options } = this.ctx;
     const jumps = jumpDays(options, this.ctx.random);
+    this.planLimitChanges();
     for (let day = 0; day < options.days; ) {
       const jump = jumps.get(day);
       this.planDay(day, jump);
@@ -202,7 +224,11 @@ export class LifecycleRun {
       const ended = grant.status === 'expired' || grant.status === 'revoked' ? grant.timeline.at(-1)?.at : undefined;
       return grant.tool.directory !== 'manual' && renamed !== undefined && ended !== undefined && renamed < ended;
     }).length;
-    const size = { ...this.ctx.size, simulatedDays: Math.ceil((this.ctx.now() - this.firstDay) / DAY_MS), providerCalls: this.world.simulator.calls.length, endedAfterRename };
+    const exceptions = { ...this.ctx.size.exceptions, closed: { ...this.ctx.size.exceptions.closed } };
+    for (const grant of this.ctx.record.grants.values()) {
+      if (grant.exception?.closedHow) exceptions.closed[grant.exception.closedHow] += 1;
+    }
+    const size = { ...this.ctx.size, simulatedDays: Math.ceil((this.ctx.now() - this.firstDay) / DAY_MS), providerCalls: this.world.simulator.calls.length, endedAfterRename, exceptions };
     return {
       options: this.ctx.options,
       size,
@@ -253,6 +279,16 @@ export class LifecycleRun {
     spread(random.chance(options.renameShare) ? 1 : 0, { kind: 'rename' });
     spread(random.chance(options.refusalShare) ? 1 : 0, { kind: 'probe' });
     if (jump !== undefined) schedule.add(lastMoment, { kind: 'jump', days: jump });
+  }
+
+  /** Each later set of open limits from an even share of the run on, at noon (after a clock jump, as soon as the run is back). */
+  private planLimitChanges(): void {
+    const { options, schedule } = this.ctx;
+    const sets = options.exceptionLimits.length;
+    for (let index = 1; index < sets; index += 1) {
+      const day = Math.round((options.days * index) / sets);
+      schedule.add(this.firstDay + day * DAY_MS + 12 * HOUR_MS, { kind: 'exception_limits', index });
+    }
   }
 
   /** Some grants just expired get an extension asked on the edge of their grace: just inside, at it, just past it. */

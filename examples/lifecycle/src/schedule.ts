@@ -1,7 +1,9 @@
+export type SweepKind = 'scheduled' | 'burst' | 'edge' | 'lapse_edge';
+
 /** One thing the harness does at a moment of simulated time. */
 export type Step =
-  /** `burst`: extra sweeps minutes apart; `edge`: a millisecond before a grant's end, and at it. */
-  | { readonly kind: 'sweep'; readonly sweep: 'scheduled' | 'burst' | 'edge' }
+  /** `burst`: extra sweeps minutes apart; `edge`: a millisecond before a grant's end, and at it; `lapse_edge`: the same around an exception's lapse moment. */
+  | { readonly kind: 'sweep'; readonly sweep: SweepKind }
   | { readonly kind: 'submit' }
   | { readonly kind: 'decide'; readonly requestId: string }
   | { readonly kind: 'extend' }
@@ -13,6 +15,10 @@ export type Step =
   /** A call the rules refuse. */
   | { readonly kind: 'probe' }
   | { readonly kind: 'manual_task'; readonly jobId: string }
+  /** The security reviewer keeps or ends an exception whose review was due at `due`; `steady`: one kept at every review. */
+  | { readonly kind: 'exception_review'; readonly grantId: string; readonly due: number; readonly outcome: 'keep' | 'end'; readonly steady: boolean }
+  /** An admin sets the exceptions' open limits to the run's `index`-th set. */
+  | { readonly kind: 'exception_limits'; readonly index: number }
   /** The clock moves this many days at once; nothing happens meanwhile. */
   | { readonly kind: 'jump'; readonly days: number };
 

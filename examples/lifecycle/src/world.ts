@@ -12,6 +12,7 @@ import {
   type Actor,
   type CoreDeps,
   type FulfillmentEngine,
+  type GovernanceRulesInput,
   type Ids,
   type RiskLevel,
 } from '@clearway/core';
@@ -23,12 +24,28 @@ import { FileSecrets, SandboxJira, bothDirectoriesSeed, paths, sandboxEngine, si
 /** Who sets Clearway up, and who decides, extends, revokes and completes manual tasks. */
 export const admin: Actor = { accountId: 'lifecycle-admin', isAdmin: true };
 export const approver: Actor = { accountId: 'lifecycle-approver' };
+/** The one person governance names to approve exceptions, review them and extend their grants. */
+export const securityReviewer: Actor = { accountId: 'lifecycle-security' };
 
 export const INTAKE_PROJECT = 'AIR';
 /** The Jira issue type recertification issues are opened as. */
 export const REVIEW_ISSUE_TYPE = '10050';
 export const REVIEW_WINDOW_DAYS = 14;
 export const RETENTION_DAYS = 30;
+
+/**
+ * Governance's longest approval per risk level. Low risk is capped below the Okta tool's own
+ * maximum, so the effective maximum of every tool is under the exceptions' own (90 days): each
+ * tool can be granted longer as an exception, and both ways a cap is set (by the tool, by its
+ * risk rule) are exercised.
+ */
+export const RISK_MAX_DAYS: Readonly<Record<RiskLevel, number>> = { low: 60, medium: 90, high: 30, critical: 14 };
+
+/** Governance's exception rules in the world; only the open limits change during a run (see `ExceptionLimits`). */
+export const EXCEPTION_RULES = { reviewEveryDays: 7, lapseAfterDays: 3, maxDurationDays: 90 } as const;
+
+/** Open exceptions allowed per tool, by the tool's risk level. */
+export type ExceptionLimits = Readonly<Record<RiskLevel, number>>;
 
 /** Where a tool's configured group lives: a directory in the simulator, or a person's console. */
 export type Directory = 'okta' | 'entra' | 'manual';
@@ -40,16 +57,40 @@ export interface HarnessTool {
   readonly directory: Directory;
   readonly groupName: string;
   readonly riskLevel: RiskLevel;
+  /** The tool's own maximum in the catalog; the effective one may be lower (see `effectiveMaxDays`). */
   readonly maxDurationDays: number;
   /** The durations people ask for, short ones more often (a duration may appear more than once). */
   readonly durations: readonly number[];
 }
 
 export const TOOLS: readonly HarnessTool[] = [
-  { id: 'okta-tool', name: 'Lifecycle Okta Tool', connectorId: 'okta', directory: 'okta', groupName: 'AI - Lifecycle Okta Tool', riskLevel: 'low', maxDurationDays: 180, durations: [1, 2, 3, 5, 7, 10, 14, 20, 30, 30, 45, 60, 90, 120] },
-  { id: 'entra-tool', name: 'Lifecycle Entra Tool', connectorId: 'entra', directory: 'entra', groupName: 'AI - Lifecycle Entra Tool', riskLevel: 'medium', maxDurationDays: 90, durations: [1, 2, 3, 5, 7, 10, 14, 21, 30, 30, 45, 60, 90] },
+  { id: 'okta-tool', name: 'Lifecycle Okta Tool', connectorId: 'okta', directory: 'okta', groupName: 'AI - Lifecycle Okta Tool', riskLevel: 'low', maxDurationDays: 180, durations: [1, 2, 3, 5, 7, 10, 14, 20, 30, 30, 45, 60] },
+  { id: 'entra-tool', name: 'Lifecycle Entra Tool', connectorId: 'entra', directory: 'entra', groupName: 'AI - Lifecycle Entra Tool', riskLevel: 'medium', maxDurationDays: 45, durations: [1, 2, 3, 5, 7, 10, 14, 21, 30, 30, 45] },
   { id: 'manual-tool', name: 'Lifecycle Manual Tool', connectorId: 'manual', directory: 'manual', groupName: 'Lifecycle Manual Tool seats', riskLevel: 'high', maxDurationDays: 30, durations: [3, 5, 7, 10, 14, 21, 30] },
 ];
+
+/** The longest an ordinary approval may give: the tool's own maximum or its risk rule's, whichever is lower. */
+export function effectiveMaxDays(tool: HarnessTool): number {
+  return Math.min(tool.maxDurationDays, RISK_MAX_DAYS[tool.riskLevel]);
+}
+
+/** The world's governance, with `limits` as the exceptions' open limits. */
+export function lifecycleGovernance(limits: ExceptionLimits): GovernanceRulesInput {
+  const rule = (level: RiskLevel) => ({ ...DEFAULT_GOVERNANCE_RULES.riskRules[level], maxDurationDays: RISK_MAX_DAYS[level] });
+  return {
+    ...DEFAULT_GOVERNANCE_RULES,
+    riskRules: { low: rule('low'), medium: rule('medium'), high: rule('high'), critical: rule('critical') },
+    intake: { projectKey: INTAKE_PROJECT, requestTypeIds: [], recertIssueTypeId: REVIEW_ISSUE_TYPE },
+    approvers: { ...DEFAULT_GOVERNANCE_RULES.approvers, default: [approver.accountId], securityReviewers: [securityReviewer.accountId] },
+    reviewWindowDays: REVIEW_WINDOW_DAYS,
+    drift: { checkIntervalDays: 1, deprovisionUnexpected: true, restoreMissing: true },
+    exceptions: { ...EXCEPTION_RULES, openLimits: { ...limits } },
+    retentionDays: RETENTION_DAYS,
+  };
+}
+
+/** The open limits a world starts with when the run names none. */
+export const DEFAULT_EXCEPTION_LIMITS: ExceptionLimits = { low: 3, medium: 2, high: 1, critical: 1 };
 
 /** One person of the run. `email` is their current address: a rename changes it everywhere. */
 export interface Person {
@@ -107,10 +148,11 @@ export const RUN_START = Date.parse('2027-01-04T08:00:00Z');
 /**
  * A fresh Clearway on an in-memory SQLite store and a fake clock: governance with an intake
  * project and a review issue type, a 14-day review window, daily drift checks that remove
- * unexpected members and put back missing ones, 30-day retention; the real Okta and Entra connectors against the simulator
+ * unexpected members and put back missing ones, 30-day retention, a security reviewer and the
+ * exception rules (`EXCEPTION_RULES`, open limits from the run); the real Okta and Entra connectors against the simulator
  * (TLS, in this process), each with a tool whose group is created on first use, and a manual tool.
  */
-export async function lifecycleWorld(options: { seed: number; people: number; outsiders: number }, random: Random): Promise<LifecycleWorld> {
+export async function lifecycleWorld(options: { seed: number; people: number; outsiders: number; exceptionLimits?: ExceptionLimits }, random: Random): Promise<LifecycleWorld> {
   const requesters = Array.from({ length: options.people }, (_, index) => emailOf(index, false));
   const outsiders = Array.from({ length: options.outsiders }, (_, index) => emailOf(index, true));
   const simulator = await IdpSimulator.start({ seed: bothDirectoriesSeed([...requesters, ...outsiders]), tls: await ensureCertificate(paths.certificate), randomSeed: options.seed });
@@ -128,17 +170,7 @@ export async function lifecycleWorld(options: { seed: number; people: number; ou
   };
 
   await initializeClearway(deps);
-  await updateGovernance(deps, admin, {
-    note: 'lifecycle harness',
-    rules: {
-      ...DEFAULT_GOVERNANCE_RULES,
-      intake: { projectKey: INTAKE_PROJECT, requestTypeIds: [], recertIssueTypeId: REVIEW_ISSUE_TYPE },
-      approvers: { ...DEFAULT_GOVERNANCE_RULES.approvers, default: [approver.accountId] },
-      reviewWindowDays: REVIEW_WINDOW_DAYS,
-      drift: { checkIntervalDays: 1, deprovisionUnexpected: true, restoreMissing: true },
-      retentionDays: RETENTION_DAYS,
-    },
-  });
+  await updateGovernance(deps, admin, { note: 'lifecycle harness', rules: lifecycleGovernance(options.exceptionLimits ?? DEFAULT_EXCEPTION_LIMITS) });
   const connectors = simulatorConnectors(simulator.url);
   const connectorDeps = withProviders(deps);
   const limits = { requestsPerSecond: 50, concurrency: 8 };

@@ -10,7 +10,7 @@ const REPORTS = new URL('../../../.reports/', import.meta.url);
 
 describe('the grant lifecycle over 110 simulated days (seeded CI run)', () => {
   it(
-    'keeps every property after every sweep: ends, one review per term, identities, memberships and drift, daily insights, and every call as the rules say',
+    'keeps every property after every sweep: ends, one review per term, identities, memberships and drift, daily insights, every call as the rules say, and the exceptions’ limits, closings, lapses, reviews and open lists',
     async () => {
       const log = (line: string) => process.stderr.write(`  [lifecycle] ${line}\n`);
       const result = await runLifecycle(CI_OPTIONS, log);
@@ -38,6 +38,17 @@ describe('the grant lifecycle over 110 simulated days (seeded CI run)', () => {
         manualTasksCompleted: size.manualTasksCompleted,
         refusalProbes: size.refusalProbes,
         recertificationIssues: size.recertificationIssues,
+        exceptionsGranted: size.exceptions.granted,
+        exceptionsRefusedByLimit: size.exceptions.refusedByLimit,
+        exceptionsRefusedOutsideRules: size.exceptions.refusedOutsideRules,
+        exceptionsKept: size.exceptions.kept,
+        exceptionsEnded: size.exceptions.ended,
+        exceptionsSkipped: size.exceptions.skipped,
+        exceptionsLapsed: size.exceptions.closed.lapsed,
+        exceptionsRevoked: size.exceptions.closed.revoked,
+        exceptionReviewIssues: size.exceptions.reviewIssues,
+        exceptionLimitChanges: size.exceptions.limitChanges,
+        lapseEdgeSweeps: size.exceptions.lapseEdgeSweeps,
       };
       expect(Object.entries(varieties).filter(([, count]) => count === 0)).toEqual([]);
 

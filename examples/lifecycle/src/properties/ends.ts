@@ -1,6 +1,6 @@
-import { DAY_MS } from '@clearway/core';
+import { DAY_MS, EXCEPTION_LAPSED, type Grant } from '@clearway/core';
 import { reportGrant, storedGrant, type RunContext } from '../context.js';
-import { MAX_LIFETIME_DAYS, iso } from '../record.js';
+import { MAX_LIFETIME_DAYS, iso, type GrantRecord } from '../record.js';
 
 /**
  * Property 1, after a sweep at `at` (the record has applied the same sweep by the rules): every
@@ -16,14 +16,10 @@ export async function checkEnds(ctx: RunContext, at: number): Promise<void> {
       reportGrant(ctx, 'ends', 'grant missing from the store', grant, `record: ${grant.status}`);
       continue;
     }
-    const live = stored.status === 'active' || stored.status === 'pending_provision';
-    if (grant.status === 'expired' && live) {
-      reportGrant(ctx, 'ends', `still ${stored.status.replace('_', ' ')} at a sweep at or after its approved end`, grant, `sweep ${iso(at)}, approved end ${iso(grant.end)}, Clearway's end ${iso(stored.expiresAt)}`);
-    } else if ((grant.status === 'active' || grant.status === 'pending_provision') && stored.status === 'expired') {
-      reportGrant(ctx, 'ends', 'expired before its approved end', grant, `expired by ${iso(stored.endedAt ?? at)}, approved end ${iso(grant.end)}, Clearway's end ${iso(stored.expiresAt)}`);
-    } else if (stored.status !== grant.status && !(grant.status === 'pending_provision' && stored.status === 'provision_failed')) {
-      reportGrant(ctx, 'ends', `${stored.status.replace('_', ' ')} where the record says ${grant.status.replace('_', ' ')}`, grant, `sweep ${iso(at)}, approved end ${iso(grant.end)}`);
-    }
+    // A grant ended by an exception's lapse (by the record or by Clearway) is judged under exception-lapse.
+    const lapse = grant.exception?.closedHow === 'lapsed' || stored.endReason === EXCEPTION_LAPSED;
+    const wrongStatus = lapse ? undefined : statusFinding(grant, stored, at);
+    if (wrongStatus) reportGrant(ctx, 'ends', wrongStatus.what, grant, wrongStatus.detail);
     if (grant.firstActivation === undefined) continue;
     if (stored.activatedAt !== grant.firstActivation) {
       reportGrant(ctx, 'ends', 'start is not the first activation', grant, `first activation ${iso(grant.firstActivation)}, Clearway's start ${stored.activatedAt === undefined ? 'none' : iso(stored.activatedAt)}`);
@@ -35,4 +31,19 @@ export async function checkEnds(ctx: RunContext, at: number): Promise<void> {
       reportGrant(ctx, 'ends', `end more than ${MAX_LIFETIME_DAYS} days after the first activation`, grant, `first activation ${iso(grant.firstActivation)}, Clearway's end ${iso(stored.expiresAt)}`);
     }
   }
+}
+
+/** How Clearway's status differs from the record's after a sweep at `at`, if it does. */
+function statusFinding(grant: GrantRecord, stored: Grant, at: number): { what: string; detail: string } | undefined {
+  const live = stored.status === 'active' || stored.status === 'pending_provision';
+  if (grant.status === 'expired' && live) {
+    return { what: `still ${stored.status.replace('_', ' ')} at a sweep at or after its approved end`, detail: `sweep ${iso(at)}, approved end ${iso(grant.end)}, Clearway's end ${iso(stored.expiresAt)}` };
+  }
+  if ((grant.status === 'active' || grant.status === 'pending_provision') && stored.status === 'expired') {
+    return { what: 'expired before its approved end', detail: `expired by ${iso(stored.endedAt ?? at)}, approved end ${iso(grant.end)}, Clearway's end ${iso(stored.expiresAt)}` };
+  }
+  if (stored.status !== grant.status && !(grant.status === 'pending_provision' && stored.status === 'provision_failed')) {
+    return { what: `${stored.status.replace('_', ' ')} where the record says ${grant.status.replace('_', ' ')}`, detail: `sweep ${iso(at)}, approved end ${iso(grant.end)}` };
+  }
+  return undefined;
 }

@@ -80,8 +80,11 @@ async function checkGroup(ctx: RunContext, tool: HarnessTool, members: ReadonlyS
     const isListed = listing.read && listing.listed?.members.some((member) => member.id === id) === true;
     // Retention forgot who this directory user is (their grant ended past the retention period): drift can only report them.
     if (putBack !== undefined && !identity?.externalId && isListed) continue;
-    const what =
-      putBack !== undefined
+    // A lapsed exception's grant is judged under its own property: the lapse must really take the user out.
+    const lapsed = putBack === undefined && grant?.status === 'revoked' && grant.exception?.closedHow === 'lapsed';
+    const what = lapsed
+      ? 'exception lapsed, but its user is still in the group after the jobs settled'
+      : putBack !== undefined
         ? 'put back by hand after the grant ended, still in the group a day later'
         : grant?.status === 'active'
           ? 'taken out by hand, back in the group before drift reported it'
@@ -97,9 +100,10 @@ async function checkGroup(ctx: RunContext, tool: HarnessTool, members: ReadonlyS
       putBack !== undefined ? `put back ${iso(putBack)}` : undefined,
       renamed && person ? `renamed to ${person.email}` : undefined,
       `cached identity ${identity?.externalId ? 'kept' : 'gone'}`,
+      lapsed && grant ? `lapsed ${iso(grant.exception?.closedAt ?? 0)}, Clearway's deprovisioning ${(await storedGrant(ctx, grant))?.deprovision ?? '?'}` : undefined,
       listed,
     ].filter(Boolean).join('; ');
-    if (grant) reportGrant(ctx, 'membership', what, grant, detail);
+    if (grant) reportGrant(ctx, lapsed ? 'exception-lapse' : 'membership', what, grant, detail);
     else reportSubject(ctx, 'membership', what, `${tool.id}/${person?.accountId ?? id}`, detail);
   }
   for (const [id, grant] of mustBeIn) {

@@ -2,10 +2,20 @@ import { reportGrant, reportSubject, type RunContext } from '../context.js';
 import { dayOf, iso } from '../record.js';
 import { REVIEW_ISSUE_TYPE } from '../world.js';
 
+/** How the exception sweep titles the review issue it opens: "Review exception: … (due 2027-02-14)". */
+const EXCEPTION_REVIEW = /^Review exception: .*\(due (\d{4}-\d{2}-\d{2})\)$/;
+
+function count(index: Map<string, Map<string, number>>, grantId: string, date: string): void {
+  const byDate = index.get(grantId) ?? new Map<string, number>();
+  byDate.set(date, (byDate.get(date) ?? 0) + 1);
+  index.set(grantId, byDate);
+}
+
 /**
- * Counts the recertification issues the sandbox Jira was asked to create, per grant and per end
- * date named in the summary ("… (expires 2027-02-14)"), reading only issues created since the
- * last look (the Jira keeps them in creation order).
+ * Counts the review issues the sandbox Jira was asked to create (both kinds share the review
+ * issue type), reading only issues created since the last look (the Jira keeps them in creation
+ * order): recertification issues per grant and per end date named in the summary ("… (expires
+ * 2027-02-14)"), exception review issues per grant and per review date ("… (due 2027-02-14)").
  */
 export class ReviewIssueIndex {
   private seen = 0;
@@ -15,6 +25,14 @@ export class ReviewIssueIndex {
     for (const key of keys.slice(this.seen)) {
       const issue = ctx.world.deps.jira.issues[key];
       if (!issue || issue.issueTypeId !== REVIEW_ISSUE_TYPE) continue;
+      const exceptionDue = EXCEPTION_REVIEW.exec(issue.summary)?.[1];
+      if (exceptionDue !== undefined) {
+        ctx.size.exceptions.reviewIssues += 1;
+        const grantId = /Clearway grant (\S+)/.exec(issue.description)?.[1];
+        if (grantId) count(ctx.exceptionReviewIssues, grantId, exceptionDue);
+        else reportSubject(ctx, 'exception-review', 'exception review issue names no grant', key, `${issue.summary} / ${issue.description.slice(0, 120)}`);
+        continue;
+      }
       ctx.size.recertificationIssues += 1;
       const grantId = /Clearway grant (\S+)/.exec(issue.description)?.[1];
       const end = /\(expires (\d{4}-\d{2}-\d{2})\)/.exec(issue.summary)?.[1];
@@ -22,9 +40,7 @@ export class ReviewIssueIndex {
         reportSubject(ctx, 'reviews', 'recertification issue names no grant or end date', key, `${issue.summary} / ${issue.description.slice(0, 120)}`);
         continue;
       }
-      const byEnd = ctx.reviewIssues.get(grantId) ?? new Map<string, number>();
-      byEnd.set(end, (byEnd.get(end) ?? 0) + 1);
-      ctx.reviewIssues.set(grantId, byEnd);
+      count(ctx.reviewIssues, grantId, end);
     }
     this.seen = keys.length;
   }
