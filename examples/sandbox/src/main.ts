@@ -420,7 +420,7 @@ await story.step('The record, as the CLI will show it', async () => {
   const calls = simulator.calls;
   const count = (predicate: (status: number) => boolean) => calls.filter((call) => predicate(call.status)).length;
   console.log(`\n${table(['simulator calls', 'ok', '429', '5xx', 'other 4xx', 'memberships added', 'removed'], [[String(calls.length), String(count((status) => status < 400)), String(count((status) => status === 429)), String(count((status) => status >= 500)), String(count((status) => status >= 400 && status < 500 && status !== 429)), String(simulator.effects('member_added').length), String(simulator.effects('member_removed').length)]])}`);
-  story.note(`left on disk for the CLI: ${paths.dataDir} (try: pnpm clearway grants, pnpm clearway audit --tail 20, pnpm clearway evidence verify ${join(paths.evidence, 'evidence-pack.jsonl')} --key-file ${join(paths.evidence, 'audit-mac.key')}, or without the key: --anchor ${join(paths.evidence, 'evidence-anchor.json')})`);
+  story.note(`left on disk for the CLI: ${paths.dataDir} (try: pnpm clearway grants, pnpm clearway exceptions --all, pnpm clearway audit --tail 20, pnpm clearway evidence verify ${join(paths.evidence, 'evidence-pack.jsonl')} --key-file ${join(paths.evidence, 'audit-mac.key')}, or without the key: --anchor ${join(paths.evidence, 'evidence-anchor.json')})`);
 });
 
 await story.step('Warnings and checks', async () => {

@@ -23,6 +23,10 @@ describe('the main job and the clearway CLI, run as a newcomer runs them', () =>
     expect(parsed.length).toBe(10);
     expect(parsed.filter((grant) => grant.status === 'expired' || grant.status === 'revoked')).toHaveLength(10);
     expect(run('clearway.mjs', ['audit', 'verify'], env)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Chain verified: \d+ events/) });
+    const exceptions = run('clearway.mjs', ['--json', 'exceptions', '--all'], env);
+    expect(exceptions.status).toBe(0);
+    expect(JSON.parse(exceptions.stdout)).toEqual([expect.objectContaining({ toolId: 'claude-enterprise', kinds: ['duration'], grantedDays: 75, allowedDays: 45, state: 'closed', closedHow: 'lapsed', standing: 'closed' })]);
+    expect(run('clearway.mjs', ['exceptions', 'report'], env)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Open: 0 \(review due 0, overdue 0\)\. Last 30 days: 1 granted, closed 1 lapsed\./) });
     const drift = run('clearway.mjs', ['--json', 'drift'], env);
     expect(drift.status).toBe(0);
     expect(JSON.parse(drift.stdout)).toEqual([expect.objectContaining({ toolId: 'github-copilot-business', login: 'ana.alvarez@example.com' })]);

@@ -1,4 +1,4 @@
-import { JOB_STATUSES, REQUEST_STATUSES, iterateQuery, listAuditEvents, listUnmanagedMembers, verifyAuditLog, viewGrant, type AuditEvent } from '@clearway/core';
+import { JOB_STATUSES, REQUEST_STATUSES, exceptionReport, iterateQuery, listAuditEvents, listExceptions, listUnmanagedMembers, verifyAuditLog, viewGrant, type AuditEvent } from '@clearway/core';
 import type { Command } from 'commander';
 import { EXIT, emit, isoDay, CliError } from './output.js';
 import { requireSandbox } from './sandbox-data.js';
@@ -16,7 +16,7 @@ function statusOption<S extends string>(value: string | undefined, known: readon
   return value as S;
 }
 
-/** Read-only views of the sandbox store: catalog, requests, grants, jobs, audit. */
+/** Read-only views of the sandbox store: catalog, requests, grants, exceptions, jobs, audit. */
 export function registerInspectCommands(program: Command, json: () => boolean): void {
   program
     .command('catalog')
@@ -70,6 +70,45 @@ export function registerInspectCommands(program: Command, json: () => boolean): 
       emit(json(), rows, ['tool', 'group', 'member', 'first seen', 'checked'], () =>
         rows.map((row) => [row.toolId, row.groupId, row.login ?? row.email ?? row.id, isoDay(row.firstSeenAt), isoDay(row.checkedAt)]),
       );
+    });
+
+  const exceptions = program
+    .command('exceptions')
+    .description('Exceptions (access a security reviewer approved outside the rules): the open ones, soonest review first (the default), or the report')
+    .option('--all', 'every exception, newest first, the closed ones with how they closed');
+  exceptions
+    .command('list', { isDefault: true })
+    .description('List open exceptions (with --all: every exception)')
+    .action(async () => {
+      const all = exceptions.opts<{ all?: boolean }>().all === true;
+      const deps = await requireSandbox();
+      const items = (await listExceptions(deps, { state: all ? 'all' : 'open', limit: 100 })).items;
+      emit(json(), items, ['grant', 'issue', 'requester', 'tool', 'outside the rules', 'approved by', 'standing', 'next review', 'closed'], () =>
+        items.map((item) => [
+          item.grantId,
+          item.issueKey,
+          item.requesterAccountId,
+          item.toolId,
+          item.kinds.map((kind) => (kind === 'duration' ? `${item.grantedDays} of ${item.allowedDays} days` : 'blocked tool')).join(', '),
+          item.approvedBy,
+          item.standing.replace(/_/g, ' '),
+          item.state === 'open' ? isoDay(item.nextReviewAt) : '',
+          item.closedHow?.replace(/_/g, ' ') ?? '',
+        ]),
+      );
+    });
+  exceptions
+    .command('report')
+    .description('Open exceptions against each tool limit, reviews due and overdue, and the last 30 days')
+    .action(async () => {
+      const report = await exceptionReport(await requireSandbox());
+      if (json()) {
+        console.log(JSON.stringify(report, null, 2));
+        return;
+      }
+      const closed = Object.entries(report.last30Days.closed).filter(([, count]) => count > 0).map(([how, count]) => `${count} ${how.replace(/_/g, ' ')}`);
+      console.log(`Open: ${report.open} (review due ${report.reviewDue}, overdue ${report.reviewOverdue}). Last 30 days: ${report.last30Days.granted} granted, closed ${closed.length > 0 ? closed.join(', ') : 'none'}.${report.truncated ? ' (Counts read the latest 1,000 exceptions.)' : ''}`);
+      if (report.byTool.length > 0) emit(false, report.byTool, ['tool', 'risk', 'open', 'limit'], () => report.byTool.map((row) => [row.toolName, row.riskLevel, String(row.open), String(row.limit)]));
     });
 
   program
