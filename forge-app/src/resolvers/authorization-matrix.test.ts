@@ -10,7 +10,7 @@ function moduleTypeFor(role: Role, surface: SurfaceFunction): string {
 
 const PORTAL_EXTENSION = { portal: { id: '1' }, request: { typeId: '10' } };
 
-describe('authorization matrix: every resolver × admin / approver / requester / portal customer / stranger', () => {
+describe('authorization matrix: every resolver × admin / approver / requester / portal customer / stranger / security reviewer', () => {
   it('covers every resolver key, each on a surface that defines it', () => {
     expect(Object.keys(CASES).sort()).toEqual([...RESOLVER_KEYS].sort());
     for (const key of RESOLVER_KEYS) expect(SURFACE_KEYS[CASES[key].surface]).toContain(key);

@@ -1,4 +1,4 @@
-import { approverVerdict, canApproveAnywhere, currentGovernance, type AccessRequest, type Actor, type GovernanceVersion, type RiskLevel } from '@clearway/core';
+import { approverVerdict, canApproveAnywhere, currentGovernance, exceptionApproverVerdict, type AccessRequest, type Actor, type GovernanceVersion, type RiskLevel } from '@clearway/core';
 import type { ClearwayApp } from '../composition/app';
 
 /**
@@ -39,5 +39,15 @@ export class Caller {
   async mayApprove(request: Pick<AccessRequest, 'requesterAccountId' | 'projectKey'>, riskLevel: RiskLevel): Promise<boolean> {
     const [actor, governance] = await Promise.all([this.actor(), this.governance()]);
     return approverVerdict(actor, request, riskLevel, governance.rules, this.app.deps.clock.now()).allowed;
+  }
+
+  /**
+   * A security reviewer, or the active delegate of one: may approve exceptions and review them
+   * (core still refuses anyone their own). Asked for no request in particular: an empty requester
+   * never matches a caller, so only the rules' naming of them counts.
+   */
+  async isSecurityReviewer(): Promise<boolean> {
+    const [actor, governance] = await Promise.all([this.actor(), this.governance()]);
+    return exceptionApproverVerdict(actor, { requesterAccountId: '' }, governance.rules, this.app.deps.clock.now()).allowed;
   }
 }

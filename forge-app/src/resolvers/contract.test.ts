@@ -47,7 +47,7 @@ describe('ill-formed Unicode in a payload (issue 16, item 12)', () => {
 
   // Keys without a row yet are the authorization matrix's to report.
   const withText = RESOLVER_KEYS.filter((key) => Object.hasOwn(CASES, key)).flatMap((key) => {
-    const path = firstStringPath(CASES[key].payload({ activeGrantId: 'g', activeRequestId: 'r', customerRequestId: 'c', failedJobId: 'j', manualTaskJobId: 'm', pendingRequestId: 'p' }));
+    const path = firstStringPath(CASES[key].payload({ activeGrantId: 'g', activeRequestId: 'r', customerRequestId: 'c', failedJobId: 'j', manualTaskJobId: 'm', pendingRequestId: 'p', exceptionGrantId: 'e' }));
     return path ? [{ key, path }] : [];
   });
 

@@ -8,11 +8,12 @@
  */
 import type { ConnectionTestResult, ConnectorFormDescription } from '@clearway/connector-sdk';
 import { BULK_MAX_ITEMS, decisionInputSchema, GRANT_STATUSES, governanceRulesSchema, illFormedTextPath, issueKeySchema, projectKeySchema, REQUEST_STATUSES, toolInputSchema } from '@clearway/core';
-import type { AuditEvent, BulkItemResult, ConnectorUsage, DecisionResult, EvidenceSettings, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
+import type { AuditEvent, BulkItemResult, ConnectorUsage, DecisionResult, EvidenceSettings, ExceptionReport, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
 import { z } from 'zod';
 import type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
 import type { IntakeProblem } from '../intake/intake-problems';
 import type { ResolverErrorBody } from './errors';
+import type { ExceptionSummary, PendingRequestSummary } from './exception-views';
 import type {
   AdminOverview,
   AuditVerification,
@@ -34,6 +35,7 @@ import type {
 } from './views';
 
 export type * from './views';
+export type * from './exception-views';
 export type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
 export type { IntakeProblem, IntakeProblemKind } from '../intake/intake-problems';
 export type { ResolverErrorBody, ResolverErrorCode } from './errors';
@@ -95,6 +97,10 @@ export const PAYLOADS = refusingIllFormedText({
   'approvals.retryFailedJob': z.object({ jobId: id }).strict(),
   'grants.extend': z.object({ grantId: id, days: z.number().int().min(1).max(180), rationale }).strict(),
   'grants.revoke': z.object({ grantId: id, rationale }).strict(),
+  // Global page and admin page: exceptions (admins and security reviewers; reviews by security reviewers)
+  'exceptions.list': page.extend({ state: z.enum(['open', 'all']).optional() }),
+  'exceptions.report': empty,
+  'exceptions.review': z.object({ grantId: id, outcome: z.enum(['keep', 'end']), note: z.string().trim().min(3, 'say what the review found').max(1_000) }).strict(),
   // Admin page
   'admin.overview': empty,
   'intake.problems': empty,
@@ -168,7 +174,7 @@ export interface ResolverResults {
   'myAccess.list': Page<MyGrantSummary>;
   'tools.requestable': Page<ToolSummary>;
   'requests.mine': Page<RequestSummary>;
-  'approvals.pending': Page<RequestSummary>;
+  'approvals.pending': Page<PendingRequestSummary>;
   'approvals.decide': DecisionResult;
   'approvals.bulkDecide': readonly BulkItemResult[];
   'approvals.manualTasks': Page<ManualTaskView>;
@@ -177,6 +183,9 @@ export interface ResolverResults {
   'approvals.retryFailedJob': Job;
   'grants.extend': GrantSummary;
   'grants.revoke': GrantSummary;
+  'exceptions.list': Page<ExceptionSummary>;
+  'exceptions.report': ExceptionReport;
+  'exceptions.review': ExceptionSummary;
   'admin.overview': AdminOverview;
   'intake.problems': readonly IntakeProblem[];
   'catalog.list': Page<CatalogToolView>;
@@ -231,9 +240,12 @@ const APPROVER_KEYS = [
   'grants.revoke',
 ] as const satisfies readonly ResolverKey[];
 
+/** On both pages: security reviewers work exceptions from Approvals (they may not be Jira admins), admins from Governance. */
+const EXCEPTION_KEYS = ['exceptions.list', 'exceptions.report', 'exceptions.review'] as const satisfies readonly ResolverKey[];
+
 /** Which keys each function defines: a portal module can reach only the portal's two. */
 export const SURFACE_KEYS: { readonly [S in SurfaceFunction]: readonly ResolverKey[] } = {
-  globalPage: ['viewer.context', 'myAccess.list', 'tools.requestable', 'requests.mine', ...APPROVER_KEYS],
+  globalPage: ['viewer.context', 'myAccess.list', 'tools.requestable', 'requests.mine', ...APPROVER_KEYS, ...EXCEPTION_KEYS],
   adminPage: [
     'viewer.context',
     'admin.overview',
@@ -270,6 +282,7 @@ export const SURFACE_KEYS: { readonly [S in SurfaceFunction]: readonly ResolverK
     'evidence.settings',
     'evidence.saveSettings',
     ...APPROVER_KEYS,
+    ...EXCEPTION_KEYS,
   ],
   portal: ['portal.createPanel', 'portal.requestStatus'],
 };

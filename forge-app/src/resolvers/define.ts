@@ -34,6 +34,10 @@ async function authorize(caller: Caller, policy: Policy): Promise<void> {
   if (policy === 'signedIn') return;
   if (policy === 'admin' && !(await caller.isAdmin())) throw new ForbiddenError('forbidden', 'Only Jira admins can do this.');
   if (policy === 'approver' && !(await caller.canApprove())) throw new ForbiddenError('forbidden', 'Only approvers can do this.');
+  if (policy === 'securityReviewer' && !(await caller.isSecurityReviewer())) throw new ForbiddenError('forbidden', 'Only security reviewers (or their delegates) can do this.');
+  if (policy === 'adminOrSecurityReviewer' && !((await caller.isAdmin()) || (await caller.isSecurityReviewer()))) {
+    throw new ForbiddenError('forbidden', 'Only Jira admins and security reviewers can see exceptions.');
+  }
 }
 
 function parsePayload<K extends ResolverKey>(key: K, payload: unknown): ParsedPayload<K> {

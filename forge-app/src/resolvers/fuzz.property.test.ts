@@ -6,14 +6,14 @@ import { RESOLVER_KEYS, type ResolverErrorCode, type ResolverKey } from './contr
 
 const ERROR_CODES: readonly ResolverErrorCode[] = [
   'validation_failed', 'not_found', 'forbidden', 'self_approval', 'self_extension', 'not_ingested', 'duplicate_request', 'conflict', 'already_decided',
-  'invalid_transition', 'extension_out_of_bounds', 'tool_not_requestable', 'bulk_limit_exceeded', 'rate_limited', 'version_conflict', 'store_limit_exceeded',
+  'invalid_transition', 'extension_out_of_bounds', 'tool_not_requestable', 'exception_limit_reached', 'bulk_limit_exceeded', 'rate_limited', 'version_conflict', 'store_limit_exceeded',
   'range_invalid', 'unauthenticated', 'wrong_surface', 'export_too_large', 'jira_unavailable', 'connector_error',
 ];
 
 /** Values that real ids from the scenario, near-misses and junk are drawn from. */
 function idLike(scenario: Scenario): fc.Arbitrary<unknown> {
   return fc.oneof(
-    fc.constantFrom(scenario.pendingRequestId, scenario.activeGrantId, scenario.manualTaskJobId, scenario.failedJobId, scenario.customerRequestId, 'desk', 'manual', 'okta-off', 'chatgpt', 'AIR-1', 'AIR-2'),
+    fc.constantFrom(scenario.pendingRequestId, scenario.activeGrantId, scenario.manualTaskJobId, scenario.failedJobId, scenario.customerRequestId, scenario.exceptionGrantId, 'desk', 'manual', 'okta-off', 'chatgpt', 'AIR-1', 'AIR-2'),
     fc.string({ maxLength: 80 }),
     fc.constantFrom('', ' ', '../../etc', 'AIR-1?x=1', '#', 'x'.repeat(5_000), '\u0000', 'null'),
   );
@@ -21,7 +21,7 @@ function idLike(scenario: Scenario): fc.Arbitrary<unknown> {
 
 const FIELDS = ['requestId', 'requestIds', 'grantId', 'jobId', 'connectorId', 'accountId', 'externalId', 'toolId', 'toolIds', 'issueKey', 'outcome', 'rationale', 'days', 'durationDays', 'completion',
   'member', 'note', 'cursor', 'limit', 'status', 'from', 'to', 'format', 'timeZone', 'settings', 'secrets', 'providerType', 'name', 'id', 'enabled', 'rules', 'groupId', 'vendor', 'riskLevel',
-  'defaultDurationDays', 'maxDurationDays', 'guidance', 'fulfillment', 'portalId', 'requestTypeId', 'limits'] as const;
+  'defaultDurationDays', 'maxDurationDays', 'guidance', 'fulfillment', 'portalId', 'requestTypeId', 'limits', 'exception', 'state'] as const;
 
 /** The key's valid payload with fields dropped, replaced by random values, or joined by unknown ones. */
 function mutated(valid: unknown, value: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
@@ -45,8 +45,8 @@ function swapped(valid: unknown, scenario: Scenario): fc.Arbitrary<unknown> {
   const keys = Object.keys(base);
   if (keys.length === 0) return fc.constant(base);
   const realValue = fc.oneof(
-    fc.constantFrom(scenario.pendingRequestId, scenario.activeGrantId, scenario.manualTaskJobId, scenario.failedJobId, scenario.customerRequestId, 'desk', 'manual', 'okta-off', 'chatgpt', 'copilot'),
-    fc.constantFrom('approved', 'denied', 'fulfilled', 'deprovisioned', 'verified', 'AIR-1', 'AIR-2', 'AIR-404', PEOPLE.requester, PEOPLE.customer),
+    fc.constantFrom(scenario.pendingRequestId, scenario.activeGrantId, scenario.manualTaskJobId, scenario.failedJobId, scenario.customerRequestId, scenario.exceptionGrantId, 'desk', 'manual', 'okta-off', 'chatgpt', 'copilot'),
+    fc.constantFrom('approved', 'denied', 'fulfilled', 'deprovisioned', 'verified', 'keep', 'end', 'open', 'all', 'AIR-1', 'AIR-2', 'AIR-404', PEOPLE.requester, PEOPLE.customer),
     fc.integer({ min: -2, max: 400 }),
     fc.constant([scenario.pendingRequestId, scenario.customerRequestId, scenario.activeRequestId]),
   );

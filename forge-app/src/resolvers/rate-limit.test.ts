@@ -75,6 +75,7 @@ describe('the budgets', () => {
     expect(limited).toEqual({
       'approvals.decide': ['decisions'],
       'approvals.bulkDecide': ['bulkDecisions', 'decisions'],
+      'exceptions.review': ['decisions'],
       'connectors.test': ['connectionTests'],
       'audit.events': ['auditReads'],
       'audit.verify': ['auditVerifications'],

@@ -38,6 +38,8 @@ export interface ViewerContext {
   readonly isAdmin: boolean;
   /** The Approvals tab shows only when this is true. */
   readonly canApprove: boolean;
+  /** A security reviewer or their delegate: Approvals also lists the exceptions whose review is due. */
+  readonly canReviewExceptions: boolean;
   readonly tabs: readonly GlobalTab[];
 }
 

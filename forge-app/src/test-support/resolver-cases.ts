@@ -7,9 +7,12 @@ import { SEED_TOOLS } from '@clearway/core';
 import type { ResolverKey, SurfaceFunction } from '../resolvers/contract';
 import { PEOPLE, ROLES, scenarioRules, tool, type Role, type Scenario } from './scenario';
 
-const LICENSED: readonly Role[] = ['admin', 'approver', 'requester', 'stranger'];
+const LICENSED: readonly Role[] = ['admin', 'approver', 'requester', 'stranger', 'securityReviewer'];
 const APPROVERS: readonly Role[] = ['admin', 'approver'];
+/** Queues the `approver` policy admits a security reviewer to: they see what they may act on (here: nothing but exceptions). */
+const APPROVER_QUEUES: readonly Role[] = [...APPROVERS, 'securityReviewer'];
 const ADMINS: readonly Role[] = ['admin'];
+const EXCEPTION_READERS: readonly Role[] = ['admin', 'securityReviewer'];
 
 export interface Case {
   readonly surface: SurfaceFunction;
@@ -28,16 +31,21 @@ export const CASES: { readonly [K in ResolverKey]: Case } = {
   'myAccess.list': { surface: 'globalPage', allowed: LICENSED, payload: () => ({}) },
   'tools.requestable': { surface: 'globalPage', allowed: LICENSED, payload: () => ({}) },
   'requests.mine': { surface: 'globalPage', allowed: LICENSED, payload: () => ({}) },
-  'approvals.pending': { surface: 'globalPage', allowed: APPROVERS, payload: () => ({}) },
+  'approvals.pending': { surface: 'globalPage', allowed: APPROVER_QUEUES, payload: () => ({}) },
   'approvals.decide': { surface: 'globalPage', allowed: APPROVERS, payload: (s) => ({ requestId: s.pendingRequestId, outcome: 'approved', rationale: 'fine for the project' }) },
-  'approvals.bulkDecide': { surface: 'globalPage', allowed: APPROVERS, payload: (s) => ({ requestIds: [s.pendingRequestId], outcome: 'denied', rationale: 'not this quarter' }) },
-  'approvals.manualTasks': { surface: 'globalPage', allowed: APPROVERS, payload: () => ({}) },
+  // Admitted like any approver; a request the security reviewer may not decide is refused in the answer, item by item.
+  'approvals.bulkDecide': { surface: 'globalPage', allowed: APPROVER_QUEUES, payload: (s) => ({ requestIds: [s.pendingRequestId], outcome: 'denied', rationale: 'not this quarter' }) },
+  'approvals.manualTasks': { surface: 'globalPage', allowed: APPROVER_QUEUES, payload: () => ({}) },
   'approvals.completeManualTask': { surface: 'globalPage', allowed: APPROVERS, payload: (s) => ({ jobId: s.manualTaskJobId, completion: 'fulfilled' }) },
-  'approvals.failedJobs': { surface: 'globalPage', allowed: APPROVERS, payload: () => ({}) },
+  'approvals.failedJobs': { surface: 'globalPage', allowed: APPROVER_QUEUES, payload: () => ({}) },
   'approvals.retryFailedJob': { surface: 'globalPage', allowed: APPROVERS, payload: (s) => ({ jobId: s.failedJobId }) },
   'grants.extend': { surface: 'globalPage', allowed: APPROVERS, payload: (s) => ({ grantId: s.activeGrantId, days: 10, rationale: 'the project runs longer' }) },
   // The requester may give up their own grant; approvers may revoke it.
   'grants.revoke': { surface: 'globalPage', allowed: ['admin', 'approver', 'requester'], payload: (s) => ({ grantId: s.activeGrantId, rationale: 'no longer needed' }) },
+  // Admins and security reviewers see exceptions; only a security reviewer reviews one (core refuses admins too).
+  'exceptions.list': { surface: 'globalPage', allowed: EXCEPTION_READERS, payload: () => ({ state: 'all', limit: 10 }) },
+  'exceptions.report': { surface: 'globalPage', allowed: EXCEPTION_READERS, payload: () => ({}) },
+  'exceptions.review': { surface: 'globalPage', allowed: ['securityReviewer'], payload: (s) => ({ grantId: s.exceptionGrantId, outcome: 'keep', note: 'Still needed for the audit' }) },
   'admin.overview': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
   'intake.problems': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
   'catalog.list': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },

@@ -1,13 +1,15 @@
 /**
- * The installation every resolver test starts from: five people, governance with intake on
- * project AIR (portal 1, request type 10), four manual-fulfilled tools and one bound to a
- * disabled Okta connector, and requests in every interesting state.
+ * The installation every resolver test starts from: six people (one a security reviewer),
+ * governance with intake on project AIR (portal 1, request type 10), four manual-fulfilled tools
+ * and one bound to a disabled Okta connector, requests in every interesting state, and one
+ * exception: a contractor's access approved past the rules by the security reviewer.
  */
 import {
   connectorSecretName,
   completeManualTask,
   createConnector,
   decide,
+  DEFAULT_EXCEPTION_RULES,
   DEFAULT_GOVERNANCE_RULES,
   listManualTasks,
   put,
@@ -27,6 +29,8 @@ export const PEOPLE = {
   requester: 'acc-requester',
   customer: 'acc-customer',
   stranger: 'acc-stranger',
+  /** Governance names them its security reviewer: they approve and review exceptions, and decide nothing else here. */
+  securityReviewer: 'acc-security',
 } as const;
 
 export type Role = keyof typeof PEOPLE;
@@ -37,12 +41,21 @@ export const SECRET_CANARY = 'ssws-canary-7f3a9c2e5b1d4e6f8a0b';
 
 export const ADMIN: Actor = { accountId: PEOPLE.admin, isAdmin: true };
 export const APPROVER: Actor = { accountId: PEOPLE.approver };
+export const SECURITY_REVIEWER: Actor = { accountId: PEOPLE.securityReviewer };
+
+/** Whose access the scenario's exception is: someone outside the roles, so no role's own records change. */
+export const CONTRACTOR = 'acc-contractor';
+
+/** Why the scenario's exception was approved. */
+export const EXCEPTION_REASON = 'The audit engagement runs four months; the usual 90 days would cut it off.';
 
 export function scenarioRules(overrides: Partial<GovernanceRules> = {}): GovernanceRules {
   return {
     ...DEFAULT_GOVERNANCE_RULES,
     intake: { projectKey: 'AIR', portalId: '1', requestTypeIds: ['10'], recertIssueTypeId: '10005' },
-    approvers: { ...DEFAULT_GOVERNANCE_RULES.approvers, default: [PEOPLE.approver] },
+    approvers: { ...DEFAULT_GOVERNANCE_RULES.approvers, default: [PEOPLE.approver], securityReviewers: [PEOPLE.securityReviewer] },
+    // Exceptions may run past the tools' own 90 days, up to the 180-day lifetime of any grant.
+    exceptions: { ...DEFAULT_EXCEPTION_RULES, maxDurationDays: 180 },
     ...overrides,
   };
 }
@@ -58,12 +71,15 @@ export function seedSite(site: FakeJiraSite): void {
   site.addUser({ accountId: PEOPLE.requester, displayName: 'Una User', emailAddress: 'una@example.com', groups: ['engineering'] });
   site.addUser({ accountId: PEOPLE.customer, displayName: 'Carla Customer', emailAddress: 'carla@example.com' });
   site.addUser({ accountId: PEOPLE.stranger, displayName: 'Sam Stranger' });
+  site.addUser({ accountId: PEOPLE.securityReviewer, displayName: 'Sita Security' });
+  site.addUser({ accountId: CONTRACTOR, displayName: 'Cole Contractor', emailAddress: 'cole@example.com' });
   const requests: Array<[string, string]> = [
     ['AIR-1', PEOPLE.requester],
     ['AIR-2', PEOPLE.customer],
     ['AIR-3', PEOPLE.requester],
     ['AIR-4', PEOPLE.requester],
     ['AIR-5', PEOPLE.requester],
+    ['AIR-6', CONTRACTOR],
   ];
   for (const [key, reporter] of requests) site.addIssue({ key, reporterAccountId: reporter, serviceDeskId: '1', requestTypeId: '10' });
   site.serviceDesks.push({ id: '1', projectKey: 'AIR', projectName: 'AI Requests', requestTypes: [{ id: '10', name: 'Request an AI tool' }, { id: '11', name: 'Report a problem' }] });
@@ -82,6 +98,8 @@ export interface Scenario {
   readonly manualTaskJobId: string;
   /** AIR-5: Gemini, pending. */
   readonly pendingRequestId: string;
+  /** AIR-6: the contractor's ChatGPT access for 120 days where 90 are allowed, approved by the security reviewer as an exception; active. */
+  readonly exceptionGrantId: string;
 }
 
 const portal = { projectKey: 'AIR', portalId: '1', requestTypeId: '10' };
@@ -119,8 +137,16 @@ export async function buildScenario(world: AppWorld): Promise<Scenario> {
   await completeManualTask(deps, APPROVER, { jobId: activeTask.id, completion: 'fulfilled' });
   const activeGrantId = (await deps.store.get('request', active.id))?.grantId;
   if (!activeGrantId) throw new Error('the scenario has no active grant');
+
+  const outside = await submit({ accountId: CONTRACTOR, email: 'cole@example.com' }, 'AIR-6', 'chatgpt');
+  const approved = await decide(deps, SECURITY_REVIEWER, { requestId: outside.id, outcome: 'approved', rationale: 'audit support', durationDays: 120, exception: { reason: EXCEPTION_REASON } });
+  const exceptionGrantId = approved.grant?.id;
+  await world.app.engine.runDueJobs({ deadline: world.clock.now() + 60_000 });
+  const exceptionTask = (await listManualTasks(deps)).items.find((job) => job.grantId === exceptionGrantId);
+  if (!exceptionGrantId || !exceptionTask) throw new Error('the scenario has no exception to review');
+  await completeManualTask(deps, APPROVER, { jobId: exceptionTask.id, completion: 'fulfilled' });
   world.forge.queues.take();
-  return { activeGrantId, activeRequestId: active.id, customerRequestId: customer.id, failedJobId: failedJob.id, manualTaskJobId: claudeTask.id, pendingRequestId: pending.id };
+  return { activeGrantId, activeRequestId: active.id, customerRequestId: customer.id, failedJobId: failedJob.id, manualTaskJobId: claudeTask.id, pendingRequestId: pending.id, exceptionGrantId };
 }
 
 let cached: { readonly snapshot: string; readonly scenario: Scenario; readonly at: number } | undefined;

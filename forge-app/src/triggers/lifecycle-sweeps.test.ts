@@ -1,6 +1,6 @@
-import { DAY_MS, MINUTE_MS } from '@clearway/core';
+import { DAY_MS, EXCEPTION_LAPSED, MINUTE_MS, updateGovernance } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
-import { freshScenario } from '../test-support/scenario';
+import { ADMIN, freshScenario, scenarioRules } from '../test-support/scenario';
 import { makeLifecycleSweeps, MIN_SWEEP_GAP_MS } from './lifecycle-sweeps';
 
 function commentCount(site: { issues: Map<string, { comments: unknown[] }> }): number {
@@ -45,10 +45,22 @@ describe('the lifecycle sweeps trigger', () => {
     expect(world.forge.jira.issues.size).toBe(issuesBefore + 1);
   });
 
+  it('asks for a fulfillment run when a missed review ends an exception, so the person leaves the group', async () => {
+    const { world, scenario } = await freshScenario();
+    // No drift checks due: the lapsed exception is the only work the run queues.
+    await updateGovernance(world.app.deps, ADMIN, { rules: scenarioRules({ drift: { checkIntervalDays: 90, deprovisionUnexpected: false, restoreMissing: false } }) });
+    // Its review was due after 7 days; 3 more without one and it lapses.
+    world.clock.advance(10 * DAY_MS + MINUTE_MS);
+    const outcome = await makeLifecycleSweeps(() => world.app)();
+    expect(outcome).toMatchObject({ report: { exceptionsLapsed: 1, expiredGrants: 0, driftChecksQueued: 0 }, fulfillmentRequested: true });
+    expect(await world.app.deps.store.get('grant', scenario.exceptionGrantId)).toMatchObject({ status: 'revoked', endReason: EXCEPTION_LAPSED, deprovision: 'pending' });
+    expect(world.forge.queues.take()).toEqual([expect.objectContaining({ body: expect.objectContaining({ kind: 'run-fulfillment' }) })]);
+  });
+
   it('stops starting sweeps when the invocation is nearly out of time', async () => {
     const { world } = await freshScenario();
     world.remainingMs = 12_000;
     const outcome = await makeLifecycleSweeps(() => world.app)();
-    expect(outcome).toMatchObject({ report: { deferred: ['expiry', 'recertification', 'escalation', 'stale requests', 'drift', 'retention', 'insights'] } });
+    expect(outcome).toMatchObject({ report: { deferred: ['expiry', 'recertification', 'exceptions', 'escalation', 'stale requests', 'drift', 'retention', 'insights'] } });
   });
 });

@@ -16,11 +16,11 @@ const SAFETY_MARGIN_MS = 10_000;
 export type SweepOutcome = { readonly skipped: 'already ran' } | { readonly report: SweepReport; readonly fulfillmentRequested: boolean } | { readonly failed: true };
 
 /**
- * The combined lifecycle sweeps (expiry, recertification, escalation, stale requests, drift,
- * retention, insights) on one hourly trigger: Forge allows five scheduled triggers per app.
+ * The combined lifecycle sweeps (expiry, recertification, exceptions, escalation, stale requests,
+ * drift, retention, insights) on one hourly trigger: Forge allows five scheduled triggers per app.
  * The run first claims its slot with a version-checked write, so a duplicated delivery finds the
- * slot taken and changes nothing. Expiry and drift queue provider jobs, so a run that made any
- * asks for a fulfillment run at once.
+ * slot taken and changes nothing. Expiry, lapsed exceptions and drift queue provider jobs, so a
+ * run that made any asks for a fulfillment run at once.
  */
 export function makeLifecycleSweeps(getApp: () => ClearwayApp): () => Promise<SweepOutcome> {
   return async () => {
@@ -41,7 +41,8 @@ export function makeLifecycleSweeps(getApp: () => ClearwayApp): () => Promise<Sw
       }
       const deadline = now + Math.max(0, app.budget.remainingMs() - SAFETY_MARGIN_MS);
       const report = await runLifecycleSweeps(app.deps, { deadline });
-      const needsFulfillment = report.expiredGrants > 0 || report.driftChecksQueued > 0;
+      // A lapsed exception revokes its grant, which queues the removal from the group, as expiry does.
+      const needsFulfillment = report.expiredGrants > 0 || report.driftChecksQueued > 0 || report.exceptionsLapsed > 0;
       const fulfillmentRequested = needsFulfillment ? await requestFulfillment(app, 'lifecycle sweeps queued jobs') : false;
       logger.info('Lifecycle sweeps finished', { ...report });
       return { report, fulfillmentRequested };

@@ -10,7 +10,7 @@ import { AdminPage } from '../../src/frontend/admin/admin-page-app';
 import { DEFAULT_EXPORT_DAYS as UI_DEFAULT_DAYS, MAX_EXPORT_DAYS as UI_MAX_DAYS } from '../../src/frontend/admin/evidence-range';
 import { formatDate } from '../../src/frontend/components/format';
 import { makeAppWorld, type AppWorld } from '../../src/test-support/app-world';
-import { APPROVER, freshScenario, PEOPLE, seedSite } from '../../src/test-support/scenario';
+import { APPROVER, CONTRACTOR, freshScenario, PEOPLE, seedSite } from '../../src/test-support/scenario';
 import { failure, mount, textOf, type ForgeNode, type Screen } from './harness';
 
 const codeBlocks = (screen: Screen, within: ForgeNode) => screen.all((node) => node.type === 'CodeBlock', within).map((node) => String(node.props.text));
@@ -48,7 +48,7 @@ describe('admin page: Requests', () => {
     const screen = await openAdminTab(world, 'Requests');
     await screen.click(screen.byTestId('requests-view-requests'));
     const all = await screen.waitFor(() => screen.maybeTestId('all-requests'));
-    expect(screen.rows(all).length).toBe(5);
+    expect(screen.rows(all).length).toBe(6);
 
     await screen.choose(screen.field('requestStatus'), 'pending');
     await screen.waitFor(() => screen.maybeTestId('all-requests') && screen.rows(screen.byTestId('all-requests')).length === 2);
@@ -69,14 +69,18 @@ describe('admin page: Requests', () => {
     const screen = await openAdminTab(world, 'Requests');
     await screen.click(screen.byTestId('requests-view-grants'));
     const grants = await screen.waitFor(() => screen.maybeTestId('all-grants'));
-    expect(screen.rows(grants).length).toBe(3);
+    expect(screen.rows(grants).length).toBe(4);
     expect(textOf(screen.row(grants, 'AIR-3'))).toContain('provisioning failed');
     await screen.choose(screen.field('grantStatus'), 'active');
-    await screen.waitFor(() => screen.maybeTestId('all-grants') && screen.rows(screen.byTestId('all-grants')).length === 1);
+    await screen.waitFor(() => screen.maybeTestId('all-grants') && screen.rows(screen.byTestId('all-grants')).length === 2);
     expect(textOf(screen.row(screen.byTestId('all-grants'), 'AIR-1'))).toContain('30 days remaining');
     await screen.click(screen.button('Export CSV'));
     const exported = await screen.waitFor(() => screen.maybeTestId('export-result'));
-    expect(codeBlocks(screen, exported)[0]).toMatch(/^issueKey,requester,tool,status,activatedAt,expiresAt,expiry,deprovision,connector,failure\nAIR-1,acc-requester,ChatGPT Enterprise,active,/);
+    const [header, ...lines] = (codeBlocks(screen, exported)[0] ?? '').trim().split('\n');
+    expect(header).toBe('issueKey,requester,tool,status,activatedAt,expiresAt,expiry,deprovision,connector,failure,exceptionReason,exceptionApprovedBy');
+    expect(lines.find((line) => line.startsWith('AIR-1,'))).toMatch(/^AIR-1,acc-requester,ChatGPT Enterprise,active,.*,,$/);
+    // The exception's grant carries its reason and who approved it.
+    expect(lines.find((line) => line.startsWith('AIR-6,'))).toMatch(/^AIR-6,acc-contractor,ChatGPT Enterprise,active,.*,The audit engagement runs four months; the usual 90 days would cut it off\.,acc-security$/);
   });
 
   it('extends and revokes a grant with a reason', async () => {
@@ -158,13 +162,13 @@ describe('admin page: Insights', () => {
     await screen.waitFor(() => screen.find((node) => node.type === 'DonutChart'));
     const chart = chartOf(screen);
     expect(chart('Requests by status')).toMatchObject({ type: 'BarChart', props: { xAccessor: 'label', yAccessor: 'count' } });
-    expect(chart('Requests by status').props.data).toEqual(expect.arrayContaining([{ label: 'approved', count: 3 }, { label: 'pending', count: 2 }]));
+    expect(chart('Requests by status').props.data).toEqual(expect.arrayContaining([{ label: 'approved', count: 4 }, { label: 'pending', count: 2 }]));
     await screen.waitFor(() => (chart('Active grants by tool').props.data as unknown[]).length > 0);
-    expect(chart('Active grants by tool').props.data).toEqual([{ label: 'ChatGPT Enterprise', count: 1 }]);
-    expect(chart('Active grants by risk')).toMatchObject({ type: 'DonutChart', props: { data: [{ label: 'medium', count: 1 }], labelAccessor: 'label', valueAccessor: 'count' } });
+    expect(chart('Active grants by tool').props.data).toEqual([{ label: 'ChatGPT Enterprise', count: 2 }]);
+    expect(chart('Active grants by risk')).toMatchObject({ type: 'DonutChart', props: { data: [{ label: 'medium', count: 2 }], labelAccessor: 'label', valueAccessor: 'count' } });
     expect(chart('Time from approval to active access')).toMatchObject({ type: 'LineChart', props: { xAccessor: 'day', yAccessor: 'hours' } });
     expect(chart('Failures by kind').props.data).toEqual([{ label: 'connector settings', count: 1 }]);
-    expect(screen.text()).toContain('Requests in the period: 5');
+    expect(screen.text()).toContain('Requests in the period: 6');
 
     await screen.choose(screen.field('insightsPeriod'), '31');
     await screen.waitFor(() => screen.invoked('insights.daily').length === 2);
@@ -185,25 +189,30 @@ describe('admin page: Insights', () => {
     const screen = await openAdminTab(world, 'Insights');
     const live = await screen.waitFor(() => screen.maybeTestId('insights-live'));
     const chart = chartOf(screen);
-    expect(textOf(live)).toContain('Active grants now: 2');
+    expect(textOf(live)).toContain('Active grants now: 3');
     expect(textOf(live)).toContain('Pending requests: 1');
     expect(textOf(live)).toContain('Past the 48-hour approval SLA: 1');
     expect(textOf(live)).toContain('Failed fulfillments waiting: 1');
     expect(textOf(live)).toContain('Open manual tasks: 1');
     await screen.waitFor(() => (chart('Active grants by tool').props.data as unknown[]).length === 2);
-    expect(chart('Active grants by tool').props.data).toEqual(expect.arrayContaining([{ label: 'ChatGPT Enterprise', count: 1 }, { label: 'Claude', count: 1 }]));
+    expect(chart('Active grants by tool').props.data).toEqual(expect.arrayContaining([{ label: 'ChatGPT Enterprise', count: 2 }, { label: 'Claude', count: 1 }]));
     expect(chart('Failed fulfillments by kind').props.data).toEqual([{ label: 'connector settings', count: 1 }]);
-    // The rollup still says one, and says which day it is for.
-    expect(chart('Active grants by risk').props.data).toEqual([{ label: 'medium', count: 1 }]);
+    // The rollup still says two (ChatGPT's), and says which day it is for.
+    expect(chart('Active grants by risk').props.data).toEqual([{ label: 'medium', count: 2 }]);
     expect(screen.text()).toMatch(/Active grants by risk, as rolled up for \d{4}-\d{2}-\d{2}/);
 
-    // People: the requester asked four times, the approver decided four (one after the period's reads began: still submitted in it).
+    // People: the requester asked four times, the approver decided four (one after the period's reads began: still submitted in it),
+    // the security reviewer one (the contractor's exception).
     expect(screen.rows(screen.byTestId('insights-requesters')).map((cells) => [cells[0]?.children[0]?.props.accountId, textOf(cells[1] as ForgeNode)])).toEqual([
       [PEOPLE.requester, '4'],
+      [CONTRACTOR, '1'],
       [PEOPLE.customer, '1'],
     ]);
     const approvers = screen.rows(screen.byTestId('insights-approvers'));
-    expect(approvers.map((cells) => [cells[0]?.children[0]?.props.accountId, textOf(cells[1] as ForgeNode)])).toEqual([[PEOPLE.approver, '4']]);
+    expect(approvers.map((cells) => [cells[0]?.children[0]?.props.accountId, textOf(cells[1] as ForgeNode)])).toEqual([
+      [PEOPLE.approver, '4'],
+      [PEOPLE.securityReviewer, '1'],
+    ]);
   });
 
   it('shows "N+" when a live count stops at its cap', async () => {
@@ -243,9 +252,9 @@ describe('admin page: Insights', () => {
     const chart = chartOf(screen);
     const month = new Date(world.clock.now()).toISOString().slice(0, 7);
     expect(chart('Requests by month')).toMatchObject({ type: 'StackBarChart', props: { xAccessor: 'month', yAccessor: 'count', colorAccessor: 'series' } });
-    expect(chart('Requests by month').props.data).toEqual(expect.arrayContaining([{ month, series: 'approved', count: 3 }, { month, series: 'pending', count: 2 }]));
-    expect(chart('Active grants at month end').props.data).toEqual([{ month, series: 'ChatGPT Enterprise', count: 1 }]);
-    expect(chart('Adoption by month')).toMatchObject({ type: 'LineChart', props: { data: [{ month, series: 'ChatGPT Enterprise', people: 1 }], yAccessor: 'people' } });
+    expect(chart('Requests by month').props.data).toEqual(expect.arrayContaining([{ month, series: 'approved', count: 4 }, { month, series: 'pending', count: 2 }]));
+    expect(chart('Active grants at month end').props.data).toEqual([{ month, series: 'ChatGPT Enterprise', count: 2 }]);
+    expect(chart('Adoption by month')).toMatchObject({ type: 'LineChart', props: { data: [{ month, series: 'ChatGPT Enterprise', people: 2 }], yAccessor: 'people' } });
     expect(chart('Failures by month').props.data).toEqual([{ month, series: 'connector settings', count: 1 }]);
     expect(screen.text()).toContain('1 of 12 months have daily rollups');
   });

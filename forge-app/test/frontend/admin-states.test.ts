@@ -17,6 +17,8 @@ const QUIET: Partial<Record<ResolverKey, Answer>> = {
   'admin.overview': () => ({ ok: true, data: { governanceVersion: 0, intake: { requestTypeIds: [] }, catalog: { approvedTools: 0, moreApproved: false }, connectors: { configured: 0, enabled: 0 }, pendingRequests: { count: 0, more: false }, failedFulfillments: { count: 0, more: false }, readiness: [] } }),
   'governance.current': () => ({ ok: true, data: DEFAULT_GOVERNANCE }),
   'governance.versions': EMPTY_PAGE,
+  'exceptions.report': () => ({ ok: true, data: { generatedAt: 0, open: 0, reviewDue: 0, reviewOverdue: 0, byTool: [], last30Days: { granted: 0, closed: { expired: 0, never_provisioned: 0, revoked: 0, ended_by_review: 0, lapsed: 0 } }, truncated: false } }),
+  'exceptions.list': EMPTY_PAGE,
   'lookup.serviceDesks': () => ({ ok: true, data: [] }),
   'catalog.list': EMPTY_PAGE,
   'connectors.list': EMPTY_PAGE,

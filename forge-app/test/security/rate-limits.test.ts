@@ -4,7 +4,7 @@
  * answers asynchronously, so calls fired together read the same window and then race to write it,
  * as parallel Forge invocations do: these tests also prove that the race happened.
  */
-import { MINUTE_MS, readAllowance, submitRequest, type Budget } from '@clearway/core';
+import { MINUTE_MS, readAllowance, reserveAllowance, submitRequest, type Budget } from '@clearway/core';
 import { describe, expect, it } from 'vitest';
 import { EXPORT_MAX_EVENTS } from '../../src/resolvers/actions/admin';
 import type { ResolverKey, ResolverResponse } from '../../src/resolvers/contract';
@@ -124,6 +124,19 @@ describe('racing calls against every limit pass exactly the allowance, then pass
     expect(await readAllowance(world.app.deps, PEOPLE.approver, budget)).toEqual({ used: budget.max, remaining: 0 });
     world.clock.advance(MINUTE_MS);
     expect((await world.invoke('globalPage', 'approvals.decide', { requestId: ids.at(-1), outcome: 'denied', rationale: 'not this quarter' }, approver)).ok).toBe(true);
+  });
+
+  it('exceptions.review: reviews draw on the reviewer’s decisions budget', async () => {
+    const { world, scenario } = await freshScenario();
+    const budget = BUDGETS.decisions;
+    const left = 3;
+    // Decisions made earlier this minute leave three.
+    await (await reserveAllowance(world.app.deps, PEOPLE.securityReviewer, [{ budget, amount: budget.max - left }])).settle([budget.max - left]);
+    const keep = () => world.invoke('globalPage', 'exceptions.review', { grantId: scenario.exceptionGrantId, outcome: 'keep', note: 'still needed for the audit' }, { accountId: PEOPLE.securityReviewer });
+    await race(world, budget, left, Array.from({ length: left + LATECOMERS }, () => keep));
+    expect(await readAllowance(world.app.deps, PEOPLE.securityReviewer, budget)).toEqual({ used: budget.max, remaining: 0 });
+    world.clock.advance(MINUTE_MS);
+    expect(await keep()).toMatchObject({ ok: true, data: { state: 'open' } });
   });
 
   it('approvals.bulkDecide: 5 bulk calls a minute per approver', async () => {

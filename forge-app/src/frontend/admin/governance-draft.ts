@@ -21,6 +21,9 @@ export interface GovernanceDraft {
 /**
  * The governance policy as Intake & Approvals and Governance edit it: both change parts of the
  * same versioned rules, and every save creates a new version (decisions record the one in force).
+ * The draft is always the whole rules as the backend answered them, edited in place: a save sends
+ * every part back, so the parts a tab does not show (exceptions, delegations) keep their values
+ * instead of falling back to the schema's defaults.
  */
 export function useGovernanceDraft(): GovernanceDraft {
   const { state, reload } = useClearway('governance.current', {});

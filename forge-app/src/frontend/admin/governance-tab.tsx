@@ -9,6 +9,7 @@ import { Loaded } from '../components/states';
 import { RiskLozenge } from '../components/status';
 import { usePagedList } from '../components/use-clearway';
 import { AutoApprovalModal } from './auto-approval-modal';
+import { ExceptionRules, ExceptionsOverview } from './governance-exceptions';
 import { useGovernanceDraft, type GovernanceDraft } from './governance-draft';
 import { GovernanceSaveBar } from './governance-save-bar';
 
@@ -167,6 +168,10 @@ function GovernanceForm({ draft, rules }: { readonly draft: GovernanceDraft; rea
           onChange={(value) => value !== undefined && edit((current) => ({ ...current, retentionDays: value }))}
         />
       </Stack>
+      <Stack space="space.150">
+        <Heading size="medium">Exceptions</Heading>
+        <ExceptionRules rules={rules} edit={edit} report={problems.report} />
+      </Stack>
       <GovernanceSaveBar draft={draft} blocked={problems.any} />
     </Stack>
   );
@@ -212,7 +217,7 @@ function VersionHistory() {
   );
 }
 
-/** Governance: risk rules, auto-approval policies, unknown-tool handling and lifecycle, saved as versions. */
+/** Governance: risk rules, auto-approval policies, unknown-tool handling, lifecycle and exceptions, saved as versions; the exceptions in force below. */
 export function GovernanceTab() {
   const draft = useGovernanceDraft();
   return (
@@ -222,6 +227,8 @@ export function GovernanceTab() {
           <Stack space="space.200">
             <Text>{`In force: version ${version.policyVersion}${version.policyVersion > 0 ? `, saved ${formatDateTime(version.createdAt)}` : ' (defaults, not saved yet)'}.`}</Text>
             {draft.rules ? <GovernanceForm key={`form-${version.id}`} draft={draft} rules={draft.rules} /> : null}
+            {/* Mounted with the version in force: the limits the report compares against are read again after a save. */}
+            <ExceptionsOverview key={`exceptions-${version.id}`} />
             {/* Mounted with the version in force, so the history is read again after every save. */}
             <VersionHistory key={`history-${version.id}`} />
           </Stack>

@@ -9,7 +9,7 @@ import { SelectField } from '../components/fields';
 import { days, formatDate, formatDateTime, issueHref, plural } from '../components/format';
 import { Pager } from '../components/paging';
 import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states';
-import { DECISION_SOURCE_LABELS, ExpiryLozenge, GRANT_STATUS_OPTIONS, GrantStatusLozenge, REQUEST_STATUS_OPTIONS, RequestStatusLozenge } from '../components/status';
+import { DECISION_SOURCE_LABELS, ExceptionLozenge, ExpiryLozenge, GRANT_STATUS_OPTIONS, GrantStatusLozenge, REQUEST_STATUS_OPTIONS, RequestStatusLozenge } from '../components/status';
 import { readAllPages, usePagedList, type AllPages } from '../components/use-clearway';
 import { ExportTextModal } from './export-modal';
 import { canExtend, canRevoke, GrantActionModal, type GrantAction } from './grant-action-modal';
@@ -60,7 +60,7 @@ function requestCsv(requests: readonly RequestSummary[]): string {
 
 function grantCsv(grants: readonly GrantSummary[]): string {
   return toCsv(
-    ['issueKey', 'requester', 'tool', 'status', 'activatedAt', 'expiresAt', 'expiry', 'deprovision', 'connector', 'failure'],
+    ['issueKey', 'requester', 'tool', 'status', 'activatedAt', 'expiresAt', 'expiry', 'deprovision', 'connector', 'failure', 'exceptionReason', 'exceptionApprovedBy'],
     grants.map((grant) => [
       grant.issueKey,
       grant.requesterAccountId,
@@ -72,6 +72,8 @@ function grantCsv(grants: readonly GrantSummary[]): string {
       grant.deprovision,
       grant.connectorId,
       grant.failure?.message,
+      grant.exception?.reason,
+      grant.exception?.approvedBy,
     ]),
   );
 }
@@ -204,7 +206,15 @@ function AllGrants(props: ExportProps) {
                   cells: [
                     { key: 'issue', content: <Link href={issueHref(grant.issueKey)}>{grant.issueKey}</Link> },
                     { key: 'requester', content: <User accountId={grant.requesterAccountId} /> },
-                    { key: 'tool', content: grant.toolName },
+                    {
+                      key: 'tool',
+                      content: (
+                        <Inline space="space.050" alignBlock="center" shouldWrap>
+                          <Text>{grant.toolName}</Text>
+                          {grant.exception ? <ExceptionLozenge reason={grant.exception.reason} /> : null}
+                        </Inline>
+                      ),
+                    },
                     { key: 'status', content: <GrantStatusLozenge status={grant.status} /> },
                     { key: 'expiry', content: grant.status === 'active' || grant.status === 'pending_provision' ? <ExpiryLozenge label={grant.expiryLabel} expiringSoon={grant.expiringSoon} /> : formatDate(grant.expiresAt) },
                     { key: 'removal', content: grant.deprovision === 'not_needed' ? '' : grant.deprovision },

@@ -1,5 +1,6 @@
 import { Heading, Stack, Text } from '@forge/react';
 import React from 'react';
+import { ExceptionReviews } from '../exceptions/exception-reviews';
 import { FailedFulfillments } from './failed-fulfillments';
 import { ManualTasks } from './manual-tasks';
 import { PendingRequests } from './pending-requests';
@@ -29,6 +30,17 @@ export function FailedSection() {
     <Stack space="space.150">
       <Heading size="medium">Failed fulfillments</Heading>
       <FailedFulfillments />
+    </Stack>
+  );
+}
+
+/** For security reviewers (who may not be Jira admins): exceptions whose review is due, with Keep / End. */
+export function ExceptionReviewsSection() {
+  return (
+    <Stack space="space.150">
+      <Heading size="medium">Exception reviews</Heading>
+      <Text>Access approved outside the rules. Keep it for another review period, or end it; a review missed past its grace ends it.</Text>
+      <ExceptionReviews />
     </Stack>
   );
 }

@@ -1,22 +1,36 @@
-import { Button, ButtonGroup, Checkbox, DynamicTable, Inline, Link, SectionMessage, Stack, Text, User } from '@forge/react';
+import { Button, ButtonGroup, Checkbox, DynamicTable, Inline, Link, Lozenge, SectionMessage, Stack, Text, User } from '@forge/react';
 import React, { useState } from 'react';
-import type { RequestSummary } from '../../resolvers/contract';
+import type { PendingRequestSummary } from '../../resolvers/contract';
 import { days, formatDate, inputChecked, issueHref, plural } from '../components/format';
 import { ShowMore } from '../components/paging';
 import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states';
 import { useGrowingList } from '../components/use-clearway';
 import { BULK_LIMIT, BULK_PER_MINUTE, DecisionModal, type Outcome } from './decision-modal';
+import { approvalPlan } from './exception-approval';
 
-type Deciding = { readonly outcome: Outcome; readonly requests: readonly RequestSummary[]; readonly bulk: boolean };
+type Deciding = { readonly outcome: Outcome; readonly requests: readonly PendingRequestSummary[]; readonly bulk: boolean };
 
-function toolText(request: RequestSummary): string {
-  if (!request.newTool) return request.toolName;
+function toolText(request: PendingRequestSummary): string {
+  if (!request.newTool) return request.bounds?.toolStatus === 'blocked' ? `${request.toolName} (blocked in the catalog)` : request.toolName;
   return request.newTool.url ? `${request.toolName} (new tool: ${request.newTool.url})` : `${request.toolName} (new tool)`;
+}
+
+/** The duration asked for, and the maximum when it asks for more than the rules allow now. */
+function DurationCell({ request }: { readonly request: PendingRequestSummary }) {
+  const plan = approvalPlan(request, request.durationDays);
+  const over = plan.overMax && request.bounds ? ` (${request.bounds.maxDays} allowed)` : '';
+  return (
+    <Stack space="space.050">
+      <Text>{`${days(request.durationDays)}${over}`}</Text>
+      {plan.outside.length > 0 ? <Lozenge appearance="moved">needs an exception</Lozenge> : null}
+    </Stack>
+  );
 }
 
 /**
  * The approver's queue: pending requests they may decide, oldest first. Rows can be selected for
- * a bulk decision (at most 50 at once); every decision asks for a reason and confirmation.
+ * a bulk decision (at most 50 at once); every decision asks for a reason and confirmation. A
+ * request the rules no longer allow as asked says it needs an exception.
  */
 export function PendingRequests() {
   const list = useGrowingList('approvals.pending', {}, 100);
@@ -72,7 +86,7 @@ export function PendingRequests() {
               { key: 'requester', content: <User accountId={request.requesterAccountId} /> },
               { key: 'tool', content: toolText(request) },
               { key: 'purpose', content: request.purpose },
-              { key: 'duration', content: days(request.durationDays) },
+              { key: 'duration', content: <DurationCell request={request} /> },
               { key: 'requested', content: request.escalatedAt !== undefined ? `${formatDate(request.createdAt)} (overdue)` : formatDate(request.createdAt) },
               {
                 key: 'actions',
@@ -81,9 +95,12 @@ export function PendingRequests() {
                     <Button appearance="primary" testId={`approve-${request.issueKey}`} onClick={() => setDeciding({ outcome: 'approved', requests: [request], bulk: false })}>
                       Approve
                     </Button>
-                    <Button testId={`deny-${request.issueKey}`} onClick={() => setDeciding({ outcome: 'denied', requests: [request], bulk: false })}>
-                      Deny
-                    </Button>
+                    {/* A security reviewer sees a request they decide only as an exception: denying it is its approvers' call. */}
+                    {request.bounds?.mayDecide === false ? null : (
+                      <Button testId={`deny-${request.issueKey}`} onClick={() => setDeciding({ outcome: 'denied', requests: [request], bulk: false })}>
+                        Deny
+                      </Button>
+                    )}
                   </ButtonGroup>
                 ),
               },

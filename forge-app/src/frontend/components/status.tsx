@@ -1,6 +1,6 @@
-import { Lozenge, type LozengeProps } from '@forge/react';
+import { Lozenge, Tooltip, type LozengeProps } from '@forge/react';
 import type { ConnectorErrorKind } from '@clearway/connector-sdk';
-import type { DecisionSource, GrantStatus, JobType, RequestStatus, RiskLevel, ToolStatus } from '@clearway/core';
+import type { DecisionSource, ExceptionClosure, ExceptionKind, ExceptionStanding, GrantStatus, JobType, RequestStatus, RiskLevel, ToolStatus } from '@clearway/core';
 import React from 'react';
 
 type Appearance = NonNullable<LozengeProps['appearance']>;
@@ -32,6 +32,29 @@ const RISK: Readonly<Record<RiskLevel, [string, Appearance]>> = {
   medium: ['medium risk', 'moved'],
   high: ['high risk', 'removed'],
   critical: ['critical risk', 'removed'],
+};
+
+/** Where an exception stands: its review is due from its date, overdue a day later, and it lapses after governance's grace. */
+const EXCEPTION_STANDING: Readonly<Record<ExceptionStanding, [string, Appearance]>> = {
+  open: ['open', 'inprogress'],
+  review_due: ['review due', 'moved'],
+  review_overdue: ['review overdue', 'removed'],
+  closed: ['closed', 'default'],
+};
+
+/** How an exception ended, in words. */
+export const EXCEPTION_CLOSURE_LABELS: Readonly<Record<ExceptionClosure, string>> = {
+  expired: 'expired',
+  never_provisioned: 'ended before access was set up',
+  revoked: 'revoked',
+  ended_by_review: 'ended at review',
+  lapsed: 'lapsed (review missed)',
+};
+
+/** Which of a risk rule's bounds an exception goes past, in words. */
+export const EXCEPTION_KIND_LABELS: Readonly<Record<ExceptionKind, string>> = {
+  duration: 'longer than allowed',
+  blocked_tool: 'tool blocked in the catalog',
 };
 
 /** A connector error kind (DESIGN.md §4), as an admin reads it. */
@@ -76,6 +99,28 @@ export function RiskLozenge({ risk }: { readonly risk: RiskLevel }) {
       {label}
     </Lozenge>
   );
+}
+
+export function ExceptionStandingLozenge({ standing }: { readonly standing: ExceptionStanding }) {
+  const [label, appearance] = EXCEPTION_STANDING[standing];
+  return (
+    <Lozenge appearance={appearance} isBold={standing === 'review_overdue'}>
+      {label}
+    </Lozenge>
+  );
+}
+
+/**
+ * Marks a grant approved outside the rules. `reason` (for admins and approvers) is shown on hover;
+ * the requester's own view shows the marker alone.
+ */
+export function ExceptionLozenge({ reason }: { readonly reason?: string }) {
+  const marker = (
+    <Lozenge appearance="moved" isBold>
+      Exception
+    </Lozenge>
+  );
+  return reason === undefined ? marker : <Tooltip content={`Approved as an exception: ${reason}`}>{marker}</Tooltip>;
 }
 
 /** Labels of access that ended or never came: they stand out like expiry does. */

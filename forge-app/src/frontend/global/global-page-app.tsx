@@ -1,6 +1,6 @@
 import { Heading, Stack } from '@forge/react';
 import React, { useState } from 'react';
-import type { GlobalTab } from '../../resolvers/contract';
+import type { GlobalTab, ViewerContext } from '../../resolvers/contract';
 import { PageTabs } from '../components/page-tabs';
 import { Loaded } from '../components/states';
 import { SurfaceContext } from '../components/surface';
@@ -10,7 +10,7 @@ import { ApprovedToolsTab } from './approved-tools-tab';
 import { MyAccessTab } from './my-access-tab';
 import { RequestHistoryTab } from './request-history-tab';
 
-const TABS: Readonly<Record<GlobalTab, { readonly title: string; readonly Content: () => React.JSX.Element }>> = {
+const TABS: Readonly<Record<GlobalTab, { readonly title: string; readonly Content: (props: { readonly viewer: ViewerContext }) => React.JSX.Element }>> = {
   myAccess: { title: 'My Access', Content: MyAccessTab },
   approvedTools: { title: 'Approved Tools', Content: ApprovedToolsTab },
   requestHistory: { title: 'Request History', Content: RequestHistoryTab },
@@ -29,14 +29,14 @@ export function GlobalPage() {
       <Stack space="space.200">
         <Heading size="large">Clearway</Heading>
         <Loaded state={state} loading="Loading Clearway" errorTitle="Clearway could not load" onRetry={reload}>
-          {({ tabs }) => (
+          {(viewer) => (
             <PageTabs
               id="clearway-global"
-              tabs={tabs}
+              tabs={viewer.tabs}
               title={(tab) => TABS[tab].title}
               content={(tab) => {
                 const { Content } = TABS[tab];
-                return <Content />;
+                return <Content viewer={viewer} />;
               }}
               selected={selected}
               onSelect={setSelected}

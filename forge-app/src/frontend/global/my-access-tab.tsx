@@ -1,10 +1,10 @@
-import { Button, DynamicTable, Link, SectionMessage, Stack, Text, Tooltip } from '@forge/react';
+import { Button, DynamicTable, Inline, Link, SectionMessage, Stack, Text, Tooltip } from '@forge/react';
 import React from 'react';
 import type { GrantSummary } from '../../resolvers/contract';
 import { formatDate, issueHref, plural, viewerTimeZone } from '../components/format';
 import { ShowMore } from '../components/paging';
 import { Empty, Loaded } from '../components/states';
-import { ExpiryLozenge, GrantStatusLozenge } from '../components/status';
+import { ExceptionLozenge, ExpiryLozenge, GrantStatusLozenge } from '../components/status';
 import { useGrowingList } from '../components/use-clearway';
 
 /** My Access lists grants that give, or are about to give, access; ended ones live in Request History. */
@@ -12,11 +12,14 @@ const CURRENT: ReadonlySet<GrantSummary['status']> = new Set(['pending_provision
 
 const EXTENSION_NOTE = 'Extensions are not self-service: ask an approver, who can extend your access from Clearway.';
 
+const EXCEPTION_NOTE = 'Approved as an exception to the usual rules: a security reviewer reviews it regularly and may end it early.';
+
 function statusNote(grant: GrantSummary): string {
-  if (grant.status === 'pending_provision') return 'Approved: waiting for the configured group to include you.';
+  const exception = grant.exception ? ` ${EXCEPTION_NOTE}` : '';
+  if (grant.status === 'pending_provision') return `Approved: waiting for the configured group to include you.${exception}`;
   // The provider's reason is for approvers and admins (Approvals, Requests); the requester learns what happens next.
-  if (grant.status === 'provision_failed') return 'Could not be set up yet; your approvers see why and can retry it.';
-  return grant.activatedAt !== undefined ? `Active since ${formatDate(grant.activatedAt)}` : 'Active';
+  if (grant.status === 'provision_failed') return `Could not be set up yet; your approvers see why and can retry it.${exception}`;
+  return `${grant.activatedAt !== undefined ? `Active since ${formatDate(grant.activatedAt)}` : 'Active'}.${exception}`;
 }
 
 function grantRow(grant: GrantSummary) {
@@ -25,7 +28,15 @@ function grantRow(grant: GrantSummary) {
     isHighlighted: grant.expiringSoon || grant.expiryLabel === 'expired' || grant.status === 'provision_failed',
     cells: [
       { key: 'tool', content: grant.toolName },
-      { key: 'status', content: <GrantStatusLozenge status={grant.status} /> },
+      {
+        key: 'status',
+        content: (
+          <Inline space="space.050" shouldWrap>
+            <GrantStatusLozenge status={grant.status} />
+            {grant.exception ? <ExceptionLozenge /> : null}
+          </Inline>
+        ),
+      },
       { key: 'note', content: statusNote(grant) },
       { key: 'expiry', content: <ExpiryLozenge label={grant.expiryLabel} expiringSoon={grant.expiringSoon} /> },
       { key: 'expires', content: formatDate(grant.expiresAt) },

@@ -23,8 +23,10 @@ export interface ActionContext {
  * - `signedIn`: any signed-in person; the action shows them only their own records.
  * - `approver`: may approve somewhere (approver, security reviewer, delegate, or admin with fallback).
  * - `admin`: a Jira admin.
+ * - `securityReviewer`: a security reviewer or their active delegate (exception reviews).
+ * - `adminOrSecurityReviewer`: either of the two (the exceptions list and report).
  */
-export type Policy = 'signedIn' | 'approver' | 'admin';
+export type Policy = 'signedIn' | 'approver' | 'admin' | 'securityReviewer' | 'adminOrSecurityReviewer';
 
 export interface Action<K extends ResolverKey> {
   readonly policy: Policy;

@@ -5,7 +5,6 @@ import {
   extendGrant,
   listFailedJobs,
   listManualTasks,
-  listPendingForApprover,
   MANUAL_COMPLETIONS,
   retryFailedJob,
   revokeGrant,
@@ -13,7 +12,8 @@ import {
 } from '@clearway/core';
 import { requestFulfillment } from '../../queue/fulfillment-dispatch';
 import type { Caller } from '../caller';
-import { grantSummary, readRecords, requestSummaries, type FailedJobView, type ManualTaskView } from '../views';
+import { pendingRequestSummaries } from '../exception-views';
+import { grantSummary, readRecords, type FailedJobView, type ManualTaskView } from '../views';
 import type { ActionContext, ActionTable } from './action';
 
 /**
@@ -58,8 +58,7 @@ export const approverActions: Pick<
   'approvals.pending': {
     policy: 'approver',
     async handle({ app, caller }, payload) {
-      const page = await listPendingForApprover(app.deps, await caller.actor(), payload);
-      return { ...page, items: await requestSummaries(app.deps.store, page.items) };
+      return pendingRequestSummaries(app, caller, payload);
     },
   },
 

@@ -7,9 +7,9 @@ export const requesterActions: Pick<ActionTable, 'viewer.context' | 'myAccess.li
   'viewer.context': {
     policy: 'signedIn',
     async handle({ caller }) {
-      const [actor, canApprove] = await Promise.all([caller.actor(), caller.canApprove()]);
+      const [actor, canApprove, canReviewExceptions] = await Promise.all([caller.actor(), caller.canApprove(), caller.isSecurityReviewer()]);
       const tabs: GlobalTab[] = ['myAccess', 'approvedTools', 'requestHistory', ...(canApprove ? (['approvals'] as const) : [])];
-      return { accountId: actor.accountId, isAdmin: actor.isAdmin === true, canApprove, tabs };
+      return { accountId: actor.accountId, isAdmin: actor.isAdmin === true, canApprove, canReviewExceptions, tabs };
     },
   },
 
