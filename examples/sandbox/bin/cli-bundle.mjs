@@ -66,6 +66,8 @@ export async function ensureBundle({ name, entry, outdir, tsconfig: tsconfigPath
     format: 'esm',
     platform: 'node',
     target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
     entryNames: '[name]-[hash]',
     chunkNames: 'chunk-[hash]',
     outExtension: { '.js': '.mjs' },
@@ -76,7 +78,7 @@ export async function ensureBundle({ name, entry, outdir, tsconfig: tsconfigPath
     write: false,
     metafile: true,
     logLevel: 'error',
-    plugins: [recordSources(sources)],
+    plugins: [recordSources(sources), englishOnlyZod],
   });
 
   // A package's `exports` decide which of its files an import reaches: its package.json counts too.
@@ -124,6 +126,22 @@ function recordSources(sources) {
     },
   };
 }
+
+/**
+ * zod re-exports its ~40 locales as one namespace (`z.locales`), which a bundle cannot shake, and
+ * the CLI loads them all at start-up; it speaks English only (zod's default), so its locales index
+ * keeps `en` alone. Should zod move that file, nothing matches and the bundle keeps every locale.
+ */
+const englishOnlyZod = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, ({ path }) => ({
+      contents: "export { default as en } from './en.js';\n",
+      loader: 'js',
+      resolveDir: dirname(path),
+    }));
+  },
+};
 
 /** The package.json nearest above each of `files`. */
 function manifestsOf(files) {

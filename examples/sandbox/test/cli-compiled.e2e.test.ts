@@ -54,6 +54,14 @@ describe('the clearway CLI runs compiled', () => {
     ]);
   }, 120_000);
 
+  it("bundles zod's English messages only: its other locales would be parsed on every start", () => {
+    expect(run('clearway.mjs', ['--help'], env).status).toBe(0);
+    const { outputs } = JSON.parse(readFileSync(join(sandboxDir, 'dist', 'clearway.build.json'), 'utf8')) as { outputs: string[] };
+    const code = outputs.map((file) => readFileSync(join(sandboxDir, 'dist', file), 'utf8')).join('\n');
+    expect(code).toContain('Invalid input: expected ');
+    expect(code).not.toContain('Ungültige Eingabe');
+  }, 120_000);
+
   it('answers exactly as its TypeScript sources do: output, errors and exit codes', () => {
     for (const args of [['--help'], ['--json', 'requests', '--status', 'nope'], ['grants']]) {
       const compiled = run('clearway.mjs', args, env);
