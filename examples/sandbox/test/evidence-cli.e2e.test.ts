@@ -22,8 +22,9 @@ async function prunedSandbox(data: string): Promise<{ now: number; checkpoint: A
   await initializeClearway(deps);
   for (let index = 0; index < 5; index += 1) await record('test.old');
   clock.advance(200 * DAY_MS);
-  const firstKeptAt = clock.now();
   for (let index = 0; index < 3; index += 1) await record('test.kept');
+  // The sandbox clock runs on from the real one: the first kept event's own time, not a reading taken before it.
+  const firstKeptAt = (await store.query('audit', 'bySeq', { partition: [], limit: 100 })).items.find((event) => event.type === 'test.kept')!.at;
   clock.reset();
   const { checkpoint } = await pruneAuditEvents(deps, { retentionDays: 365 });
   const keyFile = join(data, 'audit-mac.key');
