@@ -142,3 +142,6 @@ export { LIVE_COUNT_CAP, readLiveInsights, type BoundedCount, type LiveInsights 
 export { monthlyInsights, readMonthlyInsights, type MonthlyInsights, type MonthlyInsightsView } from './lifecycle/insights-monthly.js';
 export { readPeopleInsights, type PeopleInsights } from './lifecycle/insights-people.js';
 export { runLifecycleSweeps, type SweepReport } from './lifecycle/sweeps.js';
+
+// AI-agent gateway: agent policy, evaluation, activity log, dashboard (no transport)
+export * from './agent-gateway/index.js';

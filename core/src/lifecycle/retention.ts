@@ -1,3 +1,4 @@
+import { pruneRollups } from '../agent-gateway/rollup.js';
 import { pruneAuditEvents } from '../audit/retention.js';
 import type { IdentityRecord } from '../connectors/connector.js';
 import { ConcurrencyError } from '../errors.js';
@@ -8,16 +9,18 @@ import { iterateQuery, put, remove, type Write } from '../ports/store.js';
 import type { CoreDeps } from '../shared/deps.js';
 
 /**
- * Retention: audit events past the retention period (with a checkpoint so the rest verifies),
+ * Retention: audit events past the retention period (with a checkpoint so the rest verifies) —
+ * the gateway's activity among them — and the gateway's daily figures as old,
  * and cached external identities unused for as long — unless a grant still needs one: a live
  * grant (its removal, when it ends, finds the user by it even after a rename at the provider) or
  * an ended one whose removal is still owed. Those are kept and count as used now, so they are
  * looked at again only after another retention period. Explicit mappings are kept.
  */
-export async function applyRetention(deps: CoreDeps, options: { maxEvents?: number } = {}): Promise<{ auditPruned: number; identitiesPruned: number; identitiesKept: number }> {
+export async function applyRetention(deps: CoreDeps, options: { maxEvents?: number } = {}): Promise<{ auditPruned: number; identitiesPruned: number; identitiesKept: number; rollupsPruned: number }> {
   const { rules } = await currentGovernance(deps.store);
   const audit = await pruneAuditEvents(deps, { retentionDays: rules.retentionDays, ...(options.maxEvents !== undefined && { maxEvents: options.maxEvents }) });
   const cutoff = deps.clock.now() - rules.retentionDays * DAY_MS;
+  const rollupsPruned = await pruneRollups(deps.store, cutoff);
   let identitiesPruned = 0;
   let identitiesKept = 0;
   for (;;) {
@@ -40,7 +43,7 @@ export async function applyRetention(deps: CoreDeps, options: { maxEvents?: numb
       if (!(error instanceof ConcurrencyError)) throw error;
     }
   }
-  return { auditPruned: audit.pruned, identitiesPruned, identitiesKept };
+  return { auditPruned: audit.pruned, identitiesPruned, identitiesKept, rollupsPruned };
 }
 
 /** Whether any grant of the identity's user at its connector is live or still owes a removal. */

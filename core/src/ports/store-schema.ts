@@ -5,6 +5,7 @@
  * `range` (or a partition value) is undefined is simply absent from that index, which keeps
  * "due work" indexes holding due work only.
  */
+import type { AgentPolicyVersion } from '../agent-gateway/policy.js';
 import type { AuditEvent } from '../audit/event.js';
 import type { Tool } from '../catalog/tool.js';
 import type { AccessException } from '../exceptions/exception.js';
@@ -14,6 +15,7 @@ import type { Grant } from '../grants/grant.js';
 import type { GovernanceVersion } from '../governance/policy.js';
 import type { AccessRequest } from '../requests/request.js';
 import type { Scalar } from './store.js';
+import { GATEWAY_CALL_EVENT } from '../agent-gateway/call.js';
 
 /** A one-per-key marker that makes uniqueness atomic (one open request per user and tool, one request per issue). */
 export interface Claim {
@@ -36,6 +38,7 @@ export interface EntityMap {
   connector: ConnectorRecord;
   identity: IdentityRecord;
   governance: GovernanceVersion;
+  agentPolicy: AgentPolicyVersion;
   request: AccessRequest;
   grant: Grant;
   exception: AccessException;
@@ -57,6 +60,12 @@ type Schema = { readonly [E in EntityName]: Readonly<Record<string, IndexSpec<En
 
 const all = () => [] as const;
 
+/** A string field of a gateway call's data ('' when absent, so the record still lands in the index). */
+function activityField(event: AuditEvent, field: 'accountId' | 'decision'): string {
+  const value = event.data[field];
+  return typeof value === 'string' ? value : '';
+}
+
 const RUNNABLE_JOB_STATUSES = new Set(['queued', 'retry_wait', 'running']);
 
 export const STORE_SCHEMA = {
@@ -75,6 +84,9 @@ export const STORE_SCHEMA = {
   },
   governance: {
     byVersion: { partition: all, range: (governance) => governance.policyVersion },
+  },
+  agentPolicy: {
+    byVersion: { partition: all, range: (policy) => policy.policyVersion },
   },
   request: {
     byRequester: { partition: (request) => [request.requesterAccountId], range: (request) => request.createdAt },
@@ -116,6 +128,10 @@ export const STORE_SCHEMA = {
   audit: {
     bySeq: { partition: all, range: (event) => event.seq },
     byTime: { partition: all, range: (event) => event.at },
+    // The gateway's activity log: its calls only, newest first, and by user or decision (other filters scan these).
+    activity: { partition: (event) => (event.type === GATEWAY_CALL_EVENT ? [] : undefined), range: (event) => event.at },
+    activityByUser: { partition: (event) => (event.type === GATEWAY_CALL_EVENT ? [activityField(event, 'accountId')] : undefined), range: (event) => event.at },
+    activityByDecision: { partition: (event) => (event.type === GATEWAY_CALL_EVENT ? [activityField(event, 'decision')] : undefined), range: (event) => event.at },
   },
   claim: {},
   meta: {},

@@ -32,11 +32,12 @@ export const RANGE_TYPES: RangeTypes = {
   connector: { byName: 'string' },
   identity: { byConnector: 'string', resolvedByLastUse: 'float' },
   governance: { byVersion: 'float' },
+  agentPolicy: { byVersion: 'float' },
   request: { byRequester: 'float', byStatus: 'float', awaitingEscalation: 'float', all: 'float' },
   grant: { byRequester: 'float', byStatus: 'float', byTool: 'float', awaitingReview: 'float', byLastCheck: 'float', all: 'float' },
   exception: { open: 'float', all: 'float' },
   job: { due: 'float', byGrant: 'float', byStatus: 'float' },
-  audit: { bySeq: 'float', byTime: 'float' },
+  audit: { bySeq: 'float', byTime: 'float', activity: 'float', activityByUser: 'float', activityByDecision: 'float' },
   claim: {},
   meta: {},
 };
@@ -52,9 +53,13 @@ export function rangeAttribute(index: string): string {
   return `r_${index}`;
 }
 
-/** The custom entity that holds a core entity (the same name: short, and within 3–60 characters). */
+/**
+ * The custom entity that holds a core entity: the same name, with camel case written in kebab case
+ * (`agentPolicy` → `agent-policy`), since Forge entity names are lowercase, 3–60 characters of
+ * `a-z 0-9 : - _ .` (the pattern in `@forge/manifest`'s manifest schema).
+ */
 export function kvsEntityName(entity: EntityName): string {
-  return entity;
+  return entity.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
 export function partitionKey(values: readonly Scalar[]): string {
