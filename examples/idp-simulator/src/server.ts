@@ -1,26 +1,47 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { handleAtlassianMcp, mcpHttpError, type McpCallSummary } from './atlassian-mcp.js';
+import { AtlassianSite } from './atlassian-site.js';
 import { GraphTenant, graphError } from './graph.js';
 import { json, type Effect, type EffectKind, type SimRequest, type SimResponse, type Vendor } from './http.js';
 import { OktaOrg, oktaError } from './okta.js';
 import { ScimService } from './scim.js';
-import type { SimulatorSeed } from './seed.js';
+import { atlassianSeedOrDefault, type SimulatorSeed } from './seed.js';
 import type { TlsMaterial } from './tls.js';
-import { TrafficControl, type Bucket, type FaultRates, type OneShotFault, type RateLimitRule } from './traffic.js';
+import { TrafficControl, type Bucket, type Decision, type FaultRates, type OneShotFault, type RateLimitRule } from './traffic.js';
+
+/** Who a call was for: an IdP, or the simulated Atlassian site's MCP server at `/mcp`. */
+export type CallVendor = Vendor | 'atlassian';
+
+/**
+ * A one-shot fault for the MCP endpoint. Rate limits and random fault rates (`configure`) cover the
+ * IdP vendors only; one-shot faults and `hangNext` cover every vendor.
+ */
+export type AtlassianFault = Omit<OneShotFault, 'vendor'> & { readonly vendor: 'atlassian' };
+
+/** Which calls `hangNext` holds unanswered. */
+export interface HangMatch {
+  readonly vendor?: CallVendor;
+  readonly method?: string;
+  readonly path?: RegExp;
+}
 
 /** One call as the simulator saw and answered it. */
 export interface CallRecord {
   readonly seq: number;
   readonly at: number;
-  readonly vendor: Vendor;
+  readonly vendor: CallVendor;
   /** Which rate-limit bucket the call counts against. */
   readonly bucket: Bucket;
   readonly method: string;
   readonly path: string;
   readonly status: number;
-  readonly outcome: 'ok' | 'error' | 'rate_limited' | 'fault' | 'reset' | 'lost_response';
+  /** `hang`: held unanswered by `hangNext` (status 0) until the client gave up. */
+  readonly outcome: 'ok' | 'error' | 'rate_limited' | 'fault' | 'reset' | 'lost_response' | 'hang';
   readonly effects: readonly Effect[];
+  /** For the MCP endpoint: the JSON-RPC method, the tool called, and how it answered. */
+  readonly mcp?: McpCallSummary;
 }
 
 export interface SimulatorOptions {
@@ -34,7 +55,8 @@ export interface SimulatorOptions {
   readonly randomSeed?: number;
 }
 
-function vendorOf(path: string, tenantId: string | undefined): Vendor {
+function vendorOf(path: string, tenantId: string | undefined): CallVendor {
+  if (path === '/mcp' || path === '/v1/mcp') return 'atlassian';
   if (path.startsWith('/api/v1/')) return 'okta';
   if (path.startsWith('/v1.0/')) return 'graph';
   if (path.startsWith('/scim/v2/')) return 'scim';
@@ -43,7 +65,7 @@ function vendorOf(path: string, tenantId: string | undefined): Vendor {
   return 'simulator';
 }
 
-function bucketOf(vendor: Vendor, method: string, path: string): Bucket {
+function bucketOf(vendor: CallVendor, method: string, path: string): Bucket {
   if (vendor === 'entra-auth') return 'token';
   if (/\/groups\/[^/]+\/(users|members)/.test(path) || (vendor === 'graph' && method === 'PATCH' && /\/groups\/[^/]+$/.test(path)) || (vendor === 'scim' && method === 'PATCH')) return 'membership';
   if (/\/(users|Users)(\/|$|\?)/.test(path)) return 'users';
@@ -62,7 +84,11 @@ export class IdpSimulator {
   readonly okta?: OktaOrg;
   readonly graph?: GraphTenant;
   readonly scim?: ScimService;
+  /** The simulated Jira and Confluence behind `/mcp`; `issueToken(accountId)` gives a caller's bearer token. */
+  readonly atlassian?: AtlassianSite;
   readonly traffic: TrafficControl;
+  private readonly atlassianFaults: AtlassianFault[] = [];
+  private readonly hangs: HangMatch[] = [];
   private readonly server: Server;
   private seq = 0;
   private baseUrl = '';
@@ -72,6 +98,7 @@ export class IdpSimulator {
     if (options.seed.okta) this.okta = new OktaOrg(options.seed.okta, origin);
     if (options.seed.entra) this.graph = new GraphTenant(options.seed.entra, origin);
     if (options.seed.scim) this.scim = new ScimService(options.seed.scim, origin);
+    if (options.seed.atlassian) this.atlassian = new AtlassianSite(atlassianSeedOrDefault(options.seed.atlassian));
     this.traffic = new TrafficControl(options.randomSeed ?? 1);
     this.traffic.configure({ rateLimits: options.rateLimits ?? [], faults: options.faults ?? [] });
     const handler = (request: IncomingMessage, response: ServerResponse) => void this.serve(request, response);
@@ -99,8 +126,14 @@ export class IdpSimulator {
     this.traffic.configure(options);
   }
 
-  failNext(fault: OneShotFault): void {
-    this.traffic.failNext(fault);
+  failNext(fault: OneShotFault | AtlassianFault): void {
+    if (fault.vendor === 'atlassian') this.atlassianFaults.push(fault);
+    else this.traffic.failNext(fault);
+  }
+
+  /** The next matching call gets no answer at all until the client aborts or closes the connection. */
+  hangNext(match: HangMatch = {}): void {
+    this.hangs.push(match);
   }
 
   /** Changes the simulator applied, optionally of one kind, for one user. */
@@ -130,11 +163,17 @@ export class IdpSimulator {
     const bucket = bucketOf(vendor, method, url.pathname);
     const now = Date.now();
     const pathAndQuery = `${url.pathname}${url.search}`;
-    const record = (status: number, outcome: CallRecord['outcome'], effects: readonly Effect[] = []) =>
-      this.calls.push({ seq: ++this.seq, at: now, vendor, bucket, method, path: pathAndQuery, status, outcome, effects });
+    const record = (status: number, outcome: CallRecord['outcome'], effects: readonly Effect[] = [], mcp?: McpCallSummary) =>
+      this.calls.push({ seq: ++this.seq, at: now, vendor, bucket, method, path: pathAndQuery, status, outcome, effects, ...(mcp && { mcp }) });
 
     if (vendor === 'simulator') return this.write(outgoing, this.inspect(url.pathname));
-    const decision = this.traffic.decide(vendor, bucket, method, pathAndQuery, now);
+    const hang = this.hangs.findIndex((match) => (!match.vendor || match.vendor === vendor) && (!match.method || match.method === method) && (!match.path || match.path.test(pathAndQuery)));
+    if (hang >= 0) {
+      this.hangs.splice(hang, 1);
+      record(0, 'hang');
+      return;
+    }
+    const decision = vendor === 'atlassian' ? this.decideAtlassian(method, pathAndQuery) : this.traffic.decide(vendor, bucket, method, pathAndQuery, now);
     if (decision.kind === 'reset') {
       record(0, 'reset');
       incoming.socket.destroy();
@@ -148,13 +187,13 @@ export class IdpSimulator {
       record(decision.status, 'fault');
       return this.write(outgoing, this.failure(vendor, decision.status, decision.retryAfterSeconds));
     }
-    const response = this.route(vendor, request);
+    const { response, mcp } = await this.route(vendor, request);
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
     if (decision.lostResponse) {
-      record(504, 'lost_response', response.effects);
+      record(504, 'lost_response', response.effects, mcp);
       return this.write(outgoing, this.failure(vendor, 504));
     }
-    record(response.status, response.status < 400 ? 'ok' : 'error', response.effects);
+    record(response.status, response.status < 400 ? 'ok' : 'error', response.effects, mcp);
     const usage = vendor === 'okta' ? this.traffic.usage(vendor, bucket, now) : undefined;
     const limitHeaders: Record<string, string> = usage
       ? { 'x-rate-limit-limit': String(usage.limit), 'x-rate-limit-remaining': String(usage.remaining), 'x-rate-limit-reset': String(Math.ceil(usage.resetAt / 1000)) }
@@ -162,16 +201,28 @@ export class IdpSimulator {
     this.write(outgoing, { ...response, headers: { ...limitHeaders, ...response.headers } });
   }
 
-  private route(vendor: Vendor, request: SimRequest): SimResponse {
-    if (vendor === 'okta' && this.okta) return this.okta.handle(request);
-    if (vendor === 'graph' && this.graph) return this.graph.handleGraph(request);
-    if (vendor === 'entra-auth' && this.graph) return this.graph.handleAuthority(request);
-    if (vendor === 'scim' && this.scim) return this.scim.handle(request);
-    return json(404, { error: `nothing is simulated at ${request.url.pathname}` });
+  private async route(vendor: CallVendor, request: SimRequest): Promise<{ response: SimResponse; mcp?: McpCallSummary }> {
+    if (vendor === 'atlassian' && this.atlassian) return handleAtlassianMcp(this.atlassian, request);
+    if (vendor === 'okta' && this.okta) return { response: this.okta.handle(request) };
+    if (vendor === 'graph' && this.graph) return { response: this.graph.handleGraph(request) };
+    if (vendor === 'entra-auth' && this.graph) return { response: this.graph.handleAuthority(request) };
+    if (vendor === 'scim' && this.scim) return { response: this.scim.handle(request) };
+    return { response: json(404, { error: `nothing is simulated at ${request.url.pathname}` }) };
   }
 
-  private rateLimited(vendor: Vendor, resetAt: number, limit: number, now: number): SimResponse {
+  /** The MCP endpoint's one-shot faults, read the way TrafficControl reads the IdPs'. */
+  private decideAtlassian(method: string, pathAndQuery: string): Decision {
+    const index = this.atlassianFaults.findIndex((fault) => (!fault.method || fault.method === method) && (!fault.path || fault.path.test(pathAndQuery)));
+    const [fault] = index >= 0 ? this.atlassianFaults.splice(index, 1) : [];
+    if (!fault) return { kind: 'pass', latencyMs: 0, lostResponse: false };
+    if (fault.reset) return { kind: 'reset' };
+    if (fault.lostResponse) return { kind: 'pass', latencyMs: 0, lostResponse: true };
+    return { kind: 'fail', status: fault.status ?? 503, ...(fault.retryAfterSeconds !== undefined && { retryAfterSeconds: fault.retryAfterSeconds }) };
+  }
+
+  private rateLimited(vendor: CallVendor, resetAt: number, limit: number, now: number): SimResponse {
     const retryAfter = String(Math.max(1, Math.ceil((resetAt - now) / 1000)));
+    if (vendor === 'atlassian') return mcpHttpError(429, 'Rate limit exceeded. Try again later.', { 'retry-after': retryAfter });
     if (vendor === 'okta') {
       const response = oktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.');
       return { ...response, headers: { ...response.headers, 'x-rate-limit-limit': String(limit), 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': String(Math.ceil(resetAt / 1000)) } };
@@ -180,7 +231,7 @@ export class IdpSimulator {
     return graphError(429, 'TooManyRequests', 'Too many requests. Please retry after the time in the Retry-After header.', { 'retry-after': retryAfter });
   }
 
-  private failure(vendor: Vendor, status: number, retryAfterSeconds?: number): SimResponse {
+  private failure(vendor: CallVendor, status: number, retryAfterSeconds?: number): SimResponse {
     const retry: Record<string, string> = retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {};
     if (status === 429) {
       const now = Date.now();
@@ -193,6 +244,7 @@ export class IdpSimulator {
       return { ...response, headers: { ...response.headers, ...retry } };
     }
     if (vendor === 'scim') return json(status, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail: 'Injected fault' }, retry);
+    if (vendor === 'atlassian') return mcpHttpError(status, { 401: 'Unauthorized.', 403: 'Forbidden.', 500: 'Internal server error.', 504: 'Gateway timeout.' }[status] ?? 'Service unavailable.', retry);
     const code = status === 401 ? 'InvalidAuthenticationToken' : status === 403 ? 'Authorization_RequestDenied' : status === 504 ? 'GatewayTimeout' : 'ServiceUnavailable';
     return graphError(status, code, 'The service is temporarily unavailable.', retry);
   }
@@ -205,6 +257,11 @@ export class IdpSimulator {
         okta: this.okta && { groups: [...this.okta.groups.values()].map((group) => ({ id: group.id, name: group.profile.name, members: [...group.members] })) },
         entra: this.graph && { groups: [...this.graph.groups.values()].map((group) => ({ id: group.id, name: group.displayName, members: [...group.members] })) },
         scim: this.scim && { groups: [...this.scim.groups.values()].map((group) => ({ id: group.id, name: group.displayName, members: [...group.members] })) },
+        atlassian: this.atlassian && {
+          cloudId: this.atlassian.cloudId,
+          issues: [...this.atlassian.issues.values()].map((issue) => ({ key: issue.key, summary: issue.summary, status: issue.status, assignee: issue.assigneeId, reporter: issue.reporterId })),
+          pages: [...this.atlassian.pages.values()].map((page) => ({ id: page.id, spaceId: page.spaceId, title: page.title, version: page.version.number })),
+        },
       });
     }
     return json(404, { error: 'unknown simulator endpoint' });
