@@ -18,5 +18,7 @@ const args = process.argv.slice(2);
 // NODE_EXTRA_CA_CERTS is read only at start-up, so only the commands that need the certificate pay
 // for a second Node start: the rest (store, audit, evidence, help) read local files.
 const command = args.find((arg) => !arg.startsWith('-'));
-if (command === 'connector' || command === 'simulator') runTrusted(bundle, args);
+// `gateway serve` starts the simulator's Atlassian site and calls it over TLS.
+const gatewayServe = command === 'gateway' && args.filter((arg) => !arg.startsWith('-'))[1] === 'serve';
+if (command === 'connector' || command === 'simulator' || gatewayServe) runTrusted(bundle, args);
 else await import(pathToFileURL(bundle).href);

@@ -47,6 +47,7 @@ import { paths } from './paths.js';
 import { sandboxEngine, withProviders } from './providers.js';
 import { PEOPLE, STAFF, simulatorConnectors } from './simulator-seed.js';
 import { Story, bold, dim, green, red, table } from './story.js';
+import { gatewaySteps } from './gateway/steps.js';
 import { freshSandbox } from './world.js';
 
 const admin: Actor = STAFF.admin;
@@ -59,7 +60,7 @@ const { deps, simulator } = await freshSandbox();
 const connectorDeps = withProviders(deps);
 const engine: FulfillmentEngine = sandboxEngine(deps, { workerId: 'sandbox', retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 5_000 } });
 const start = deps.clock.now();
-const story = new Story(deps, 18, start, nameOf);
+const story = new Story(deps, 22, start, nameOf);
 const grants: Record<string, string> = {};
 let issueCount = 0;
 
@@ -230,6 +231,8 @@ await story.step('A manual provisioning task is marked fulfilled', async () => {
   story.expect("Eve's grant is active after Mark fulfilled", (await grant('eveMidjourney'))?.status === 'active');
 });
 
+await gatewaySteps(story, deps, simulator, admin);
+
 await story.step('Day 24: review-before-expiry issues open for grants entering the 7-day window', async () => {
   deps.clock.advance(24 * DAY_MS);
   const { opened } = await openRecertifications(deps);
@@ -387,6 +390,8 @@ await story.step('An evidence pack is exported and verified offline', async () =
   const lines = readFileSync(jsonlPath, 'utf8').split('\n');
   const verified = await verifyEvidence(lines, { key });
   story.expect(`the pack verifies with the key: ${manifest.count} events, seq ${manifest.firstSeq}–${manifest.lastSeq}`, verified.ok && verified.macChecked, verified.problem);
+  const gatewayCalls = lines.filter((line) => line.includes('"type":"gateway.call"')).length;
+  story.expect(`the pack includes the AI-agent gateway's activity (${gatewayCalls} gateway.call events) and it verifies with the rest`, gatewayCalls >= 3 && verified.ok);
   const tampered = [...lines];
   const target = tampered.findIndex((line) => line.includes('"request.denied"'));
   tampered[target] = tampered[target]!.replace('Sales uses the shared assistant', 'Approved after all');

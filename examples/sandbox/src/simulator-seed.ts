@@ -54,6 +54,34 @@ export function sandboxSeed(): SimulatorSeed {
       bearerToken: SIM_CREDENTIALS.scimBearerToken,
       users: directoryPeople.map((person) => ({ userName: person.email, email: person.email, displayName: person.displayName })),
     },
+    atlassian: atlassianSite(),
+  };
+}
+
+/**
+ * The Atlassian site AI assistants reach through the gateway: the sandbox's people (with their Jira
+ * account ids), an IT operations project and an engineering one, and the IT handbook.
+ */
+function atlassianSite(): NonNullable<SimulatorSeed['atlassian']> {
+  const people = [...Object.values(PEOPLE), STAFF.admin, STAFF.approver].map((person) => ({
+    accountId: person.accountId,
+    name: person.displayName,
+    email: 'email' in person ? person.email : `${person.accountId.replace('jira-', '')}@example.com`,
+  }));
+  return {
+    accounts: people,
+    projects: [
+      { key: 'OPS', name: 'IT Operations' },
+      { key: 'ENG', name: 'Engineering' },
+    ],
+    issues: [
+      { project: 'OPS', summary: 'Rotate the VPN gateway certificate', description: 'The certificate on vpn-gw-01 expires at the end of the month.', issueType: 'Task', status: 'In Progress', assignee: PEOPLE.chen.accountId, reporter: PEOPLE.ana.accountId },
+      { project: 'OPS', summary: 'Laptops for the March starters', description: 'Four laptops, imaged with the standard build.', issueType: 'Task', status: 'To Do', reporter: PEOPLE.ana.accountId },
+      { project: 'ENG', summary: 'Login page times out on slow connections', description: 'Users on mobile networks see a timeout after ten seconds.', issueType: 'Bug', status: 'To Do', assignee: PEOPLE.chen.accountId, reporter: PEOPLE.dev.accountId },
+      { project: 'ENG', summary: 'Write down the release checklist', issueType: 'Story', status: 'In Progress', assignee: PEOPLE.dev.accountId, reporter: PEOPLE.chen.accountId },
+    ],
+    spaces: [{ key: 'IT', name: 'IT Handbook' }],
+    pages: [{ space: 'IT', title: 'Using AI tools at work', body: 'Request access to an AI tool through the service desk; access is reviewed before it expires.', author: PEOPLE.ana.accountId }],
   };
 }
 

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerConnectorCommands } from './connector.js';
 import { registerEvidenceCommands } from './evidence.js';
+import { registerGatewayCommands } from './gateway.js';
 import { registerInspectCommands } from './inspect.js';
 import { CliError, EXIT, printError } from './output.js';
 import { registerSimulatorCommand } from './simulator.js';
@@ -28,6 +29,7 @@ const json = () => jsonRequested || program.opts<{ json?: boolean }>().json === 
 registerConnectorCommands(program, json);
 registerEvidenceCommands(program, json);
 registerInspectCommands(program, json);
+registerGatewayCommands(program, json);
 registerSimulatorCommand(program, json);
 
 /** `commander.unknownOption` → `unknown_option`: commander's stable codes, in the CLI's style. */
