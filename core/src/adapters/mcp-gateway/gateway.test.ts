@@ -65,7 +65,7 @@ describe('initialize', () => {
     // transport spec allows: "or else return HTTP 405"), the client carries on, and the probe is recorded
     // as protocol (part of MCP), not as a refused request.
     await vi.waitFor(() => expect(rig!.policy.records).toHaveLength(3));
-    expect(rig.policy.records[2]).toMatchObject({ caller: una, method: 'HTTP GET', operation: 'HTTP GET', decision: { effect: 'deny', basis: 'protocol' }, error: 'HTTP GET is not served', rpcErrorCode: -32000 });
+    expect(rig.policy.records[2]).toMatchObject({ caller: una, method: 'HTTP GET', operation: 'HTTP GET', decision: { effect: 'allow', basis: 'protocol' }, error: 'HTTP GET is not served', rpcErrorCode: -32000 });
   });
 
   it('reflects only what an upstream declares: a tools-only upstream yields a tools-only gateway, and resources/read is "method not found"', async () => {

@@ -142,7 +142,7 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
       if (request.method === 'GET' || request.method === 'DELETE') {
         // The SDK client's own probe for an SSE stream (GET) and session end (DELETE): part of MCP, answered 405 as the spec says, not a refused request.
         trace.method = `HTTP ${request.method}`;
-        trace.subject = { operation: trace.method, decision: { effect: 'deny', basis: 'protocol', policyVersion: 0, reason: 'No SSE stream and no session here: this endpoint answers JSON-RPC over POST (405).' } };
+        trace.subject = { operation: trace.method, decision: { effect: 'allow', basis: 'protocol', policyVersion: 0, reason: 'MCP plumbing: no SSE stream and no session here, so 405 as the transport allows; JSON-RPC goes over POST.' } };
         trace.error = `HTTP ${request.method} is not served`;
       } else trace.refuse(`HTTP ${request.method.slice(0, 16)} is not served`);
       return rpcErrorAnswer(
