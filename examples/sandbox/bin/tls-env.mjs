@@ -1,6 +1,7 @@
 // Makes sure the simulator's self-signed certificate exists and is trusted by every Node process
 // started afterwards (NODE_EXTRA_CA_CERTS is read once, at process start-up).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -47,11 +48,28 @@ export function prepareTrustedCertificate() {
   return certPath;
 }
 
-/** Runs a JavaScript file on Node (plain unless given `nodeFlags`) with the certificate trusted, then exits with its status. */
+const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * Runs a JavaScript file on Node (plain unless given `nodeFlags`) with the certificate trusted, then
+ * exits with its status. Signals sent to this process are passed on, so stopping it (SIGTERM from a
+ * process manager, not only Ctrl-C to the whole group) stops what the child serves too, and this
+ * process exits with the child's code (128 + the signal's number when the child died of it).
+ */
 export function runTrusted(file, args, nodeFlags = []) {
   prepareTrustedCertificate();
-  const child = spawnSync(process.execPath, [...nodeFlags, file, ...args], { stdio: 'inherit', env: process.env });
-  process.exit(child.status ?? 1);
+  const child = spawn(process.execPath, [...nodeFlags, file, ...args], { stdio: 'inherit', env: process.env });
+  const forward = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  child.on('error', (error) => {
+    console.error(`clearway: could not start Node: ${error.message}`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1));
+  });
 }
 
 /** Runs a TypeScript entry point (relative to the sandbox package) with the certificate trusted, then exits with its status. */

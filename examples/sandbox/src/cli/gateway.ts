@@ -59,6 +59,13 @@ export function registerGatewayCommands(program: Command, json: () => boolean): 
       const tokens = new SandboxGatewayTokens(paths.gatewayTokens);
       const token = tokens.issue(accountId, options.client);
       const served = await startSandboxGateway(deps, tokens, upstreamFactory, { port });
+      // Listening before the URL is printed: whoever reads it may stop this at once. `on`, not `once`: Ctrl-C
+      // reaches this process twice (from the terminal and forwarded by the launcher), and a second signal
+      // must not cut the shutdown short.
+      const stopped = new Promise<void>((resolve) => {
+        process.on('SIGINT', () => resolve());
+        process.on('SIGTERM', () => resolve());
+      });
       const out = { url: served.url.href, token, accountId, client: options.client, upstream: upstreamUrl };
       if (json()) console.log(JSON.stringify(out, null, 2));
       else {
@@ -75,10 +82,7 @@ export function registerGatewayCommands(program: Command, json: () => boolean): 
           ].join('\n'),
         );
       }
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve());
-        process.once('SIGTERM', () => resolve());
-      });
+      await stopped;
       await served.close();
       await stopSimulator();
       deps.store.close();

@@ -55,6 +55,12 @@ export function registerSimulatorCommand(program: Command, json: () => boolean):
       const { IdpSimulator, ensureCertificate, loadSeed } = await import('@clearway/idp-simulator');
       const seed = options.seed ? loadSeed(options.seed) : sandboxSeed();
       const simulator = await IdpSimulator.start({ seed, port, ...(!options.http && { tls: await ensureCertificate(paths.certificate) }) });
+      // Listening before the settings are printed: whoever reads them may stop this at once. `on`, not `once`:
+      // Ctrl-C reaches this process twice (from the terminal and forwarded by the launcher).
+      const stopped = new Promise<void>((resolve) => {
+        process.on('SIGINT', () => resolve());
+        process.on('SIGTERM', () => resolve());
+      });
       const targets = simulatorTargets(simulator.url, seed, options.http === true);
       const certificate = options.http ? undefined : paths.certificate;
       if (json()) {
@@ -63,7 +69,7 @@ export function registerSimulatorCommand(program: Command, json: () => boolean):
       } else {
         console.log(describeTargets(simulator.url, targets, certificate));
       }
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      await stopped;
       await simulator.stop();
     });
 }
