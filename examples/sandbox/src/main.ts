@@ -60,7 +60,7 @@ const { deps, simulator } = await freshSandbox();
 const connectorDeps = withProviders(deps);
 const engine: FulfillmentEngine = sandboxEngine(deps, { workerId: 'sandbox', retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 5_000 } });
 const start = deps.clock.now();
-const story = new Story(deps, 22, start, nameOf);
+const story = new Story(deps, 23, start, nameOf);
 const grants: Record<string, string> = {};
 let issueCount = 0;
 
@@ -231,8 +231,6 @@ await story.step('A manual provisioning task is marked fulfilled', async () => {
   story.expect("Eve's grant is active after Mark fulfilled", (await grant('eveMidjourney'))?.status === 'active');
 });
 
-await gatewaySteps(story, deps, simulator, admin);
-
 await story.step('Day 24: review-before-expiry issues open for grants entering the 7-day window', async () => {
   deps.clock.advance(24 * DAY_MS);
   const { opened } = await openRecertifications(deps);
@@ -370,6 +368,16 @@ await story.step('An exception: a security reviewer approves Claude for 75 days 
   const report = await exceptionReport(deps);
   story.expect('the exceptions report: none open, one granted and one lapsed in the last 30 days', report.open === 0 && report.last30Days.granted === 1 && report.last30Days.closed.lapsed === 1);
 });
+
+await story.step('Day 62: Ana asks for ChatGPT again; the engineering policy approves it and Okta adds her', async () => {
+  const again = await ask('ana', 'chatgpt-enterprise', 30, 'Working through the OPS queue with ChatGPT');
+  grants.anaChatgptAgain = again.grant?.id ?? '';
+  story.expect('auto-approved again (engineering policy)', again.autoApproved);
+  await drain();
+  story.expect('her new ChatGPT grant is active', (await grant('anaChatgptAgain'))?.status === 'active');
+});
+
+await gatewaySteps(story, deps, simulator, admin);
 
 await story.step('An evidence pack is exported and verified offline', async () => {
   mkdirSync(paths.evidence, { recursive: true });

@@ -29,3 +29,14 @@ describe('the timeline says the evidence and intake events in words', () => {
     expect(describeEvent(event('exception.closed', { how: 'ended_by_review', reviews: 1 }, 'AIR-9'), names)).toBe('exception closed: ended by review [AIR-9]');
   });
 });
+
+describe('the timeline says the gateway’s events in words', () => {
+  it('names the policy version, and for each call who, through which client, what, the decision and what decided it', () => {
+    expect(describeEvent(event('gateway.policy_updated', { fromVersion: 0, toVersion: 1, defaultEffect: 'allow', rules: 2 }), names)).toBe('Ada saved agent policy v1: default allow, 2 rule(s)');
+    const call = { accountId: 'acc-admin', client: 'chatgpt', kind: 'call', operation: 'deleteJiraIssue', decision: 'blocked', basis: 'rule', ruleIndex: 0, upstreamStatus: 'not_forwarded', responseBytes: 277 };
+    expect(describeEvent(event('gateway.call', call), names)).toBe('AI call BLOCKED: deleteJiraIssue by Ada via chatgpt (rule 1; upstream not_forwarded, 277 B)');
+    const { ruleIndex: _dropped, ...noRule } = call;
+    expect(describeEvent(event('gateway.call', { ...noRule, basis: 'no_grant' }), names)).toContain('(no grant;');
+    expect(describeEvent(event('gateway.call', { ...noRule, accountId: '', kind: 'invalid', operation: 'invalid', basis: 'invalid' }), names)).toBe('AI invalid: invalid by a caller without a token (invalid; upstream not_forwarded, 277 B)');
+  });
+});

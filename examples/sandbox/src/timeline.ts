@@ -105,6 +105,13 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
       return `evidence anchor recorded on ${event.refs.issueKey ?? ''} as ${str(data.propertyKey)} (chain head seq ${str(data.chainHeadSeq)})`;
     case 'evidence.anchor_failed':
       return `evidence anchor NOT recorded on ${event.refs.issueKey ?? ''}: ${str(data.reason)}`;
+    case 'gateway.policy_updated':
+      return `${who} saved agent policy v${str(data.toVersion)}: default ${str(data.defaultEffect)}, ${str(data.rules)} rule(s)`;
+    case 'gateway.call': {
+      const by = data.ruleIndex === undefined ? str(data.basis).replace(/_/g, ' ') : `rule ${Number(data.ruleIndex) + 1}`;
+      const caller = data.accountId === '' ? 'a caller without a token' : `${who} via ${str(data.client)}`;
+      return `AI ${data.kind === 'call' ? `call ${str(data.decision).toUpperCase()}` : str(data.kind)}: ${str(data.operation)} by ${caller} (${by}; upstream ${str(data.upstreamStatus)}, ${str(data.responseBytes)} B)`;
+    }
     case 'request.intake_failed':
       return `request could not be taken in (${str(data.kind)}, ${str(data.code)}, after ${str(data.attempts)} attempt(s))${ref}`;
     default:

@@ -41,7 +41,7 @@ export async function gatewaySteps(story: Story, deps: SandboxDeps, simulator: I
   let gateway: ServedGateway | undefined;
   const clients: Client[] = [];
 
-  await story.step("An AI client connects through Clearway's MCP gateway instead of the site's", async () => {
+  await story.step("Ana's ChatGPT connects through Clearway's MCP gateway instead of the site's", async () => {
     const refused = saveAgentPolicy({ ...deps, groups: sandboxGroups }, admin, { rules: { defaultEffect: 'allow', rules: [{ group: 'enginering', operation: 'create*', effect: 'allow' }] } });
     await story.expectRefusal('the agent policy refuses a group the site does not have', refused, 'validation_failed');
     const saved = await saveAgentPolicy({ ...deps, groups: sandboxGroups }, admin, {
@@ -62,30 +62,30 @@ export async function gatewaySteps(story: Story, deps: SandboxDeps, simulator: I
     story.expect('agent policy v1 saved: delete* denied first, then engineering, default allow with the client’s grant', saved.policyVersion === 1);
     gateway = await startSandboxGateway(deps, tokens, simulatorUpstream(simulator));
     story.note(`gateway ${gateway.url.href} → upstream ${simulator.url}/mcp (the simulated Atlassian site)`);
-    const chen = await connect(gateway.url, tokens.issue(PEOPLE.chen.accountId, 'claude'), 'claude-ai');
-    clients.push(chen);
-    story.expect('Chen connects with Claude (she holds an active Claude grant)', chen.getServerCapabilities()?.tools !== undefined, JSON.stringify(chen.getServerVersion()));
-    const tools = (await chen.listTools()).tools.map((tool) => tool.name);
+    const ana = await connect(gateway.url, tokens.issue(PEOPLE.ana.accountId, 'chatgpt'), 'openai-mcp');
+    clients.push(ana);
+    story.expect('Ana connects with ChatGPT (she holds an active ChatGPT grant)', ana.getServerCapabilities()?.tools !== undefined, JSON.stringify(ana.getServerVersion()));
+    const tools = (await ana.listTools()).tools.map((tool) => tool.name);
     story.expect('tools/list hides what the policy denies: deleteJiraIssue is not offered', tools.includes('searchJiraIssuesUsingJql') && !tools.includes('deleteJiraIssue'), `${tools.length} tools`);
   });
 
   await story.step('delete* → deny blocks a delete; a search is allowed', async () => {
-    const chen = clients[0]!;
-    const search = await chen.callTool({ name: 'searchJiraIssuesUsingJql', arguments: { cloudId, jql: 'project = OPS ORDER BY created DESC' } });
+    const ana = clients[0]!;
+    const search = await ana.callTool({ name: 'searchJiraIssuesUsingJql', arguments: { cloudId, jql: 'project = OPS ORDER BY created DESC' } });
     const text = JSON.stringify(search.content);
     story.expect('the search runs on the site and answers with its issues', search.isError !== true && text.includes('OPS-1'), text.slice(0, 120));
-    const refusal = await errorText(chen.callTool({ name: 'deleteJiraIssue', arguments: { cloudId, issueIdOrKey: 'OPS-2' } }));
+    const refusal = await errorText(ana.callTool({ name: 'deleteJiraIssue', arguments: { cloudId, issueIdOrKey: 'OPS-2' } }));
     story.expect('the delete is refused with a JSON-RPC error naming the rule and its note', refusal !== undefined && refusal.includes('rule 1') && refusal.includes('AI may never delete'), refusal);
     story.expect('OPS-2 is still on the site', simulator.atlassian!.issue('OPS-2') !== undefined);
   });
 
   await story.step('A user without an active grant for the client is refused, and told how to get one', async () => {
-    const ben = await connect(gateway!.url, tokens.issue(PEOPLE.ben.accountId, 'claude'), 'claude-ai');
+    const ben = await connect(gateway!.url, tokens.issue(PEOPLE.ben.accountId, 'chatgpt'), 'openai-mcp');
     clients.push(ben);
     const offered = (await ben.listTools()).tools;
-    story.expect('Ben (sales, no Claude grant) is offered no tools', offered.length === 0, `${offered.length} tools`);
+    story.expect('Ben (sales; his ChatGPT request was denied) is offered no tools', offered.length === 0, `${offered.length} tools`);
     const refusal = await errorText(ben.callTool({ name: 'getJiraIssue', arguments: { cloudId, issueIdOrKey: 'OPS-1' } }));
-    story.expect('his call is refused with the reason and the way to request access', refusal !== undefined && /Request Claude[^.]* from the Clearway portal/.test(refusal), refusal);
+    story.expect('his call is refused with the reason and the way to request access', refusal !== undefined && /Request ChatGPT[^.]* from the Clearway portal/.test(refusal), refusal);
     const stranger = await fetch(gateway!.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
     story.expect('a caller without a token gets 401 naming the resource metadata', stranger.status === 401 && (stranger.headers.get('www-authenticate') ?? '').includes('resource_metadata='), `${stranger.status}`);
   });
