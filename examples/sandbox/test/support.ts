@@ -1,8 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { DEFAULT_GOVERNANCE_RULES, createConnector, initializeClearway, randomIds, saveTool, updateGovernance, type Actor, type EngineOptions, type Store } from '@clearway/core';
 import { SqliteStore } from '@clearway/core/sqlite';
 import { IdpSimulator, ensureCertificate, type SimulatorOptions, type SimulatorSeed } from '@clearway/idp-simulator';
@@ -61,4 +62,66 @@ const sandboxDir = fileURLToPath(new URL('..', import.meta.url));
 export function run(bin: 'launch.mjs' | 'clearway.mjs', args: readonly string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [join(sandboxDir, 'bin', bin), ...args], { cwd: sandboxDir, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** What the main job printed, and the data folder it left behind for the CLI. */
+export interface MainJobRun {
+  readonly data: string;
+  readonly result: { status: number | null; stdout: string; stderr: string };
+}
+
+/**
+ * Names this vitest run: test files run in child processes (or threads) of one vitest process,
+ * whose pid and start time (Linux's /proc) tell it from an earlier run that had the same pid.
+ */
+function vitestRunKey(): string {
+  const runner = isMainThread ? process.ppid : process.pid;
+  let startedAt = '';
+  try {
+    // Field 22 of /proc/<pid>/stat; the fields after the parenthesised command name start at field 3.
+    startedAt = readFileSync(`/proc/${runner}/stat`, 'utf8').split(') ')[1]?.split(' ')[19] ?? '';
+  } catch {
+    // Not Linux: the pid alone.
+  }
+  return `${runner}-${startedAt}`;
+}
+
+/**
+ * The main job (`pnpm start`), run once per vitest run into a data folder the test files that ask
+ * share: the first to ask runs it, the others wait for its result, so the suite pays for it once.
+ * Treat `data` as read-only (another file may be reading it); copy it with `copySandboxData`
+ * before running a command that writes. Watch mode reruns in the same vitest process, so a rerun
+ * reuses the first run's data.
+ */
+export async function mainJobRun(): Promise<MainJobRun> {
+  const root = join(tmpdir(), `clearway-main-job-${vitestRunKey()}`);
+  const data = join(root, 'data');
+  const done = join(root, 'main-job.json');
+  let first = true;
+  try {
+    mkdirSync(root);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+    first = false;
+  }
+  if (first) {
+    const result = run('launch.mjs', ['src/main.ts'], { CLEARWAY_SANDBOX_DATA: data });
+    // Written whole, then renamed: a waiting file never reads half of it.
+    writeFileSync(`${done}.tmp`, JSON.stringify(result));
+    renameSync(`${done}.tmp`, done);
+    return { data, result };
+  }
+  const until = Date.now() + 180_000;
+  while (!existsSync(done)) {
+    if (Date.now() > until) throw new Error(`The main job started by another test file left no result in ${root} within 3 minutes.`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { data, result: JSON.parse(readFileSync(done, 'utf8')) as MainJobRun['result'] };
+}
+
+/** A copy of a sandbox data folder (store, secrets, clock, Jira, certificate, evidence) that a test may change. */
+export function copySandboxData(from: string): string {
+  const to = mkdtempSync(join(tmpdir(), 'clearway-sandbox-copy-'));
+  cpSync(from, to, { recursive: true });
+  return to;
 }
