@@ -10,6 +10,9 @@ import { installFakeForge, resetFakeForge, type FakeKvs } from '../src/test-supp
 import { makeAppWorld } from '../src/test-support/app-world';
 import { ADMIN, APPROVER, scenarioRules, seedSite, tool } from '../src/test-support/scenario';
 
+// `@clearway/forge-app/bench` is this file: the gateway's storage row is exported through it.
+export { measureGatewayKvs, type GatewayKvsEconomy } from './gateway-kvs';
+
 interface KvsCount {
   readonly requests: number;
   readonly operations: number;

@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: each row is a ratio (or a count) measured side by side in the same run, so the
  * figure holds on a noisy machine. Prints one table and writes it as JSON to results/latest.json.
- *   pnpm bench                  the full sizes (about five minutes here)
+ *   pnpm bench                  the full sizes (about six minutes here)
  *   pnpm bench --quick          smaller sizes, to try changes
  *   pnpm bench --only=<row id>  that row alone (with --quick or not); prints it, writes no results file
  */
@@ -14,6 +14,11 @@ import { auditChain } from './rows/audit-chain.js';
 import { cliStartup } from './rows/cli-startup.js';
 import { drainEfficiency } from './rows/drain.js';
 import { entraRequestEconomy } from './rows/entra-economy.js';
+import { gatewayChain } from './rows/gateway-chain.js';
+import { gatewayEvaluation } from './rows/gateway-evaluation.js';
+import { gatewayKvs } from './rows/gateway-kvs.js';
+import { gatewayLatency } from './rows/gateway-latency.js';
+import { gatewayThroughput } from './rows/gateway-throughput.js';
 import { insightsScaling } from './rows/insights-scaling.js';
 import { kvsEconomy } from './rows/kvs-economy.js';
 import { sweepScaling } from './rows/sweep-scaling.js';
@@ -21,8 +26,8 @@ import { sweepScaling } from './rows/sweep-scaling.js';
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const sizes = quick
-  ? { drain: 300, entra: 100, sweepLarge: 10_000, chain: 20_000, exported: 50_000, cliRuns: 3 }
-  : { drain: 2_000, entra: 400, sweepLarge: 100_000, chain: 50_000, exported: 1_000_000, cliRuns: 7 };
+  ? { drain: 300, entra: 100, sweepLarge: 10_000, chain: 20_000, exported: 50_000, cliRuns: 3, gatewayRounds: 3, gatewayRunMs: 1_500, gatewayCalls: 200, evaluations: 200, gatewayAppends: 300 }
+  : { drain: 2_000, entra: 400, sweepLarge: 100_000, chain: 50_000, exported: 1_000_000, cliRuns: 7, gatewayRounds: 5, gatewayRunMs: 3_000, gatewayCalls: 1_000, evaluations: 500, gatewayAppends: 1_000 };
 
 const started = Date.now();
 const rows: BenchRow[] = [];
@@ -34,6 +39,11 @@ const all: ReadonlyArray<readonly [string, () => Promise<BenchRow>]> = [
   ['audit-chain', () => auditChain(sizes.chain, sizes.exported)],
   ['kvs-economy', () => kvsEconomy()],
   ['cli-startup', () => cliStartup(sizes.cliRuns)],
+  ['gateway-throughput', () => gatewayThroughput({ rounds: sizes.gatewayRounds, runMs: sizes.gatewayRunMs, inFlight: 8 })],
+  ['gateway-latency', () => gatewayLatency(sizes.gatewayCalls)],
+  ['gateway-evaluation', () => gatewayEvaluation(sizes.evaluations)],
+  ['gateway-chain', () => gatewayChain(sizes.gatewayAppends)],
+  ['gateway-kvs', () => gatewayKvs()],
 ];
 const selected = all.filter(([id]) => only === undefined || id === only);
 if (selected.length === 0) {
