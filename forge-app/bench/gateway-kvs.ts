@@ -7,23 +7,19 @@
  * there before identity (the token check is part 2's).
  */
 import {
-  createConnector,
   createGatewayPolicy,
   decide,
   holdsActiveGrant,
   saveAgentPolicy,
-  saveTool,
   submitRequest,
-  updateGovernance,
   type ActivityInput,
   type CallDecision,
   type GatewayCaller,
   type GatewayPolicyPort,
 } from '@clearway/core';
-import { FlakyDirectory, flakyProvider } from '../src/test-support/flaky-provider';
-import { installFakeForge, resetFakeForge, type FakeKvs } from '../src/test-support/fake-forge/index';
-import { makeAppWorld } from '../src/test-support/app-world';
-import { ADMIN, APPROVER, PEOPLE, scenarioRules, seedSite, tool } from '../src/test-support/scenario';
+import type { FakeKvs } from '../src/test-support/fake-forge/index';
+import { ADMIN, APPROVER, PEOPLE } from '../src/test-support/scenario';
+import { directoryWorld } from './directory-world';
 
 /** KVS traffic: requests (one REST call each) and operations (each write and condition in a transaction on its own). */
 export interface GatewayKvsCount {
@@ -95,17 +91,7 @@ function listActivity(decisions: readonly CallDecision[], startedAt: number): Ac
 }
 
 export async function measureGatewayKvs(): Promise<GatewayKvsEconomy> {
-  installFakeForge();
-  const forge = resetFakeForge();
-  const directory = new FlakyDirectory();
-  directory.rateLimitNextAdd = false;
-  const world = makeAppWorld({ providers: [flakyProvider(directory)] });
-  seedSite(forge.jira);
-  const { deps, connectorDeps } = world.app;
-  await world.app.ready();
-  await updateGovernance(deps, ADMIN, { rules: scenarioRules() });
-  await createConnector(connectorDeps, ADMIN, { id: 'directory', providerType: 'flaky-group', name: 'Directory', settings: {} });
-  await saveTool(deps, ADMIN, tool('claude-enterprise', 'Claude for Enterprise', { fulfillment: { connectorId: 'directory', group: { name: 'ai-claude' } } }));
+  const { forge, world, deps } = await directoryWorld('claude-enterprise', 'Claude for Enterprise', 'ai-claude');
   // The caller's Claude grant, as the app makes one: request, approval, provisioning.
   const { request } = await submitRequest(deps, { accountId: CALLER.accountId, email: CALLER.email }, { projectKey: 'AIR', portalId: '1', requestTypeId: '10', issueKey: 'AIR-900', toolId: 'claude-enterprise', purpose: 'AI assistant for triage', durationDays: 30 });
   await decide(deps, APPROVER, { requestId: request.id, outcome: 'approved', rationale: 'pilot' });

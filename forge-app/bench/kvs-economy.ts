@@ -4,11 +4,10 @@
  * (one REST call each) and operations (each write and each condition inside a transaction
  * counted on its own; every other request is one operation).
  */
-import { bulkDecide, createConnector, DAY_MS, decide, expireDueGrants, saveTool, submitRequest, updateGovernance, type Actor } from '@clearway/core';
-import { FlakyDirectory, flakyProvider } from '../src/test-support/flaky-provider';
-import { installFakeForge, resetFakeForge, type FakeKvs } from '../src/test-support/fake-forge/index';
-import { makeAppWorld } from '../src/test-support/app-world';
-import { ADMIN, APPROVER, scenarioRules, seedSite, tool } from '../src/test-support/scenario';
+import { bulkDecide, DAY_MS, decide, expireDueGrants, submitRequest, type Actor } from '@clearway/core';
+import type { FakeKvs } from '../src/test-support/fake-forge/index';
+import { APPROVER } from '../src/test-support/scenario';
+import { directoryWorld } from './directory-world';
 
 // `@clearway/forge-app/bench` is this file: the gateway's storage row is exported through it.
 export { measureGatewayKvs, type GatewayKvsEconomy } from './gateway-kvs';
@@ -36,17 +35,7 @@ export interface KvsEconomy {
 }
 
 export async function measureKvsEconomy(): Promise<KvsEconomy> {
-  installFakeForge();
-  const forge = resetFakeForge();
-  const directory = new FlakyDirectory();
-  directory.rateLimitNextAdd = false;
-  const world = makeAppWorld({ providers: [flakyProvider(directory)] });
-  seedSite(forge.jira);
-  const { deps, connectorDeps } = world.app;
-  await world.app.ready();
-  await updateGovernance(deps, ADMIN, { rules: scenarioRules() });
-  await createConnector(connectorDeps, ADMIN, { id: 'directory', providerType: 'flaky-group', name: 'Directory', settings: {} });
-  await saveTool(deps, ADMIN, tool('chatgpt', 'ChatGPT Enterprise', { fulfillment: { connectorId: 'directory', group: { name: 'ai-chatgpt' } } }));
+  const { forge, world, deps } = await directoryWorld('chatgpt', 'ChatGPT Enterprise', 'ai-chatgpt');
   // Bind the tool's group once, as an installation that already ran would have.
   const warm = await submitRequest(deps, { accountId: 'warm-up' }, { projectKey: 'AIR', portalId: '1', requestTypeId: '10', issueKey: 'AIR-900', toolId: 'chatgpt', purpose: 'Warming the connector up', durationDays: 30 });
   await decide(deps, APPROVER, { requestId: warm.request.id, outcome: 'approved', rationale: 'warm-up' });

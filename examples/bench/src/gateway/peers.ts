@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleForNode } from '../bundle.js';
 import { progress } from '../report.js';
 import type { PeerMessage, PeerReady, PeerStats } from './ipc.js';
 
@@ -17,23 +17,13 @@ const STARTUP_TIMEOUT_MS = 60_000;
 /** Built beside this package so the bundles find better-sqlite3 (a native module, left external). */
 async function buildPeers(): Promise<{ upstream: string; gateway: string }> {
   const outdir = fileURLToPath(new URL('../../.build/gateway/', import.meta.url));
-  await build({
-    entryPoints: {
+  await bundleForNode(
+    {
       'upstream-child': fileURLToPath(new URL('./upstream-child.ts', import.meta.url)),
       'gateway-child': fileURLToPath(new URL('./gateway-child.ts', import.meta.url)),
     },
     outdir,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@clearway/source'],
-    tsconfig: fileURLToPath(new URL('../../../sandbox/tsconfig.run.json', import.meta.url)),
-    external: ['better-sqlite3'],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'silent',
-  });
+  );
   return { upstream: join(outdir, 'upstream-child.mjs'), gateway: join(outdir, 'gateway-child.mjs') };
 }
 

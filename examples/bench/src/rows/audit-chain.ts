@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { GENESIS_HASH, canonicalBody, computeEntryHash, computeEntryMac, verifyChain, type AuditEventBody, type ChainedEvent } from '@clearway/core';
-import { progress, round, type BenchRow } from '../report.js';
+import { best, progress, round, type BenchRow } from '../report.js';
+import { bundleForNode } from '../bundle.js';
 import { BENCH_MAC_KEY, sampleBody } from '../sample-event.js';
 
 /** Appends the given events to a chain: what the chain itself costs per event. */
@@ -42,37 +42,14 @@ function raw(bytes: readonly string[]): void {
   }
 }
 
-function best(runs: number, work: () => void): number {
-  let fastest = Number.POSITIVE_INFINITY;
-  for (let run = 0; run < runs; run += 1) {
-    const started = performance.now();
-    work();
-    fastest = Math.min(fastest, performance.now() - started);
-  }
-  return fastest;
-}
-
 /**
  * The export runs as the product runs it: compiled JavaScript on plain Node, bundled here with
  * esbuild, rather than TypeScript compiled on the fly (which would add the compiler's memory to
  * the peak being measured).
  */
 async function buildChild(outDir: string): Promise<string> {
-  const outfile = join(outDir, 'audit-export-child.mjs');
-  await build({
-    entryPoints: [fileURLToPath(new URL('../audit-export-child.ts', import.meta.url))],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['@clearway/source'],
-    tsconfig: fileURLToPath(new URL('../../../sandbox/tsconfig.run.json', import.meta.url)),
-    external: ['better-sqlite3'],
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'silent',
-  });
-  return outfile;
+  await bundleForNode({ 'audit-export-child': fileURLToPath(new URL('../audit-export-child.ts', import.meta.url)) }, outDir);
+  return join(outDir, 'audit-export-child.mjs');
 }
 
 function runChild(child: string, args: readonly string[]): Record<string, number> {

@@ -1,5 +1,5 @@
 import { agentPolicyRulesSchema, compileAgentPolicy, evaluateAgentPolicy, type AgentPolicyVersion, type AgentRule, type CompiledAgentPolicy } from '@clearway/core';
-import { progress, round, type BenchRow } from '../report.js';
+import { best, progress, round, type BenchRow } from '../report.js';
 import { BENCH_CALLER } from '../gateway/fixture.js';
 
 const OPERATION = 'getJiraIssue';
@@ -15,16 +15,6 @@ function policyOf(count: number, last: 'matches' | 'default'): AgentPolicyVersio
   const rules: Array<Pick<AgentRule, 'operation' | 'effect'>> = Array.from({ length: count }, (_, index) => ({ operation: shapes[index % shapes.length]!(index), effect: index % 2 === 0 ? 'deny' : 'allow' }));
   if (last === 'matches' && count > 0) rules[count - 1] = { operation: 'get*Issue', effect: 'allow' };
   return { id: 'bench', version: 1, policyVersion: 1, rules: agentPolicyRulesSchema.parse({ defaultEffect: 'deny', rules }), createdAt: 0, createdBy: 'bench' };
-}
-
-function best(runs: number, work: () => void): number {
-  let fastest = Number.POSITIVE_INFINITY;
-  for (let run = 0; run < runs; run += 1) {
-    const started = performance.now();
-    work();
-    fastest = Math.min(fastest, performance.now() - started);
-  }
-  return fastest;
 }
 
 /** Many short runs, the fastest kept: on a shared machine, some run is not interrupted. */
