@@ -11,6 +11,8 @@ export interface ExplainInput {
   readonly operation: string;
   /** When given, the grant condition is checked for this account as a real call would be. */
   readonly accountId?: string;
+  /** The account's display name, for the reason. */
+  readonly name?: string;
 }
 
 export interface Explanation {
@@ -31,7 +33,7 @@ export async function explainAgentCall(deps: CoreDeps, input: ExplainInput): Pro
   const policy = await currentAgentPolicy(deps.store);
   const verdict = evaluateAgentPolicy(compiledPolicy(deps.store, policy), input, input.operation);
   const decision =
-    input.accountId === undefined ? undefined : (await decideCalls(deps, { accountId: input.accountId, groups: input.groups, client: input.client }, [input.operation]))[0];
+    input.accountId === undefined ? undefined : (await decideCalls(deps, { accountId: input.accountId, ...(input.name !== undefined && { name: input.name }), groups: input.groups, client: input.client }, [input.operation]))[0];
   return {
     policyVersion: policy.policyVersion,
     decidedBy: describeVerdict(policy, verdict),

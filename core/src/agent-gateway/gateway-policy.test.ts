@@ -86,7 +86,8 @@ describe('gateway decisions', () => {
     const world = await gatewayWorld();
     await policy(world, { defaultEffect: 'allow', rules: [{ operation: 'delete*', effect: 'deny', note: 'never' }, { group: 'developers', operation: '*', effect: 'allow', requireGrant: true }], clients: linked });
     expect(await explainAgentCall(world, { client: 'claude', groups: ['developers'], operation: 'deleteJiraIssue' })).toMatchObject({ policyVersion: 1, decidedBy: 'rule 1 (delete* → deny for any client, any user)', effect: 'deny', requiresGrant: false });
-    const explained = await explainAgentCall(world, { client: 'chatgpt', groups: ['developers'], operation: 'getJiraIssue', accountId: una.accountId });
+    const explained = await explainAgentCall(world, { client: 'chatgpt', groups: ['developers'], operation: 'getJiraIssue', accountId: una.accountId, name: 'Una User' });
+    expect(explained.decision?.reason).toContain('and Una User has none');
     expect(explained).toMatchObject({ decidedBy: 'rule 2 (* → allow for any client, group developers)', requiresGrant: true, toolId: 'chatgpt', decision: { effect: 'deny', basis: 'no_grant' } });
   });
 

@@ -172,7 +172,7 @@ describe('clearway gateway, over the data the main job left', () => {
     // Chen's Claude grant ended before the main job did: rule 2 would allow her search, the grant condition refuses it.
     const chen = run('clearway.mjs', ['gateway', 'policy', 'explain', '--client', 'claude', '--group', 'engineering', '--operation', 'searchJiraIssuesUsingJql', '--account', PEOPLE.chen.accountId], env);
     expect(chen.status).toBe(0);
-    expect(chen.stdout).toMatch(/^ALLOW {2}by rule 2 \(\* → allow for any client, group engineering\) of agent policy v1\n {2}note: engineering works through AI with its grant\n {2}only with an active Clearway grant for claude-enterprise\n {2}for jira-chen: Blocked: .*Request Claude for Enterprise from the Clearway portal/);
+    expect(chen.stdout).toMatch(/^ALLOW {2}by rule 2 \(\* → allow for any client, group engineering\) of agent policy v1\n {2}note: engineering works through AI with its grant\n {2}only with an active Clearway grant for claude-enterprise\n {2}for jira-chen: Blocked: .*and Chen Cho has none\. Request Claude for Enterprise from the Clearway portal/);
   }, 60_000);
 
   it('gateway dashboard --range 30d --json: every figure, counted from the daily rollups as the log has the calls', () => {

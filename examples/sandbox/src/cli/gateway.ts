@@ -150,7 +150,14 @@ export function registerGatewayCommands(program: Command, json: () => boolean): 
     .option('--group <group>', "one of the caller's groups (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
     .option('--account <accountId>', 'check the grant condition for this account too')
     .action(async (options: { client: string; operation: string; group?: string[]; account?: string }) => {
-      const explained = await explainAgentCall(await requireSandbox(), { client: options.client, groups: options.group ?? [], operation: options.operation, ...(options.account !== undefined && { accountId: options.account }) });
+      const person = options.account === undefined ? undefined : [...Object.values(PEOPLE), ...Object.values(STAFF)].find((candidate) => candidate.accountId === options.account);
+      const explained = await explainAgentCall(await requireSandbox(), {
+        client: options.client,
+        groups: options.group ?? [],
+        operation: options.operation,
+        ...(options.account !== undefined && { accountId: options.account }),
+        ...(person && { name: person.displayName }),
+      });
       if (json()) {
         console.log(JSON.stringify(explained, null, 2));
         return;
