@@ -51,7 +51,8 @@ export async function gatewayDashboard(deps: CoreDeps, range: DashboardRange = '
     }
     for (const [client, count] of Object.entries(rollup.clients)) clients.set(client, (clients.get(client) ?? 0) + count);
   }
-  const byCalls = <T extends { calls: number }>(a: T & { key: string }, b: T & { key: string }) => b.calls - a.calls || a.key.localeCompare(b.key);
+  /** Most calls first; ties by name, so the same figures always list in the same order. */
+  const mostCalls = <T extends { calls: number }>(name: (row: T) => string) => (a: T, b: T) => b.calls - a.calls || name(a).localeCompare(name(b));
   return {
     range,
     days,
@@ -62,16 +63,14 @@ export async function gatewayDashboard(deps: CoreDeps, range: DashboardRange = '
     invalid,
     averageLatencyMs: calls === 0 ? 0 : latency / calls,
     topOperations: [...operations]
-      .map(([operation, total]) => ({ key: operation, operation, calls: total.allowed + total.blocked, ...total }))
-      .sort(byCalls)
-      .slice(0, TOP)
-      .map(({ key: _key, ...row }) => row),
+      .map(([operation, total]) => ({ operation, calls: total.allowed + total.blocked, ...total }))
+      .sort(mostCalls((row) => row.operation))
+      .slice(0, TOP),
     topUsers: [...users]
-      .map(([accountId, total]) => ({ key: accountId, accountId, ...total }))
-      .sort(byCalls)
-      .slice(0, TOP)
-      .map(({ key: _key, ...row }) => row),
-    clients: [...clients].map(([client, count]) => ({ key: client, client, calls: count })).sort(byCalls).map(({ key: _key, ...row }) => row),
+      .map(([accountId, total]) => ({ accountId, ...total }))
+      .sort(mostCalls((row) => row.accountId))
+      .slice(0, TOP),
+    clients: [...clients].map(([client, calls]) => ({ client, calls })).sort(mostCalls((row) => row.client)),
     perDay: rollups.map((rollup) => ({ day: rollup.day, allowed: rollup.allowed, blocked: rollup.blocked })),
   };
 }

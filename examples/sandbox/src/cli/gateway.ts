@@ -1,6 +1,7 @@
 import { DASHBOARD_RANGES, currentAgentPolicy, explainAgentCall, gatewayDashboard, listActivity, type ActivityFilter, type DashboardRange } from '@clearway/core';
 import type { Command } from 'commander';
 import { paths } from '../paths.js';
+import { sandboxPerson } from '../gateway/tokens.js';
 import { PEOPLE, STAFF, sandboxSeed } from '../simulator-seed.js';
 import { CliError, EXIT, emit, isoDay } from './output.js';
 import { requireSandbox } from './sandbox-data.js';
@@ -11,8 +12,7 @@ function personOption(value: string): string {
   const key = value.toLowerCase();
   if (key in PEOPLE) return PEOPLE[key as keyof typeof PEOPLE].accountId;
   if (key === 'admin') return STAFF.admin.accountId;
-  const byId = [...Object.values(PEOPLE), ...Object.values(STAFF)].find((person) => person.accountId === value);
-  if (byId) return byId.accountId;
+  if (sandboxPerson(value)) return value;
   throw new CliError(`--as takes a sandbox person (${PERSON_KEYS.join(', ')}) or their account id.`, EXIT.usage);
 }
 
@@ -150,13 +150,13 @@ export function registerGatewayCommands(program: Command, json: () => boolean): 
     .option('--group <group>', "one of the caller's groups (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
     .option('--account <accountId>', 'check the grant condition for this account too')
     .action(async (options: { client: string; operation: string; group?: string[]; account?: string }) => {
-      const person = options.account === undefined ? undefined : [...Object.values(PEOPLE), ...Object.values(STAFF)].find((candidate) => candidate.accountId === options.account);
+      const person = options.account === undefined ? undefined : sandboxPerson(options.account);
       const explained = await explainAgentCall(await requireSandbox(), {
         client: options.client,
         groups: options.group ?? [],
         operation: options.operation,
         ...(options.account !== undefined && { accountId: options.account }),
-        ...(person && { name: person.displayName }),
+        ...(person && { name: person.name }),
       });
       if (json()) {
         console.log(JSON.stringify(explained, null, 2));

@@ -11,6 +11,11 @@ const DIRECTORY = new Map<string, { name: string; email?: string; groups: readon
   ]),
 );
 
+/** A sandbox person by Jira account id: name, email and groups, as sign-in would report them. */
+export function sandboxPerson(accountId: string): { readonly name: string; readonly email?: string; readonly groups: readonly string[] } | undefined {
+  return DIRECTORY.get(accountId);
+}
+
 interface TokenRecord {
   readonly accountId: string;
   readonly client: string;
