@@ -11,3 +11,4 @@ export { currentAgentPolicy, listAgentPolicyVersions, saveAgentPolicy, type Agen
 export { MAX_SCANNED, atlassianAuditJson, listActivity, viewActivity, type ActivityFilter, type ActivityRecord } from './queries.js';
 export { ActivityRecorder, MAX_BATCH, appendCalls } from './recorder.js';
 export { MAX_ROLLUP_KEYS, rollupId, utcDay, type DayRollup } from './rollup.js';
+export { signInEvents, type GatewaySignInEvent, type SignedInConnection } from './sign-in-events.js';

@@ -1,7 +1,7 @@
 export { DAY_MS, HOUR_MS, MINUTE_MS, systemClock, type Clock } from './clock.js';
 export { randomIds, type Ids } from './ids.js';
 export { APPROVE_TRANSITIONS, DENY_TRANSITIONS, issueKeySchema, projectKeySchema, type CommentAudience, type CommentOptions, type Jira, type JiraAccount } from './jira.js';
-export type { GroupDirectory } from './groups.js';
+export type { GroupDirectory, UserGroups } from './groups.js';
 export { silentLogger, type LogFields, type Logger } from './logger.js';
 export { AUDIT_MAC_KEY_SECRET, connectorSecretName, type Secrets } from './secrets.js';
 export {

@@ -51,8 +51,12 @@ export interface McpGatewayOptions {
   readonly upstream: UpstreamFactory;
   readonly clock?: Clock;
   readonly limits?: Partial<GatewayLimits>;
-  /** Origin the gateway is reached at, for the 401's `resource_metadata` URL; default: the request URL's origin. */
-  readonly publicOrigin?: string;
+  /**
+   * The protected-resource metadata URL the 401 names (RFC 9728 §5.1); default: the request URL's
+   * origin + `/.well-known/oauth-protected-resource`. A Forge web trigger's URL has a path, so its
+   * host passes `<web trigger URL>/.well-known/oauth-protected-resource`.
+   */
+  readonly resourceMetadataUrl?: string;
   readonly serverInfo?: Implementation;
   readonly logger?: Logger;
 }
@@ -76,9 +80,9 @@ const optionsSchema = z.object({
     })
     .partial()
     .optional(),
-  publicOrigin: z
+  resourceMetadataUrl: z
     .url({ protocol: /^https?$/ })
-    .refine((value) => new URL(value).origin === value.replace(/\/$/, ''), 'must be an origin (scheme, host and port only)')
+    .refine((value) => !value.includes('"') && !value.includes('#'), 'must be a URL without quotes or fragment')
     .optional(),
 });
 
@@ -92,7 +96,7 @@ const ALL_OPERATIONS: ServerCapabilities = { tools: {}, resources: {}, prompts: 
  * once before its answer leaves.
  */
 export function createMcpGateway(options: McpGatewayOptions): McpGateway {
-  const checked = optionsSchema.safeParse({ limits: options.limits, publicOrigin: options.publicOrigin });
+  const checked = optionsSchema.safeParse({ limits: options.limits, resourceMetadataUrl: options.resourceMetadataUrl });
   if (!checked.success) {
     throw new ValidationError(
       'The MCP gateway options are invalid.',
@@ -103,7 +107,7 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const serverInfo = options.serverInfo ?? DEFAULT_SERVER_INFO;
-  const publicOrigin = checked.data.publicOrigin?.replace(/\/$/, '');
+  const configuredMetadataUrl = checked.data.resourceMetadataUrl;
   // One validator for every per-request server: building one compiles Ajv's formats, which would dominate a request.
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
   const pool = new UpstreamPool({
@@ -224,7 +228,7 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
   }
 
   function resourceMetadataUrl(request: Request): string {
-    return `${publicOrigin ?? new URL(request.url).origin}/.well-known/oauth-protected-resource`;
+    return configuredMetadataUrl ?? `${new URL(request.url).origin}/.well-known/oauth-protected-resource`;
   }
 
   async function handle(request: Request): Promise<Response> {

@@ -81,19 +81,19 @@ describe('authentication', () => {
     expect(everything).not.toContain(TOKENS.una);
   });
 
-  it('uses the configured public origin in the challenge (the Forge host is not the request URL)', async () => {
+  it('names the configured metadata URL in the challenge (the Forge host is not the request URL)', async () => {
     const policy = new TablePolicy([]);
-    const gateway = createMcpGateway({ policy, authenticator: new TableAuthenticator(), upstream: () => Promise.reject(new Error('unused')), publicOrigin: 'https://clearway.example.net' });
+    const gateway = createMcpGateway({ policy, authenticator: new TableAuthenticator(), upstream: () => Promise.reject(new Error('unused')), resourceMetadataUrl: 'https://clearway.example.net/x1/t/.well-known/oauth-protected-resource' });
     const response = await gateway.handle(new Request('http://internal.invalid/x/webtrigger', { method: 'POST', body: rpc('ping') }));
-    expect(response.headers.get('www-authenticate')).toBe('Bearer resource_metadata="https://clearway.example.net/.well-known/oauth-protected-resource"');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer resource_metadata="https://clearway.example.net/x1/t/.well-known/oauth-protected-resource"');
     expect(policy.records).toHaveLength(1);
   });
 
   it('refuses options it cannot work with, naming each', () => {
     const base = { policy: new TablePolicy([]), authenticator: new TableAuthenticator(), upstream: () => Promise.reject(new Error('unused')) };
     expect(() => createMcpGateway({ ...base, limits: { maxBodyBytes: 0 } })).toThrow(ValidationError);
-    expect(() => createMcpGateway({ ...base, publicOrigin: 'https://clearway.example.net/path' })).toThrow(
-      expect.objectContaining({ issues: [expect.objectContaining({ path: 'publicOrigin' })] }),
+    expect(() => createMcpGateway({ ...base, resourceMetadataUrl: 'https://clearway.example.net/a"b' })).toThrow(
+      expect.objectContaining({ issues: [expect.objectContaining({ path: 'resourceMetadataUrl' })] }),
     );
   });
 
