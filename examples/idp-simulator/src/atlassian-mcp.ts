@@ -3,6 +3,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { AtlassianSiteError, STATUS_CATEGORIES, STATUSES, type AtlassianAccount, type AtlassianSite, type ConfluencePageRecord, type JiraCommentRecord, type JiraIssueRecord } from './atlassian-site.js';
+import { protectedResourceMetadataUrl } from './atlassian-oauth-http.js';
 import { header, json, type SimRequest, type SimResponse } from './http.js';
 
 /*
@@ -20,9 +21,11 @@ import { header, json, type SimRequest, type SimResponse } from './http.js';
  * - `deleteJiraIssue` belongs to the `delete_jira` permission group, "disabled by default and must be
  *   enabled by an admin" (github.com/atlassian/atlassian-mcp-server, README "Supported products and
  *   tools"); the simulated site has it enabled so the gateway has a destructive tool to refuse.
- * - Caller identity: a bearer token, as Atlassian's service-account API keys are sent
+ * - Caller identity: a bearer token — an OAuth access token from the site's authorization server
+ *   (`atlassian-oauth.ts`), or one `issueToken` made, standing for a service account's API key
  *   (`Authorization: Bearer <api_key>`, same README, "API token authentication"); a request without
- *   one is 401 with `WWW-Authenticate: Bearer` (RFC 6750 §3, https://www.rfc-editor.org/rfc/rfc6750#section-3).
+ *   a valid one is 401 with `WWW-Authenticate: Bearer` (RFC 6750 §3, https://www.rfc-editor.org/rfc/rfc6750#section-3)
+ *   naming the protected-resource metadata (`unauthorized` below).
  * - Transport: stateless Streamable HTTP with JSON answers (sessionIdGenerator undefined,
  *   enableJsonResponse), one server per request; GET is 405, which the specification allows a
  *   server that offers no SSE stream (https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#listening-for-messages-from-the-server).
@@ -292,16 +295,32 @@ function webRequest(request: SimRequest): Request {
   return new Request(request.url, { method: request.method, headers, body: request.rawBody });
 }
 
+/**
+ * The resource server's 401 as workers-oauth-provider answers it (Atlassian's first OAuth front):
+ * `Bearer realm="OAuth"` with `resource_metadata` (RFC 9728 §5.1, required by the MCP
+ * specification: https://modelcontextprotocol.io/specification/2025-06-18/basic/authorization#authorization-server-location);
+ * no token: no error code and no body (RFC 6750 §3.1); a bad one: `error="invalid_token"` and
+ * `{"error":"invalid_token","error_description":"Invalid access token"}`, the body captured from
+ * Atlassian's server (github.com/bitovi/cascade-mcp, specs/atlassian-mcp-analysis/analysis.md).
+ */
+function unauthorized(url: URL, refused: 'invalid' | 'audience' | undefined): SimResponse {
+  const challenge = `Bearer realm="OAuth", resource_metadata="${protectedResourceMetadataUrl(url)}"`;
+  if (refused === undefined) return { status: 401, headers: { 'www-authenticate': challenge, 'cache-control': 'no-store' } };
+  const audience = refused === 'audience';
+  return json(401, { error: 'invalid_token', error_description: audience ? 'Token audience does not match resource server' : 'Invalid access token' }, {
+    'www-authenticate': `${challenge}, error="invalid_token"${audience ? ', error_description="Invalid audience"' : ''}`,
+    'cache-control': 'no-store',
+  });
+}
+
 /** Authenticates the caller, then answers one JSON-RPC POST with a fresh server and transport. */
 export async function handleAtlassianMcp(site: AtlassianSite, request: SimRequest): Promise<AtlassianMcpExchange> {
   const mcp = summarize(request.rawBody);
   if (request.method !== 'POST') return { response: mcpHttpError(405, 'Method not allowed.', { allow: 'POST' }), mcp };
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header(request, 'authorization') ?? '')?.[1];
-  const account = token === undefined ? undefined : site.accountForToken(token);
-  if (!account) {
-    const challenge = token === undefined ? 'Bearer realm="atlassian-mcp"' : 'Bearer realm="atlassian-mcp", error="invalid_token", error_description="The access token is invalid, revoked or expired"';
-    return { response: mcpHttpError(401, token === undefined ? 'Unauthorized: a bearer token is required.' : 'Unauthorized: the bearer token is not valid.', { 'www-authenticate': challenge }), mcp };
-  }
+  const check = token === undefined ? undefined : site.oauth.checkAccessToken(token, request.url);
+  if (!check || !('account' in check)) return { response: unauthorized(request.url, check?.refused), mcp };
+  const { account } = check;
   const server = createAtlassianMcpServer(site, account);
   try {
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { AtlassianAuthorizationServer } from './atlassian-oauth.js';
 import { DEFAULT_ATLASSIAN_SEED, type AtlassianSeed, type JiraStatusName } from './seed.js';
 
 /*
@@ -123,7 +124,8 @@ export interface AtlassianSiteOptions {
 
 /**
  * The simulated site. Tests and the sandbox read it directly (`issue`, `search`, `pages`) and
- * issue bearer tokens for the MCP endpoint per account (`issueToken`).
+ * issue bearer tokens for the MCP endpoint per account (`issueToken`), or sign people in through
+ * its authorization server (`oauth`, with the browser's session set by `signInAs`).
  */
 export class AtlassianSite {
   readonly siteUrl: string;
@@ -133,8 +135,10 @@ export class AtlassianSite {
   readonly issues = new Map<string, JiraIssueRecord>();
   readonly spaces = new Map<string, ConfluenceSpaceRecord>();
   readonly pages = new Map<string, ConfluencePageRecord>();
-  private readonly tokens = new Map<string, string>();
-  private readonly now: () => number;
+  /** The authorization server of the MCP endpoint: registered clients, grants, tokens and their logs. */
+  readonly oauth: AtlassianAuthorizationServer;
+  private readonly clock: () => number;
+  private clockOffsetMs = 0;
   private lastStamp = 0;
   private nextIssueId = 10001;
   private nextProjectId = 10000;
@@ -143,7 +147,8 @@ export class AtlassianSite {
   private nextPageId = 65537;
 
   constructor(seed: AtlassianSeed, options: AtlassianSiteOptions = {}) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.now ?? Date.now;
+    this.oauth = new AtlassianAuthorizationServer({ account: (accountIdOrEmail) => this.account(accountIdOrEmail), all: () => [...this.accounts.values()] }, () => this.now(), seed.oauth);
     this.siteUrl = (seed.siteUrl ?? DEFAULT_ATLASSIAN_SEED.siteUrl).replace(/\/+$/, '');
     this.cloudId = seed.cloudId ?? DEFAULT_ATLASSIAN_SEED.cloudId;
     for (const account of seed.accounts ?? []) {
@@ -170,24 +175,50 @@ export class AtlassianSite {
     });
   }
 
-  /** An opaque bearer token the MCP endpoint accepts as this account (by account id or email). */
+  /** The site's time: its clock, plus what `advanceTime` added. Token and code lifetimes run on it. */
+  now(): number {
+    return this.clock() + this.clockOffsetMs;
+  }
+
+  /** Moves the site's time forward, so codes and tokens expire without waiting. */
+  advanceTime(seconds: number): void {
+    this.clockOffsetMs += seconds * 1000;
+  }
+
+  /** An opaque bearer token the MCP endpoint accepts as this account (by account id or email); it stands for an API token: no expiry. */
   issueToken(accountIdOrEmail: string): string {
     const account = this.account(accountIdOrEmail);
     if (!account) throw new Error(`No Atlassian account ${accountIdOrEmail} on the simulated site`);
-    const token = `simatl_${randomBytes(24).toString('base64url')}`;
-    this.tokens.set(token, account.accountId);
-    return token;
+    return this.oauth.issueSiteToken(account);
   }
 
   revokeToken(token: string): void {
-    this.tokens.delete(token);
+    this.oauth.revokeAccessToken(token);
   }
 
-  /** The active account a token was issued to; undefined for an unknown or revoked token. */
+  /** The active account a token was issued to; undefined for an unknown, expired or revoked token. */
   accountForToken(token: string): AtlassianAccount | undefined {
-    const accountId = this.tokens.get(token);
-    const account = accountId === undefined ? undefined : this.accounts.get(accountId);
-    return account?.active ? account : undefined;
+    const check = this.oauth.checkAccessToken(token);
+    return 'account' in check ? check.account : undefined;
+  }
+
+  /** The browser's Atlassian session: authorizations sign in as this account (by id or email) until `signOut`. */
+  signInAs(accountIdOrEmail: string): void {
+    this.oauth.signInAs(accountIdOrEmail);
+  }
+
+  signOut(): void {
+    this.oauth.signOut();
+  }
+
+  /** The user denies the next consent screen: that authorization redirects with `error=access_denied`. */
+  denyNextConsent(): void {
+    this.oauth.denyNextConsent();
+  }
+
+  /** Ends every live access token (of one account) now; refresh tokens keep working. */
+  expireAccessTokens(accountIdOrEmail?: string): number {
+    return this.oauth.expireAccessTokens(accountIdOrEmail);
   }
 
   account(accountIdOrEmail: string): AtlassianAccount | undefined {

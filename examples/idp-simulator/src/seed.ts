@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { AtlassianOAuthOptions } from './atlassian-oauth.js';
 
 /** The directory a simulator starts with. Ids are generated where not given. */
 export interface SimulatorSeed {
@@ -47,6 +48,8 @@ export interface AtlassianSeed {
   }>;
   readonly spaces?: ReadonlyArray<{ key: string; name?: string }>;
   readonly pages?: ReadonlyArray<{ space: string; title: string; body: string; author?: string; parent?: string }>;
+  /** The authorization server's lifetimes and rotation rules (`AtlassianAuthorizationServer`); also settable later with `site.oauth.configure`. */
+  readonly oauth?: AtlassianOAuthOptions;
 }
 
 /** A small, believable site: three people, an IT and an engineering project, an IT handbook. */
@@ -79,10 +82,10 @@ export const DEFAULT_ATLASSIAN_SEED = {
   ],
 } as const satisfies AtlassianSeed;
 
-/** The seed as given, or the default site when it names no people, projects, issues, spaces or pages. */
+/** The seed as given, or the default site (with the seed's URL, cloud id and OAuth settings) when it names no people, projects, issues, spaces or pages. */
 export function atlassianSeedOrDefault(seed: AtlassianSeed): AtlassianSeed {
   const empty = [seed.accounts, seed.projects, seed.issues, seed.spaces, seed.pages].every((section) => section === undefined || section.length === 0);
-  return empty ? { ...DEFAULT_ATLASSIAN_SEED, ...(seed.siteUrl && { siteUrl: seed.siteUrl }), ...(seed.cloudId && { cloudId: seed.cloudId }) } : seed;
+  return empty ? { ...DEFAULT_ATLASSIAN_SEED, ...(seed.siteUrl && { siteUrl: seed.siteUrl }), ...(seed.cloudId && { cloudId: seed.cloudId }), ...(seed.oauth && { oauth: seed.oauth }) } : seed;
 }
 
 export function loadSeed(path: string): SimulatorSeed {

@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handleAtlassianMcp, mcpHttpError, type McpCallSummary } from './atlassian-mcp.js';
+import { atlassianOAuthEndpoint, handleAtlassianOAuth, type OAuthCallSummary } from './atlassian-oauth-http.js';
 import { AtlassianSite } from './atlassian-site.js';
 import { GraphTenant, graphError } from './graph.js';
 import { json, type Effect, type EffectKind, type SimRequest, type SimResponse, type Vendor } from './http.js';
@@ -11,12 +12,13 @@ import { atlassianSeedOrDefault, type SimulatorSeed } from './seed.js';
 import type { TlsMaterial } from './tls.js';
 import { TrafficControl, type Bucket, type Decision, type FaultRates, type OneShotFault, type RateLimitRule } from './traffic.js';
 
-/** Who a call was for: an IdP, or the simulated Atlassian site's MCP server at `/mcp`. */
+/** Who a call was for: an IdP, or the simulated Atlassian site (its MCP server at `/mcp`, and that server's OAuth endpoints). */
 export type CallVendor = Vendor | 'atlassian';
 
 /**
- * A one-shot fault for the MCP endpoint. Rate limits and random fault rates (`configure`) cover the
- * IdP vendors only; one-shot faults and `hangNext` cover every vendor.
+ * A one-shot fault for the Atlassian site: its MCP endpoint and its OAuth endpoints (`path` picks
+ * one, e.g. `/^\/v1\/token/`). Rate limits and random fault rates (`configure`) cover the IdP
+ * vendors only; one-shot faults and `hangNext` cover every vendor.
  */
 export type AtlassianFault = Omit<OneShotFault, 'vendor'> & { readonly vendor: 'atlassian' };
 
@@ -42,6 +44,8 @@ export interface CallRecord {
   readonly effects: readonly Effect[];
   /** For the MCP endpoint: the JSON-RPC method, the tool called, and how it answered. */
   readonly mcp?: McpCallSummary;
+  /** For the Atlassian OAuth endpoints: which one, the token request's grant type, the OAuth error it answered. */
+  readonly oauth?: OAuthCallSummary;
 }
 
 export interface SimulatorOptions {
@@ -56,7 +60,7 @@ export interface SimulatorOptions {
 }
 
 function vendorOf(path: string, tenantId: string | undefined): CallVendor {
-  if (path === '/mcp' || path === '/v1/mcp') return 'atlassian';
+  if (path === '/mcp' || path === '/v1/mcp' || atlassianOAuthEndpoint(path) !== undefined) return 'atlassian';
   if (path.startsWith('/api/v1/')) return 'okta';
   if (path.startsWith('/v1.0/')) return 'graph';
   if (path.startsWith('/scim/v2/')) return 'scim';
@@ -66,11 +70,21 @@ function vendorOf(path: string, tenantId: string | undefined): CallVendor {
 }
 
 function bucketOf(vendor: CallVendor, method: string, path: string): Bucket {
-  if (vendor === 'entra-auth') return 'token';
+  if (vendor === 'entra-auth' || (vendor === 'atlassian' && atlassianOAuthEndpoint(path) === 'token')) return 'token';
   if (/\/groups\/[^/]+\/(users|members)/.test(path) || (vendor === 'graph' && method === 'PATCH' && /\/groups\/[^/]+$/.test(path)) || (vendor === 'scim' && method === 'PATCH')) return 'membership';
   if (/\/(users|Users)(\/|$|\?)/.test(path)) return 'users';
   if (/\/(groups|Groups)(\/|$|\?)/.test(path)) return 'groups';
   return 'other';
+}
+
+/**
+ * An injected failure at the Atlassian OAuth endpoints: a plain-text answer, as an edge or proxy
+ * in front of the authorization server gives one — not an OAuth error a client could read as a
+ * verdict on its grant.
+ */
+function edgeError(status: number, headers: Record<string, string> = {}): SimResponse {
+  const text = { 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 504: 'Gateway Timeout' }[status] ?? 'Service Unavailable';
+  return { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers }, body: text };
 }
 
 /**
@@ -163,8 +177,8 @@ export class IdpSimulator {
     const bucket = bucketOf(vendor, method, url.pathname);
     const now = Date.now();
     const pathAndQuery = `${url.pathname}${url.search}`;
-    const record = (status: number, outcome: CallRecord['outcome'], effects: readonly Effect[] = [], mcp?: McpCallSummary) =>
-      this.calls.push({ seq: ++this.seq, at: now, vendor, bucket, method, path: pathAndQuery, status, outcome, effects, ...(mcp && { mcp }) });
+    const record = (status: number, outcome: CallRecord['outcome'], effects: readonly Effect[] = [], summary: { mcp?: McpCallSummary; oauth?: OAuthCallSummary } = {}) =>
+      this.calls.push({ seq: ++this.seq, at: now, vendor, bucket, method, path: pathAndQuery, status, outcome, effects, ...(summary.mcp && { mcp: summary.mcp }), ...(summary.oauth && { oauth: summary.oauth }) });
 
     if (vendor === 'simulator') return this.write(outgoing, this.inspect(url.pathname));
     const hang = this.hangs.findIndex((match) => (!match.vendor || match.vendor === vendor) && (!match.method || match.method === method) && (!match.path || match.path.test(pathAndQuery)));
@@ -181,19 +195,19 @@ export class IdpSimulator {
     }
     if (decision.kind === 'rate_limited') {
       record(429, 'rate_limited');
-      return this.write(outgoing, this.rateLimited(vendor, decision.resetAt, decision.limit, now));
+      return this.write(outgoing, this.rateLimited(vendor, url.pathname, decision.resetAt, decision.limit, now));
     }
     if (decision.kind === 'fail') {
       record(decision.status, 'fault');
-      return this.write(outgoing, this.failure(vendor, decision.status, decision.retryAfterSeconds));
+      return this.write(outgoing, this.failure(vendor, url.pathname, decision.status, decision.retryAfterSeconds));
     }
-    const { response, mcp } = await this.route(vendor, request);
+    const { response, ...summary } = await this.route(vendor, request);
     if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
     if (decision.lostResponse) {
-      record(504, 'lost_response', response.effects, mcp);
-      return this.write(outgoing, this.failure(vendor, 504));
+      record(504, 'lost_response', response.effects, summary);
+      return this.write(outgoing, this.failure(vendor, url.pathname, 504));
     }
-    record(response.status, response.status < 400 ? 'ok' : 'error', response.effects, mcp);
+    record(response.status, response.status < 400 ? 'ok' : 'error', response.effects, summary);
     const usage = vendor === 'okta' ? this.traffic.usage(vendor, bucket, now) : undefined;
     const limitHeaders: Record<string, string> = usage
       ? { 'x-rate-limit-limit': String(usage.limit), 'x-rate-limit-remaining': String(usage.remaining), 'x-rate-limit-reset': String(Math.ceil(usage.resetAt / 1000)) }
@@ -201,8 +215,11 @@ export class IdpSimulator {
     this.write(outgoing, { ...response, headers: { ...limitHeaders, ...response.headers } });
   }
 
-  private async route(vendor: CallVendor, request: SimRequest): Promise<{ response: SimResponse; mcp?: McpCallSummary }> {
-    if (vendor === 'atlassian' && this.atlassian) return handleAtlassianMcp(this.atlassian, request);
+  private async route(vendor: CallVendor, request: SimRequest): Promise<{ response: SimResponse; mcp?: McpCallSummary; oauth?: OAuthCallSummary }> {
+    if (vendor === 'atlassian' && this.atlassian) {
+      const endpoint = atlassianOAuthEndpoint(request.url.pathname);
+      return endpoint === undefined ? handleAtlassianMcp(this.atlassian, request) : handleAtlassianOAuth(this.atlassian.oauth, endpoint, request);
+    }
     if (vendor === 'okta' && this.okta) return { response: this.okta.handle(request) };
     if (vendor === 'graph' && this.graph) return { response: this.graph.handleGraph(request) };
     if (vendor === 'entra-auth' && this.graph) return { response: this.graph.handleAuthority(request) };
@@ -220,8 +237,9 @@ export class IdpSimulator {
     return { kind: 'fail', status: fault.status ?? 503, ...(fault.retryAfterSeconds !== undefined && { retryAfterSeconds: fault.retryAfterSeconds }) };
   }
 
-  private rateLimited(vendor: CallVendor, resetAt: number, limit: number, now: number): SimResponse {
+  private rateLimited(vendor: CallVendor, path: string, resetAt: number, limit: number, now: number): SimResponse {
     const retryAfter = String(Math.max(1, Math.ceil((resetAt - now) / 1000)));
+    if (vendor === 'atlassian' && atlassianOAuthEndpoint(path) !== undefined) return edgeError(429, { 'retry-after': retryAfter });
     if (vendor === 'atlassian') return mcpHttpError(429, 'Rate limit exceeded. Try again later.', { 'retry-after': retryAfter });
     if (vendor === 'okta') {
       const response = oktaError(429, 'E0000047', 'API call exceeded rate limit due to too many requests.');
@@ -231,12 +249,13 @@ export class IdpSimulator {
     return graphError(429, 'TooManyRequests', 'Too many requests. Please retry after the time in the Retry-After header.', { 'retry-after': retryAfter });
   }
 
-  private failure(vendor: CallVendor, status: number, retryAfterSeconds?: number): SimResponse {
+  private failure(vendor: CallVendor, path: string, status: number, retryAfterSeconds?: number): SimResponse {
     const retry: Record<string, string> = retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {};
     if (status === 429) {
       const now = Date.now();
-      return this.rateLimited(vendor, now + (retryAfterSeconds ?? 1) * 1000, 0, now);
+      return this.rateLimited(vendor, path, now + (retryAfterSeconds ?? 1) * 1000, 0, now);
     }
+    if (vendor === 'atlassian' && atlassianOAuthEndpoint(path) !== undefined) return edgeError(status, retry);
     if (vendor === 'okta') {
       const summary = status === 401 ? 'Invalid token provided' : status === 403 ? 'You do not have permission to perform the requested action' : 'Service unavailable';
       const code = status === 401 ? 'E0000011' : status === 403 ? 'E0000006' : 'E0000009';
@@ -259,6 +278,7 @@ export class IdpSimulator {
         scim: this.scim && { groups: [...this.scim.groups.values()].map((group) => ({ id: group.id, name: group.displayName, members: [...group.members] })) },
         atlassian: this.atlassian && {
           cloudId: this.atlassian.cloudId,
+          oauthClients: this.atlassian.oauth.clients().map((client) => ({ clientId: client.clientId, clientName: client.clientName, redirectUris: client.redirectUris })),
           issues: [...this.atlassian.issues.values()].map((issue) => ({ key: issue.key, summary: issue.summary, status: issue.status, assignee: issue.assigneeId, reporter: issue.reporterId })),
           pages: [...this.atlassian.pages.values()].map((page) => ({ id: page.id, spaceId: page.spaceId, title: page.title, version: page.version.number })),
         },
