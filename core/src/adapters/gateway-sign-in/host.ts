@@ -74,7 +74,7 @@ export function createGatewayHost(options: GatewayHostOptions): GatewayHost {
       createMcpGateway({
         policy: options.policy,
         authenticator: book,
-        upstream: book.upstreamFor,
+        upstream: options.forward ?? book.upstreamFor,
         clock,
         logger,
         resourceMetadataUrl: found.resourceMetadata,

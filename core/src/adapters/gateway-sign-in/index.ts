@@ -4,3 +4,4 @@ export { redirectUriProblem } from './register.js';
 export { USER_INFO_TOOL, UpstreamSignInError, type UpstreamSignInErrorCode } from './upstream-oauth.js';
 export type * from './types.js';
 export { MemorySignInStore } from './memory-store.js';
+export { serveGatewayHost, type ServedGatewayHost } from './node.js';

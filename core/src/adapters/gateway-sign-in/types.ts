@@ -3,6 +3,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { UserGroups } from '../../ports/groups.js';
 import type { Logger } from '../../ports/logger.js';
 import type { GatewayLimits } from '../mcp-gateway/gateway.js';
+import type { UpstreamFactory } from '../mcp-gateway/upstream.js';
 
 /**
  * Where sign-in keeps its state: registered AI clients, pending sign-ins, codes, Clearway's tokens
@@ -104,6 +105,12 @@ export interface GatewayHostOptions {
   readonly baseUrl: string | (() => Promise<string>);
   readonly store: SignInStore;
   readonly upstream: UpstreamSignInConfig;
+  /**
+   * Where calls go when not to `upstream.mcpUrl` as the user: users still sign in with the
+   * upstream, but calls are forwarded by this factory (the sandbox proxies to a local reference
+   * MCP server this way). Default: the upstream MCP server with the user's own token.
+   */
+  readonly forward?: UpstreamFactory;
   /** The user's groups, from Jira (`groupsOf`). */
   readonly groups: UserGroups;
   readonly policy: GatewayPolicyPort;

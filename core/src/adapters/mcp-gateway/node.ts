@@ -5,8 +5,8 @@ import type { McpGateway } from './gateway.js';
 export const GATEWAY_PATH = '/mcp';
 
 export interface NodeListenerOptions {
-  /** The MCP endpoint's path; other paths answer 404 and are not gateway calls. */
-  readonly path?: string;
+  /** The MCP endpoint's path; other paths answer 404 and are not gateway calls. `null`: every path reaches the handler (a gateway host that also serves sign-in). */
+  readonly path?: string | null;
 }
 
 /**
@@ -14,8 +14,8 @@ export interface NodeListenerOptions {
  * a stream it can stop reading; a request whose body was left unread is answered with
  * `Connection: close`, so Node drops the rest instead of draining it.
  */
-export function toNodeListener(gateway: McpGateway, options: NodeListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
-  const path = options.path ?? GATEWAY_PATH;
+export function toNodeListener(gateway: Pick<McpGateway, 'handle'>, options: NodeListenerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const path = options.path === undefined ? GATEWAY_PATH : options.path;
   return (req, res) => {
     serveOne(gateway, path, req, res).catch(() => {
       // The gateway itself never rejects; this is the adapter failing (a request Node parsed but fetch cannot express).
@@ -25,11 +25,11 @@ export function toNodeListener(gateway: McpGateway, options: NodeListenerOptions
   };
 }
 
-async function serveOne(gateway: McpGateway, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveOne(gateway: Pick<McpGateway, 'handle'>, path: string | null, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // The socket's own address, not the Host header: the 401's metadata URL must not echo what a client sent.
   const origin = `http://${formatHost(req.socket.localAddress ?? '127.0.0.1')}:${req.socket.localPort ?? 0}`;
   const url = new URL(req.url ?? '/', origin);
-  if (url.pathname !== path) {
+  if (path !== null && url.pathname !== path) {
     req.resume();
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not_found', error_description: `The MCP endpoint is ${path}.` }));
     return;
@@ -93,11 +93,12 @@ export interface ServeGatewayOptions {
   readonly port?: number;
   /** Loopback by default: the sandbox gateway is for clients on this machine. */
   readonly host?: string;
-  readonly path?: string;
+  /** See `NodeListenerOptions.path`; with `null` the URL is the server's origin. */
+  readonly path?: string | null;
 }
 
 export interface ServedGateway {
-  /** The MCP endpoint's URL, e.g. `http://127.0.0.1:54321/mcp`. */
+  /** The MCP endpoint's URL, e.g. `http://127.0.0.1:54321/mcp` (the origin when served with `path: null`). */
   readonly url: URL;
   readonly server: Server;
   /** Stops listening, closes open connections and the gateway's upstream clients. */
@@ -106,7 +107,7 @@ export interface ServedGateway {
 
 /** Serves the gateway over HTTP at `path` (default `/mcp`) on a loopback port. */
 export async function serveGateway(gateway: McpGateway, options: ServeGatewayOptions = {}): Promise<ServedGateway> {
-  const path = options.path ?? GATEWAY_PATH;
+  const path = options.path === undefined ? GATEWAY_PATH : options.path;
   const host = options.host ?? '127.0.0.1';
   const server = createServer(toNodeListener(gateway, { path }));
   await new Promise<void>((resolve, reject) => {
@@ -118,7 +119,7 @@ export async function serveGateway(gateway: McpGateway, options: ServeGatewayOpt
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: new URL(`http://${formatHost(host)}:${port}${path}`),
+    url: new URL(`http://${formatHost(host)}:${port}${path ?? ''}`),
     server,
     close: async () => {
       server.closeAllConnections();
