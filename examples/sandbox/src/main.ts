@@ -60,7 +60,7 @@ const { deps, simulator } = await freshSandbox();
 const connectorDeps = withProviders(deps);
 const engine: FulfillmentEngine = sandboxEngine(deps, { workerId: 'sandbox', retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 5_000 } });
 const start = deps.clock.now();
-const story = new Story(deps, 23, start, nameOf);
+const story = new Story(deps, 24, start, nameOf);
 const grants: Record<string, string> = {};
 let issueCount = 0;
 

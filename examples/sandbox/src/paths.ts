@@ -14,5 +14,5 @@ export const paths = {
   clock: join(dataDir, 'clock.json'),
   evidence: join(dataDir, 'evidence'),
   certificate: join(dataDir, 'tls', 'simulator.pem'),
-  gatewayTokens: join(dataDir, 'gateway-tokens.json'),
+  gatewaySignIn: join(dataDir, 'gateway-sign-in.json'),
 };

@@ -31,6 +31,14 @@ describe('the timeline says the evidence and intake events in words', () => {
 });
 
 describe('the timeline says the gateway’s events in words', () => {
+  it('says who connected and disconnected which AI client, and whether Atlassian confirmed the revocation', () => {
+    expect(describeEvent(event('gateway.connected', { connectionId: 'conn_1', accountId: 'acc-admin', client: 'claude' }), names)).toBe('Ada connected claude to the AI-agent gateway (signed in with Atlassian)');
+    expect(describeEvent(event('gateway.disconnected', { connectionId: 'conn_1', accountId: 'acc-admin', client: 'claude', by: 'user', upstreamRevoked: true }), names)).toBe(
+      'Ada disconnected claude from the AI-agent gateway (Atlassian tokens revoked)',
+    );
+    expect(describeEvent(event('gateway.user_forgotten', { accountId: 'jira-ben', by: 'admin', connections: 2 }), names)).toBe('Ada forgot jira-ben at the AI-agent gateway (2 connection(s) ended)');
+  });
+
   it('names the policy version, and for each call who, through which client, what, the decision and what decided it', () => {
     expect(describeEvent(event('gateway.policy_updated', { fromVersion: 0, toVersion: 1, defaultEffect: 'allow', rules: 2 }), names)).toBe('Ada saved agent policy v1: default allow, 2 rule(s)');
     const call = { accountId: 'acc-admin', client: 'chatgpt', kind: 'call', operation: 'deleteJiraIssue', decision: 'blocked', basis: 'rule', ruleIndex: 0, upstreamStatus: 'not_forwarded', responseBytes: 277 };

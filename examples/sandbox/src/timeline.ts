@@ -112,6 +112,12 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
       const caller = data.accountId === '' ? 'a caller without a token' : `${who} via ${str(data.client)}`;
       return `AI ${data.kind === 'call' ? `call ${str(data.decision).toUpperCase()}` : str(data.kind)}: ${str(data.operation)} by ${caller} (${by}; upstream ${str(data.upstreamStatus)}, ${str(data.responseBytes)} B)`;
     }
+    case 'gateway.connected':
+      return `${who} connected ${str(data.client)} to the AI-agent gateway (signed in with Atlassian)`;
+    case 'gateway.disconnected':
+      return `${who} disconnected ${data.by === 'admin' ? `${str(data.accountId)}'s ` : ''}${str(data.client)} from the AI-agent gateway (Atlassian tokens ${data.upstreamRevoked === true ? 'revoked' : 'not confirmed revoked'})`;
+    case 'gateway.user_forgotten':
+      return `${who} forgot ${str(data.accountId)} at the AI-agent gateway (${str(data.connections)} connection(s) ended)`;
     case 'request.intake_failed':
       return `request could not be taken in (${str(data.kind)}, ${str(data.code)}, after ${str(data.attempts)} attempt(s))${ref}`;
     default:

@@ -27,7 +27,7 @@ export function openSandbox(): SandboxDeps {
 
 /** A fresh data folder (the certificate kept) and a running simulator, for the main job. */
 export async function freshSandbox(): Promise<{ deps: SandboxDeps; simulator: IdpSimulator }> {
-  for (const path of [paths.store, `${paths.store}-wal`, `${paths.store}-shm`, paths.secrets, paths.jira, paths.clock, paths.evidence, paths.gatewayTokens]) rmSync(path, { recursive: true, force: true });
+  for (const path of [paths.store, `${paths.store}-wal`, `${paths.store}-shm`, paths.secrets, paths.jira, paths.clock, paths.evidence, paths.gatewaySignIn]) rmSync(path, { recursive: true, force: true });
   mkdirSync(paths.dataDir, { recursive: true });
   // Loaded here, not at the top: CLI commands that only read the store never pay for the simulator.
   const { IdpSimulator, ensureCertificate } = await import('@clearway/idp-simulator');

@@ -1,26 +1,34 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomIds, saveAgentPolicy, type ActivityRecord, type Explanation, type GatewayDashboard } from '@clearway/core';
 import { SqliteStore } from '@clearway/core/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectingLogger, FileSecrets, SandboxJira, VirtualClock } from '../src/adapters.js';
-import { sandboxGroups } from '../src/gateway/tokens.js';
+import { SandboxAiClient, connectSignedIn } from '../src/gateway/ai-client.js';
+import { sandboxGroups } from '../src/gateway/directory.js';
 import { PEOPLE, SITE_ACCOUNTS, STAFF } from '../src/simulator-seed.js';
 import { connectClient, refusal, resultText, startEverythingServer, type EverythingServer } from './mcp-peers.js';
 import { copySandboxData, mainJobRun, run } from './support.js';
 
 const sandboxDir = fileURLToPath(new URL('..', import.meta.url));
 
-/** What `clearway --json gateway serve` prints once it listens. */
+/** What `clearway --json gateway serve` prints once it listens and has signed `--as` in. */
 interface Served {
+  /** The MCP endpoint, `<baseUrl>/mcp`. */
   readonly url: string;
+  readonly baseUrl: string;
+  /** Clearway's redirect URI at the upstream (what an admin allows in Rovo). */
+  readonly callbackUrl: string;
+  /** A Clearway access token the command obtained through the OAuth flow. */
   readonly token: string;
   readonly accountId: string;
   readonly client: string;
   readonly upstream: string;
+  /** The simulated Atlassian MCP server people sign in to. */
+  readonly signIn: string;
 }
 
 interface ServeProcess {
@@ -96,6 +104,13 @@ describe('clearway gateway, over the data the main job left', () => {
     // This file changes what it reads (a policy save, the calls through `gateway serve`): on its own copy.
     data = copySandboxData(job.data);
     env = { CLEARWAY_SANDBOX_DATA: data };
+    // `gateway serve` runs the simulator with the data folder's certificate, and this process's
+    // "browser" (SandboxAiClient) signs in there over TLS: it must be the certificate this worker
+    // trusts (vitest.config.ts made it NODE_EXTRA_CA_CERTS), not the one the main job made.
+    const trusted = process.env.NODE_EXTRA_CA_CERTS!;
+    mkdirSync(join(data, 'tls'), { recursive: true });
+    copyFileSync(trusted, join(data, 'tls', 'simulator.pem'));
+    copyFileSync(join(dirname(trusted), 'simulator.key'), join(data, 'tls', 'simulator.key'));
   }, 180_000);
 
   afterAll(async () => {
@@ -122,20 +137,19 @@ describe('clearway gateway, over the data the main job left', () => {
         expect.arrayContaining(['accountId', 'groups', 'client', 'kind', 'method', 'operation', 'decision', 'basis', 'agentPolicyVersion', 'reason', 'upstreamStatus', 'responseBytes', 'latencyMs', 'startedAt']),
       );
     }
-    // The main job's last gateway requests (src/gateway/steps.ts): Ben's list and refused call, then one without a token.
-    expect(newest.map(({ data: call }) => [call.accountId, call.operation, call.decision, call.basis])).toEqual([
-      ['', 'invalid', 'blocked', 'invalid'],
-      ['jira-ben', 'getJiraIssue', 'blocked', 'no_grant'],
-      ['jira-ben', 'tools/list', 'allowed', 'protocol'],
+    // The main job's last gateway requests (src/gateway/steps.ts): Ben's refused call, a request without a token, then Ana's token after she disconnected.
+    expect(newest.map(({ data: call }) => [call.accountId, call.operation, call.decision, call.basis, call.reason])).toEqual([
+      ['', 'invalid', 'blocked', 'invalid', 'Refused: the bearer token is unknown, expired or revoked.'],
+      ['', 'invalid', 'blocked', 'invalid', 'Refused: no bearer token was sent.'],
+      ['jira-ben', 'getJiraIssue', 'blocked', 'no_grant', expect.stringContaining('Request ChatGPT Enterprise from the Clearway portal')],
     ]);
-    expect(newest[1]!.data.reason).toContain('Request ChatGPT Enterprise from the Clearway portal');
 
     const table = run('clearway.mjs', ['gateway', 'log', '--tail', '3'], env);
     expect(table.status).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^seq\s+time\s+user\s+client\s+operation\s+decision\s+by\s+upstream\s+response\s+latency$/);
     expect(lines).toHaveLength(5);
-    expect(lines[3]).toMatch(new RegExp(`^${newest[1]!.seq}\\s+\\S+ \\S+\\s+Ben Baker\\s+chatgpt\\s+getJiraIssue\\s+blocked\\s+no_grant\\s+not_forwarded\\s+\\d+ B\\s+\\d+ ms$`));
+    expect(lines[4]).toMatch(new RegExp(`^${newest[2]!.seq}\\s+\\S+ \\S+\\s+Ben Baker\\s+chatgpt\\s+getJiraIssue\\s+blocked\\s+no_grant\\s+not_forwarded\\s+\\d+ B\\s+\\d+ ms$`));
   }, 60_000);
 
   it('gateway log --decision blocked shows the delete rule 1 blocked; user, operation and text filters find their calls', () => {
@@ -214,8 +228,10 @@ describe('clearway gateway, over the data the main job left', () => {
 
   it("gateway serve without --upstream proxies to the simulator's Atlassian site; Chen's Claude grant has ended, so she is offered nothing and told how to get access", async () => {
     const serve = await startServe(['--as', 'chen', '--client', 'claude'], env);
-    expect(serve.served).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/), token: expect.stringMatching(/^cwg_/), accountId: 'jira-chen', client: 'claude' });
-    expect(serve.served.upstream).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/mcp \(the simulated Atlassian site, cloudId \S+\)$/);
+    expect(serve.served).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/), token: expect.stringMatching(/^cwa_/), accountId: 'jira-chen', client: 'claude' });
+    expect(serve.served.signIn).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/v1\/mcp$/);
+    expect(serve.served.upstream).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/v1\/mcp \(the simulated Atlassian site, cloudId \S+\)$/);
+    expect(serve.served.upstream.startsWith(`${serve.served.signIn} `)).toBe(true);
     const client = await connectClient(new URL(serve.served.url), serve.served.token, 'gateway-cli-e2e');
     expect((await client.listTools()).tools).toEqual([]);
     const refused = await refusal(client.callTool({ name: 'getJiraIssue', arguments: { cloudId: 'any', issueIdOrKey: 'OPS-1' } }));
@@ -231,49 +247,94 @@ describe('clearway gateway, over the data the main job left', () => {
     expect(listed).toMatchObject({ reason: 'Listed 0 of 11 tools; the agent policy hides 11.', upstreamStatus: 'ok' });
   }, 90_000);
 
-  it('gateway serve --upstream <server-everything>: the SDK Client calls echo with the printed token under a policy saved a moment before; Ctrl-C stops it; the log, the dashboard and the chain have the calls', async () => {
+  it('gateway serve --upstream <server-everything>: the SDK Client calls echo with the printed token, and Cursor signs in by itself through the OAuth flow, under a policy saved a moment before; Ctrl-C stops it; the log, the dashboard and the chain have the calls', async () => {
     // Saved from outside the CLI, while nothing serves: `gateway serve` reads the policy in force.
     const store = new SqliteStore({ path: join(data, 'clearway.db') });
     const deps = { store, clock: new VirtualClock(join(data, 'clock.json')), ids: randomIds, secrets: new FileSecrets(join(data, 'secrets.json')), jira: new SandboxJira(undefined, SITE_ACCOUNTS), logger: new CollectingLogger(), groups: sandboxGroups };
-    const saved = await saveAgentPolicy(deps, STAFF.admin, { rules: { defaultEffect: 'deny', rules: [{ client: 'claude', operation: 'echo', effect: 'allow', note: 'Claude may use the reference echo' }] } });
+    const saved = await saveAgentPolicy(deps, STAFF.admin, {
+      rules: {
+        defaultEffect: 'deny',
+        rules: [
+          { client: 'claude', operation: 'echo', effect: 'allow', note: 'Claude may use the reference echo' },
+          { client: 'cursor', operation: 'echo', effect: 'allow', note: 'so may Cursor' },
+        ],
+      },
+    });
     store.close();
     expect(saved.policyVersion).toBe(2);
 
     const before = JSON.parse(run('clearway.mjs', ['gateway', 'dashboard', '--range', 'today', '--json'], env).stdout) as GatewayDashboard;
     everything = await startEverythingServer();
     const serve = await startServe(['--as', 'chen', '--client', 'claude', '--upstream', everything.url.href], env);
-    expect(serve.served).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/), token: expect.stringMatching(/^cwg_[\w-]{32}$/), accountId: 'jira-chen', client: 'claude', upstream: everything.url.href });
-    // The token is shown once: the data folder keeps only its SHA-256.
-    const kept = readFileSync(join(data, 'gateway-tokens.json'), 'utf8');
-    expect(kept).not.toContain(serve.served.token);
-    expect(kept).toContain(createHash('sha256').update(serve.served.token).digest('hex'));
+    const { served } = serve;
+    expect(served).toEqual({
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/),
+      baseUrl: served.url.replace(/\/mcp$/, ''),
+      callbackUrl: served.url.replace(/\/mcp$/, '/callback'),
+      token: expect.stringMatching(/^cwa_[\w-]{43}$/),
+      accountId: 'jira-chen',
+      client: 'claude',
+      upstream: everything.url.href,
+      signIn: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\/v1\/mcp$/),
+    });
+    // The token is shown once: the data folder keeps only its SHA-256 (base64url), as Forge secret storage would.
+    const kept = () => readFileSync(join(data, 'gateway-sign-in.json'), 'utf8');
+    const sha256 = (token: string) => createHash('sha256').update(token).digest('base64url');
+    expect(kept()).not.toContain(served.token);
+    expect(kept()).toContain(sha256(served.token));
 
-    const client = await connectClient(new URL(serve.served.url), serve.served.token, 'gateway-cli-e2e');
+    const client = await connectClient(new URL(served.url), served.token, 'gateway-cli-e2e');
     expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['echo']);
     const echoed = await client.callTool({ name: 'echo', arguments: { message: 'served by clearway gateway serve' } });
     expect(resultText(echoed)).toBe('Echo: served by clearway gateway serve');
     const environment = await refusal(client.callTool({ name: 'get-env', arguments: {} }));
     expect(environment.message).toBe('MCP error -32001: Blocked by the default decision (deny) of agent policy v2.');
     await client.close();
-    const stranger = await fetch(serve.served.url, { method: 'POST', headers: { authorization: 'Bearer cwg_not-a-token', 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
+
+    // A real client with no token: the SDK finds Clearway from the 401, registers as "cursor", and
+    // its browser signs in at the simulated Atlassian, whose session `serve` set to Chen.
+    const cursor = new SandboxAiClient('cursor');
+    const signedIn = await connectSignedIn(new URL(served.url), cursor, { name: 'cursor-vscode', version: '1.0.0' });
+    const signInOrigin = new URL(served.signIn).origin;
+    expect(cursor.visited).toEqual([`${served.baseUrl}/authorize`, `${signInOrigin}/v1/authorize`, served.callbackUrl, cursor.redirectUrl]);
+    const cursorToken = cursor.tokens()?.access_token ?? '';
+    expect(cursorToken).toMatch(/^cwa_/);
+    expect(cursorToken).not.toBe(served.token);
+    expect((await signedIn.listTools()).tools.map((tool) => tool.name)).toEqual(['echo']);
+    expect(resultText(await signedIn.callTool({ name: 'echo', arguments: { message: 'Cursor signed in by itself' } }))).toBe('Echo: Cursor signed in by itself');
+    await signedIn.close();
+    expect(kept()).not.toContain(cursorToken);
+    expect(kept()).toContain(sha256(cursorToken));
+
+    const stranger = await fetch(served.url, { method: 'POST', headers: { authorization: 'Bearer cwa_not-a-token', 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
     expect(stranger.status).toBe(401);
     expect(stranger.headers.get('www-authenticate')).toContain('error="invalid_token"');
 
     process.kill(-serve.child.pid!, 'SIGINT');
     await serve.exited;
-    expect(await stopsAnswering(serve.served.url)).toBe(true);
+    expect(await stopsAnswering(served.url)).toBe(true);
 
-    const newest = records(run('clearway.mjs', ['gateway', 'log', '--tail', '3', '--json'], env).stdout).map(({ data: call }) => [call.accountId, call.client, call.operation, call.decision, call.basis, call.agentPolicyVersion, call.upstreamStatus]);
+    // The newest calls and refusals (the protocol records of each connection between them left out).
+    const newest = records(run('clearway.mjs', ['gateway', 'log', '--tail', '20', '--json'], env).stdout)
+      .filter(({ data: call }) => call.kind !== 'protocol')
+      .slice(0, 5)
+      .map(({ data: call }) => [call.accountId, call.client, call.operation, call.decision, call.basis, call.ruleIndex, call.agentPolicyVersion, call.upstreamStatus]);
     expect(newest).toEqual([
-      ['', '', 'invalid', 'blocked', 'invalid', 0, 'not_forwarded'],
-      ['jira-chen', 'claude', 'get-env', 'blocked', 'default', 2, 'not_forwarded'],
-      ['jira-chen', 'claude', 'echo', 'allowed', 'rule', 2, 'ok'],
+      ['', '', 'invalid', 'blocked', 'invalid', undefined, 0, 'not_forwarded'],
+      ['jira-chen', 'cursor', 'echo', 'allowed', 'rule', 1, 2, 'ok'],
+      // Cursor's first attempt, before it had signed in: the 401 that sent it to discover Clearway.
+      ['', '', 'invalid', 'blocked', 'invalid', undefined, 0, 'not_forwarded'],
+      ['jira-chen', 'claude', 'get-env', 'blocked', 'default', undefined, 2, 'not_forwarded'],
+      ['jira-chen', 'claude', 'echo', 'allowed', 'rule', 0, 2, 'ok'],
     ]);
-    // Today on the sandbox clock (the main job's gateway steps ran today too): this serve added 2 calls, 1 blocked, and 1 refused before evaluation.
+    const cursorInitialize = records(run('clearway.mjs', ['gateway', 'log', '--client', 'cursor', '--operation', 'initialize', '--json'], env).stdout)[0]?.data;
+    expect(cursorInitialize).toMatchObject({ accountId: 'jira-chen', clientInfoName: 'cursor-vscode', upstreamStatus: 'ok' });
+    // Today on the sandbox clock (the main job's gateway steps ran today too): this serve added 3 calls, 1 blocked, and 3 refused
+    // before evaluation (the first, token-less attempts of serve's own sign-in and of Cursor's, and the unknown token).
     const today = JSON.parse(run('clearway.mjs', ['gateway', 'dashboard', '--range', 'today', '--json'], env).stdout) as GatewayDashboard;
-    expect([today.calls - before.calls, today.allowed - before.allowed, today.blocked - before.blocked, today.invalid - before.invalid]).toEqual([2, 1, 1, 1]);
+    expect([today.calls - before.calls, today.allowed - before.allowed, today.blocked - before.blocked, today.invalid - before.invalid]).toEqual([3, 2, 1, 3]);
     expect(before.calls).toBeGreaterThanOrEqual(3);
-    expect(today.topUsers.find((row) => row.accountId === 'jira-chen')).toMatchObject({ name: 'Chen Cho', calls: 3, blocked: 2 });
+    expect(today.topUsers.find((row) => row.accountId === 'jira-chen')).toMatchObject({ name: 'Chen Cho', calls: 4, blocked: 2 });
     expect(today.topOperations.map((row) => row.operation)).toEqual(expect.arrayContaining(['echo', 'get-env', 'getJiraIssue', 'searchJiraIssuesUsingJql', 'deleteJiraIssue']));
     expect(run('clearway.mjs', ['audit', 'verify'], env)).toMatchObject({ status: 0, stdout: expect.stringMatching(/^Chain verified: \d+ events/) });
   }, 90_000);

@@ -14,18 +14,20 @@ import {
   type ActivityRecord,
   type AgentPolicyRulesInput,
 } from '@clearway/core';
-import type { ServedGateway } from '@clearway/core/mcp-gateway';
+import type { ServedGatewayHost } from '@clearway/core/gateway-sign-in';
 import { SqliteStore } from '@clearway/core/sqlite';
 import { IdpSimulator, ensureCertificate } from '@clearway/idp-simulator';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectingLogger, FileSecrets, SandboxJira, VirtualClock } from '../src/adapters.js';
-import { fixedUpstream, simulatorUpstream, startSandboxGateway } from '../src/gateway/host.js';
-import { SandboxGatewayTokens, sandboxGroups } from '../src/gateway/tokens.js';
+import { SandboxAiClient, connectSignedIn, signedInToken } from '../src/gateway/ai-client.js';
+import { sandboxGroups } from '../src/gateway/directory.js';
+import { fixedUpstream, startSandboxGateway } from '../src/gateway/host.js';
+import { fileSignInStore } from '../src/gateway/sign-in-store.js';
 import { paths } from '../src/paths.js';
 import { PEOPLE, SITE_ACCOUNTS, STAFF, sandboxSeed } from '../src/simulator-seed.js';
 import type { SandboxDeps } from '../src/world.js';
-import { clearwayData, connectClient, inspectorToolNames, refusal, resultText, runInspector, startEverythingServer, type EverythingServer } from './mcp-peers.js';
+import { clearwayData, inspectorToolNames, refusal, resultText, runInspector, startEverythingServer, type EverythingServer } from './mcp-peers.js';
 
 /**
  * One agent policy for both upstreams, default deny: what an admin writes for a server they do not
@@ -52,13 +54,12 @@ const DELETE_REFUSAL = 'Blocked by rule 1 (delete* → deny for any client, any 
 describe('real MCP peers through the AI-agent gateway', () => {
   const admin = STAFF.admin;
   const chen = PEOPLE.chen;
-  const tokens = new SandboxGatewayTokens();
   const clients: Client[] = [];
   let deps: SandboxDeps;
   let simulator: IdpSimulator;
   let everything: EverythingServer;
-  let atlassianGateway: ServedGateway;
-  let everythingGateway: ServedGateway;
+  let atlassianGateway: ServedGatewayHost;
+  let everythingGateway: ServedGatewayHost;
   let cloudId: string;
 
   /** Every activity record, newest first (the log pages at 100). */
@@ -83,8 +84,11 @@ describe('real MCP peers through the AI-agent gateway', () => {
     // The simulator serves TLS with the certificate vitest.config.ts made every worker trust.
     [simulator, everything] = await Promise.all([IdpSimulator.start({ seed: sandboxSeed(), tls: await ensureCertificate(paths.certificate) }), startEverythingServer()]);
     cloudId = simulator.atlassian!.cloudId;
-    atlassianGateway = await startSandboxGateway(deps, tokens, simulatorUpstream(simulator));
-    everythingGateway = await startSandboxGateway(deps, tokens, fixedUpstream(everything.url.href));
+    // Whoever signs in below, through either gateway, signs in with the simulated Atlassian as Chen (the browser's session).
+    simulator.atlassian!.signInAs(chen.accountId);
+    atlassianGateway = await startSandboxGateway(deps, simulator, fileSignInStore(join(dir, 'atlassian-sign-in.json')));
+    // People still sign in with the simulated Atlassian; their calls go to the reference server.
+    everythingGateway = await startSandboxGateway(deps, simulator, fileSignInStore(join(dir, 'everything-sign-in.json')), { forward: fixedUpstream(everything.url.href) });
   }, 60_000);
 
   afterAll(async () => {
@@ -95,7 +99,8 @@ describe('real MCP peers through the AI-agent gateway', () => {
   });
 
   it("the SDK's own Client reaches the simulated Atlassian site: the delete is hidden and refused by rule 1, a search is answered, both are recorded", async () => {
-    const client = await connectClient(atlassianGateway.url, tokens.issue(chen.accountId, 'claude'), 'claude-code');
+    // Signed in as MCP clients do: 401, discovery, registration as "claude", Atlassian sign-in, token.
+    const client = await connectSignedIn(atlassianGateway.mcpUrl, new SandboxAiClient('claude'), { name: 'claude-code', version: '1.0.0' });
     clients.push(client);
     expect(client.getServerVersion()).toMatchObject({ name: 'clearway-agent-gateway' });
 
@@ -113,10 +118,10 @@ describe('real MCP peers through the AI-agent gateway', () => {
     const confluence = await refusal(client.callTool({ name: 'getConfluencePage', arguments: { cloudId, pageId: '1' } }));
     expect(confluence.message).toContain('the default decision (deny) of agent policy v1');
 
-    // The refused calls never reached the site; the search did.
+    // The refused calls never reached the site; the search did, after sign-in asked the site who Chen is.
     expect(simulator.atlassian!.issue('OPS-2')).toBeDefined();
     const toolsCalled = simulator.calls.flatMap((call) => (call.mcp?.tool ? [call.mcp.tool] : []));
-    expect(toolsCalled).toEqual(['searchJiraIssuesUsingJql']);
+    expect(toolsCalled).toEqual(['atlassianUserInfo', 'searchJiraIssuesUsingJql']);
 
     const records = (await listActivity(deps, { user: chen.accountId, client: 'claude', limit: 20 })).items;
     const byOperation = (operation: string) => records.find((record) => record.data.operation === operation)?.data;
@@ -140,12 +145,13 @@ describe('real MCP peers through the AI-agent gateway', () => {
   }, 60_000);
 
   it('the MCP Inspector in CLI mode lists the filtered tools, gets an answer to an allowed call, and fails on a denied one naming rule 1', async () => {
-    const token = tokens.issue(chen.accountId, 'inspector');
+    // The Inspector's CLI takes a header, not a sign-in: its token comes from a sign-in as the client "inspector".
+    const token = await signedInToken(atlassianGateway.mcpUrl, new SandboxAiClient('inspector'));
     // Three separate Inspector runs, side by side (each is two Node processes).
     const [listed, search, deleted] = await Promise.all([
-      runInspector(atlassianGateway.url, token, ['--method', 'tools/list']),
-      runInspector(atlassianGateway.url, token, ['--method', 'tools/call', '--tool-name', 'searchJiraIssuesUsingJql', '--tool-arg', `cloudId=${cloudId}`, 'jql=project = ENG']),
-      runInspector(atlassianGateway.url, token, ['--method', 'tools/call', '--tool-name', 'deleteJiraIssue', '--tool-arg', `cloudId=${cloudId}`, 'issueIdOrKey=ENG-1']),
+      runInspector(atlassianGateway.mcpUrl, token, ['--method', 'tools/list']),
+      runInspector(atlassianGateway.mcpUrl, token, ['--method', 'tools/call', '--tool-name', 'searchJiraIssuesUsingJql', '--tool-arg', `cloudId=${cloudId}`, 'jql=project = ENG']),
+      runInspector(atlassianGateway.mcpUrl, token, ['--method', 'tools/call', '--tool-name', 'deleteJiraIssue', '--tool-arg', `cloudId=${cloudId}`, 'issueIdOrKey=ENG-1']),
     ]);
     expect(listed.status).toBe(0);
     expect(inspectorToolNames(listed)).toEqual(JIRA_TOOLS_OFFERED);
@@ -161,9 +167,9 @@ describe('real MCP peers through the AI-agent gateway', () => {
     expect(deleted.stderr).toContain(`Failed to call tool deleteJiraIssue: MCP error -32001: ${DELETE_REFUSAL}`);
     expect(simulator.atlassian!.issue('ENG-1')).toBeDefined();
 
-    // Recorded under the client its token was issued for; the Inspector's self-reported name beside it.
+    // Recorded under the client its token was issued for; the Inspector's self-reported name beside it (the oldest: the sign-in's own connection).
     const records = (await listActivity(deps, { client: 'inspector', limit: 20 })).items.map((record) => record.data);
-    expect(records.filter((data) => data.method === 'initialize').map((data) => data.clientInfoName)).toEqual(['inspector-cli', 'inspector-cli', 'inspector-cli']);
+    expect(records.filter((data) => data.method === 'initialize').map((data) => data.clientInfoName)).toEqual(['inspector-cli', 'inspector-cli', 'inspector-cli', 'inspector']);
     expect(records.filter((data) => data.kind === 'call').map((data) => [data.operation, data.decision, data.upstreamStatus]).sort()).toEqual([
       ['deleteJiraIssue', 'blocked', 'not_forwarded'],
       ['searchJiraIssuesUsingJql', 'allowed', 'ok'],
@@ -171,7 +177,7 @@ describe('real MCP peers through the AI-agent gateway', () => {
   }, 90_000);
 
   it('server-everything as a second upstream: only echo is offered and answers, get-env and the rest are refused; its resources and prompts go through resource: and prompt: rules', async () => {
-    const client = await connectClient(everythingGateway.url, tokens.issue(chen.accountId, 'claude'), 'claude-code');
+    const client = await connectSignedIn(everythingGateway.mcpUrl, new SandboxAiClient('claude'), { name: 'claude-code', version: '1.0.0' });
     clients.push(client);
     // initialize reflects what the reference server declares, minus what a JSON-only gateway cannot deliver.
     expect(client.getServerCapabilities()).toEqual({ tools: {}, resources: {}, prompts: {} });
@@ -208,10 +214,10 @@ describe('real MCP peers through the AI-agent gateway', () => {
     expect(prompt.code).toBe(-32001);
 
     // The Inspector once against the same upstream: the same filtered list, the same echo.
-    const inspectorToken = tokens.issue(chen.accountId, 'inspector');
+    const inspectorToken = await signedInToken(everythingGateway.mcpUrl, new SandboxAiClient('inspector'));
     const [listed, echo] = await Promise.all([
-      runInspector(everythingGateway.url, inspectorToken, ['--method', 'tools/list']),
-      runInspector(everythingGateway.url, inspectorToken, ['--method', 'tools/call', '--tool-name', 'echo', '--tool-arg', 'message=hello from the Inspector']),
+      runInspector(everythingGateway.mcpUrl, inspectorToken, ['--method', 'tools/list']),
+      runInspector(everythingGateway.mcpUrl, inspectorToken, ['--method', 'tools/call', '--tool-name', 'echo', '--tool-arg', 'message=hello from the Inspector']),
     ]);
     expect(listed.status).toBe(0);
     expect(inspectorToolNames(listed)).toEqual(['echo']);

@@ -101,18 +101,18 @@ export async function callback(context: SignInContext, request: Request): Promis
   if (code === null) return fail('server_error', 'Atlassian sent no authorization code.');
   const client = await readClient(context, pending.clientId);
   if (!client) return fail('unauthorized_client', 'The AI client is no longer registered.');
+  const clearwayCode = randomToken('cwk_');
   let connectionId: string;
   try {
     const tokens = await context.upstream.exchange(code, pending.upstreamVerifier, pending.upstreamRedirectUri);
     const identity = await context.upstream.whoAmI(tokens.accessToken);
-    const connection = await context.book.open(identity, client.client_id, client.client_name, tokens);
+    const connection = await context.book.open(identity, client.client_id, client.client_name, tokens, digest(clearwayCode));
     connectionId = connection.id;
   } catch (error) {
     context.logger.error('gateway sign-in: the Atlassian sign-in could not be completed', { error: error instanceof UpstreamSignInError ? error.code : error instanceof Error ? error.name : 'unknown' });
     return fail('server_error', error instanceof UpstreamSignInError ? error.message : 'The Atlassian sign-in could not be completed.');
   }
   await context.book.markCallbackVerified();
-  const clearwayCode = randomToken('cwk_');
   await context.records.write(
     names.code(clearwayCode),
     codeSchema.parse({

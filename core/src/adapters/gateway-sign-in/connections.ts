@@ -63,13 +63,14 @@ export class ConnectionBook implements GatewayConnections {
   constructor(private readonly options: ConnectionBookOptions) {}
 
   /** A sign-in came back: the (account, client) connection is opened or renewed with the new upstream tokens. */
-  async open(identity: UpstreamIdentity, clientId: string, clientName: string, upstream: UpstreamTokens): Promise<ConnectionRecord> {
+  async open(identity: UpstreamIdentity, clientId: string, clientName: string, upstream: UpstreamTokens, codeHash: string): Promise<ConnectionRecord> {
     const { records, clock } = this.options;
     const ids = await this.accountIndex(identity.accountId);
     const existing = (await Promise.all(ids.map((id) => this.connection(id)))).find((record) => record?.clientId === clientId);
     if (existing) {
       // A client that signs in again replaces its earlier tokens; the user's old upstream tokens are revoked too.
       await this.dropTokens(existing);
+      if (existing.codeHash !== undefined) await records.delete(names.codeByHash(existing.codeHash));
       const previous = await records.read(names.upstreamTokens(existing.id), upstreamTokensSchema);
       if (previous && previous.refreshToken !== upstream.refreshToken) await this.revokeUpstream(previous);
     }
@@ -82,6 +83,7 @@ export class ConnectionBook implements GatewayConnections {
       clientId,
       connectedAt: clock.now(),
       accessHashes: [],
+      codeHash,
     };
     await records.write(names.upstreamTokens(connection.id), upstream);
     await records.delete(names.seen(connection.id));
@@ -207,7 +209,12 @@ export class ConnectionBook implements GatewayConnections {
     const { records } = this.options;
     const upstream = await records.read(names.upstreamTokens(connection.id), upstreamTokensSchema);
     await this.dropTokens(connection);
-    await Promise.all([records.delete(names.connection(connection.id)), records.delete(names.upstreamTokens(connection.id)), records.delete(names.seen(connection.id))]);
+    await Promise.all([
+      records.delete(names.connection(connection.id)),
+      records.delete(names.upstreamTokens(connection.id)),
+      records.delete(names.seen(connection.id)),
+      ...(connection.codeHash !== undefined ? [records.delete(names.codeByHash(connection.codeHash))] : []),
+    ]);
     return upstream ? this.revokeUpstream(upstream) : false;
   }
 

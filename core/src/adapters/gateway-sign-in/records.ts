@@ -23,6 +23,7 @@ export const names = {
   client: (clientId: string) => `gw:client:${digest(clientId)}`,
   pending: (state: string) => `gw:pending:${digest(state)}`,
   code: (code: string) => `gw:code:${digest(code)}`,
+  codeByHash: (codeHash: string) => `gw:code:${codeHash}`,
   access: (tokenHash: string) => `gw:access:${tokenHash}`,
   refresh: (tokenHash: string) => `gw:refresh:${tokenHash}`,
   connection: (id: string) => `gw:connection:${id}`,
@@ -72,6 +73,8 @@ export const codeSchema = z.object({
   codeChallenge: z.string(),
   resource: z.string(),
   expiresAt: z.number(),
+  /** Set by the first exchange; kept (one per connection) so a replay can be told from a forgery and answered by revoking what the code gave. */
+  used: z.boolean().optional(),
 });
 export type CodeRecord = z.infer<typeof codeSchema>;
 
@@ -103,6 +106,8 @@ export const connectionSchema = z.object({
   /** Hashes of the Clearway tokens issued on this connection, so a disconnect finds them. */
   accessHashes: z.array(z.string()),
   refreshHash: z.string().optional(),
+  /** The last Clearway code issued on this connection (its record is dropped when the next is issued or the connection ends). */
+  codeHash: z.string().optional(),
 });
 export type ConnectionRecord = z.infer<typeof connectionSchema>;
 

@@ -46,13 +46,13 @@ async function codeGrant(context: SignInContext, client: RegisteredClient, param
   const record = await context.records.read(names.code(code), codeSchema);
   const invalid = new InvalidGrantError('The authorization code is not valid, has expired or was already used.');
   if (!record || record.clientId !== client.client_id) return oauthError(invalid);
-  if (!(await context.records.claim(names.used('code', codeHash), context.lifetimes.codeSeconds * 2))) {
+  if (record.used === true || !(await context.records.claim(names.used('code', codeHash), context.lifetimes.codeSeconds * 2))) {
     // RFC 6749 §4.1.2: a code used twice may have been stolen; the tokens it gave stop working.
     context.logger.warn('gateway sign-in: an authorization code was used twice; revoking what it issued', { clientId: client.client_id });
     await context.book.revokeClearwayTokens(record.connectionId);
     return oauthError(invalid);
   }
-  await context.records.delete(names.code(code));
+  await context.records.write(names.code(code), { ...record, used: true });
   if (record.expiresAt <= context.clock.now()) return oauthError(invalid);
   if (redirectUri !== record.redirectUri) return oauthError(new InvalidGrantError('redirect_uri must be the one the authorization request used.'));
   if (!VERIFIER.test(verifier) || s256(verifier) !== record.codeChallenge) return oauthError(new InvalidGrantError('The code_verifier does not match the code challenge.'));

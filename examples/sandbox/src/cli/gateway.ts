@@ -1,7 +1,7 @@
 import { DASHBOARD_RANGES, currentAgentPolicy, explainAgentCall, gatewayDashboard, listActivity, type ActivityFilter, type DashboardRange } from '@clearway/core';
 import type { Command } from 'commander';
 import { paths } from '../paths.js';
-import { sandboxPerson } from '../gateway/tokens.js';
+import { sandboxPerson } from '../gateway/directory.js';
 import { PEOPLE, STAFF, sandboxSeed } from '../simulator-seed.js';
 import { CliError, EXIT, emit, isoDay } from './output.js';
 import { requireSandbox } from './sandbox-data.js';
@@ -28,11 +28,11 @@ export function registerGatewayCommands(program: Command, json: () => boolean): 
 
   gateway
     .command('serve')
-    .description('Serve the gateway on loopback until Ctrl-C (over the sandbox store and its agent policy); prints the MCP URL and a token for one person and AI client')
-    .option('--as <person>', `who the token signs in (${PERSON_KEYS.join(', ')})`, 'chen')
+    .description('Serve the gateway and its sign-in on loopback until Ctrl-C (over the sandbox store and its agent policy); signs one person in through the OAuth flow and prints the MCP URL and their token')
+    .option('--as <person>', `who signs in with the simulated Atlassian site (${PERSON_KEYS.join(', ')})`, 'chen')
     .option('--client <name>', "the AI client's registered name (what rules naming a client match)", 'claude')
     .option('--port <port>', 'port to listen on (default: any free port)')
-    .option('--upstream <url>', "an MCP server's URL to proxy to (default: the simulator's Atlassian site, started here)")
+    .option('--upstream <url>', "an MCP server's URL to forward calls to (default: the simulated Atlassian site's, where people sign in)")
     .option('--upstream-header <header>', 'a header for the upstream, "Name: value" (repeatable)', headerOption)
     .action(async (options: { as: string; client: string; port?: string; upstream?: string; upstreamHeader?: Record<string, string> }) => {
       const accountId = personOption(options.as);
@@ -41,24 +41,19 @@ export function registerGatewayCommands(program: Command, json: () => boolean): 
       if (options.upstream !== undefined && !URL.canParse(options.upstream)) throw new CliError('--upstream takes a URL, such as http://127.0.0.1:3001/mcp.', EXIT.usage);
       const deps = await requireSandbox();
       // Loaded here: the MCP SDK and the simulator are for this command only.
-      const { SandboxGatewayTokens } = await import('../gateway/tokens.js');
-      const { fixedUpstream, simulatorUpstream, startSandboxGateway } = await import('../gateway/host.js');
-      let stopSimulator = async () => undefined as void;
-      let upstreamFactory;
-      let upstreamUrl: string;
-      if (options.upstream !== undefined) {
-        upstreamFactory = fixedUpstream(options.upstream, options.upstreamHeader);
-        upstreamUrl = options.upstream;
-      } else {
-        const { IdpSimulator, ensureCertificate } = await import('@clearway/idp-simulator');
-        const simulator = await IdpSimulator.start({ seed: sandboxSeed(), tls: await ensureCertificate(paths.certificate) });
-        stopSimulator = () => simulator.stop();
-        upstreamFactory = simulatorUpstream(simulator);
-        upstreamUrl = `${simulator.url}/mcp (the simulated Atlassian site, cloudId ${simulator.atlassian?.cloudId ?? ''})`;
-      }
-      const tokens = new SandboxGatewayTokens(paths.gatewayTokens);
-      const token = tokens.issue(accountId, options.client);
-      const served = await startSandboxGateway(deps, tokens, upstreamFactory, { port });
+      const { fixedUpstream, simulatorMcpUrl, startSandboxGateway } = await import('../gateway/host.js');
+      const { SandboxAiClient, signedInToken } = await import('../gateway/ai-client.js');
+      const { fileSignInStore } = await import('../gateway/sign-in-store.js');
+      const { IdpSimulator, ensureCertificate } = await import('@clearway/idp-simulator');
+      const simulator = await IdpSimulator.start({ seed: sandboxSeed(), tls: await ensureCertificate(paths.certificate) });
+      const served = await startSandboxGateway(deps, simulator, fileSignInStore(paths.gatewaySignIn), {
+        port,
+        ...(options.upstream !== undefined && { forward: fixedUpstream(options.upstream, options.upstreamHeader) }),
+      });
+      // The simulated Atlassian sign-in's browser session: whoever signs in here (this command, or any MCP client's OAuth flow) is this person.
+      simulator.atlassian!.signInAs(accountId);
+      const token = await signedInToken(served.mcpUrl, new SandboxAiClient(options.client));
+      const upstreamUrl = options.upstream ?? `${simulatorMcpUrl(simulator)} (the simulated Atlassian site, cloudId ${simulator.atlassian?.cloudId ?? ''})`;
       // Listening before the URL is printed: whoever reads it may stop this at once. `on`, not `once`: Ctrl-C
       // reaches this process twice (from the terminal and forwarded by the launcher), and a second signal
       // must not cut the shutdown short.
@@ -66,25 +61,27 @@ export function registerGatewayCommands(program: Command, json: () => boolean): 
         process.on('SIGINT', () => resolve());
         process.on('SIGTERM', () => resolve());
       });
-      const out = { url: served.url.href, token, accountId, client: options.client, upstream: upstreamUrl };
+      const out = { url: served.mcpUrl.href, baseUrl: served.baseUrl, callbackUrl: `${served.baseUrl}/callback`, token, accountId, client: options.client, upstream: upstreamUrl, signIn: simulatorMcpUrl(simulator) };
       if (json()) console.log(JSON.stringify(out, null, 2));
       else {
         console.log(
           [
-            `Clearway AI-agent gateway on ${served.url.href} (Ctrl-C to stop)`,
-            `  signed in as  ${accountId}, AI client "${options.client}"`,
+            `Clearway AI-agent gateway on ${served.mcpUrl.href} (Ctrl-C to stop)`,
+            `  sign-in       OAuth: Clearway's metadata at ${served.baseUrl}/.well-known/oauth-protected-resource, Atlassian sign-in at ${simulator.url} as ${accountId}`,
+            `  Rovo callback ${served.baseUrl}/callback`,
+            `  signed in     ${accountId}, AI client "${options.client}" (through the same OAuth flow)`,
             `  token         ${token}`,
             `  upstream      ${upstreamUrl}`,
             '',
-            'Point an MCP client at it, e.g. the MCP Inspector in CLI mode:',
-            `  mcp-inspector-cli ${served.url.href} --transport http --header "Authorization: Bearer ${token}" --method tools/list`,
+            'Point an MCP client at it: one with OAuth signs in by itself; or, with the token above, the MCP Inspector in CLI mode:',
+            `  mcp-inspector-cli ${served.mcpUrl.href} --transport http --header "Authorization: Bearer ${token}" --method tools/list`,
             'Then: pnpm clearway gateway log, pnpm clearway gateway dashboard',
           ].join('\n'),
         );
       }
       await stopped;
       await served.close();
-      await stopSimulator();
+      await simulator.stop();
       deps.store.close();
     });
 

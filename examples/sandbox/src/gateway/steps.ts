@@ -11,23 +11,17 @@ import {
   verifyAuditLog,
   type Actor,
 } from '@clearway/core';
-import type { ServedGateway } from '@clearway/core/mcp-gateway';
+import type { ServedGatewayHost } from '@clearway/core/gateway-sign-in';
 import type { IdpSimulator } from '@clearway/idp-simulator';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { paths } from '../paths.js';
 import { PEOPLE } from '../simulator-seed.js';
 import { table, type Story } from '../story.js';
 import type { SandboxDeps } from '../world.js';
-import { simulatorUpstream, startSandboxGateway } from './host.js';
-import { SandboxGatewayTokens, sandboxGroups } from './tokens.js';
-
-/** An AI client as the person would run it: the SDK's own client, connected to the gateway with a token. */
-async function connect(url: URL, token: string, name: string): Promise<Client> {
-  const client = new Client({ name, version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-  return client;
-}
+import { SandboxAiClient, connectSignedIn } from './ai-client.js';
+import { sandboxGroups } from './directory.js';
+import { startSandboxGateway } from './host.js';
+import { fileSignInStore } from './sign-in-store.js';
 
 const errorText = async (attempt: Promise<unknown>): Promise<string | undefined> =>
   attempt.then(
@@ -36,12 +30,13 @@ const errorText = async (attempt: Promise<unknown>): Promise<string | undefined>
   );
 
 export async function gatewaySteps(story: Story, deps: SandboxDeps, simulator: IdpSimulator, admin: Actor): Promise<void> {
-  const tokens = new SandboxGatewayTokens(paths.gatewayTokens);
-  const cloudId = simulator.atlassian!.cloudId;
-  let gateway: ServedGateway | undefined;
+  const site = simulator.atlassian!;
+  const cloudId = site.cloudId;
+  let gateway: ServedGatewayHost | undefined;
   const clients: Client[] = [];
+  const anaChatGpt = new SandboxAiClient('chatgpt');
 
-  await story.step("Ana's ChatGPT connects through Clearway's MCP gateway instead of the site's", async () => {
+  await story.step("Ana's ChatGPT signs in with Atlassian through Clearway and connects to Clearway's MCP URL instead of the site's", async () => {
     const refused = saveAgentPolicy({ ...deps, groups: sandboxGroups }, admin, { rules: { defaultEffect: 'allow', rules: [{ group: 'enginering', operation: 'create*', effect: 'allow' }] } });
     await story.expectRefusal('the agent policy refuses a group the site does not have', refused, 'validation_failed');
     const saved = await saveAgentPolicy({ ...deps, groups: sandboxGroups }, admin, {
@@ -60,11 +55,23 @@ export async function gatewaySteps(story: Story, deps: SandboxDeps, simulator: I
       },
     });
     story.expect('agent policy v1 saved: delete* denied first, then engineering, default allow with the client’s grant', saved.policyVersion === 1);
-    gateway = await startSandboxGateway(deps, tokens, simulatorUpstream(simulator));
-    story.note(`gateway ${gateway.url.href} → upstream ${simulator.url}/mcp (the simulated Atlassian site)`);
-    const ana = await connect(gateway.url, tokens.issue(PEOPLE.ana.accountId, 'chatgpt'), 'openai-mcp');
+    gateway = await startSandboxGateway(deps, simulator, fileSignInStore(paths.gatewaySignIn));
+    story.note(`gateway ${gateway.mcpUrl.href} → upstream ${simulator.url}/v1/mcp (the simulated Atlassian site); Rovo callback ${gateway.baseUrl}/callback`);
+    const before = await gateway.host.connections.status();
+    story.expect('Getting Started says "Action needed" for the Rovo domain until a sign-in comes back through the callback', before.callbackVerifiedAt === undefined);
+    site.signInAs(PEOPLE.ana.accountId);
+    const ana = await connectSignedIn(gateway.mcpUrl, anaChatGpt, { name: 'openai-mcp', version: '1.0.0' });
     clients.push(ana);
+    const route = anaChatGpt.visited.map((url) => url.replace(gateway!.baseUrl, 'clearway').replace(simulator.url, 'atlassian').replace(anaChatGpt.redirectUrl, 'chatgpt'));
+    story.expect(
+      'the MCP SDK client found Clearway from the 401, registered, and her browser went Clearway → Atlassian sign-in → Clearway callback → ChatGPT',
+      route.join(' → ') === 'clearway/authorize → atlassian/v1/authorize → clearway/callback → chatgpt',
+      route.join(' → '),
+    );
     story.expect('Ana connects with ChatGPT (she holds an active ChatGPT grant)', ana.getServerCapabilities()?.tools !== undefined, JSON.stringify(ana.getServerVersion()));
+    const [connection] = await gateway.host.connections.listForAccount(PEOPLE.ana.accountId);
+    story.expect('My Access lists her connected AI client', connection?.client === 'chatgpt', connection && `${connection.client} since ${new Date(connection.connectedAt).toISOString()}`);
+    story.expect('the Rovo domain now shows "Allowed"', (await gateway.host.connections.status()).callbackVerifiedAt !== undefined);
     const tools = (await ana.listTools()).tools.map((tool) => tool.name);
     story.expect('tools/list hides what the policy denies: deleteJiraIssue is not offered', tools.includes('searchJiraIssuesUsingJql') && !tools.includes('deleteJiraIssue'), `${tools.length} tools`);
   });
@@ -80,18 +87,31 @@ export async function gatewaySteps(story: Story, deps: SandboxDeps, simulator: I
   });
 
   await story.step('A user without an active grant for the client is refused, and told how to get one', async () => {
-    const ben = await connect(gateway!.url, tokens.issue(PEOPLE.ben.accountId, 'chatgpt'), 'openai-mcp');
+    site.signInAs(PEOPLE.ben.accountId);
+    const ben = await connectSignedIn(gateway!.mcpUrl, new SandboxAiClient('chatgpt'), { name: 'openai-mcp', version: '1.0.0' });
     clients.push(ben);
     const offered = (await ben.listTools()).tools;
     story.expect('Ben (sales; his ChatGPT request was denied) is offered no tools', offered.length === 0, `${offered.length} tools`);
     const refusal = await errorText(ben.callTool({ name: 'getJiraIssue', arguments: { cloudId, issueIdOrKey: 'OPS-1' } }));
     story.expect('his call is refused with the reason and the way to request access', refusal !== undefined && /Request ChatGPT[^.]* from the Clearway portal/.test(refusal), refusal);
-    const stranger = await fetch(gateway!.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
+    const stranger = await fetch(gateway!.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
     story.expect('a caller without a token gets 401 naming the resource metadata', stranger.status === 401 && (stranger.headers.get('www-authenticate') ?? '').includes('resource_metadata='), `${stranger.status}`);
   });
 
+  await story.step('Ana disconnects ChatGPT from My Access: its token stops working and her Atlassian tokens are revoked', async () => {
+    const host = gateway!.host;
+    const [connection] = await host.connections.listForAccount(PEOPLE.ana.accountId);
+    const token = anaChatGpt.tokens()?.access_token ?? '';
+    await host.connections.disconnect(connection!.id, { accountId: PEOPLE.ana.accountId, role: 'user' });
+    const after = await fetch(gateway!.mcpUrl, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
+    story.expect('her old token now gets 401 invalid_token', after.status === 401 && (after.headers.get('www-authenticate') ?? '').includes('invalid_token'), String(after.status));
+    const revoked = site.oauth.revocations(PEOPLE.ana.accountId);
+    story.expect('Clearway revoked her Atlassian tokens at the authorization server (RFC 7009)', revoked.length > 0, `${revoked.length} revocation(s)`);
+    story.expect('My Access lists no connected AI client for her', (await host.connections.listForAccount(PEOPLE.ana.accountId)).length === 0);
+  });
+
   await story.step('The activity log and the dashboard show every call; the chain holds them', async () => {
-    for (const client of clients) await client.close();
+    for (const client of clients) await client.close().catch(() => undefined);
     await gateway?.close();
     const log = await listActivity(deps, { limit: 20 });
     const names: Record<string, string> = Object.fromEntries(Object.values(PEOPLE).map((person) => [person.accountId, person.displayName]));
