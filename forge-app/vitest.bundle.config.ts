@@ -7,5 +7,6 @@ if (process.env.CLEARWAY_FORGE_BUNDLE === undefined) {
 
 export default clearwayProject('forge-bundle', {
   setupFiles: ['./src/test-support/setup.ts', './test/frontend/bridge-setup.ts'],
-  include: ['test/portal-to-access.e2e.test.ts'],
+  // The portal flow, and the AI-agent gateway's web trigger (which bundles @clearway/core/gateway-sign-in from core's dist).
+  include: ['test/portal-to-access.e2e.test.ts', 'test/gateway-web-trigger.e2e.test.ts'],
 });

@@ -8,6 +8,7 @@ import { lazyApp } from './composition/app';
 import { makeQueueConsumer } from './queue/queue-consumer';
 import { makeSurfaceResolver } from './resolvers/define';
 import { makeFulfillmentTick } from './triggers/fulfillment-tick';
+import { makeGatewayWebTrigger } from './triggers/gateway-web-trigger';
 import { makeIssueCreatedTrigger } from './triggers/issue-created';
 import { makeLifecycleSweeps } from './triggers/lifecycle-sweeps';
 
@@ -27,3 +28,5 @@ export const fulfillmentTick = makeFulfillmentTick(app);
 export const lifecycleSweeps = makeLifecycleSweeps(app);
 /** The clearway-fulfillment queue: immediate and delayed fulfillment runs, intake retries. */
 export const fulfillmentConsumer = makeQueueConsumer(app);
+/** The clearway-gateway web trigger: the AI-agent gateway's MCP endpoint and its OAuth sign-in, under the trigger's URL. */
+export const gatewayWebTrigger = makeGatewayWebTrigger(app);

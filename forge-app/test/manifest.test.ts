@@ -4,8 +4,10 @@ import { dirname, join } from 'node:path';
 import { validate } from '@forge/manifest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BACKEND_EGRESS } from '../src/adapters/egress/backend-egress';
+import { ATLASSIAN_REMOTE_MCP_URL, GATEWAY_EGRESS } from '../src/adapters/egress/gateway-egress';
 import { FULFILLMENT_QUEUE_KEY } from '../src/adapters/events/event-queue';
 import { manifestEntities } from '../src/adapters/kvs-store/entity-mapping';
+import { GATEWAY_WEB_TRIGGER_KEY } from '../src/adapters/runtime/web-trigger-url';
 import * as handlers from '../src/index';
 import { SURFACE_MODULE_TYPES } from '../src/resolvers/contract';
 import { MANIFEST_PATH, readManifest } from '../src/test-support/fake-forge/index';
@@ -81,9 +83,18 @@ describe('manifest.yml', () => {
     expect(modules.trigger?.[0]).toMatchObject({ function: 'issue-created', events: ['avi:jira:created:issue'] });
   });
 
-  it('allows egress only to the providers’ hosts, as address objects: every Okta cell (wildcard and bare domain), Graph and Entra sign-in', () => {
+  it('allows egress only to the providers’ hosts and the gateway’s, as address objects: every Okta cell (wildcard and bare domain), Graph, Entra sign-in, Atlassian’s MCP server and its authorization servers', () => {
     expect(manifest.permissions?.external).toEqual({ fetch: { backend: BACKEND_EGRESS.map((address) => ({ address })) } });
     for (const cell of ['okta.com', 'oktapreview.com', 'okta-emea.com']) expect(BACKEND_EGRESS).toEqual(expect.arrayContaining([`*.${cell}`, cell]));
+    expect(BACKEND_EGRESS).toEqual(expect.arrayContaining([...GATEWAY_EGRESS, new URL(ATLASSIAN_REMOTE_MCP_URL).host]));
+    // Exact hosts: a wildcard over atlassian.com would let the app reach every Atlassian service.
+    expect(BACKEND_EGRESS.filter((address) => address.includes('atlassian'))).toEqual(['mcp.atlassian.com', 'cf.mcp.atlassian.com', 'auth.atlassian.com']);
+  });
+
+  it('serves the gateway from one dynamic web trigger bound to gatewayWebTrigger, on the platform’s default 55 s', () => {
+    const triggers = modules.webtrigger ?? [];
+    expect(triggers).toEqual([{ key: GATEWAY_WEB_TRIGGER_KEY, function: 'gateway-web-trigger', response: { type: 'dynamic' } }]);
+    expect(functionByKey.get('gateway-web-trigger')).toEqual({ key: 'gateway-web-trigger', handler: 'index.gatewayWebTrigger' });
   });
 
   it('runs on nodejs22.x', () => {

@@ -38,6 +38,9 @@ const CALLS: Readonly<Record<string, readonly string[]>> = {
   '/rest/api/3/user/bulk?{}': ['read:jira-user'],
   '/rest/api/3/user/search?query={}&maxResults={}': ['read:jira-user'],
   '/rest/api/3/groups/picker?query={}&maxResults={}': ['read:jira-user'],
+  // Bulk get groups (do the groups agent-policy rules name exist). Its reference page lists its
+  // scopes; JRACLOUD-79363 reports Connect apps needing ADMIN for it: verify read:jira-user on a site.
+  '/rest/api/3/group/bulk?{}': ['read:jira-user'],
   // JSM: get request, create request comment (internal notes), get service desks, get request types.
   '/rest/servicedeskapi/request/{}': ['read:servicedesk-request'],
   '/rest/servicedeskapi/request/{}/comment': ['write:servicedesk-request'],

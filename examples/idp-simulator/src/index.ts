@@ -23,3 +23,4 @@ export type { Effect, EffectKind, Vendor } from './http.js';
 export { DEFAULT_ATLASSIAN_SEED, atlassianSeedOrDefault, loadSeed, type AtlassianSeed, type JiraStatusName, type SimulatorSeed } from './seed.js';
 export { createCertificate, ensureCertificate, type TlsMaterial } from './tls.js';
 export { TrafficControl, type Bucket, type FaultRates, type OneShotFault, type RateLimitRule } from './traffic.js';
+export { SimulatedAiClient, SignInRefused, connectSignedIn, signedInToken } from './ai-client.js';

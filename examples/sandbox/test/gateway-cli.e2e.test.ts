@@ -7,7 +7,7 @@ import { randomIds, saveAgentPolicy, type ActivityRecord, type Explanation, type
 import { SqliteStore } from '@clearway/core/sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectingLogger, FileSecrets, SandboxJira, VirtualClock } from '../src/adapters.js';
-import { SandboxAiClient, connectSignedIn } from '../src/gateway/ai-client.js';
+import { SimulatedAiClient, connectSignedIn } from '@clearway/idp-simulator';
 import { sandboxGroups } from '../src/gateway/directory.js';
 import { PEOPLE, SITE_ACCOUNTS, STAFF } from '../src/simulator-seed.js';
 import { connectClient, refusal, resultText, startEverythingServer, type EverythingServer } from './mcp-peers.js';
@@ -105,7 +105,7 @@ describe('clearway gateway, over the data the main job left', () => {
     data = copySandboxData(job.data);
     env = { CLEARWAY_SANDBOX_DATA: data };
     // `gateway serve` runs the simulator with the data folder's certificate, and this process's
-    // "browser" (SandboxAiClient) signs in there over TLS: it must be the certificate this worker
+    // "browser" (SimulatedAiClient) signs in there over TLS: it must be the certificate this worker
     // trusts (vitest.config.ts made it NODE_EXTRA_CA_CERTS), not the one the main job made.
     const trusted = process.env.NODE_EXTRA_CA_CERTS!;
     mkdirSync(join(data, 'tls'), { recursive: true });
@@ -293,7 +293,7 @@ describe('clearway gateway, over the data the main job left', () => {
 
     // A real client with no token: the SDK finds Clearway from the 401, registers as "cursor", and
     // its browser signs in at the simulated Atlassian, whose session `serve` set to Chen.
-    const cursor = new SandboxAiClient('cursor');
+    const cursor = new SimulatedAiClient('cursor');
     const signedIn = await connectSignedIn(new URL(served.url), cursor, { name: 'cursor-vscode', version: '1.0.0' });
     const signInOrigin = new URL(served.signIn).origin;
     expect(cursor.visited).toEqual([`${served.baseUrl}/authorize`, `${signInOrigin}/v1/authorize`, served.callbackUrl, cursor.redirectUrl]);

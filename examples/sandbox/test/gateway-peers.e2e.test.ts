@@ -20,7 +20,7 @@ import { IdpSimulator, ensureCertificate } from '@clearway/idp-simulator';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectingLogger, FileSecrets, SandboxJira, VirtualClock } from '../src/adapters.js';
-import { SandboxAiClient, connectSignedIn, signedInToken } from '../src/gateway/ai-client.js';
+import { SimulatedAiClient, connectSignedIn, signedInToken } from '@clearway/idp-simulator';
 import { sandboxGroups } from '../src/gateway/directory.js';
 import { fixedUpstream, startSandboxGateway } from '../src/gateway/host.js';
 import { fileSignInStore } from '../src/gateway/sign-in-store.js';
@@ -100,7 +100,7 @@ describe('real MCP peers through the AI-agent gateway', () => {
 
   it("the SDK's own Client reaches the simulated Atlassian site: the delete is hidden and refused by rule 1, a search is answered, both are recorded", async () => {
     // Signed in as MCP clients do: 401, discovery, registration as "claude", Atlassian sign-in, token.
-    const client = await connectSignedIn(atlassianGateway.mcpUrl, new SandboxAiClient('claude'), { name: 'claude-code', version: '1.0.0' });
+    const client = await connectSignedIn(atlassianGateway.mcpUrl, new SimulatedAiClient('claude'), { name: 'claude-code', version: '1.0.0' });
     clients.push(client);
     expect(client.getServerVersion()).toMatchObject({ name: 'clearway-agent-gateway' });
 
@@ -146,7 +146,7 @@ describe('real MCP peers through the AI-agent gateway', () => {
 
   it('the MCP Inspector in CLI mode lists the filtered tools, gets an answer to an allowed call, and fails on a denied one naming rule 1', async () => {
     // The Inspector's CLI takes a header, not a sign-in: its token comes from a sign-in as the client "inspector".
-    const token = await signedInToken(atlassianGateway.mcpUrl, new SandboxAiClient('inspector'));
+    const token = await signedInToken(atlassianGateway.mcpUrl, new SimulatedAiClient('inspector'));
     // Three separate Inspector runs, side by side (each is two Node processes).
     const [listed, search, deleted] = await Promise.all([
       runInspector(atlassianGateway.mcpUrl, token, ['--method', 'tools/list']),
@@ -177,7 +177,7 @@ describe('real MCP peers through the AI-agent gateway', () => {
   }, 90_000);
 
   it('server-everything as a second upstream: only echo is offered and answers, get-env and the rest are refused; its resources and prompts go through resource: and prompt: rules', async () => {
-    const client = await connectSignedIn(everythingGateway.mcpUrl, new SandboxAiClient('claude'), { name: 'claude-code', version: '1.0.0' });
+    const client = await connectSignedIn(everythingGateway.mcpUrl, new SimulatedAiClient('claude'), { name: 'claude-code', version: '1.0.0' });
     clients.push(client);
     // initialize reflects what the reference server declares, minus what a JSON-only gateway cannot deliver.
     expect(client.getServerCapabilities()).toEqual({ tools: {}, resources: {}, prompts: {} });
@@ -214,7 +214,7 @@ describe('real MCP peers through the AI-agent gateway', () => {
     expect(prompt.code).toBe(-32001);
 
     // The Inspector once against the same upstream: the same filtered list, the same echo.
-    const inspectorToken = await signedInToken(everythingGateway.mcpUrl, new SandboxAiClient('inspector'));
+    const inspectorToken = await signedInToken(everythingGateway.mcpUrl, new SimulatedAiClient('inspector'));
     const [listed, echo] = await Promise.all([
       runInspector(everythingGateway.mcpUrl, inspectorToken, ['--method', 'tools/list']),
       runInspector(everythingGateway.mcpUrl, inspectorToken, ['--method', 'tools/call', '--tool-name', 'echo', '--tool-arg', 'message=hello from the Inspector']),

@@ -30,7 +30,7 @@ import { InvalidGrantError, InvalidTargetError } from '@modelcontextprotocol/sdk
 import { OAuthMetadataSchema, OAuthProtectedResourceMetadataSchema, type AuthorizationServerMetadata, type OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CollectingLogger, FileSecrets, SandboxJira, VirtualClock } from '../src/adapters.js';
-import { SandboxAiClient, SignInRefused, connectSignedIn } from '../src/gateway/ai-client.js';
+import { SimulatedAiClient, SignInRefused, connectSignedIn } from '@clearway/idp-simulator';
 import { sandboxGroups } from '../src/gateway/directory.js';
 import { startSandboxGateway } from '../src/gateway/host.js';
 import { fileSignInStore } from '../src/gateway/sign-in-store.js';
@@ -69,7 +69,7 @@ class LineLogger extends CollectingLogger {
 }
 
 /** The AI client whose codes and tokens are remembered as secrets. */
-class RecordingAiClient extends SandboxAiClient {
+class RecordingAiClient extends SimulatedAiClient {
   override saveTokens(tokens: OAuthTokens): void {
     keep(tokens.access_token, tokens.refresh_token);
     super.saveTokens(tokens);

@@ -1,8 +1,8 @@
 /**
  * `pnpm --filter @clearway/forge-app build`: packages the app with the pinned Forge CLI's own
  * linters and bundlers (what `forge deploy` runs, offline), prints the bundle sizes, and fails on
- * any error or warning. With `--smoke`, it then runs the portal-to-access end-to-end test against
- * the bundled handlers, so what ships is what is tested.
+ * any error or warning. With `--smoke`, it then runs the end-to-end tests (portal to access, the
+ * gateway web trigger) against the bundled handlers, so what ships is what is tested.
  *
  *   node scripts/forge-package.cjs [--app <dir>] [--out <dir>] [--report <file.json>] [--smoke]
  */
@@ -58,7 +58,7 @@ async function main(): Promise<number> {
     return 1;
   }
   if (!values.smoke) return 0;
-  console.log('\nRunning the portal-to-access end-to-end test against the bundled handlers');
+  console.log('\nRunning the end-to-end tests against the bundled handlers');
   const smoke = spawnSync('pnpm', ['exec', 'vitest', 'run', '--config', 'vitest.bundle.config.ts'], {
     cwd: appDir,
     stdio: 'inherit',

@@ -1,4 +1,17 @@
-import { CORE_DEPS, FulfillmentEngine, initializeClearway, PROVIDER_REGISTRY, type ConnectorDeps, type CoreDeps, type ProviderRegistry } from '@clearway/core';
+import {
+  CORE_DEPS,
+  createGatewayPolicy,
+  FulfillmentEngine,
+  initializeClearway,
+  PROVIDER_REGISTRY,
+  signInEvents,
+  type ConnectorDeps,
+  type CoreDeps,
+  type GroupDirectory,
+  type ProviderRegistry,
+  type UserGroups,
+} from '@clearway/core';
+import { createGatewayHost, type GatewayHost, type SignInStore, type UpstreamSignInConfig } from '@clearway/core/gateway-sign-in';
 import type { DependencyContainer } from 'tsyringe';
 import type { EventQueue } from '../adapters/events/event-queue';
 import type { CallerDirectory } from '../adapters/jira/caller-directory';
@@ -23,6 +36,50 @@ export interface ClearwayApp {
   readonly engine: FulfillmentEngine;
   /** Prepares the installation (audit key, built-in manual connector) once per process; idempotent. */
   ready(): Promise<void>;
+  readonly gateway: {
+    /** The web trigger's URL (webTrigger.getUrl('clearway-gateway') from @forge/api), cached; MCP is at `${url}/mcp`, the Rovo callback at `${url}/callback`. */
+    baseUrl(): Promise<string>;
+    /** The site's groups (Jira /rest/api/3/group/bulk): saveAgentPolicy's `groups`. */
+    readonly groups: GroupDirectory;
+    /** Connections and the test call (built lazily). */
+    host(): Promise<GatewayHost>;
+  };
+}
+
+/** Asks once per process; a failure is asked again by the next caller. */
+function once<T>(ask: () => Promise<T>): () => Promise<T> {
+  let answer: Promise<T> | undefined;
+  return () =>
+    (answer ??= ask().catch((error: unknown) => {
+      answer = undefined;
+      throw error;
+    }));
+}
+
+/**
+ * The AI-agent gateway over the app's ports: core's policy and audit chain, sign-in state in Forge
+ * secret storage, the site's groups from Jira. The host is built on first use, so a resolver that
+ * only reads the URL or the groups never builds it.
+ */
+function gatewayFrom(container: DependencyContainer, deps: CoreDeps): ClearwayApp['gateway'] {
+  const groups = container.resolve<GroupDirectory & UserGroups>(TOKENS.gatewayGroups);
+  const baseUrl = once(container.resolve<() => Promise<string>>(TOKENS.gatewayBaseUrl));
+  let host: GatewayHost | undefined;
+  return {
+    baseUrl,
+    groups,
+    host: async () =>
+      (host ??= createGatewayHost({
+        baseUrl,
+        store: container.resolve<SignInStore>(TOKENS.signInStore),
+        upstream: container.resolve<UpstreamSignInConfig>(TOKENS.gatewayUpstream),
+        groups,
+        policy: createGatewayPolicy(deps),
+        events: signInEvents(deps),
+        clock: deps.clock,
+        logger: deps.logger,
+      })),
+  };
 }
 
 export function appFromContainer(container: DependencyContainer): ClearwayApp {
@@ -39,6 +96,7 @@ export function appFromContainer(container: DependencyContainer): ClearwayApp {
     queue: container.resolve<EventQueue>(TOKENS.queue),
     budget: container.resolve<InvocationBudget>(TOKENS.budget),
     engine: container.resolve(FulfillmentEngine),
+    gateway: gatewayFrom(container, deps),
     ready: () => {
       initialized ??= initializeClearway(deps).then(
         () => undefined,

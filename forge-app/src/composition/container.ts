@@ -12,17 +12,24 @@ import {
   systemClock,
   type CoreDeps,
   type EngineOptions,
+  type GroupDirectory,
+  type UserGroups,
 } from '@clearway/core';
+import type { SignInStore, UpstreamSignInConfig } from '@clearway/core/gateway-sign-in';
 import type { DependencyContainer } from 'tsyringe';
+import { ATLASSIAN_REMOTE_MCP_URL } from '../adapters/egress/gateway-egress';
 import { ForgeEventQueue, type EventQueue } from '../adapters/events/event-queue';
 import { JiraCallerDirectory, type CallerDirectory } from '../adapters/jira/caller-directory';
 import { ForgeJira } from '../adapters/jira/forge-jira';
+import { JiraGroups } from '../adapters/jira/jira-groups';
 import { JiraIntakeSource, type IntakeSource } from '../adapters/jira/intake-source';
 import { JiraSiteLookup, type SiteLookup } from '../adapters/jira/site-lookup';
 import { KvsSecrets } from '../adapters/kvs-secrets/kvs-secrets';
+import { KvsSignInStore } from '../adapters/kvs-sign-in/kvs-sign-in-store';
 import { KvsStore } from '../adapters/kvs-store/kvs-store';
 import { consoleLogger } from '../adapters/logging/console-logger';
 import { forgeInvocationBudget, type InvocationBudget } from '../adapters/runtime/invocation-budget';
+import { GATEWAY_WEB_TRIGGER_KEY, webTriggerUrl } from '../adapters/runtime/web-trigger-url';
 import { TOKENS } from './tokens';
 
 /** Every port the app runs on (core's and the app's own); a test replaces any of them. */
@@ -33,6 +40,13 @@ export interface AppPorts extends CoreDeps {
   readonly queue: EventQueue;
   readonly budget: InvocationBudget;
   readonly engine: Partial<EngineOptions>;
+  /** The site's groups for agent-policy rules: whether a named group exists, and a user's groups. */
+  readonly gatewayGroups: GroupDirectory & UserGroups;
+  readonly signInStore: SignInStore;
+  /** The URL everything the gateway serves is under: the `clearway-gateway` web trigger's. */
+  readonly gatewayBaseUrl: () => Promise<string>;
+  /** The MCP server users sign in to and the gateway calls as them. */
+  readonly gatewayUpstream: UpstreamSignInConfig;
 }
 
 /** What a Forge resolver may run for before the platform stops it; the fallback when the runtime cannot tell. */
@@ -64,6 +78,10 @@ export function createAppContainer(overrides: Partial<AppPorts> = {}): Dependenc
   container.register(TOKENS.lookup, { useValue: overrides.lookup ?? new JiraSiteLookup() });
   container.register(TOKENS.queue, { useValue: overrides.queue ?? new ForgeEventQueue() });
   container.register(TOKENS.budget, { useValue: overrides.budget ?? forgeInvocationBudget(RESOLVER_TIMEOUT_MS) });
+  container.register(TOKENS.gatewayGroups, { useValue: overrides.gatewayGroups ?? new JiraGroups() });
+  container.register(TOKENS.signInStore, { useValue: overrides.signInStore ?? new KvsSignInStore() });
+  container.register(TOKENS.gatewayBaseUrl, { useValue: overrides.gatewayBaseUrl ?? webTriggerUrl(GATEWAY_WEB_TRIGGER_KEY) });
+  container.register(TOKENS.gatewayUpstream, { useValue: overrides.gatewayUpstream ?? { mcpUrl: ATLASSIAN_REMOTE_MCP_URL } });
   // A worker id per process: leases name the worker that may settle a job.
   container.register(ENGINE_OPTIONS, { useValue: { workerId: `forge-${randomUUID().slice(0, 8)}`, ...overrides.engine } });
   return container;

@@ -5,4 +5,9 @@ export const TOKENS = {
   lookup: Symbol.for('clearway.forge.lookup'),
   queue: Symbol.for('clearway.forge.queue'),
   budget: Symbol.for('clearway.forge.budget'),
+  /** The AI-agent gateway's ports: the site's groups, sign-in storage, the web trigger URL, the upstream MCP server. */
+  gatewayGroups: Symbol.for('clearway.forge.gateway.groups'),
+  signInStore: Symbol.for('clearway.forge.gateway.signInStore'),
+  gatewayBaseUrl: Symbol.for('clearway.forge.gateway.baseUrl'),
+  gatewayUpstream: Symbol.for('clearway.forge.gateway.upstream'),
 } as const;

@@ -42,7 +42,7 @@ export function registerGatewayCommands(program: Command, json: () => boolean): 
       const deps = await requireSandbox();
       // Loaded here: the MCP SDK and the simulator are for this command only.
       const { fixedUpstream, simulatorMcpUrl, startSandboxGateway } = await import('../gateway/host.js');
-      const { SandboxAiClient, signedInToken } = await import('../gateway/ai-client.js');
+      const { SimulatedAiClient, signedInToken } = await import('@clearway/idp-simulator');
       const { fileSignInStore } = await import('../gateway/sign-in-store.js');
       const { IdpSimulator, ensureCertificate } = await import('@clearway/idp-simulator');
       const simulator = await IdpSimulator.start({ seed: sandboxSeed(), tls: await ensureCertificate(paths.certificate) });
@@ -52,7 +52,7 @@ export function registerGatewayCommands(program: Command, json: () => boolean): 
       });
       // The simulated Atlassian sign-in's browser session: whoever signs in here (this command, or any MCP client's OAuth flow) is this person.
       simulator.atlassian!.signInAs(accountId);
-      const token = await signedInToken(served.mcpUrl, new SandboxAiClient(options.client));
+      const token = await signedInToken(served.mcpUrl, new SimulatedAiClient(options.client));
       const upstreamUrl = options.upstream ?? `${simulatorMcpUrl(simulator)} (the simulated Atlassian site, cloudId ${simulator.atlassian?.cloudId ?? ''})`;
       // Listening before the URL is printed: whoever reads it may stop this at once. `on`, not `once`: Ctrl-C
       // reaches this process twice (from the terminal and forwarded by the launcher), and a second signal

@@ -18,7 +18,7 @@ import { paths } from '../paths.js';
 import { PEOPLE } from '../simulator-seed.js';
 import { table, type Story } from '../story.js';
 import type { SandboxDeps } from '../world.js';
-import { SandboxAiClient, connectSignedIn } from './ai-client.js';
+import { SimulatedAiClient, connectSignedIn } from '@clearway/idp-simulator';
 import { sandboxGroups } from './directory.js';
 import { startSandboxGateway } from './host.js';
 import { fileSignInStore } from './sign-in-store.js';
@@ -34,7 +34,7 @@ export async function gatewaySteps(story: Story, deps: SandboxDeps, simulator: I
   const cloudId = site.cloudId;
   let gateway: ServedGatewayHost | undefined;
   const clients: Client[] = [];
-  const anaChatGpt = new SandboxAiClient('chatgpt');
+  const anaChatGpt = new SimulatedAiClient('chatgpt');
 
   await story.step("Ana's ChatGPT signs in with Atlassian through Clearway and connects to Clearway's MCP URL instead of the site's", async () => {
     const refused = saveAgentPolicy({ ...deps, groups: sandboxGroups }, admin, { rules: { defaultEffect: 'allow', rules: [{ group: 'enginering', operation: 'create*', effect: 'allow' }] } });
@@ -88,7 +88,7 @@ export async function gatewaySteps(story: Story, deps: SandboxDeps, simulator: I
 
   await story.step('A user without an active grant for the client is refused, and told how to get one', async () => {
     site.signInAs(PEOPLE.ben.accountId);
-    const ben = await connectSignedIn(gateway!.mcpUrl, new SandboxAiClient('chatgpt'), { name: 'openai-mcp', version: '1.0.0' });
+    const ben = await connectSignedIn(gateway!.mcpUrl, new SimulatedAiClient('chatgpt'), { name: 'openai-mcp', version: '1.0.0' });
     clients.push(ben);
     const offered = (await ben.listTools()).tools;
     story.expect('Ben (sales; his ChatGPT request was denied) is offered no tools', offered.length === 0, `${offered.length} tools`);

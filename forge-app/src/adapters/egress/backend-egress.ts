@@ -10,6 +10,7 @@
  */
 import { EgressFilteringService } from '@forge/egress';
 import type { ConnectionTestResult } from '@clearway/connector-sdk';
+import { GATEWAY_EGRESS } from './gateway-egress';
 
 export const BACKEND_EGRESS = [
   // Okta orgs (https://developer.okta.com/docs/concepts/okta-organizations/): production, preview, EMEA and US government cells.
@@ -24,6 +25,8 @@ export const BACKEND_EGRESS = [
   // Microsoft Graph and Entra sign-in.
   'graph.microsoft.com',
   'login.microsoftonline.com',
+  // The AI-agent gateway: Atlassian's remote MCP server and its authorization servers.
+  ...GATEWAY_EGRESS,
 ] as const;
 
 const filter = new EgressFilteringService([...BACKEND_EGRESS]);

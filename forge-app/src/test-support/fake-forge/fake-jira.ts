@@ -9,6 +9,7 @@
  * /api-group-request/): a service desk and its customer portal have different ids, and each
  * request type names both (`serviceDeskId`, `portalId`).
  */
+import { createHash } from 'node:crypto';
 import { bodyOf, empty, isRecord, json, type FetchInit } from './http';
 
 /**
@@ -78,6 +79,10 @@ export class FakeJiraSite {
   outage = false;
   /** Issues the app may see but not edit: setting a property on them answers 403. */
   readonly uneditable = new Set<string>();
+  /** Groups with no member yet (every group a user is in exists too). */
+  readonly emptyGroups = new Set<string>();
+  /** The most groups one "Bulk get groups" page holds, whatever `maxResults` asks: the server decides. */
+  groupPageLimit = 50;
   private nextIssue = 500;
 
   addUser(user: Partial<FakeUser> & { accountId: string }): FakeUser {
@@ -147,10 +152,11 @@ export class FakeJiraSite {
       return json(200, this.userJson(user));
     }
     if (route === 'GET /rest/api/3/user/bulk') return this.bulkUsers(url.searchParams);
+    if (route === 'GET /rest/api/3/group/bulk') return this.bulkGroups(url.searchParams);
     if (route === 'GET /rest/api/3/user/groups') {
       const user = this.users.get(url.searchParams.get('accountId') ?? '');
       if (!user) return json(404, { errorMessages: ['User not found'] });
-      return json(200, user.groups.map((name, index) => ({ name, groupId: `g-${index}` })));
+      return json(200, user.groups.map((name) => ({ name, groupId: groupIdOf(name), self: `${SITE}/rest/api/3/group?groupId=${groupIdOf(name)}` })));
     }
     if (route === 'GET /rest/servicedeskapi/servicedesk') {
       const values = this.serviceDesks.map(({ id, projectKey, projectName }) => ({ id, projectId: `1${id.padStart(4, '0')}`, projectName, projectKey, _links: { self: `${SITE}/rest/servicedeskapi/servicedesk/${id}` } }));
@@ -327,6 +333,23 @@ export class FakeJiraSite {
     return json(200, { self: `${SITE}/rest/api/3/user/bulk`, maxResults, startAt, total: known.length, isLast: startAt + maxResults >= known.length, values });
   }
 
+  /**
+   * "Bulk get groups" (https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-groups/#api-rest-api-3-group-bulk-get):
+   * a `PageBeanGroupDetails` (`{ self, maxResults, startAt, total, isLast, values: [{ name, groupId }] }`)
+   * of the groups named by repeated `groupName` parameters (all groups when none is named); a name
+   * the site does not have is simply not listed. Names match regardless of case, as site group
+   * names are unique regardless of case (verify on a site). Pages hold at most `groupPageLimit`.
+   */
+  private bulkGroups(params: URLSearchParams): Response {
+    const startAt = Number(params.get('startAt') ?? 0);
+    const maxResults = Math.min(Number(params.get('maxResults') ?? 50), this.groupPageLimit);
+    const asked = params.getAll('groupName').map((name) => name.toLowerCase());
+    const all = [...new Set([...[...this.users.values()].flatMap((user) => user.groups), ...this.emptyGroups])].sort();
+    const matching = asked.length === 0 ? all : all.filter((name) => asked.includes(name.toLowerCase()));
+    const values = matching.slice(startAt, startAt + maxResults).map((name) => ({ name, groupId: groupIdOf(name) }));
+    return json(200, { self: `${SITE}/rest/api/3/group/bulk`, maxResults, startAt, total: matching.length, isLast: startAt + maxResults >= matching.length, values });
+  }
+
   /** A project with a service desk is a JSM service project (`projectTypeKey: service_desk`); others are software projects here. */
   private projectTypeOf(projectKey: string): string {
     return this.serviceDesks.some((desk) => desk.projectKey === projectKey) ? 'service_desk' : 'software';
@@ -347,6 +370,12 @@ export class FakeJiraSite {
       ...(wantsProperties && { properties: issue.properties }),
     };
   }
+}
+
+/** A stable, id-shaped group id (Jira's are UUIDs, e.g. `276f955c-63d7-42c8-9520-92d01dca0625`). */
+function groupIdOf(name: string): string {
+  const hex = createHash('sha256').update(name.toLowerCase()).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 function portalOf(desk: FakeServiceDesk): string {

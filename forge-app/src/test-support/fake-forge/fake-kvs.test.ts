@@ -1,6 +1,7 @@
 /** The fake KVS, driven through the real @forge/kvs SDK: it must behave as the platform documents. */
 import { Filter, FilterConditions, ForgeKvsAPIError, kvs, Sort, WhereConditions } from '@forge/kvs';
 import { describe, expect, it } from 'vitest';
+import { fakeForge } from './index';
 
 type Meta = { version: number; data: unknown };
 
@@ -86,5 +87,48 @@ describe('the fake Custom Entity Store', () => {
     expect(codeOf(await many.execute().catch((error: unknown) => error))).toBe('TOO_MANY_OPERATIONS');
     const twice = kvs.transact().set('k', { version: 1, data: 1 }, { entityName: 'meta' }).delete('k', { entityName: 'meta' });
     expect(codeOf(await twice.execute().catch((error: unknown) => error))).toBe('DUPLICATE_KEYS');
+  });
+});
+
+describe('the fake Key-Value Store’s write options', () => {
+  // https://developer.atlassian.com/platform/forge/rest/v2/api-group-forge-kvs/ (set: "Forge resolves write conflicts using
+  // a last-write-wins strategy by default, but this can be configured via the key policy option. Optionally, you can
+  // specify a TTL"); the refusal is HTTP 409 `KEY_CONFLICT`, as measured in
+  // https://hashnode.com/posts/forge-kvs-locking-failifexists-vs-ttl-leases/6aad018918f3424d9a9ae29b.
+  it('writes a FAIL_IF_EXISTS key once: of concurrent writers exactly one wins, the others get 409', async () => {
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, (_, index) => kvs.set('lock', index, { keyPolicy: 'FAIL_IF_EXISTS' })));
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    expect(refused).toHaveLength(11);
+    for (const error of refused) expect(error).toMatchObject({ code: 'KEY_CONFLICT', responseDetails: { status: 409 } });
+    await kvs.set('lock', 'overridden');
+    expect(await kvs.get('lock')).toBe('overridden');
+  });
+
+  it('forgets a value once its TTL has passed, so FAIL_IF_EXISTS may write it again; a later write without TTL keeps it', async () => {
+    const forge = fakeForge();
+    let now = 1_000_000;
+    forge.kvs.now = () => now;
+    await kvs.set('claim', true, { keyPolicy: 'FAIL_IF_EXISTS', ttl: { value: 60, unit: 'SECONDS' } });
+    now += 59_999;
+    expect(await kvs.get('claim')).toBe(true);
+    expect(await kvs.set('claim', true, { keyPolicy: 'FAIL_IF_EXISTS' }).catch((error: unknown) => error)).toMatchObject({ responseDetails: { status: 409 } });
+    now += 1;
+    expect(await kvs.get('claim')).toBeUndefined();
+    await kvs.set('claim', 'again', { keyPolicy: 'FAIL_IF_EXISTS', ttl: { value: 1, unit: 'MINUTES' } });
+    await kvs.set('claim', 'kept');
+    now += 3_600_000;
+    expect(await kvs.get('claim')).toBe('kept');
+    await kvs.setSecret('s', 'v', { ttl: { value: 1, unit: 'HOURS' } });
+    now += 3_600_000;
+    expect(await kvs.getSecret('s')).toBeUndefined();
+  });
+
+  it('refuses a TTL that is not a positive whole number of a known unit', async () => {
+    for (const ttl of [{ value: 0, unit: 'SECONDS' }, { value: 1.5, unit: 'SECONDS' }, { value: 1, unit: 'WEEKS' }]) {
+      const refused = await kvs.set('k', 1, { ttl: ttl as never }).catch((error: unknown) => error);
+      expect(refused).toMatchObject({ responseDetails: { status: 400 } });
+    }
+    expect(await kvs.get('k')).toBeUndefined();
   });
 });

@@ -12,13 +12,24 @@
  *   index attribute is left out of that index (DynamoDB's sparse indexes; Forge does not document
  *   it, and the adapter does not rely on it);
  * - transactions: ≤ 25 operations, each key once, ≤ 4 MB, conditions only on custom entities,
- *   every condition checked against the stored value before anything is applied, all or nothing.
+ *   every condition checked against the stored value before anything is applied, all or nothing;
+ * - plain and secret writes: `keyPolicy: 'FAIL_IF_EXISTS'` on a live key answers 409 and writes nothing (atomic: of
+ *   concurrent writers exactly one wins); `ttl: { value, unit }` (SECONDS | MINUTES | HOURS | DAYS)
+ *   expires the value that long after it is written, after which the key reads as missing and may
+ *   be written again. The fake expires on the dot of the fake clock (`now`); the platform deletes
+ *   expired values lazily, which callers must tolerate ("may be forgotten").
  *
  * Where the platform's exact error code is undocumented (a failed transaction condition, a bad
- * cursor), the fake picks one; the adapter never depends on those codes.
+ * cursor, a malformed TTL), the fake picks one; the adapter never depends on those codes. The
+ * FAIL_IF_EXISTS refusal is the measured one (`KEY_CONFLICT`, HTTP 409: "Forge KVS locking:
+ * FAIL_IF_EXISTS vs TTL leases", https://hashnode.com/posts/forge-kvs-locking-failifexists-vs-ttl-leases/6aad018918f3424d9a9ae29b);
+ * callers should rely on the status, not the code.
  *
  * Attribute types and limits: https://developer.atlassian.com/platform/forge/runtime-reference/custom-entities/
- * (Limitations → Values); error codes: https://developer.atlassian.com/platform/forge/storage-reference/handling-errors-customentities/
+ * (Limitations → Values); error codes: https://developer.atlassian.com/platform/forge/storage-reference/handling-errors-customentities/;
+ * set options (`ttl`, `keyPolicy`): https://developer.atlassian.com/platform/forge/rest/v2/api-group-forge-kvs/
+ * and https://developer.atlassian.com/platform/forge/runtime-reference/storage-api-secret (TTL "applies an
+ * expiry to a value, starting from the time it is written").
  */
 import { bodyOf, empty, forgeError, isRecord, json, type FetchInit } from './http';
 
@@ -182,25 +193,17 @@ function decodeCursor(cursor: string, index: string): { range: unknown; key: str
   return fail(400, 'INVALID_CURSOR', 'The cursor is not valid for this query.');
 }
 
-function getFrom(map: Map<string, StoredValue>, body: Record<string, unknown>): Response {
-  const key = checkKey(body.key);
-  const stored = map.get(key);
-  return stored === undefined ? forgeError(404, 'KEY_NOT_FOUND', 'The specified key does not exist.') : json(200, { key, value: stored });
-}
+const TTL_UNIT_MS: Readonly<Record<string, number>> = { SECONDS: 1_000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 };
 
-/** A plain or secret value (entity values are checked against their declaration instead). */
-function setIn(map: Map<string, StoredValue>, body: Record<string, unknown>): Response {
-  const key = checkKey(body.key);
-  checkValue(body.value);
-  const policy = isRecord(body.options) ? body.options.keyPolicy : undefined;
-  if (policy === 'FAIL_IF_EXISTS' && map.has(key)) return forgeError(409, 'KEY_ALREADY_EXISTS', 'The key already exists.');
-  map.set(key, body.value);
-  return empty();
-}
-
-function deleteFrom(map: Map<string, StoredValue>, body: Record<string, unknown>): Response {
-  if (!map.delete(checkKey(body.key))) return forgeError(404, 'KEY_NOT_FOUND', 'The specified key does not exist.');
-  return empty();
+/** A set's `ttl` option in milliseconds; undefined when none is given. */
+function ttlOf(options: unknown): number | undefined {
+  const ttl = isRecord(options) ? options.ttl : undefined;
+  if (ttl === undefined) return undefined;
+  const unitMs = isRecord(ttl) && typeof ttl.unit === 'string' ? TTL_UNIT_MS[ttl.unit] : undefined;
+  if (!isRecord(ttl) || unitMs === undefined || typeof ttl.value !== 'number' || !Number.isInteger(ttl.value) || ttl.value < 1) {
+    return fail(400, 'INVALID_TTL', 'A TTL is { value: a positive integer, unit: SECONDS | MINUTES | HOURS | DAYS }.');
+  }
+  return ttl.value * unitMs;
 }
 
 export class FakeKvs {
@@ -211,6 +214,10 @@ export class FakeKvs {
   /** Every call by path, to prove what the adapter asked for. */
   readonly calls: Array<{ path: string; body: unknown }> = [];
   private readonly faults: Array<{ path: string; response: () => Response }> = [];
+  /** When each plain or secret key with a TTL expires (epoch ms), per namespace. */
+  private readonly expiries = new Map<Map<string, StoredValue>, Map<string, number>>();
+  /** The fake's clock for TTLs; a test moves it to expire values. */
+  now: () => number = () => Date.now();
 
   constructor(entities: readonly EntityDeclaration[]) {
     this.schema = new Map(entities.map((entity) => [entity.name, entity]));
@@ -228,17 +235,25 @@ export class FakeKvs {
     return JSON.stringify({
       kvs: sorted(this.plain),
       secret: sorted(this.secrets),
+      ttl: [...this.expiries.entries()].map(([map, expiries]) => [map === this.secrets ? 'secret' : 'kvs', [...expiries.entries()].sort(([a], [b]) => (a < b ? -1 : 1))]),
       entities: [...this.entities.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, map]) => [name, sorted(map)]),
     });
   }
 
   /** Puts back what `snapshot()` took: a test builds a world once and starts each case from it. */
   restore(snapshot: string): void {
-    const parsed = JSON.parse(snapshot) as { kvs: Array<[string, StoredValue]>; secret: Array<[string, StoredValue]>; entities: Array<[string, Array<[string, StoredValue]>]> };
+    const parsed = JSON.parse(snapshot) as {
+      kvs: Array<[string, StoredValue]>;
+      secret: Array<[string, StoredValue]>;
+      ttl?: Array<['kvs' | 'secret', Array<[string, number]>]>;
+      entities: Array<[string, Array<[string, StoredValue]>]>;
+    };
     this.plain.clear();
     this.secrets.clear();
+    this.expiries.clear();
     for (const [key, value] of parsed.kvs) this.plain.set(key, value);
     for (const [key, value] of parsed.secret) this.secrets.set(key, value);
+    for (const [namespace, entries] of parsed.ttl ?? []) this.expiries.set(namespace === 'secret' ? this.secrets : this.plain, new Map(entries));
     for (const map of this.entities.values()) map.clear();
     for (const [name, entries] of parsed.entities) {
       const map = this.entityMap(name);
@@ -274,19 +289,19 @@ export class FakeKvs {
   private route(path: string, body: Record<string, unknown>): Response {
     switch (path) {
       case '/api/v1/get':
-        return getFrom(this.plain, body);
+        return this.getFrom(this.plain, body);
       case '/api/v1/set':
-        return setIn(this.plain, body);
+        return this.setIn(this.plain, body);
       case '/api/v1/delete':
-        return deleteFrom(this.plain, body);
+        return this.deleteFrom(this.plain, body);
       case '/api/v1/secret/get':
-        return getFrom(this.secrets, body);
+        return this.getFrom(this.secrets, body);
       case '/api/v1/secret/set':
-        return setIn(this.secrets, body);
+        return this.setIn(this.secrets, body);
       case '/api/v1/secret/delete':
-        return deleteFrom(this.secrets, body);
+        return this.deleteFrom(this.secrets, body);
       case '/api/v1/entity/get':
-        return getFrom(this.entityMap(body.entityName), body);
+        return this.getFrom(this.entityMap(body.entityName), body);
       case '/api/v1/entity/set': {
         const key = checkKey(body.key);
         this.checkEntityValue(body.entityName, body.value);
@@ -294,7 +309,7 @@ export class FakeKvs {
         return empty();
       }
       case '/api/v1/entity/delete':
-        return deleteFrom(this.entityMap(body.entityName), body);
+        return this.deleteFrom(this.entityMap(body.entityName), body);
       case '/api/v1/entity/query':
         return this.query(body);
       case '/api/v1/transaction':
@@ -302,6 +317,45 @@ export class FakeKvs {
       default:
         return forgeError(501, 'NOT_IMPLEMENTED_IN_FAKE', `The fake KVS does not serve ${path}.`);
     }
+  }
+
+  /** Forgets `key` once its TTL has passed, so it reads as missing and may be written again. */
+  private expireIfDue(map: Map<string, StoredValue>, key: string): void {
+    const expiresAt = this.expiries.get(map)?.get(key);
+    if (expiresAt !== undefined && expiresAt <= this.now()) {
+      map.delete(key);
+      this.expiries.get(map)?.delete(key);
+    }
+  }
+
+  private getFrom(map: Map<string, StoredValue>, body: Record<string, unknown>): Response {
+    const key = checkKey(body.key);
+    this.expireIfDue(map, key);
+    const stored = map.get(key);
+    return stored === undefined ? forgeError(404, 'KEY_NOT_FOUND', 'The specified key does not exist.') : json(200, { key, value: stored });
+  }
+
+  /** A plain or secret value (entity values are checked against their declaration instead). */
+  private setIn(map: Map<string, StoredValue>, body: Record<string, unknown>): Response {
+    const key = checkKey(body.key);
+    checkValue(body.value);
+    const ttlMs = ttlOf(body.options);
+    this.expireIfDue(map, key);
+    const policy = isRecord(body.options) ? body.options.keyPolicy : undefined;
+    if (policy === 'FAIL_IF_EXISTS' && map.has(key)) return forgeError(409, 'KEY_CONFLICT', 'The key already exists.');
+    map.set(key, body.value);
+    // A write replaces the item: its TTL is the new write's, or none.
+    if (ttlMs === undefined) this.expiries.get(map)?.delete(key);
+    else this.expiries.set(map, (this.expiries.get(map) ?? new Map<string, number>()).set(key, this.now() + ttlMs));
+    return empty();
+  }
+
+  private deleteFrom(map: Map<string, StoredValue>, body: Record<string, unknown>): Response {
+    const key = checkKey(body.key);
+    this.expireIfDue(map, key);
+    this.expiries.get(map)?.delete(key);
+    if (!map.delete(key)) return forgeError(404, 'KEY_NOT_FOUND', 'The specified key does not exist.');
+    return empty();
   }
 
   private declaration(entityName: unknown): EntityDeclaration {

@@ -1,6 +1,6 @@
 /**
  * The fake Forge platform behind `globalThis.__forge_fetch__`: the seam both `@forge/kvs` and
- * `@forge/api` (and through it `@forge/events`) send every request through. Installing it lets
+ * `@forge/api` (and through it `@forge/events` and `webTrigger.getUrl`) send every request through. Installing it lets
  * the real SDK code run in tests, offline, without `forge login`.
  */
 import { readFileSync } from 'node:fs';
@@ -9,11 +9,13 @@ import { ManifestParserBuilder, type ManifestSchema } from '@forge/manifest';
 import { FakeJiraSite } from './fake-jira';
 import { FakeKvs, type EntityDeclaration } from './fake-kvs';
 import { FakeQueues } from './fake-queues';
+import { FakeWebTriggers } from './fake-web-triggers';
 import type { FetchInit } from './http';
 
 export { FakeJiraSite, type FakeIssue, type FakeUser } from './fake-jira';
 export { FakeKvs, KVS_LIMITS, compareScalars, type EntityDeclaration } from './fake-kvs';
 export { FakeQueues, type PushedEvent } from './fake-queues';
+export { FakeWebTriggers, fakeForgeRuntime, installForgeRuntime } from './fake-web-triggers';
 
 export const MANIFEST_PATH = fileURLToPath(new URL('../../../manifest.yml', import.meta.url));
 
@@ -34,6 +36,12 @@ export function readManifest(): ManifestSchema {
   return parsed;
 }
 
+/** The `webtrigger` module keys declared in manifest.yml: the fake hands out URLs for exactly these. */
+export function declaredWebTriggers(): Set<string> {
+  const modules = readManifest().modules as unknown as Record<string, Array<{ key: string }> | undefined>;
+  return new Set((modules.webtrigger ?? []).map((module) => module.key));
+}
+
 /** The custom entities declared in manifest.yml: the fake KVS serves exactly these. */
 export function declaredEntities(): EntityDeclaration[] {
   return (readManifest().app.storage?.entities ?? []) as unknown as EntityDeclaration[];
@@ -43,13 +51,14 @@ export class FakeForge {
   readonly kvs = new FakeKvs(declaredEntities());
   readonly jira = new FakeJiraSite();
   readonly queues = new FakeQueues();
+  readonly webTriggers = new FakeWebTriggers(declaredWebTriggers());
 
   async fetch(target: FetchTarget, path: string, init?: FetchInit): Promise<Response> {
     // Answer asynchronously, as the network does, so callers interleave like real ones.
     await Promise.resolve();
     if (target.type === 'kvs') return this.kvs.handle(path, init);
     if (target.type === 'fpp' && target.remote === 'jira') return this.jira.handle(target, path, init);
-    if (target.type === 'fpp' && target.remote === 'stargate') return this.queues.handle(path, init);
+    if (target.type === 'fpp' && target.remote === 'stargate') return path === '/graphql' ? this.webTriggers.handle(path, init) : this.queues.handle(path, init);
     return new Response(JSON.stringify({ message: `No fake for ${JSON.stringify(target)}` }), { status: 501 });
   }
 }

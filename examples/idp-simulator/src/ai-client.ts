@@ -4,12 +4,13 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 
 /**
- * An AI client as the sandbox runs it: the MCP SDK's own `Client` with the SDK's OAuth flow
- * (`OAuthClientProvider`), and a "browser" that follows the sign-in's redirects — Clearway's
- * `/authorize`, the simulated Atlassian sign-in (its browser session says who is signed in), the
- * return through Clearway's `/callback` — until it lands on the client's redirect URI with a code.
+ * An AI client and its user's browser, for the sandbox and tests: the MCP SDK's own `Client` with
+ * the SDK's OAuth flow (`OAuthClientProvider`), and a "browser" that follows the sign-in's
+ * redirects — e.g. Clearway's `/authorize`, this simulator's Atlassian sign-in (its browser
+ * session says who is signed in), the return through Clearway's `/callback` — until it lands on
+ * the client's redirect URI with a code. Nothing here knows Clearway: any MCP server with OAuth.
  */
-export class SandboxAiClient implements OAuthClientProvider {
+export class SimulatedAiClient implements OAuthClientProvider {
   private information: OAuthClientInformationMixed | undefined;
   private issued: OAuthTokens | undefined;
   private verifier: string | undefined;
@@ -102,7 +103,7 @@ export class SignInRefused extends Error {
  * discovers Clearway, registers, and sends the browser to sign in; the code it brings back is
  * exchanged (`finishAuth`) and the client connects with its token.
  */
-export async function connectSignedIn(mcpUrl: URL, provider: SandboxAiClient, clientInfo = { name: provider.name, version: '1.0.0' }): Promise<Client> {
+export async function connectSignedIn(mcpUrl: URL, provider: SimulatedAiClient, clientInfo = { name: provider.name, version: '1.0.0' }): Promise<Client> {
   const attempt = async () => {
     const client = new Client(clientInfo);
     await client.connect(new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider }));
@@ -118,7 +119,7 @@ export async function connectSignedIn(mcpUrl: URL, provider: SandboxAiClient, cl
 }
 
 /** Signs the client in through the whole OAuth flow and hands back its Clearway access token (for peers that take a header, such as the Inspector's CLI). */
-export async function signedInToken(mcpUrl: URL, provider: SandboxAiClient): Promise<string> {
+export async function signedInToken(mcpUrl: URL, provider: SimulatedAiClient): Promise<string> {
   const client = await connectSignedIn(mcpUrl, provider);
   await client.close();
   const token = provider.tokens()?.access_token;
