@@ -20,8 +20,9 @@ describe('authorization matrix: every resolver × admin / approver / requester /
   it.each(rows)('$key as $role: allowed=$allowed', async ({ key, role, allowed }) => {
     const { world, scenario } = await freshScenario();
     const spec = CASES[key];
+    const prepared = await spec.prepare?.(world);
     const before = world.forge.kvs.snapshot();
-    const answer = await world.invoke(spec.surface, key, spec.payload(scenario), {
+    const answer = await world.invoke(spec.surface, key, { ...(spec.payload(scenario) as object), ...prepared }, {
       accountId: PEOPLE[role],
       moduleType: moduleTypeFor(role, spec.surface),
       ...(spec.surface === 'portal' && { extension: PORTAL_EXTENSION }),

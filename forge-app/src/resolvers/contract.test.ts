@@ -55,6 +55,7 @@ describe('ill-formed Unicode in a payload (issue 16, item 12)', () => {
     const { world, scenario } = await freshScenario();
     const { surface, allowed } = CASES[key];
     const role = allowed[0] ?? 'admin';
+    await CASES[key].prepare?.(world);
     const before = world.forge.kvs.snapshot();
     const answer = await world.invoke(surface, key, planted(CASES[key].payload(scenario), path), { accountId: PEOPLE[role], extension: { portal: { id: '1' }, request: { typeId: '10' } } });
     expect(answer).toMatchObject({ ok: false, error: { code: 'validation_failed', issues: expect.arrayContaining([expect.objectContaining({ path: path.join('.') })]) } });

@@ -7,13 +7,42 @@
  * the UI always gets a code and a message it can show.
  */
 import type { ConnectionTestResult, ConnectorFormDescription } from '@clearway/connector-sdk';
-import { BULK_MAX_ITEMS, decisionInputSchema, GRANT_STATUSES, governanceRulesSchema, illFormedTextPath, issueKeySchema, projectKeySchema, REQUEST_STATUSES, toolInputSchema } from '@clearway/core';
-import type { AuditEvent, BulkItemResult, ConnectorUsage, DecisionResult, EvidenceSettings, ExceptionReport, GovernanceVersion, IdentityRecord, Job, SeedTool, Tool } from '@clearway/core';
+import {
+  agentPolicyRulesSchema,
+  BULK_MAX_ITEMS,
+  DASHBOARD_RANGES,
+  decisionInputSchema,
+  GRANT_STATUSES,
+  governanceRulesSchema,
+  illFormedTextPath,
+  issueKeySchema,
+  projectKeySchema,
+  REQUEST_STATUSES,
+  toolInputSchema,
+} from '@clearway/core';
+import type {
+  ActivityRecord,
+  AgentPolicyVersion,
+  AuditEvent,
+  BulkItemResult,
+  ConnectorUsage,
+  DashboardRange,
+  DecisionResult,
+  EvidenceSettings,
+  ExceptionReport,
+  GatewayDashboard,
+  GovernanceVersion,
+  IdentityRecord,
+  Job,
+  SeedTool,
+  Tool,
+} from '@clearway/core';
 import { z } from 'zod';
 import type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
 import type { IntakeProblem } from '../intake/intake-problems';
 import type { ResolverErrorBody } from './errors';
 import type { ExceptionSummary, PendingRequestSummary } from './exception-views';
+import type { ActivityDetailView, ConnectionView, ExplainView, GatewaySetupView, SelfTestCheckView } from './gateway-views';
 import type {
   AdminOverview,
   AuditVerification,
@@ -36,6 +65,7 @@ import type {
 
 export type * from './views';
 export type * from './exception-views';
+export type * from './gateway-views';
 export type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
 export type { IntakeProblem, IntakeProblemKind } from '../intake/intake-problems';
 export type { ResolverErrorBody, ResolverErrorCode } from './errors';
@@ -57,6 +87,8 @@ const timeZone = z
       return false;
     }
   }, 'an IANA time zone such as Europe/Berlin');
+/** The dashboard's ranges, as core names them: Today, 7 days, 30 days. */
+const dashboardRange = z.enum(Object.keys(DASHBOARD_RANGES) as [DashboardRange, ...DashboardRange[]]);
 const limits = z.object({ requestsPerSecond: z.number().positive().max(10_000).optional(), concurrency: z.number().int().positive().max(10_000).optional() }).strict();
 
 /** At most this many requests per bulk decision: core's cap, refused here before anything runs. */
@@ -156,6 +188,38 @@ export const PAYLOADS = refusingIllFormedText({
   'evidence.settings': empty,
   /** The issue each export's anchor is recorded on; null stops recording anchors. */
   'evidence.saveSettings': z.object({ anchorIssueKey: issueKeySchema.nullable() }).strict(),
+  // Admin page: AI agents (the gateway's Getting Started, Agent Policy, Activity Log, Dashboard, connections)
+  'gateway.setup': empty,
+  'gateway.selfTest': empty,
+  'gateway.policy': empty,
+  'gateway.policyVersions': page,
+  'gateway.savePolicy': z.object({ rules: agentPolicyRulesSchema, note: z.string().max(500).optional() }).strict(),
+  /** Groups as given, or (naming a person without groups) that person's Jira groups. */
+  'gateway.explain': z
+    .object({
+      client: z.string().trim().min(1).max(100),
+      operation: z.string().trim().min(1).max(300),
+      groups: z.array(z.string().trim().min(1).max(255)).max(50).optional(),
+      accountId: id.optional(),
+    })
+    .strict(),
+  'gateway.activity': page.extend({
+    user: id.optional(),
+    decision: z.enum(['allowed', 'blocked']).optional(),
+    operation: z.string().trim().min(1).max(300).optional(),
+    client: z.string().trim().min(1).max(100).optional(),
+    text: z.string().trim().min(1).max(200).optional(),
+    from: timestamp.optional(),
+    to: timestamp.optional(),
+  }),
+  'gateway.activityDetail': z.object({ seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }).strict(),
+  'gateway.dashboard': z.object({ range: dashboardRange }).strict(),
+  'gateway.connections': z.object({ accountId: id }).strict(),
+  'gateway.disconnect': z.object({ connectionId: id }).strict(),
+  'gateway.forgetUser': z.object({ accountId: id }).strict(),
+  // Global page: the caller's own connected AI clients (the account is the caller's, never the payload's)
+  'myClients.list': empty,
+  'myClients.disconnect': z.object({ connectionId: id }).strict(),
   // Portal (create panel and request detail): portal customers
   'portal.createPanel': z.object({ portalId: z.string().min(1).max(32).optional(), requestTypeId: z.string().min(1).max(32).optional() }).strict(),
   'portal.requestStatus': z.object({ issueKey: issueKeySchema.optional() }).strict(),
@@ -219,6 +283,20 @@ export interface ResolverResults {
   'evidence.export': EvidenceExport;
   'evidence.settings': EvidenceSettings;
   'evidence.saveSettings': EvidenceSettings;
+  'gateway.setup': GatewaySetupView;
+  'gateway.selfTest': readonly SelfTestCheckView[];
+  'gateway.policy': AgentPolicyVersion;
+  'gateway.policyVersions': Page<AgentPolicyVersion>;
+  'gateway.savePolicy': AgentPolicyVersion;
+  'gateway.explain': ExplainView;
+  'gateway.activity': Page<ActivityRecord> & { readonly scanned: number };
+  'gateway.activityDetail': ActivityDetailView;
+  'gateway.dashboard': GatewayDashboard;
+  'gateway.connections': readonly ConnectionView[];
+  'gateway.disconnect': ConnectionView;
+  'gateway.forgetUser': { readonly disconnected: number };
+  'myClients.list': readonly ConnectionView[];
+  'myClients.disconnect': ConnectionView;
   'portal.createPanel': CreatePanelView;
   'portal.requestStatus': RequestStatusView;
 }
@@ -240,12 +318,28 @@ const APPROVER_KEYS = [
   'grants.revoke',
 ] as const satisfies readonly ResolverKey[];
 
+/** The admin page's AI agents group. */
+const GATEWAY_KEYS = [
+  'gateway.setup',
+  'gateway.selfTest',
+  'gateway.policy',
+  'gateway.policyVersions',
+  'gateway.savePolicy',
+  'gateway.explain',
+  'gateway.activity',
+  'gateway.activityDetail',
+  'gateway.dashboard',
+  'gateway.connections',
+  'gateway.disconnect',
+  'gateway.forgetUser',
+] as const satisfies readonly ResolverKey[];
+
 /** On both pages: security reviewers work exceptions from Approvals (they may not be Jira admins), admins from Governance. */
 const EXCEPTION_KEYS = ['exceptions.list', 'exceptions.report', 'exceptions.review'] as const satisfies readonly ResolverKey[];
 
 /** Which keys each function defines: a portal module can reach only the portal's two. */
 export const SURFACE_KEYS: { readonly [S in SurfaceFunction]: readonly ResolverKey[] } = {
-  globalPage: ['viewer.context', 'myAccess.list', 'tools.requestable', 'requests.mine', ...APPROVER_KEYS, ...EXCEPTION_KEYS],
+  globalPage: ['viewer.context', 'myAccess.list', 'myClients.list', 'myClients.disconnect', 'tools.requestable', 'requests.mine', ...APPROVER_KEYS, ...EXCEPTION_KEYS],
   adminPage: [
     'viewer.context',
     'admin.overview',
@@ -281,6 +375,7 @@ export const SURFACE_KEYS: { readonly [S in SurfaceFunction]: readonly ResolverK
     'evidence.export',
     'evidence.settings',
     'evidence.saveSettings',
+    ...GATEWAY_KEYS,
     ...APPROVER_KEYS,
     ...EXCEPTION_KEYS,
   ],

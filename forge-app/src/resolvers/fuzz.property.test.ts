@@ -21,7 +21,8 @@ function idLike(scenario: Scenario): fc.Arbitrary<unknown> {
 
 const FIELDS = ['requestId', 'requestIds', 'grantId', 'jobId', 'connectorId', 'accountId', 'externalId', 'toolId', 'toolIds', 'issueKey', 'outcome', 'rationale', 'days', 'durationDays', 'completion',
   'member', 'note', 'cursor', 'limit', 'status', 'from', 'to', 'format', 'timeZone', 'settings', 'secrets', 'providerType', 'name', 'id', 'enabled', 'rules', 'groupId', 'vendor', 'riskLevel',
-  'defaultDurationDays', 'maxDurationDays', 'guidance', 'fulfillment', 'portalId', 'requestTypeId', 'limits', 'exception', 'state'] as const;
+  'defaultDurationDays', 'maxDurationDays', 'guidance', 'fulfillment', 'portalId', 'requestTypeId', 'limits', 'exception', 'state', 'seq', 'range', 'connectionId', 'client', 'operation',
+  'groups', 'user', 'decision', 'text'] as const;
 
 /** The key's valid payload with fields dropped, replaced by random values, or joined by unknown ones. */
 function mutated(valid: unknown, value: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
@@ -73,6 +74,7 @@ describe('resolvers under random and malformed payloads', () => {
     await fc.assert(
       fc.asyncProperty(payloads(key, scenario), callers, async (payload, accountId) => {
         const { world } = await freshScenario();
+        await CASES[key].prepare?.(world);
         const before = world.forge.kvs.snapshot();
         const answer = (await world.invoke(CASES[key].surface, key, payload, { ...(accountId !== undefined && { accountId }), extension: { portal: { id: '1' }, request: { typeId: '10' } } })) as unknown;
         const text = JSON.stringify(answer);

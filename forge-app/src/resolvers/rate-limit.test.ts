@@ -80,6 +80,8 @@ describe('the budgets', () => {
       'audit.events': ['auditReads'],
       'audit.verify': ['auditVerifications'],
       'evidence.export': ['evidenceExports', 'auditReads'],
+      'gateway.selfTest': ['gatewaySelfTests'],
+      'gateway.activity': ['auditReads'],
     });
   });
 });

@@ -8,11 +8,13 @@ export const EVIDENCE_EXPORTS_PER_MINUTE = 3;
  * Every per-person allowance the resolvers draw on, by name; several keys may share one. Core's
  * decision budgets (100 decisions a minute, single or in bulk, and at most 5 bulk calls) are the
  * decision rules'; the others keep the app's costly calls in check:
- * - connection tests call the identity provider, so "Test connection" cannot hammer it;
+ * - connection tests call the identity provider, so "Test connection" cannot hammer it; the
+ *   gateway's test call asks the upstream's authorization server, so it has a budget of its own;
  * - verification reads the whole chain;
  * - exports and Governance Logs pages read the same events, so they share one volume, counted in
  *   events read: as many as three exports a minute could carry, so paging reads no more than
  *   exporting would, and an export is never refused for pages an admin could equally have exported.
+ *   The AI agents' Activity Log reads the same events (gateway calls), so its pages draw on it too.
  */
 export const BUDGETS = {
   decisions: DECISION_BUDGETS.decisions,
@@ -21,6 +23,7 @@ export const BUDGETS = {
   connectionTests: { name: 'connectors.test', max: 10, windowMs: MINUTE_MS, counts: 'connection tests' },
   auditVerifications: { name: 'audit.verify', max: 3, windowMs: MINUTE_MS, counts: 'audit verifications' },
   evidenceExports: { name: 'evidence.export', max: EVIDENCE_EXPORTS_PER_MINUTE, windowMs: MINUTE_MS, counts: 'evidence exports' },
+  gatewaySelfTests: { name: 'gateway.selfTest', max: 10, windowMs: MINUTE_MS, counts: 'gateway test calls' },
   auditReads: { name: 'audit.read', max: EVIDENCE_EXPORTS_PER_MINUTE * EXPORT_MAX_EVENTS, windowMs: MINUTE_MS, counts: 'audit events read' },
 } as const satisfies Record<string, Budget>;
 

@@ -3,8 +3,10 @@
  * that succeeds for them in the scenario. The authorization matrix runs it for every role; the
  * fuzz test mutates these payloads to reach past validation.
  */
-import { SEED_TOOLS } from '@clearway/core';
+import { ActivityRecorder, listActivity, SEED_TOOLS } from '@clearway/core';
 import type { ResolverKey, SurfaceFunction } from '../resolvers/contract';
+import type { AppWorld } from './app-world';
+import { installGatewayDouble, UNA_CLAUDE } from './gateway-world';
 import { PEOPLE, ROLES, scenarioRules, tool, type Role, type Scenario } from './scenario';
 
 const LICENSED: readonly Role[] = ['admin', 'approver', 'requester', 'stranger', 'securityReviewer'];
@@ -21,7 +23,40 @@ export interface Case {
   readonly payload: (scenario: Scenario) => unknown;
   /** How a refusal answers, when not `forbidden`: a lookup that must not tell who has what answers `not_found`. */
   readonly refusedAs?: 'not_found';
+  /**
+   * Readies the world beyond the scenario before the call (the gateway's stand-in, a recorded
+   * call); what it answers joins the payload (ids only the readied world knows).
+   */
+  readonly prepare?: (world: AppWorld) => Promise<Record<string, unknown> | undefined>;
 }
+
+/** The gateway's stand-in: its connections (the requester's Claude one) and the site's groups. */
+async function withGateway(world: AppWorld): Promise<undefined> {
+  installGatewayDouble(world);
+  return undefined;
+}
+
+/** The stand-in and one recorded call, whose audit sequence number the payload names. */
+async function withRecordedCall(world: AppWorld): Promise<Record<string, unknown>> {
+  installGatewayDouble(world);
+  const { deps } = world.app;
+  const decision = { effect: 'deny', basis: 'rule', ruleIndex: 0, policyVersion: 1, reason: 'Blocked by rule 1 of agent policy v1.' } as const;
+  await new ActivityRecorder(deps).record({
+    caller: { accountId: PEOPLE.requester, name: 'Una User', groups: ['engineering'], client: 'claude' },
+    method: 'tools/call',
+    operation: 'deleteJiraIssue',
+    arguments: { issueIdOrKey: 'AIR-1' },
+    decision,
+    upstreamStatus: 'not_forwarded',
+    responseBytes: 120,
+    latencyMs: 3,
+    startedAt: deps.clock.now(),
+  });
+  const [call] = (await listActivity(deps, { limit: 1 })).items;
+  return { seq: call?.seq };
+}
+
+const GATEWAY_ADMIN = { surface: 'adminPage', allowed: ADMINS, prepare: withGateway } as const;
 
 const unseededTool = SEED_TOOLS.find((seed) => !['chatgpt', 'claude', 'gemini', 'copilot'].includes(seed.id))?.id ?? 'none';
 
@@ -79,6 +114,25 @@ export const CASES: { readonly [K in ResolverKey]: Case } = {
   'evidence.export': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ format: 'jsonl' }) },
   'evidence.settings': { surface: 'adminPage', allowed: ADMINS, payload: () => ({}) },
   'evidence.saveSettings': { surface: 'adminPage', allowed: ADMINS, payload: () => ({ anchorIssueKey: 'AIR-1' }) },
+  'gateway.setup': { ...GATEWAY_ADMIN, payload: () => ({}) },
+  'gateway.selfTest': { ...GATEWAY_ADMIN, payload: () => ({}) },
+  'gateway.policy': { ...GATEWAY_ADMIN, payload: () => ({}) },
+  'gateway.policyVersions': { ...GATEWAY_ADMIN, payload: () => ({ limit: 5 }) },
+  'gateway.savePolicy': {
+    ...GATEWAY_ADMIN,
+    payload: () => ({ rules: { defaultEffect: 'allow', rules: [{ operation: 'delete*', effect: 'deny', note: 'AI may never delete' }, { group: 'engineering', operation: 'create*', effect: 'allow' }] }, note: 'no deletes' }),
+  },
+  'gateway.explain': { ...GATEWAY_ADMIN, payload: () => ({ client: 'claude', operation: 'deleteJiraIssue', accountId: PEOPLE.requester }) },
+  'gateway.activity': { ...GATEWAY_ADMIN, payload: () => ({ decision: 'blocked', operation: 'deleteJiraIssue', limit: 20 }) },
+  'gateway.activityDetail': { ...GATEWAY_ADMIN, prepare: withRecordedCall, payload: () => ({}) },
+  'gateway.dashboard': { ...GATEWAY_ADMIN, payload: () => ({ range: '7d' }) },
+  'gateway.connections': { ...GATEWAY_ADMIN, payload: () => ({ accountId: PEOPLE.requester }) },
+  'gateway.disconnect': { ...GATEWAY_ADMIN, payload: () => ({ connectionId: UNA_CLAUDE.id }) },
+  'gateway.forgetUser': { ...GATEWAY_ADMIN, payload: () => ({ accountId: PEOPLE.requester }) },
+  // Anyone signed in lists their own connected AI clients (none but the requester has any).
+  'myClients.list': { surface: 'globalPage', allowed: LICENSED, prepare: withGateway, payload: () => ({}) },
+  // Only the requester owns the connection: for anyone else it is as if it did not exist.
+  'myClients.disconnect': { surface: 'globalPage', allowed: ['requester'], prepare: withGateway, payload: () => ({ connectionId: UNA_CLAUDE.id }), refusedAs: 'not_found' },
   // The create panel is the request form: anyone on the portal may load it.
   'portal.createPanel': { surface: 'portal', allowed: ROLES, payload: () => ({}) },
   // AIR-1 is the requester's: the portal customer and strangers are refused, as if there were no request on it.

@@ -22,11 +22,11 @@ function selectedTab(screen: Screen): string {
 }
 
 describe('admin page: access', () => {
-  it('lists the eight tabs for a Jira admin', async () => {
+  it('lists the nine tabs for a Jira admin', async () => {
     const { world } = await freshScenario();
     const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
     await screen.waitFor(() => screen.find((node) => node.type === 'Tabs'));
-    expect(screen.all((node) => node.type === 'Tab').map(textOf)).toEqual(['Overview', 'Intake & Approvals', 'Catalog', 'Connectors', 'Governance', 'Requests', 'Insights', 'Governance Logs']);
+    expect(screen.all((node) => node.type === 'Tab').map(textOf)).toEqual(['Overview', 'Intake & Approvals', 'Catalog', 'Connectors', 'Governance', 'Requests', 'Insights', 'Governance Logs', 'AI agents']);
   });
 
   it('tells anyone else the settings are for Jira admins, and loads first', async () => {

@@ -5,6 +5,7 @@ import { Loaded } from '../components/states';
 import { SurfaceContext } from '../components/surface';
 import { useClearway } from '../components/use-clearway';
 import { ADMIN_TAB_TITLES, ADMIN_TABS, type AdminTab } from './admin-tabs';
+import { AiAgentsTab } from './ai-agents-tab';
 import { CatalogTab } from './catalog-tab';
 import { ConnectorsTab } from './connectors-tab';
 import { GovernanceLogsTab } from './governance-logs-tab';
@@ -24,6 +25,7 @@ const TAB_CONTENT: Readonly<Record<AdminTab, (props: { readonly onOpen: (tab: Ad
   requests: RequestsTab,
   insights: InsightsTab,
   logs: GovernanceLogsTab,
+  agents: AiAgentsTab,
 };
 
 /**

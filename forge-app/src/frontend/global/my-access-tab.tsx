@@ -6,6 +6,7 @@ import { ShowMore } from '../components/paging';
 import { Empty, Loaded } from '../components/states';
 import { ExceptionLozenge, ExpiryLozenge, GrantStatusLozenge } from '../components/status';
 import { useGrowingList } from '../components/use-clearway';
+import { ConnectedClients } from './connected-clients';
 
 /** My Access lists grants that give, or are about to give, access; ended ones live in Request History. */
 const CURRENT: ReadonlySet<GrantSummary['status']> = new Set(['pending_provision', 'active', 'provision_failed']);
@@ -68,7 +69,7 @@ const HEAD = {
 };
 
 /** The viewer's active and pending grants, with expiry labels in their own time zone. */
-export function MyAccessTab() {
+function MyGrants() {
   const list = useGrowingList('myAccess.list', { timeZone: viewerTimeZone() }, 100);
   return (
     <Loaded state={list.state} loading="Loading your access" errorTitle="Clearway could not load your access" onRetry={list.reload}>
@@ -99,5 +100,15 @@ export function MyAccessTab() {
         );
       }}
     </Loaded>
+  );
+}
+
+/** My Access: the viewer's grants, then the AI assistants they connected through Clearway's MCP gateway. */
+export function MyAccessTab() {
+  return (
+    <Stack space="space.400">
+      <MyGrants />
+      <ConnectedClients />
+    </Stack>
   );
 }

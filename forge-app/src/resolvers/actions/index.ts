@@ -3,10 +3,11 @@ import { adminActions } from './admin';
 import { approverActions } from './approver';
 import { evidenceActions } from './evidence';
 import { exceptionActions } from './exceptions';
+import { gatewayActions } from './gateway';
 import { portalActions } from './portal';
 import { requesterActions } from './requester';
 
 export type { Action, ActionContext, ActionTable, ExtensionContext, Policy } from './action';
 
 /** Every resolver action; the type makes a key without an action (or the reverse) a compile error. */
-export const ACTIONS: ActionTable = { ...requesterActions, ...approverActions, ...adminActions, ...evidenceActions, ...exceptionActions, ...portalActions };
+export const ACTIONS: ActionTable = { ...requesterActions, ...approverActions, ...adminActions, ...evidenceActions, ...exceptionActions, ...gatewayActions, ...portalActions };
