@@ -17,16 +17,8 @@ export interface GatewaySetupView {
   readonly callbackVerifiedAt?: number;
 }
 
-/** One person's sign-in from one AI client, as My Access and the admin's "Disconnect / forget user" show it. */
-export interface ConnectionView {
-  readonly id: string;
-  readonly accountId: string;
-  readonly name?: string;
-  readonly email?: string;
-  readonly client: string;
-  readonly connectedAt: number;
-  readonly lastUsedAt?: number;
-}
+/** One person's sign-in from one AI client, as My Access and the admin's "Disconnect / forget user" show it: the sign-in's summary, which holds no token. */
+export type ConnectionView = ConnectionSummary;
 
 export function connectionView(connection: ConnectionSummary): ConnectionView {
   return {

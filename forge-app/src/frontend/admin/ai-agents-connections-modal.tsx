@@ -1,9 +1,10 @@
-import { Button, ButtonGroup, DynamicTable, LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
+import { Button, ButtonGroup, LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
 import type { ConnectionView } from '../../resolvers/contract';
 import { callClearway, errorText } from '../clearway-client';
+import { ConnectionsTable } from '../components/connections-table';
 import { InfoModal } from '../components/form-modal';
-import { formatDateTime, plural } from '../components/format';
+import { plural } from '../components/format';
 import { PeopleField } from '../components/people-field';
 import { Loaded, NoticeMessage, type Notice } from '../components/states';
 import { useBusy, useClearway } from '../components/use-clearway';
@@ -73,33 +74,7 @@ function UserConnections({ accountId }: { readonly accountId: string }) {
             {connections.length === 0 ? (
               <Text>No AI client is connected for this person.</Text>
             ) : (
-              <DynamicTable
-                testId="user-connections"
-                head={{
-                  cells: [
-                    { key: 'client', content: 'AI client' },
-                    { key: 'connected', content: 'Connected' },
-                    { key: 'used', content: 'Last used' },
-                    { key: 'action', content: '' },
-                  ],
-                }}
-                rows={connections.map((connection) => ({
-                  key: connection.id,
-                  cells: [
-                    { key: 'client', content: connection.client },
-                    { key: 'connected', content: formatDateTime(connection.connectedAt) },
-                    { key: 'used', content: connection.lastUsedAt !== undefined ? formatDateTime(connection.lastUsedAt) : 'not yet' },
-                    {
-                      key: 'action',
-                      content: (
-                        <Button appearance="subtle" testId={`disconnect-${connection.id}`} onClick={() => setPending({ kind: 'disconnect', connection })}>
-                          Disconnect
-                        </Button>
-                      ),
-                    },
-                  ],
-                }))}
-              />
+              <ConnectionsTable testId="user-connections" subtle connections={connections} onDisconnect={(connection) => setPending({ kind: 'disconnect', connection })} />
             )}
             {pending ? (
               <Confirm pending={pending} who={personText(connections, accountId)} count={connections.length} busy={busy} onConfirm={() => confirm(connections)} onCancel={() => setPending(undefined)} />

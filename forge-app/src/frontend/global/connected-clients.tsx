@@ -1,9 +1,9 @@
-import { Button, DynamicTable, Heading, Stack, Text } from '@forge/react';
+import { Heading, Stack, Text } from '@forge/react';
 import React, { useState } from 'react';
 import type { ConnectionView } from '../../resolvers/contract';
 import { callClearway, type ClearwayError } from '../clearway-client';
+import { ConnectionsTable } from '../components/connections-table';
 import { FormModal } from '../components/form-modal';
-import { formatDateTime } from '../components/format';
 import { Loaded, NoticeMessage, type Notice } from '../components/states';
 import { useBusy, useClearway } from '../components/use-clearway';
 
@@ -43,34 +43,7 @@ export function ConnectedClients() {
           connections.length === 0 ? (
             <Text>No AI assistant is connected to Jira through Clearway for you. When you add your site's MCP server URL to Claude, ChatGPT or Cursor and sign in, it shows here.</Text>
           ) : (
-            <DynamicTable
-              testId="connected-clients"
-              caption="AI assistants acting for you in Jira and Confluence"
-              head={{
-                cells: [
-                  { key: 'client', content: 'AI client' },
-                  { key: 'connected', content: 'Connected' },
-                  { key: 'used', content: 'Last used' },
-                  { key: 'action', content: '' },
-                ],
-              }}
-              rows={connections.map((connection) => ({
-                key: connection.id,
-                cells: [
-                  { key: 'client', content: connection.client },
-                  { key: 'connected', content: formatDateTime(connection.connectedAt) },
-                  { key: 'used', content: connection.lastUsedAt !== undefined ? formatDateTime(connection.lastUsedAt) : 'not yet' },
-                  {
-                    key: 'action',
-                    content: (
-                      <Button testId={`disconnect-${connection.id}`} onClick={() => setDisconnecting(connection)}>
-                        Disconnect
-                      </Button>
-                    ),
-                  },
-                ],
-              }))}
-            />
+            <ConnectionsTable testId="connected-clients" caption="AI assistants acting for you in Jira and Confluence" connections={connections} onDisconnect={setDisconnecting} />
           )
         }
       </Loaded>
