@@ -130,6 +130,23 @@ describe('gateway sign-in: what an AI client sees before anyone signs in', () =>
     expect(Object.fromEntries(location.searchParams)).toMatchObject({ error, state: 's-1', iss: BASE });
   });
 
+  it('a hanging upstream authorization server ends the sign-in with temporarily_unavailable within the deadline, not the platform’s 55 s', async () => {
+    const hanging = (_input: string | URL | Request, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('The operation timed out.', 'TimeoutError'))));
+    const host = createGatewayHost({
+      baseUrl: BASE,
+      store: new MemorySignInStore(),
+      upstream: { mcpUrl: 'https://upstream.invalid/v1/mcp', fetch: hanging, timeoutMs: 50 },
+      groups: { groupsOf: () => Promise.resolve([]) },
+      policy: { decide: () => Promise.resolve([]), record: () => Promise.resolve() },
+      events: { record: () => Promise.resolve() },
+    });
+    const fetchFn = (url: string | URL, init?: RequestInit) => host.handle(new Request(url, init));
+    const client = await registered(fetchFn);
+    const answer = await host.handle(new Request(authorizeUrl({ response_type: 'code', client_id: client.client_id, redirect_uri: REDIRECT, state: 's', code_challenge: CHALLENGE, code_challenge_method: 'S256' })));
+    expect(new URL(answer.headers.get('location')!).searchParams.get('error')).toBe('temporarily_unavailable');
+  });
+
   it('answers an unknown or replayed callback state with a page, not a redirect', async () => {
     const { host } = world();
     const answer = await host.handle(new Request(`${BASE}/callback?code=abc&state=never-issued`));

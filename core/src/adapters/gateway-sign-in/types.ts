@@ -33,6 +33,8 @@ export interface UpstreamSignInConfig {
   readonly clientName?: string;
   /** For tests and the sandbox's TLS: the fetch used for every upstream OAuth request. */
   readonly fetch?: typeof fetch;
+  /** How long one upstream OAuth request may take (default 10,000 ms). */
+  readonly timeoutMs?: number;
 }
 
 /** A connected AI client: one user's sign-in from one registered client. No token in it. */

@@ -17,16 +17,27 @@ import type { UpstreamSignInConfig } from './types.js';
  */
 export class UpstreamOAuth {
   private discovered: Promise<Discovered> | undefined;
+  /**
+   * Every upstream OAuth request ends within 10 s (`timeoutMs`): the SDK's functions set no deadline, and a Forge
+   * web trigger that hangs past 55 s ends with the platform's error instead of an OAuth answer.
+   */
+  private readonly fetchFn: typeof fetch;
 
   constructor(
     private readonly config: UpstreamSignInConfig,
     private readonly records: Records,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    const base = config.fetch ?? fetch;
+    this.fetchFn = (input, init) => {
+      const deadline = AbortSignal.timeout(config.timeoutMs ?? UPSTREAM_OAUTH_TIMEOUT_MS);
+      return base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline });
+    };
+  }
 
   /** The upstream's authorization server and the resource its tokens are for; discovery failures are retried next time. */
   discover(): Promise<Discovered> {
-    this.discovered ??= discoverOAuthServerInfo(this.config.mcpUrl, { ...(this.config.fetch && { fetchFn: this.config.fetch }) }).then(
+    this.discovered ??= discoverOAuthServerInfo(this.config.mcpUrl, { fetchFn: this.fetchFn }).then(
       (info) => {
         if (!info.authorizationServerMetadata) throw new UpstreamSignInError('upstream_metadata', 'The upstream MCP server names no authorization server metadata Clearway could read.');
         return { info, metadata: info.authorizationServerMetadata, resource: String(info.resourceMetadata?.resource ?? resourceUrlFromServerUrl(this.config.mcpUrl)) };
@@ -59,7 +70,7 @@ export class UpstreamOAuth {
           token_endpoint_auth_method: method,
           ...(this.config.scope !== undefined && { scope: this.config.scope }),
         },
-        ...(this.config.fetch && { fetchFn: this.config.fetch }),
+        fetchFn: this.fetchFn,
       });
     } catch {
       throw new UpstreamSignInError('upstream_registration', 'The upstream authorization server refused Clearway’s registration.');
@@ -94,7 +105,7 @@ export class UpstreamOAuth {
       codeVerifier: verifier,
       redirectUri,
       resource,
-      ...(this.config.fetch && { fetchFn: this.config.fetch }),
+      fetchFn: this.fetchFn,
     });
     return this.kept(tokens);
   }
@@ -109,7 +120,7 @@ export class UpstreamOAuth {
       clientInformation: client.information,
       refreshToken: tokens.refreshToken,
       resource,
-      ...(this.config.fetch && { fetchFn: this.config.fetch }),
+      fetchFn: this.fetchFn,
     });
     // RFC 6749 §6: the server may keep the old refresh token.
     return this.kept({ ...fresh, refresh_token: fresh.refresh_token ?? tokens.refreshToken });
@@ -135,7 +146,7 @@ export class UpstreamOAuth {
       if (secret !== undefined) body.set('client_secret', secret);
     }
     try {
-      const response = await (this.config.fetch ?? fetch)(endpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+      const response = await this.fetchFn(endpoint, { method: 'POST', headers, body });
       await response.body?.cancel();
       return response.ok;
     } catch {
@@ -179,6 +190,8 @@ export class UpstreamOAuth {
     };
   }
 }
+
+const UPSTREAM_OAUTH_TIMEOUT_MS = 10_000;
 
 /** Atlassian's remote MCP server's "who am I" tool (PLATFORM-NOTES "MCP"; the simulator serves it too). */
 export const USER_INFO_TOOL = 'atlassianUserInfo';
