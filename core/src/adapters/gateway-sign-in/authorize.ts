@@ -3,6 +3,7 @@ import { page, redirect } from './http.js';
 import { codeSchema, digest, names, pendingSchema, randomToken, type Pending } from './records.js';
 import { readClient } from './register.js';
 import { UpstreamSignInError } from './upstream-oauth.js';
+import { SIGN_INS_PER_MINUTE, withinMinuteLimit } from './window.js';
 
 /** RFC 7636 §4.1: 43–128 characters of the unreserved set. The challenge (S256) is 43 base64url characters. */
 export const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -53,6 +54,9 @@ export async function authorize(context: SignInContext, request: Request): Promi
   if (!CHALLENGE.test(challenge)) return fail('invalid_request', 'The code_challenge is not a base64url SHA-256 value.');
   const resource = query.get('resource') ?? urls.mcp;
   if (resource.replace(/\/+$/, '') !== urls.mcp) return fail('invalid_target', `This server issues tokens only for ${urls.mcp}.`);
+  if (!(await withinMinuteLimit(context.records, context.clock, 'authorize', SIGN_INS_PER_MINUTE))) {
+    return fail('temporarily_unavailable', 'Too many sign-ins started in the last minute; try again shortly.');
+  }
   const upstreamState = randomToken();
   let target: URL;
   let verifier: string;

@@ -87,6 +87,28 @@ describe('gateway sign-in: what an AI client sees before anyone signs in', () =>
     expect(store.names()).toEqual([]);
   });
 
+  it('caps registrations per minute (the URL is public and each one is stored), and lets them through again the next minute', async () => {
+    let now = Date.UTC(2026, 11, 7, 12, 0, 0);
+    const store = new MemorySignInStore();
+    const host = createGatewayHost({
+      baseUrl: BASE,
+      store,
+      clock: { now: () => now },
+      upstream: { mcpUrl: 'https://upstream.invalid/v1/mcp' },
+      groups: { groupsOf: () => Promise.resolve([]) },
+      policy: { decide: () => Promise.resolve([]), record: () => Promise.resolve() },
+      events: { record: () => Promise.resolve() },
+    });
+    const register = () => host.handle(new Request(`${BASE}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: 'spam', redirect_uris: [REDIRECT] }) }));
+    for (let i = 0; i < 30; i += 1) expect((await register()).status).toBe(201);
+    const refused = await register();
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
+    expect(store.names().filter((name) => name.startsWith('gw:client:'))).toHaveLength(30);
+    now += 60_000;
+    expect((await register()).status).toBe(201);
+  });
+
   it.each([
     ['https://claude.ai/api/mcp/auth_callback', undefined],
     ['http://localhost:6274/oauth/callback', undefined],

@@ -3,6 +3,7 @@ import { OAuthClientMetadataSchema } from '@modelcontextprotocol/sdk/shared/auth
 import type { SignInContext } from './context.js';
 import { json, oauthError, readSmallBody } from './http.js';
 import { names, randomToken, registeredClientSchema, type RegisteredClient } from './records.js';
+import { REGISTRATIONS_PER_MINUTE, withinMinuteLimit } from './window.js';
 
 const MAX_REDIRECT_URIS = 10;
 const MAX_NAME = 100;
@@ -53,6 +54,9 @@ export async function register(context: SignInContext, request: Request): Promis
     return oauthError(new InvalidClientMetadataError('Only the authorization_code and refresh_token grants are offered.'));
   }
   if ((metadata.response_types ?? ['code']).some((type) => type !== 'code')) return oauthError(new InvalidClientMetadataError('Only the code response type is offered.'));
+  if (!(await withinMinuteLimit(context.records, context.clock, 'register', REGISTRATIONS_PER_MINUTE))) {
+    return json(429, { error: 'temporarily_unavailable', error_description: 'Too many registrations in the last minute; try again shortly.' }, { 'retry-after': '60' });
+  }
   const name = (metadata.client_name ?? '').replace(/[\p{Cc}\p{Cf}]/gu, '').trim().slice(0, MAX_NAME) || 'Unnamed client';
   const client: RegisteredClient = registeredClientSchema.parse({
     client_id: randomToken('cwc_'),
