@@ -129,6 +129,27 @@ describe('gateway sign-in through the Forge web trigger, with the MCP SDK client
     expect(simulator.atlassian!.oauth.activeTokens(ANA.accountId)).toEqual({ accessTokens: 0, refreshTokens: 0 });
   }, 60_000);
 
+  it('one Atlassian grant per person, shared by their AI clients: disconnecting one keeps the other working; the last one revokes it', async () => {
+    const host = await app.gateway.host();
+    const site = simulator.atlassian!;
+    const call = (client: Awaited<ReturnType<typeof connectSignedIn>>) => client.callTool({ name: 'getJiraIssue', arguments: { cloudId: site.cloudId, issueIdOrKey: 'OPS-1' } });
+    site.signInAs(ANA.accountId);
+    const claude = await connectSignedIn(new URL(`${edge.base}/mcp`), new SimulatedAiClient('claude'));
+    const cursor = await connectSignedIn(new URL(`${edge.base}/mcp`), new SimulatedAiClient('cursor'));
+    // Cursor's sign-in superseded the grant Claude's brought; Claude now calls with the new one.
+    const revokedBefore = site.oauth.revocations(ANA.accountId).length;
+    expect((await call(claude)).isError).not.toBe(true);
+    const connections = await host.connections.listForAccount(ANA.accountId);
+    expect(connections.map((connection) => connection.client).sort()).toEqual(['claude', 'cursor']);
+    await host.connections.disconnect(connections.find((connection) => connection.client === 'claude')!.id, { accountId: ANA.accountId, role: 'user' });
+    expect((await call(cursor)).isError).not.toBe(true);
+    expect(site.oauth.revocations(ANA.accountId)).toHaveLength(revokedBefore);
+    await host.connections.disconnect(connections.find((connection) => connection.client === 'cursor')!.id, { accountId: ANA.accountId, role: 'user' });
+    expect(site.oauth.revocations(ANA.accountId).length).toBeGreaterThan(revokedBefore);
+    expect(site.oauth.activeTokens(ANA.accountId)).toEqual({ accessTokens: 0, refreshTokens: 0 });
+    await Promise.all([claude.close(), cursor.close()]);
+  }, 60_000);
+
   it('refuses: consent declined at Atlassian comes back to the client as access_denied, and nothing is connected', async () => {
     simulator.atlassian!.signInAs(BEN.accountId);
     simulator.atlassian!.denyNextConsent();

@@ -68,12 +68,14 @@ export class ConnectionBook implements GatewayConnections {
     const ids = await this.accountIndex(identity.accountId);
     const existing = (await Promise.all(ids.map((id) => this.connection(id)))).find((record) => record?.clientId === clientId);
     if (existing) {
-      // A client that signs in again replaces its earlier tokens; the user's old upstream tokens are revoked too.
+      // A client that signs in again replaces its earlier Clearway tokens.
       await this.dropTokens(existing);
       if (existing.codeHash !== undefined) await records.delete(names.codeByHash(existing.codeHash));
-      const previous = await records.read(names.upstreamTokens(existing.id), upstreamTokensSchema);
-      if (previous && previous.refreshToken !== upstream.refreshToken) await this.revokeUpstream(previous);
     }
+    // The new upstream grant serves every AI client of the person; the one it supersedes is revoked
+    // (an upstream may already have ended it when the same client — Clearway — signed them in again).
+    const previous = await records.read(names.upstreamTokens(identity.accountId), upstreamTokensSchema);
+    if (previous && previous.refreshToken !== upstream.refreshToken) await this.revokeUpstream(previous);
     const connection: ConnectionRecord = {
       id: existing?.id ?? `conn_${randomToken().slice(0, 24)}`,
       accountId: identity.accountId,
@@ -85,7 +87,7 @@ export class ConnectionBook implements GatewayConnections {
       accessHashes: [],
       codeHash,
     };
-    await records.write(names.upstreamTokens(connection.id), upstream);
+    await records.write(names.upstreamTokens(identity.accountId), upstream);
     await records.delete(names.seen(connection.id));
     await records.write(names.connection(connection.id), connection);
     if (!existing) await records.write(names.account(identity.accountId), [...ids, connection.id]);
@@ -104,8 +106,9 @@ export class ConnectionBook implements GatewayConnections {
     const live = await this.liveAccessHashes(connection);
     const kept = live.slice(-(MAX_ACCESS_TOKENS - 1));
     await Promise.all(live.filter((hash) => !kept.includes(hash)).map((hash) => records.delete(names.access(hash))));
-    await records.write(names.access(accessHash), { connectionId: connection.id, clientId: connection.clientId, resource, expiresAt: now + lifetimes.accessTokenSeconds * 1000 });
-    await records.write(names.refresh(refreshHash), { connectionId: connection.id, clientId: connection.clientId, resource, expiresAt: now + lifetimes.refreshTokenSeconds * 1000 });
+    const issued = { connectionId: connection.id, accountId: connection.accountId, clientId: connection.clientId, resource };
+    await records.write(names.access(accessHash), { ...issued, expiresAt: now + lifetimes.accessTokenSeconds * 1000 });
+    await records.write(names.refresh(refreshHash), { ...issued, expiresAt: now + lifetimes.refreshTokenSeconds * 1000 });
     if (connection.refreshHash !== undefined) await records.delete(names.refresh(connection.refreshHash));
     await records.write(names.connection(connection.id), { ...connection, accessHashes: [...kept, accessHash], refreshHash });
     return { accessToken, refreshToken, expiresIn: lifetimes.accessTokenSeconds };
@@ -132,10 +135,10 @@ export class ConnectionBook implements GatewayConnections {
     if (!token || token.expiresAt <= clock.now() || token.resource !== (await this.options.resource())) return undefined;
     const [connection, upstream, seen] = await Promise.all([
       this.connection(token.connectionId),
-      records.read(names.upstreamTokens(token.connectionId), upstreamTokensSchema),
+      records.read(names.upstreamTokens(token.accountId), upstreamTokensSchema),
       records.read(names.seen(token.connectionId), seenSchema),
     ]);
-    if (!connection?.accessHashes.includes(hash) || !upstream) return undefined;
+    if (!connection?.accessHashes.includes(hash) || connection.accountId !== token.accountId || !upstream) return undefined;
     const fresh = await this.freshUpstream(connection, upstream);
     if (!fresh) return undefined;
     const groups = await this.groupsOf(connection, seen);
@@ -149,6 +152,9 @@ export class ConnectionBook implements GatewayConnections {
     this.upstreamTokens.set(caller, fresh.accessToken);
     return caller;
   }
+
+  /** The upstream client cache's key: the account and its current upstream token, so a new grant or a refresh never reuses a client holding the old one. */
+  readonly upstreamKey = (caller: GatewayCaller): string => `${caller.accountId}:${digest(this.upstreamTokens.get(caller) ?? '')}`;
 
   /** The gateway's upstream factory: the upstream MCP server, called with the caller's own upstream token. */
   readonly upstreamFor = async (caller: GatewayCaller): Promise<UpstreamConnection> => {
@@ -170,9 +176,9 @@ export class ConnectionBook implements GatewayConnections {
     const connection = await this.connection(connectionId);
     // A user asking about someone else's connection learns nothing about it.
     if (!connection || (by.role === 'user' && connection.accountId !== by.accountId)) throw new NotFoundError('Connection', connectionId);
-    const upstreamRevoked = await this.end(connection);
-    const ids = await this.accountIndex(connection.accountId);
-    await this.options.records.write(names.account(connection.accountId), ids.filter((id) => id !== connection.id));
+    const remaining = (await this.accountIndex(connection.accountId)).filter((id) => id !== connection.id);
+    const upstreamRevoked = await this.end(connection, remaining.length === 0);
+    await this.options.records.write(names.account(connection.accountId), remaining);
     await this.options.events.record({ type: 'gateway.disconnected', connection: summary(connection), by, upstreamRevoked });
     return summary(connection);
   }
@@ -181,14 +187,20 @@ export class ConnectionBook implements GatewayConnections {
     if (by.role === 'user' && by.accountId !== accountId) throw new ForbiddenError('forbidden', 'Only an admin can forget another person’s connections.');
     const ids = await this.accountIndex(accountId);
     let disconnected = 0;
-    for (const id of ids) {
+    for (const [index, id] of ids.entries()) {
       const connection = await this.connection(id);
       if (connection?.accountId !== accountId) continue;
-      const upstreamRevoked = await this.end(connection);
+      const upstreamRevoked = await this.end(connection, index === ids.length - 1);
       await this.options.events.record({ type: 'gateway.disconnected', connection: summary(connection), by, upstreamRevoked });
       disconnected += 1;
     }
     await this.options.records.delete(names.account(accountId));
+    // Forgetting drops the person's upstream grant even when no connection was left to carry it.
+    const upstream = await this.options.records.read(names.upstreamTokens(accountId), upstreamTokensSchema);
+    if (upstream) {
+      await this.options.records.delete(names.upstreamTokens(accountId));
+      await this.revokeUpstream(upstream);
+    }
     await this.options.events.record({ type: 'gateway.user_forgotten', accountId, by, connections: disconnected });
     return { disconnected };
   }
@@ -204,15 +216,19 @@ export class ConnectionBook implements GatewayConnections {
     if (status?.callbackVerifiedAt === undefined) await this.options.records.write(names.status, { callbackVerifiedAt: this.options.clock.now() });
   }
 
-  /** Ends a connection: its Clearway tokens, its records (with the cached identity and groups) and, at the upstream, the user's tokens. */
-  private async end(connection: ConnectionRecord): Promise<boolean> {
+  /**
+   * Ends a connection: its Clearway tokens and its records (with the cached identity and groups);
+   * with the person's last connection, also their upstream grant, revoked at the upstream. True
+   * when the upstream confirmed the revocation.
+   */
+  private async end(connection: ConnectionRecord, last: boolean): Promise<boolean> {
     const { records } = this.options;
-    const upstream = await records.read(names.upstreamTokens(connection.id), upstreamTokensSchema);
+    const upstream = last ? await records.read(names.upstreamTokens(connection.accountId), upstreamTokensSchema) : undefined;
     await this.dropTokens(connection);
     await Promise.all([
       records.delete(names.connection(connection.id)),
-      records.delete(names.upstreamTokens(connection.id)),
       records.delete(names.seen(connection.id)),
+      ...(last ? [records.delete(names.upstreamTokens(connection.accountId))] : []),
       ...(connection.codeHash !== undefined ? [records.delete(names.codeByHash(connection.codeHash))] : []),
     ]);
     return upstream ? this.revokeUpstream(upstream) : false;
@@ -255,25 +271,27 @@ export class ConnectionBook implements GatewayConnections {
     const expiresAt = upstream.expiresAt;
     if (expiresAt === undefined || expiresAt - clock.now() > lifetimes.upstreamRefreshMarginSeconds * 1000) return upstream;
     const refreshToken = upstream.refreshToken;
-    if (refreshToken !== undefined && (await records.claim(names.refreshing(connection.id, digest(refreshToken)), 120))) {
+    if (refreshToken !== undefined && (await records.claim(names.refreshing(digest(connection.accountId), digest(refreshToken)), 120))) {
       let renewed: UpstreamTokens;
       try {
         renewed = await this.options.upstream.refresh(upstream, await this.options.callbackUrl());
       } catch (error) {
         if (error instanceof InvalidGrantError || error instanceof UpstreamSignInError) {
           this.options.logger.info('gateway sign-in: the upstream refused the refresh token; the user signs in again', { accountId: connection.accountId });
+          // The grant is gone for every client of the person: each gets 401 and signs in again.
+          await records.delete(names.upstreamTokens(connection.accountId));
           await this.dropTokens(connection);
           return undefined;
         }
         throw error;
       }
-      await records.write(names.upstreamTokens(connection.id), renewed);
+      await records.write(names.upstreamTokens(connection.accountId), renewed);
       return renewed;
     }
     const waitUntil = clock.now() + REFRESH_WAIT_MS;
     while (clock.now() < waitUntil) {
       await (clock.sleep ? clock.sleep(100) : new Promise((resolve) => setTimeout(resolve, 100)));
-      const current = await records.read(names.upstreamTokens(connection.id), upstreamTokensSchema);
+      const current = await records.read(names.upstreamTokens(connection.accountId), upstreamTokensSchema);
       if (!current) return undefined;
       if (current.accessToken !== upstream.accessToken) return current;
     }

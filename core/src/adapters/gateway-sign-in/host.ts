@@ -75,6 +75,7 @@ export function createGatewayHost(options: GatewayHostOptions): GatewayHost {
         policy: options.policy,
         authenticator: book,
         upstream: options.forward ?? book.upstreamFor,
+        ...(!options.forward && { upstreamKey: book.upstreamKey }),
         clock,
         logger,
         resourceMetadataUrl: found.resourceMetadata,

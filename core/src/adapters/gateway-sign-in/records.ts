@@ -27,7 +27,8 @@ export const names = {
   access: (tokenHash: string) => `gw:access:${tokenHash}`,
   refresh: (tokenHash: string) => `gw:refresh:${tokenHash}`,
   connection: (id: string) => `gw:connection:${id}`,
-  upstreamTokens: (connectionId: string) => `gw:upstream:${connectionId}`,
+  /** A person's upstream tokens: one grant per account, shared by all their AI clients (a second sign-in may end the first grant at the upstream). */
+  upstreamTokens: (accountId: string) => `gw:upstream:${digest(accountId)}`,
   seen: (connectionId: string) => `gw:seen:${connectionId}`,
   account: (accountId: string) => `gw:account:${digest(accountId)}`,
   used: (kind: 'code' | 'refresh' | 'state', hash: string) => `gw:used:${kind}:${hash}`,
@@ -79,7 +80,7 @@ export const codeSchema = z.object({
 export type CodeRecord = z.infer<typeof codeSchema>;
 
 /** A Clearway access or refresh token (stored under its hash). */
-export const tokenSchema = z.object({ connectionId: z.string(), clientId: z.string(), resource: z.string(), expiresAt: z.number() });
+export const tokenSchema = z.object({ connectionId: z.string(), accountId: z.string(), clientId: z.string(), resource: z.string(), expiresAt: z.number() });
 export type TokenRecord = z.infer<typeof tokenSchema>;
 
 export const upstreamTokensSchema = z.object({
@@ -92,8 +93,9 @@ export type UpstreamTokens = z.infer<typeof upstreamTokensSchema>;
 
 /**
  * One user's sign-in from one AI client and the Clearway tokens issued on it. The user's upstream
- * tokens and what is cached per use (groups, last use) are separate records, so a refresh, a
- * token issue and a call each write only their own and never undo another's write.
+ * tokens (one set per account) and what is cached per use (groups, last use) are separate
+ * records, so a refresh, a token issue and a call each write only their own and never undo
+ * another's write.
  */
 export const connectionSchema = z.object({
   id: z.string(),

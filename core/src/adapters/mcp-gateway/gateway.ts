@@ -49,6 +49,8 @@ export interface McpGatewayOptions {
   readonly authenticator: GatewayAuthenticator;
   /** The caller → how to reach the upstream MCP server on their behalf. */
   readonly upstream: UpstreamFactory;
+  /** Which callers may share a cached upstream client (default: the same account); a host whose upstream tokens change includes them. */
+  readonly upstreamKey?: (caller: GatewayCaller) => string;
   readonly clock?: Clock;
   readonly limits?: Partial<GatewayLimits>;
   /**
@@ -112,6 +114,7 @@ export function createMcpGateway(options: McpGatewayOptions): McpGateway {
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
   const pool = new UpstreamPool({
     factory: options.upstream,
+    ...(options.upstreamKey && { keyOf: options.upstreamKey }),
     clock,
     ttlMs: limits.upstreamClientTtlMs,
     connectTimeoutMs: limits.upstreamTimeoutMs,

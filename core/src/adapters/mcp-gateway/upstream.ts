@@ -118,6 +118,8 @@ interface PoolEntry {
 
 export interface UpstreamPoolOptions {
   readonly factory: UpstreamFactory;
+  /** Which callers share a cached client; default: the account. A host whose upstream credentials change (a new grant, a refresh) keys on them too. */
+  readonly keyOf?: (caller: GatewayCaller) => string;
   readonly clock: Clock;
   /** How long a connected client is reused for one account. */
   readonly ttlMs: number;
@@ -147,19 +149,20 @@ export class UpstreamPool {
   async acquire(caller: GatewayCaller, deadline: Deadline): Promise<UpstreamLease> {
     const now = this.options.clock.now();
     this.sweep(now);
-    let entry = this.entries.get(caller.accountId);
+    const key = this.options.keyOf?.(caller) ?? caller.accountId;
+    let entry = this.entries.get(key);
     if (entry && now - entry.createdAt >= this.options.ttlMs) {
-      this.retire(caller.accountId, entry);
+      this.retire(key, entry);
       entry = undefined;
     }
-    if (!entry) entry = this.open(caller, now);
+    if (!entry) entry = this.open(key, caller, now);
     const held = entry;
     held.inFlight += 1;
     let connected: Connected;
     try {
       connected = await deadline.race(held.ready);
     } catch (error) {
-      this.release(caller.accountId, held, false);
+      this.release(key, held, false);
       throw error;
     }
     let released = false;
@@ -168,7 +171,7 @@ export class UpstreamPool {
       release: (healthy) => {
         if (released) return;
         released = true;
-        this.release(caller.accountId, held, healthy);
+        this.release(key, held, healthy);
       },
     };
   }
@@ -185,17 +188,17 @@ export class UpstreamPool {
     return this.entries.size;
   }
 
-  private open(caller: GatewayCaller, now: number): PoolEntry {
+  private open(key: string, caller: GatewayCaller, now: number): PoolEntry {
     if (this.entries.size >= this.options.maxClients) {
       const [oldestKey, oldest] = this.entries.entries().next().value!;
       this.retire(oldestKey, oldest);
     }
     const ready = this.connect(caller);
     const entry: PoolEntry = { ready, createdAt: now, inFlight: 0, retired: false, closed: false };
-    this.entries.set(caller.accountId, entry);
+    this.entries.set(key, entry);
     // A failed connection is never cached: the next request for the account tries again.
     ready.catch(() => {
-      if (this.entries.get(caller.accountId) === entry) this.entries.delete(caller.accountId);
+      if (this.entries.get(key) === entry) this.entries.delete(key);
     });
     return entry;
   }
