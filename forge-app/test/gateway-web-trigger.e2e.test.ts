@@ -68,8 +68,12 @@ describe(`the gateway web trigger, through ${origin}`, () => {
       .kvs.calls.filter((entry) => entry.path.endsWith('/set'))
       .map((entry) => entry.body as { key: string; value: unknown })
       .filter((entry) => entry.key.startsWith('gateway'));
-    expect(signIn).toEqual([{ key: expect.stringMatching(/^gateway:gw:client:/), value: expect.stringContaining((bodyOf(registered) as { client_id: string }).client_id) }]);
-    expect(fakeForge().kvs.calls.find((entry) => entry.body === signIn[0])?.path).toBe('/api/v1/secret/set');
+    // The registration per-minute window, then the client.
+    expect(signIn).toEqual([
+      { key: 'gateway:gw:window:register', value: expect.stringContaining('"count":1') },
+      { key: expect.stringMatching(/^gateway:gw:client:/), value: expect.stringContaining((bodyOf(registered) as { client_id: string }).client_id) },
+    ]);
+    expect(signIn.map((written) => fakeForge().kvs.calls.find((entry) => entry.body === written)?.path)).toEqual(['/api/v1/secret/set', '/api/v1/secret/set']);
 
     const preflight = await call('OPTIONS', '/token', { headers: { Origin: ['https://inspector.example'], 'Access-Control-Request-Method': ['POST'] } });
     expect(preflight.statusCode).toBe(204);

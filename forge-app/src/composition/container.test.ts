@@ -76,7 +76,8 @@ describe('the gateway in the composition root', () => {
     );
     expect(registered.status).toBe(201);
     const writes = fakeForge().kvs.calls.filter((call) => call.path.endsWith('/set'));
-    expect(writes.map((call) => call.path)).toEqual(['/api/v1/secret/set']);
-    expect((writes[0]?.body as { key: string }).key).toMatch(/^gateway:/);
+    // The registration per-minute window and the client, both in secret storage.
+    expect(writes.map((call) => call.path)).toEqual(['/api/v1/secret/set', '/api/v1/secret/set']);
+    expect(writes.map((call) => (call.body as { key: string }).key)).toEqual(['gateway:gw:window:register', expect.stringMatching(/^gateway:gw:client:/)]);
   });
 });
