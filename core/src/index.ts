@@ -40,7 +40,7 @@ export { DEFAULT_GOVERNANCE, currentGovernance, currentPolicyVersion } from './g
 export { listGovernanceVersions, updateGovernance } from './governance/governance-service.js';
 
 // Requests and decisions
-export { REQUEST_STATUSES, type AccessRequest, type Decision, type DecisionSource, type RequestStatus, type RequestedNewTool } from './requests/request.js';
+export { REQUEST_STATUSES, type AccessRequest, type Decision, type DecisionSource, type RequestStatus, type RequestedNewTool, type RequestWork } from './requests/request.js';
 export { submitRequest, submitRequestSchema, type SubmitRequestInput, type SubmitRequestResult } from './requests/submit-request.js';
 export { findRequestByIssue, getRequest, listMyRequests, listPendingForApprover, listRequests } from './requests/request-queries.js';
 export { approverVerdict, approversForProject, canApproveAnywhere, exceptionApproverVerdict, type ApproverVerdict } from './decisions/approvers.js';
@@ -59,7 +59,7 @@ export { CONTENTION_RETRY_AFTER_MS, MAX_RESERVE_ATTEMPTS, allowanceRecordId, rea
 export { DECISION_BUDGETS, DECISIONS_PER_MINUTE } from './limits/budgets.js';
 
 // Grants
-export { GRANT_STATUSES, type DeprovisionState, type DriftKind, type Grant, type GrantExtension, type GrantStatus } from './grants/grant.js';
+export { GRANT_STATUSES, type DeprovisionState, type DriftKind, type Grant, type GrantExtension, type GrantStatus, type GrantWork, type GrantWorkLink } from './grants/grant.js';
 export { EXPIRING_SOON_DAYS, EXTENSION_GRACE_DAYS, MAX_GRANT_LIFETIME_DAYS, NEVER_PROVISIONED, canTransition, expiryLabel, grantLabel, grantStart, isExpiringSoon, nextGrantStatus, type ExpiryLabel, type GrantEvent, type GrantLabel } from './grants/lifecycle.js';
 export {
   activateGrant,
@@ -145,3 +145,6 @@ export { runLifecycleSweeps, type SweepReport } from './lifecycle/sweeps.js';
 
 // AI-agent gateway: agent policy, evaluation, activity log, dashboard (no transport)
 export * from './agent-gateway/index.js';
+
+// Work-linked access: grants that live as long as the Jira work that needs them
+export * from './work-linked/index.js';

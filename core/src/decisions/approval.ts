@@ -24,6 +24,8 @@ export function approvalChange(input: {
   grantId: string;
   /** Approved outside the rules: the grant says so (its exception record is written alongside). */
   exception?: Grant['exception'];
+  /** Work-linked access: the issues the grant lives by; its end is their latest deadline. */
+  work?: Grant['work'];
 }): DecisionChange {
   const { request, tool, decision, durationDays, now } = input;
   const grant: Grant = {
@@ -38,10 +40,11 @@ export function approvalChange(input: {
     durationDays,
     createdAt: now,
     updatedAt: now,
-    expiresAt: now + durationDays * DAY_MS,
+    expiresAt: input.work ? Math.max(...input.work.links.map((link) => link.deadline)) : now + durationDays * DAY_MS,
     deprovision: 'not_needed',
     extensions: [],
     ...(input.exception && { exception: input.exception }),
+    ...(input.work && { work: input.work }),
   };
   const decided: AccessRequest = {
     ...request,
@@ -69,6 +72,7 @@ export function approvalChange(input: {
           durationDays,
           ...(decision.policyId !== undefined && { policyId: decision.policyId }),
           ...(input.exception && { exception: true }),
+          ...(decision.workPolicyVersion !== undefined && { workPolicyVersion: decision.workPolicyVersion }),
         },
       },
       {

@@ -16,6 +16,7 @@ import { parseInput } from '../shared/validate.js';
 import { approvalChange, denialChange } from './approval.js';
 import { approverVerdict, exceptionApproverVerdict } from './approvers.js';
 import { syncDecisionToJira } from './jira-sync.js';
+import { afterWorkDecision, workDecisionChange } from '../work-linked/approval.js';
 
 export const decisionInputSchema = z
   .object({
@@ -86,6 +87,10 @@ export async function decide(deps: CoreDeps, actor: Actor, rawInput: DecisionInp
       rationale: input.rationale,
       policyVersion: governance.policyVersion,
     };
+    if (request.work) {
+      const change = workDecisionChange(request, decision, input, now);
+      return { writes: change.writes, audit: change.audit, policyVersion: governance.policyVersion, result: { request: change.request } };
+    }
     const openClaim = await deps.store.get('claim', openClaimId(request.requesterAccountId, toolKeyOf(request)));
 
     if (input.outcome === 'denied') {
@@ -126,7 +131,8 @@ export async function decide(deps: CoreDeps, actor: Actor, rawInput: DecisionInp
       result: { request: change.request, ...(change.grant && { grant: change.grant }) },
     };
   });
-  if (result.request.decision) await syncDecisionToJira(deps, result.request, result.request.decision, toolName);
+  if (result.request.work) await afterWorkDecision(deps, result.request, toolName);
+  else if (result.request.decision) await syncDecisionToJira(deps, result.request, result.request.decision, toolName);
   return result;
 }
 

@@ -108,8 +108,10 @@ export function deprovisionAtEnd(grant: Grant): Grant['deprovision'] {
  * only an approver's extension moves either, so no path outlives what was approved or the
  * lifetime cap.
  */
-export function activationPatch(grant: Pick<Grant, 'durationDays' | 'activatedAt' | 'extensions'>, now: number): Partial<Grant> {
+export function activationPatch(grant: Pick<Grant, 'durationDays' | 'activatedAt' | 'extensions' | 'work'>, now: number): Partial<Grant> {
   if (grant.activatedAt !== undefined) return {};
+  // Work-linked access ends with its issues, at the latest at their deadlines, which run from when the work began.
+  if (grant.work) return { activatedAt: now };
   const extendedMs = grant.extensions.reduce((sum, extension) => sum + (extension.newExpiresAt - extension.previousExpiresAt), 0);
   return { activatedAt: now, expiresAt: now + grant.durationDays * DAY_MS + extendedMs };
 }
@@ -190,6 +192,9 @@ export async function extendGrant(deps: CoreDeps, actor: Actor, rawInput: z.inpu
     const grant = await getGrant(deps, input.grantId);
     if (grant.exception) await requireExceptionReviewerFor(deps, actor, grant);
     else await requireApproverFor(deps, actor, grant, 'extend access');
+    if (grant.work) {
+      throw new ConflictError('invalid_transition', `Grant ${grant.id} lives by its work (${grant.work.links.map((link) => link.issueKey).join(', ')}) and ends with it; it cannot be extended.`);
+    }
     settledReview = grant.recertification?.issueKey;
     const now = deps.clock.now();
     if (grant.status === 'expired' && now > grant.expiresAt + EXTENSION_GRACE_DAYS * DAY_MS) {

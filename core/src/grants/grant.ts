@@ -21,6 +21,21 @@ export interface GrantExtension {
   readonly rationale: string;
 }
 
+/** One issue a work-linked grant lives by. */
+export interface GrantWorkLink {
+  readonly linkId: string;
+  readonly issueKey: string;
+  readonly policyId: string;
+  /** When this link ends at the latest (the policy's maximum duration). */
+  readonly deadline: number;
+}
+
+/** A work-linked grant: the issues it lives by, and what will end it. */
+export interface GrantWork {
+  readonly links: readonly GrantWorkLink[];
+  readonly endsWhen: string;
+}
+
 export interface Grant {
   readonly id: string;
   readonly version: number;
@@ -58,4 +73,6 @@ export interface Grant {
   /** When a membership check last ran, and what disagreement it found, if any. */
   readonly lastCheckedAt?: number;
   readonly drift?: { readonly kind: DriftKind; readonly detectedAt: number };
+  /** Work-linked access: lives while its linked issues are live; `expiresAt` is the latest link deadline. */
+  readonly work?: GrantWork;
 }

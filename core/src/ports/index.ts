@@ -30,3 +30,15 @@ export {
   type IndexSpec,
   type MetaRecord,
 } from './store-schema.js';
+export {
+  STATUS_CATEGORY_KEYS,
+  STATUS_CATEGORY_NAMES,
+  type StatusCategoryKey,
+  type WorkEvent,
+  type WorkIssue,
+  type WorkIssuePage,
+  type WorkIssueQuery,
+  type WorkIssues,
+  type WorkPerson,
+  type WorkStatus,
+} from './work-issues.js';

@@ -14,6 +14,8 @@ import type { Job } from '../fulfillment/job.js';
 import type { Grant } from '../grants/grant.js';
 import type { GovernanceVersion } from '../governance/policy.js';
 import type { AccessRequest } from '../requests/request.js';
+import type { WorkLink } from '../work-linked/link.js';
+import type { WorkPoliciesVersion } from '../work-linked/policy.js';
 import type { Scalar } from './store.js';
 import { GATEWAY_CALL_EVENT } from '../agent-gateway/call.js';
 
@@ -39,6 +41,8 @@ export interface EntityMap {
   identity: IdentityRecord;
   governance: GovernanceVersion;
   agentPolicy: AgentPolicyVersion;
+  workPolicies: WorkPoliciesVersion;
+  workLink: WorkLink;
   request: AccessRequest;
   grant: Grant;
   exception: AccessException;
@@ -88,6 +92,15 @@ export const STORE_SCHEMA = {
   agentPolicy: {
     byVersion: { partition: all, range: (policy) => policy.policyVersion },
   },
+  workPolicies: {
+    byVersion: { partition: all, range: (version) => version.policyVersion },
+  },
+  workLink: {
+    byIssue: { partition: (link) => [link.issueId], range: (link) => link.updatedAt },
+    // Links not ended, by deadline: the work sweep ends those past it and re-reads the rest.
+    open: { partition: (link) => (link.state === 'ended' ? undefined : []), range: (link) => link.deadline },
+    byGrant: { partition: (link) => (link.grantId === undefined ? undefined : [link.grantId]), range: (link) => link.startedAt },
+  },
   request: {
     byRequester: { partition: (request) => [request.requesterAccountId], range: (request) => request.createdAt },
     byStatus: { partition: (request) => [request.status], range: (request) => request.createdAt },
@@ -104,7 +117,8 @@ export const STORE_SCHEMA = {
     byTool: { partition: (grant) => [grant.toolId, grant.status], range: (grant) => grant.expiresAt },
     // Active grants without a recertification issue, by expiry: the recertification sweep reads only these.
     awaitingReview: {
-      partition: (grant) => (grant.status === 'active' && grant.recertification === undefined ? [] : undefined),
+      // Work-linked grants end with their work, never by review: they are not in it.
+      partition: (grant) => (grant.status === 'active' && grant.recertification === undefined && grant.work === undefined ? [] : undefined),
       range: (grant) => grant.expiresAt,
     },
     // Active grants by when their membership was last checked (or, never checked, when they began): the drift sweep reads only those due.

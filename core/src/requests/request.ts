@@ -2,7 +2,8 @@
 export const REQUEST_STATUSES = ['pending', 'approved', 'denied', 'expired'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-export type DecisionSource = 'human' | 'bulk' | 'auto';
+/** `work`: a work-linked access policy decided, as a Jira issue entered a live status. */
+export type DecisionSource = 'human' | 'bulk' | 'auto' | 'work';
 
 /** Approve or deny: who, when, how, why, and under which governance-policy version. */
 export interface Decision {
@@ -14,6 +15,19 @@ export interface Decision {
   readonly policyVersion: number;
   /** For auto-approval: the policy or rule that decided. */
   readonly policyId?: string;
+  /** For `work`: the work-linked access policies' version in force. */
+  readonly workPolicyVersion?: number;
+}
+
+/**
+ * A request made by work-linked access: `grant` (the policy decided; its grant lives by the issue)
+ * or `approval` (an approver decides once for the issue; it never holds a grant itself).
+ */
+export interface RequestWork {
+  readonly kind: 'grant' | 'approval';
+  readonly policyId: string;
+  readonly policyVersion: number;
+  readonly issueId: string;
 }
 
 export interface RequestedNewTool {
@@ -45,4 +59,6 @@ export interface AccessRequest {
   readonly grantId?: string;
   /** Set when the approval SLA passed and escalation was recorded. */
   readonly escalatedAt?: number;
+  /** Made by work-linked access (`issueKey` is then the work issue). */
+  readonly work?: RequestWork;
 }

@@ -4,6 +4,7 @@ import type { Jira } from '../ports/jira.js';
 import type { Logger } from '../ports/logger.js';
 import type { Secrets } from '../ports/secrets.js';
 import type { Store } from '../ports/store.js';
+import type { WorkIssues } from '../ports/work-issues.js';
 
 /** The ports every use case runs against; adapters provide them at the edge. */
 export interface CoreDeps {
@@ -13,6 +14,8 @@ export interface CoreDeps {
   readonly secrets: Secrets;
   readonly jira: Jira;
   readonly logger: Logger;
+  /** Jira's issues as they are now, for work-linked access; absent where no work-linked access runs. */
+  readonly issues?: WorkIssues;
 }
 
 /** Who is acting. Groups and admin status come from Jira, looked up by the adapter per call. */

@@ -1,0 +1,71 @@
+import { iterateQuery } from '../ports/store.js';
+import type { WorkIssue } from '../ports/work-issues.js';
+import type { WorkDeps } from './deps.js';
+import { currentWorkPolicies } from './policy-service.js';
+import { userFieldIdsOf } from './policy.js';
+import { reconcileWorkIssue } from './reconcile.js';
+
+export interface WorkSweepReport {
+  readonly issuesChecked: number;
+  readonly started: number;
+  readonly ended: number;
+  /** The deadline came before every issue was checked; the next sweep goes on. */
+  readonly deferred: boolean;
+}
+
+const PAGE = 100;
+
+/**
+ * Compares all work-linked access with Jira and fixes drift: every live issue of every enabled
+ * policy (JQL, in pages) gets its links, and every link still open whose issue was not among them
+ * is checked against its issue as it is now (ids in batches of 100; one missing from the answer is
+ * gone) — so a lost event, a policy changed or disabled, or a deadline passed ends or starts
+ * access here. Stops before `deadline`.
+ */
+export async function sweepWorkLinked(deps: WorkDeps, options: { deadline?: number } = {}): Promise<WorkSweepReport> {
+  const current = await currentWorkPolicies(deps.store);
+  const enabled = current.policies.filter((policy) => policy.enabled);
+  const fields = userFieldIdsOf(enabled);
+  const seen = new Set<string>();
+  const report = { issuesChecked: 0, started: 0, ended: 0, deferred: false };
+  const timeLeft = () => options.deadline === undefined || deps.clock.now() < options.deadline;
+  const check = async (issueId: string, observed: WorkIssue | null) => {
+    seen.add(issueId);
+    const outcome = await reconcileWorkIssue(deps, issueId, { observed });
+    report.issuesChecked += 1;
+    report.started += outcome.started;
+    report.ended += outcome.ended;
+  };
+
+  for (const policy of enabled) {
+    let nextPageToken: string | undefined;
+    do {
+      if (!timeLeft()) return { ...report, deferred: true };
+      const page = await deps.issues.search(
+        { kind: 'live', projectKey: policy.projectKey, issueTypeIds: policy.issueTypeIds, statusIds: policy.statusIds, categoryKeys: policy.categoryKeys },
+        fields,
+        { maxResults: PAGE, ...(nextPageToken !== undefined && { nextPageToken }) },
+      );
+      for (const issue of page.issues) if (!seen.has(issue.id)) await check(issue.id, issue);
+      nextPageToken = page.nextPageToken;
+    } while (nextPageToken !== undefined);
+  }
+
+  const unseen: string[] = [];
+  for await (const link of iterateQuery(deps.store, 'workLink', 'open', { partition: [], limit: 100 })) {
+    if (!seen.has(link.issueId) && !unseen.includes(link.issueId)) unseen.push(link.issueId);
+  }
+  for (let at = 0; at < unseen.length; at += PAGE) {
+    if (!timeLeft()) return { ...report, deferred: true };
+    const batch = unseen.slice(at, at + PAGE);
+    const found = new Map<string, WorkIssue>();
+    let nextPageToken: string | undefined;
+    do {
+      const page = await deps.issues.search({ kind: 'ids', issueIds: batch }, fields, { maxResults: PAGE, ...(nextPageToken !== undefined && { nextPageToken }) });
+      for (const issue of page.issues) found.set(issue.id, issue);
+      nextPageToken = page.nextPageToken;
+    } while (nextPageToken !== undefined);
+    for (const issueId of batch) await check(issueId, found.get(issueId) ?? null);
+  }
+  return report;
+}
