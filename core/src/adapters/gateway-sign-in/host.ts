@@ -97,13 +97,20 @@ export function createGatewayHost(options: GatewayHostOptions): GatewayHost {
     '/revoke': { POST: (request) => revoke(context, request) },
   });
 
+  /** The route table, built once per resolved set of URLs (they are resolved once), not per request. */
+  let table: { found: HostUrls; routes: ReturnType<typeof routes> } | undefined;
+  const routesFor = (found: HostUrls) => {
+    if (table?.found !== found) table = { found, routes: routes(found) };
+    return table.routes;
+  };
+
   async function handle(request: Request): Promise<Response> {
     try {
       const found = await urls();
       const path = new URL(request.url).pathname;
       const basePath = new URL(found.base).pathname.replace(/\/+$/, '');
       const relative = path.startsWith(`${basePath}/`) ? path.slice(basePath.length) : undefined;
-      const methods = relative === undefined ? undefined : routes(found)[relative.replace(/\/+$/, '') || '/'];
+      const methods = relative === undefined ? undefined : routesFor(found)[relative.replace(/\/+$/, '') || '/'];
       if (!methods) return json(404, { error: 'not_found', error_description: 'Nothing is served here: the MCP endpoint is /mcp under the gateway URL.' });
       const route = methods[request.method] ?? methods['*'];
       if (route) return await route(request);

@@ -1,4 +1,5 @@
 import type { GatewayPolicyPort } from '../../agent-gateway/call.js';
+import type { GatewaySignInEvent } from '../../agent-gateway/sign-in-events.js';
 import type { Clock } from '../../ports/clock.js';
 import type { UserGroups } from '../../ports/groups.js';
 import type { Logger } from '../../ports/logger.js';
@@ -55,11 +56,8 @@ export interface DisconnectActor {
   readonly role: 'user' | 'admin';
 }
 
-/** Sign-in's audit events; core's agent-gateway appends them to the chain. No token in any. */
-export type SignInEvent =
-  | { readonly type: 'gateway.connected'; readonly connection: ConnectionSummary }
-  | { readonly type: 'gateway.disconnected'; readonly connection: ConnectionSummary; readonly by: DisconnectActor; readonly upstreamRevoked: boolean }
-  | { readonly type: 'gateway.user_forgotten'; readonly accountId: string; readonly by: DisconnectActor; readonly connections: number };
+/** Sign-in's audit events (core's agent-gateway appends them to the chain). No token in any. */
+export type SignInEvent = GatewaySignInEvent;
 
 export interface SignInEvents {
   record(event: SignInEvent): Promise<void>;

@@ -23,6 +23,8 @@ export class UpstreamOAuth {
    */
   private readonly fetchFn: typeof fetch;
 
+  private known: UpstreamClient | undefined;
+
   constructor(
     private readonly config: UpstreamSignInConfig,
     private readonly records: Records,
@@ -53,8 +55,11 @@ export class UpstreamOAuth {
   /** Clearway's registration with the upstream for this redirect URI: registered once, again when the URI or the issuer changes. */
   async registration(redirectUri: string): Promise<UpstreamClient> {
     const { info, metadata } = await this.discover();
+    const fits = (client: UpstreamClient | undefined): client is UpstreamClient => client !== undefined && client.redirectUri === redirectUri && client.issuer === metadata.issuer;
+    // Kept in memory after the first read: the stored copy stays the source across processes.
+    if (fits(this.known)) return this.known;
     const stored = await this.records.read(names.upstreamClient, upstreamClientSchema);
-    if (stored && stored.redirectUri === redirectUri && stored.issuer === metadata.issuer) return stored;
+    if (fits(stored)) return (this.known = stored);
     if (!metadata.registration_endpoint) throw new UpstreamSignInError('upstream_registration', 'The upstream authorization server offers no dynamic client registration.');
     const secretMethods = metadata.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
     const method = secretMethods.includes('client_secret_basic') ? 'client_secret_basic' : secretMethods.includes('client_secret_post') ? 'client_secret_post' : 'none';
@@ -77,7 +82,7 @@ export class UpstreamOAuth {
     }
     const client: UpstreamClient = { issuer: metadata.issuer, redirectUri, information: { ...information, client_id: information.client_id }, registeredAt: this.clock.now() };
     await this.records.write(names.upstreamClient, client);
-    return client;
+    return (this.known = client);
   }
 
   /** Where to send the user's browser, and the PKCE verifier to keep for the callback. */
