@@ -2,7 +2,10 @@ import { PermissionError } from '@clearway/connector-sdk';
 import { describe, expect, it } from 'vitest';
 import { revokeGrant } from '../grants/grant-service.js';
 import { HOUR_MS } from '../ports/clock.js';
-import { approver } from '../test-support/harness.js';
+import { admin, approver } from '../test-support/harness.js';
+import { MemoryWorkIssues, STATUSES, incidentPolicy } from '../test-support/work-world.js';
+import { saveWorkPolicy } from '../work-linked/policy-service.js';
+import { reconcileWorkIssue } from '../work-linked/reconcile.js';
 import { makeEngineWorld, type EngineWorld } from '../test-support/engine-world.js';
 
 const far = (world: EngineWorld) => world.clock.now() + HOUR_MS;
@@ -25,6 +28,22 @@ describe('telling Jira a fulfillment failed', () => {
     const comments = world.jira.comments.filter((comment) => comment.issueKey === issueKey && !comment.text.startsWith('Access to'));
     expect(comments).toEqual([{ issueKey, text: 'Setting up your access to ChatGPT Enterprise hit a problem on our side. The team has been told and is sorting it out; nothing is needed from you. You can follow its status on this request.' }]);
     for (const internal of ['Okta', 'E0000006', '00g1abc', 'permission', 'req-7f3a', 'admin']) expect(comments[0]?.text).not.toContain(internal);
+  });
+
+  it('notes a work-linked grant\'s failure internally only: the incident\'s customer is not the person given the tool', async () => {
+    const world = await makeEngineWorld();
+    world.directory.addUser('una@example.com');
+    const issues = new MemoryWorkIssues();
+    const deps = { ...world, issues };
+    await saveWorkPolicy(deps, admin, incidentPolicy());
+    issues.set({ id: '101', status: STATUSES.progress, assigneeAccountId: 'acc-una', people: { 'acc-una': { email: 'una@example.com' } } });
+    await reconcileWorkIssue(deps, '101');
+    world.directory.failNext('add', refusal());
+
+    await world.engine().runDueJobs({ deadline: far(world) });
+
+    expect(world.jira.internalNotes.at(-1)).toEqual({ issueKey: 'INC-101', text: expect.stringMatching(/^Granting access failed and needs an admin/) });
+    expect(world.jira.comments).toEqual([]);
   });
 
   it('notes a failed removal internally only: the requester has nothing to wait on', async () => {

@@ -20,14 +20,16 @@ export function customerFailureComment(toolName: string | undefined): string {
  * Tells the request's Jira issue that a job failed terminally. The details go to the team only
  * (an internal note: on a JSM request a plain comment is public to the customer, and provider
  * messages are for admins). The requester is told only when setting up their access failed — a
- * failed removal is nothing they can wait on or act on. Jira trouble is logged, never raised.
+ * failed removal is nothing they can wait on or act on — nor is a work-linked grant, whose issue is
+ * the work itself. Jira trouble is logged, never raised.
  */
 export async function tellJiraOfFailure(deps: CoreDeps, job: Job, grant: Grant, error: ConnectorErrorJson): Promise<void> {
   await commentBestEffort(deps, grant.issueKey, failureDetailsNote(job, error), {
     audience: 'internal',
     failure: 'Could not add the fulfillment failure to Jira as an internal note',
   });
-  if (job.type !== 'provision') return;
+  // A work-linked grant's issue is the work (an incident), not the person's request: its customer is someone else.
+  if (job.type !== 'provision' || grant.work) return;
   const tool = await deps.store.get('tool', job.toolId).catch(() => undefined);
   await commentBestEffort(deps, grant.issueKey, customerFailureComment(tool?.name), {
     audience: 'customer',
