@@ -11,6 +11,7 @@ import { makeFulfillmentTick } from './triggers/fulfillment-tick';
 import { makeGatewayWebTrigger } from './triggers/gateway-web-trigger';
 import { makeIssueCreatedTrigger } from './triggers/issue-created';
 import { makeLifecycleSweeps } from './triggers/lifecycle-sweeps';
+import { makeWorkEventsTrigger } from './triggers/work-events';
 
 const app = lazyApp();
 
@@ -22,9 +23,11 @@ export const adminPageResolver = makeSurfaceResolver('adminPage', app);
 export const portalResolver = makeSurfaceResolver('portal', app);
 /** avi:jira:created:issue: portal intake. */
 export const issueCreated = makeIssueCreatedTrigger(app);
+/** avi:jira:created|updated|assigned|deleted:issue: work-linked access follows the issue (manifest filter: only changes that can matter). */
+export const workEvents = makeWorkEventsTrigger(app);
 /** Every five minutes: the fulfillment engine catches anything the queue missed. */
 export const fulfillmentTick = makeFulfillmentTick(app);
-/** Hourly: expiry, recertification, escalation, stale requests, drift, retention, insights. */
+/** Hourly: work-linked access against Jira, expiry, recertification, escalation, stale requests, drift, retention, insights. */
 export const lifecycleSweeps = makeLifecycleSweeps(app);
 /** The clearway-fulfillment queue: immediate and delayed fulfillment runs, intake retries. */
 export const fulfillmentConsumer = makeQueueConsumer(app);

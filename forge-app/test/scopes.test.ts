@@ -19,6 +19,10 @@ const CALLS: Readonly<Record<string, readonly string[]>> = {
   // Get issue (intake, portal status, request lookups).
   '/rest/api/3/issue/{}?fields=project': ['read:jira-work'],
   '/rest/api/3/issue/{}?fields=summary,description,project,reporter&properties=*all': ['read:jira-work'],
+  // Work-linked access: get issue (status, people, user-picker fields), enhanced JQL search (POST), a project's statuses.
+  '/rest/api/3/issue/{}?{}': ['read:jira-work'],
+  '/rest/api/3/search/jql': ['read:jira-work'],
+  '/rest/api/3/project/{}/statuses': ['read:jira-work'],
   // Set issue property (the evidence anchor on the evidence issue).
   '/rest/api/3/issue/{}/properties/{}': ['write:jira-work'],
   // Add comment.

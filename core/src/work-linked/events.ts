@@ -1,6 +1,6 @@
 import type { WorkEvent } from '../ports/work-issues.js';
 import { NO_CHANGE, type WorkDeps, type WorkOutcome } from './deps.js';
-import { workLinkedProjects } from './policy-service.js';
+import { currentWorkPolicies } from './policy-service.js';
 import { reconcileWorkIssue } from './reconcile.js';
 
 /**
@@ -10,12 +10,12 @@ import { reconcileWorkIssue } from './reconcile.js';
  * dropped before any Jira call.
  */
 export async function handleWorkEvent(deps: WorkDeps, event: WorkEvent): Promise<WorkOutcome & { readonly ignored?: string }> {
+  const policies = await currentWorkPolicies(deps.store);
   if (event.projectKey !== undefined) {
-    const projects = await workLinkedProjects(deps.store);
-    if (!projects.includes(event.projectKey)) {
+    if (!policies.policies.some((policy) => policy.enabled && policy.projectKey === event.projectKey)) {
       // A project that lost its last policy may still have links: those end in the sweep.
       return { ...NO_CHANGE, ignored: `no enabled work-linked access policy watches project ${event.projectKey}` };
     }
   }
-  return reconcileWorkIssue(deps, event.issueId, { event, ...(event.kind === 'deleted' && { observed: null }) });
+  return reconcileWorkIssue(deps, event.issueId, { event, policies, ...(event.kind === 'deleted' && { observed: null }) });
 }

@@ -44,6 +44,7 @@ function linkFields(input: StartInput, now: number) {
     issueKey: input.issue.key,
     projectKey: input.issue.projectKey,
     accountId: input.accountId,
+    ...(input.issue.people?.[input.accountId]?.displayName !== undefined && { displayName: input.issue.people[input.accountId]!.displayName }),
     toolId: input.policy.toolId,
     updatedAt: now,
   };

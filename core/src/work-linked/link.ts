@@ -21,6 +21,8 @@ export interface WorkLink {
   readonly issueKey: string;
   readonly projectKey: string;
   readonly accountId: string;
+  /** Their Jira display name, as the issue showed it when the link began (for notes). */
+  readonly displayName?: string;
   readonly toolId: string;
   /**
    * `live`: its grant (`grantId`, possibly shared with the user's other live links for the tool);

@@ -14,19 +14,26 @@ export function endsWhenText(links: readonly GrantWorkLink[]): string {
   return `When ${issues} leaves its live statuses, is resolved, reassigned or deleted; at the latest ${when(latest)}.`;
 }
 
+/** A person as notes name them: their Jira display name when Jira showed it, else their account. */
+export function personName(accountId: string, displayName: string | undefined): string {
+  return displayName !== undefined && displayName.trim() !== '' ? displayName.trim() : `account ${accountId}`;
+}
+
 /** Notes the work issue (internally: a customer never reads it) that access started, or waits for an approver. */
-export async function noteLinkStarted(deps: CoreDeps, input: { issueKey: string; accountId: string; toolName: string; policy: WorkLinkedPolicy; deadline: number; outcome: 'started' | 'covered' | 'awaiting' }): Promise<void> {
-  const who = `${subjectLabel(input.policy.subject).replace(/^the /, 'The ')} (account ${input.accountId})`;
+export async function noteLinkStarted(deps: CoreDeps, input: { issueKey: string; person: string; toolName: string; policy: WorkLinkedPolicy; deadline: number; outcome: 'started' | 'covered' | 'awaiting' }): Promise<void> {
+  const who = `${input.person} (${subjectLabel(input.policy.subject)})`;
   const text =
     input.outcome === 'awaiting'
-      ? `${who} needs ${input.toolName} for this work. Under the work-linked access policy "${input.policy.name}" an approver decides once for this issue; access starts when they approve.`
+      ? `${capitalized(who)} needs ${input.toolName} for this work. Under the work-linked access policy "${input.policy.name}" an approver decides once for this issue; access starts when they approve.`
       : input.outcome === 'covered'
-        ? `${who} already holds ${input.toolName} through an earlier request, so no new access was needed for this work.`
+        ? `${capitalized(who)} already holds ${input.toolName} through an earlier request, so no new access was needed for this work.`
         : `Clearway is giving ${who} access to ${input.toolName} while this issue is in ${liveStatusesLabel(input.policy)} (work-linked access policy "${input.policy.name}"). Access ends when the work does, at the latest ${when(input.deadline)}.`;
   await commentBestEffort(deps, input.issueKey, text, { audience: 'internal', failure: 'Could not note work-linked access on its issue' });
 }
 
-export async function noteLinkEnded(deps: CoreDeps, input: { issueKey: string; accountId: string; toolName: string; reason: WorkEndReason; grantEnded: boolean }): Promise<void> {
-  const outcome = input.grantEnded ? `Clearway removed ${input.toolName} access for account ${input.accountId}` : `This issue no longer keeps ${input.toolName} access for account ${input.accountId} (other work still does)`;
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+export async function noteLinkEnded(deps: CoreDeps, input: { issueKey: string; person: string; toolName: string; reason: WorkEndReason; grantEnded: boolean }): Promise<void> {
+  const outcome = input.grantEnded ? `Clearway removed ${input.toolName} access for ${input.person}` : `This issue no longer keeps ${input.toolName} access for ${input.person} (other work still does)`;
   await commentBestEffort(deps, input.issueKey, `${outcome}: ${END_REASON_TEXT[input.reason]}.`, { audience: 'internal', failure: 'Could not note the end of work-linked access on its issue' });
 }

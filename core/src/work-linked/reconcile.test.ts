@@ -170,6 +170,32 @@ describe('work-linked access: an issue entering, moving and leaving its live sta
     expect(await handleWorkEvent(world, updated('101', world.clock.now(), STATUSES.investigating.id))).toMatchObject({ started: 1 });
   });
 
+  it('under a policy of status categories, an event entering one after the maximum duration starts access again', async () => {
+    const world = await makeWorkWorld({ statusIds: [], statusNames: {}, categoryKeys: ['indeterminate'] });
+    world.issues.set({ id: '101', status: STATUSES.progress, assigneeAccountId: 'oncall-1' });
+    await reconcileWorkIssue(world, '101');
+    world.clock.advance(12 * HOUR_MS);
+    expect(await reconcileWorkIssue(world, '101')).toMatchObject({ ended: 1 });
+    world.clock.advance(HOUR_MS);
+    world.issues.set({ id: '101', status: STATUSES.investigating });
+    // The event names only the status id; its category (In Progress) is the issue's status now.
+    expect(await handleWorkEvent(world, updated('101', world.clock.now(), STATUSES.investigating.id))).toMatchObject({ started: 1 });
+  });
+
+  it('notes name the person as Jira shows them', async () => {
+    const world = await makeWorkWorld();
+    world.issues.set({ id: '101', status: STATUSES.progress, assigneeAccountId: 'oncall-1', people: { 'oncall-1': { displayName: 'Chen Wu', email: 'chen@example.com' } } });
+    await reconcileWorkIssue(world, '101');
+    world.issues.set({ id: '101', status: STATUSES.resolved, resolved: true, people: {} });
+    await reconcileWorkIssue(world, '101');
+    expect(world.jira.internalNotes.map((note) => note.text)).toEqual([
+      expect.stringMatching(/^Clearway is giving Chen Wu \(the assignee\) access to ChatGPT Enterprise/),
+      'Clearway removed ChatGPT Enterprise access for Chen Wu: the issue was resolved.',
+    ]);
+    const [grant] = await grantsOf(world, 'oncall-1');
+    expect((await world.store.get('request', grant!.requestId))).toMatchObject({ requesterEmail: 'chen@example.com', requesterName: 'Chen Wu' });
+  });
+
   it('an approver revoking a work grant by hand is final for that stretch of work', async () => {
     const world = await makeWorkWorld();
     world.issues.set({ id: '101', status: STATUSES.progress, assigneeAccountId: 'oncall-1' });

@@ -4,15 +4,17 @@ import { addOutcomes, NO_CHANGE, type WorkDeps, type WorkOutcome } from './deps.
 import { endLink, rearmLink, startLink, type StartOutcome } from './link-changes.js';
 import { workLinkId, type WorkLink } from './link.js';
 import { endReasonFor, isLive, isLiveStatus, subjectsOf } from './liveness.js';
-import { noteLinkEnded, noteLinkStarted } from './notes.js';
+import { noteLinkEnded, noteLinkStarted, personName } from './notes.js';
 import { currentWorkPolicies } from './policy-service.js';
-import { userFieldIdsOf, type WorkLinkedPolicy } from './policy.js';
+import { userFieldIdsOf, type WorkLinkedPolicy, type WorkPoliciesVersion } from './policy.js';
 
 export interface ReconcileOptions {
   /** The issue as already read (a sweep's search page); `null`: Jira says it is gone. Read from Jira when absent. */
   readonly observed?: WorkIssue | null;
   /** The event that prompted this pass: a status it entered is evidence the work began again. */
   readonly event?: WorkEvent;
+  /** The policies in force, when the caller read them already. */
+  readonly policies?: WorkPoliciesVersion;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ReconcileOptions {
  * same state — so events delivered twice, late or out of order change nothing once applied.
  */
 export async function reconcileWorkIssue(deps: WorkDeps, issueIdOrKey: string, options: ReconcileOptions = {}): Promise<WorkOutcome> {
-  const current = await currentWorkPolicies(deps.store);
+  const current = options.policies ?? (await currentWorkPolicies(deps.store));
   const enabled = current.policies.filter((policy) => policy.enabled);
   const issue = options.observed === undefined ? await deps.issues.read(issueIdOrKey, userFieldIdsOf(enabled)) : (options.observed ?? undefined);
   const issueId = issue?.id ?? options.event?.issueId ?? issueIdOrKey;
@@ -57,7 +59,7 @@ export async function reconcileWorkIssue(deps: WorkDeps, issueIdOrKey: string, o
   for (const [id, want] of wanted) {
     const link = byId.get(id);
     if (link && link.state !== 'ended') continue;
-    if (link && !link.rearmed && !reentered(want.policy, link, options.event)) {
+    if (link && !link.rearmed && !reentered(want.policy, link, options.event, issue!)) {
       outcome = addOutcomes(outcome, { ...NO_CHANGE, unchanged: 1 });
       continue;
     }
@@ -66,9 +68,13 @@ export async function reconcileWorkIssue(deps: WorkDeps, issueIdOrKey: string, o
   return outcome;
 }
 
-/** The event shows the issue entering a live status after the link ended: the work began again. */
-function reentered(policy: WorkLinkedPolicy, link: WorkLink, event: WorkEvent | undefined): boolean {
-  return event?.enteredStatusId !== undefined && event.at > (link.endedAt ?? Number.POSITIVE_INFINITY) && isLiveStatus(policy, { id: event.enteredStatusId });
+/**
+ * The event shows the issue entering a live status after the link ended: the work began again. The
+ * entered status's category is known when it is the issue's status now (the event names only its id).
+ */
+function reentered(policy: WorkLinkedPolicy, link: WorkLink, event: WorkEvent | undefined, issue: WorkIssue): boolean {
+  if (event?.enteredStatusId === undefined || event.at <= (link.endedAt ?? Number.POSITIVE_INFINITY)) return false;
+  return isLiveStatus(policy, event.enteredStatusId === issue.status.id ? issue.status : { id: event.enteredStatusId });
 }
 
 /** A live link whose grant someone ended (an approver's revoke, an expiry) ends with it, and does not grant again until the work does. */
@@ -84,7 +90,7 @@ async function finish(deps: WorkDeps, link: WorkLink, reason: Parameters<typeof 
   if (ended.outcome !== 'ended') return { ...NO_CHANGE, unchanged: 1 };
   if (link.state === 'live' || link.state === 'covered') {
     const tool = await deps.store.get('tool', link.toolId);
-    await noteLinkEnded(deps, { issueKey: link.issueKey, accountId: link.accountId, toolName: tool?.name ?? link.toolId, reason, grantEnded: ended.grantEnded });
+    await noteLinkEnded(deps, { issueKey: link.issueKey, person: personName(link.accountId, link.displayName), toolName: tool?.name ?? link.toolId, reason, grantEnded: ended.grantEnded });
   }
   return { ...NO_CHANGE, ended: 1 };
 }
@@ -93,6 +99,6 @@ async function begin(deps: WorkDeps, policy: WorkLinkedPolicy, policyVersion: nu
   const started: StartOutcome = await startLink(deps, { policy, policyVersion, issue, accountId, seenVersion });
   if (started.outcome === 'unchanged') return { ...NO_CHANGE, unchanged: 1 };
   if (started.outcome === 'ended') return { ...NO_CHANGE, ended: 1 };
-  await noteLinkStarted(deps, { issueKey: issue.key, accountId, toolName: started.tool.name, policy, deadline: started.deadline, outcome: started.outcome });
+  await noteLinkStarted(deps, { issueKey: issue.key, person: personName(accountId, issue.people?.[accountId]?.displayName), toolName: started.tool.name, policy, deadline: started.deadline, outcome: started.outcome });
   return { ...NO_CHANGE, [started.outcome]: 1 };
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { activateGrant } from '../grants/grant-service.js';
 import { runLifecycleSweeps } from '../lifecycle/sweeps.js';
+import { HOUR_MS } from '../ports/clock.js';
 import { STATUSES, makeWorkWorld } from '../test-support/work-world.js';
 import { reconcileWorkIssue } from './reconcile.js';
 import { sweepWorkLinked } from './sweep.js';
@@ -36,6 +38,20 @@ describe('the work-linked sweep: drift between Jira and the links, fixed', () =>
     // One empty live page, then 230 unseen issues read in 3 batches.
     expect(world.issues.searches - searches).toBe(4);
     expect(world.issues.reads).toBe(0);
+  });
+
+  it('queues a membership check for live work grants not checked within the hour, once per hour', async () => {
+    const world = await makeWorkWorld();
+    world.issues.set({ id: '101', status: STATUSES.progress, assigneeAccountId: 'a' });
+    await reconcileWorkIssue(world, '101');
+    const [grant] = (await world.store.query('grant', 'byRequester', { partition: ['a'], limit: 5 })).items;
+    await activateGrant(world, grant!.id, { by: 'clearway:engine', via: 'provider', outcome: 'applied' });
+    expect((await sweepWorkLinked(world)).checksQueued).toBe(0);
+    world.clock.advance(HOUR_MS + 1);
+    expect((await sweepWorkLinked(world)).checksQueued).toBe(1);
+    expect((await sweepWorkLinked(world)).checksQueued).toBe(0);
+    const jobs = await world.store.query('job', 'byGrant', { partition: [grant!.id], limit: 10 });
+    expect(jobs.items.filter((job) => job.type === 'check')).toHaveLength(1);
   });
 
   it('stops at its deadline and says so; the lifecycle sweeps run it first and report it', async () => {

@@ -1,3 +1,5 @@
+import { enqueueJob, isOpenJob, jobsOfGrant } from '../fulfillment/jobs.js';
+import { HOUR_MS } from '../ports/clock.js';
 import { iterateQuery } from '../ports/store.js';
 import type { WorkIssue } from '../ports/work-issues.js';
 import type { WorkDeps } from './deps.js';
@@ -11,6 +13,8 @@ export interface WorkSweepReport {
   readonly ended: number;
   /** The deadline came before every issue was checked; the next sweep goes on. */
   readonly deferred: boolean;
+  /** Membership checks queued for live work grants not checked within the hour. */
+  readonly checksQueued: number;
 }
 
 const PAGE = 100;
@@ -27,7 +31,7 @@ export async function sweepWorkLinked(deps: WorkDeps, options: { deadline?: numb
   const enabled = current.policies.filter((policy) => policy.enabled);
   const fields = userFieldIdsOf(enabled);
   const seen = new Set<string>();
-  const report = { issuesChecked: 0, started: 0, ended: 0, deferred: false };
+  const report = { issuesChecked: 0, started: 0, ended: 0, deferred: false, checksQueued: 0 };
   const timeLeft = () => options.deadline === undefined || deps.clock.now() < options.deadline;
   const check = async (issueId: string, observed: WorkIssue | null) => {
     seen.add(issueId);
@@ -51,12 +55,29 @@ export async function sweepWorkLinked(deps: WorkDeps, options: { deadline?: numb
     } while (nextPageToken !== undefined);
   }
 
-  const unseen: string[] = [];
+  const unseen = new Set<string>();
   for await (const link of iterateQuery(deps.store, 'workLink', 'open', { partition: [], limit: 100 })) {
-    if (!seen.has(link.issueId) && !unseen.includes(link.issueId)) unseen.push(link.issueId);
+    if (!seen.has(link.issueId)) unseen.add(link.issueId);
   }
+  await checkIssues(deps, [...unseen], fields, check, timeLeft, report);
+  if (!timeLeft()) return { ...report, deferred: true };
+  report.checksQueued = await queueWorkGrantChecks(deps);
+  return report;
+}
+
+async function checkIssues(
+  deps: WorkDeps,
+  unseen: readonly string[],
+  fields: readonly string[],
+  check: (issueId: string, observed: WorkIssue | null) => Promise<void>,
+  timeLeft: () => boolean,
+  report: { deferred: boolean },
+): Promise<void> {
   for (let at = 0; at < unseen.length; at += PAGE) {
-    if (!timeLeft()) return { ...report, deferred: true };
+    if (!timeLeft()) {
+      report.deferred = true;
+      return;
+    }
     const batch = unseen.slice(at, at + PAGE);
     const found = new Map<string, WorkIssue>();
     let nextPageToken: string | undefined;
@@ -67,5 +88,32 @@ export async function sweepWorkLinked(deps: WorkDeps, options: { deadline?: numb
     } while (nextPageToken !== undefined);
     for (const issueId of batch) await check(issueId, found.get(issueId) ?? null);
   }
-  return report;
+}
+
+/** How often a live work grant's membership is checked: its life is hours, not the days between ordinary drift checks. */
+export const WORK_CHECK_INTERVAL_MS = HOUR_MS;
+
+/**
+ * Queues a membership check for each active work grant not checked within the hour, so a member
+ * removed (or added) by hand is found while the work still runs; what the check then does with a
+ * missing member is the governance policy's drift rule, as for every grant.
+ */
+async function queueWorkGrantChecks(deps: WorkDeps): Promise<number> {
+  const now = deps.clock.now();
+  const grantIds = new Set<string>();
+  for await (const link of iterateQuery(deps.store, 'workLink', 'open', { partition: [], limit: 100 })) {
+    if (link.state === 'live' && link.grantId !== undefined) grantIds.add(link.grantId);
+  }
+  let queued = 0;
+  for (const grantId of grantIds) {
+    const grant = await deps.store.get('grant', grantId);
+    if (grant?.status !== 'active' || (grant.lastCheckedAt ?? grant.activatedAt ?? now) > now - WORK_CHECK_INTERVAL_MS) continue;
+    if ((await jobsOfGrant(deps.store, grant.id)).some((job) => job.type === 'check' && isOpenJob(job))) continue;
+    const { writes } = await enqueueJob(deps.store, 'check', grant, `work-check-${Math.floor(now / WORK_CHECK_INTERVAL_MS)}`, now);
+    if (writes.length === 0) continue;
+    // A job made meanwhile (another sweep, same hour) is the same job.
+    await deps.store.commit(writes).catch(() => undefined);
+    queued += 1;
+  }
+  return queued;
 }

@@ -2,6 +2,7 @@ import {
   CORE_DEPS,
   createGatewayPolicy,
   FulfillmentEngine,
+  hasWorkIssues,
   initializeClearway,
   PROVIDER_REGISTRY,
   signInEvents,
@@ -10,6 +11,7 @@ import {
   type GroupDirectory,
   type ProviderRegistry,
   type UserGroups,
+  type WorkDeps,
 } from '@clearway/core';
 import { createGatewayHost, type GatewayHost, type SignInStore, type UpstreamSignInConfig } from '@clearway/core/gateway-sign-in';
 import type { DependencyContainer } from 'tsyringe';
@@ -24,6 +26,8 @@ import { TOKENS } from './tokens';
 /** Everything a handler works with, resolved once from the container. */
 export interface ClearwayApp {
   readonly deps: CoreDeps;
+  /** The same ports, with Jira's issues for work-linked access (product events, the sweep, the admin's policies and preview). */
+  readonly workDeps: WorkDeps;
   readonly connectorDeps: ConnectorDeps;
   readonly providers: ProviderRegistry;
   readonly directory: CallerDirectory;
@@ -82,12 +86,19 @@ function gatewayFrom(container: DependencyContainer, deps: CoreDeps): ClearwayAp
   };
 }
 
+function workDepsOf(deps: CoreDeps): WorkDeps {
+  // The container always provides `issues`; a composition without it is a wiring bug.
+  if (!hasWorkIssues(deps)) throw new TypeError('The app was composed without Jira issues (the WorkIssues port) for work-linked access.');
+  return deps;
+}
+
 export function appFromContainer(container: DependencyContainer): ClearwayApp {
   const deps = container.resolve<CoreDeps>(CORE_DEPS);
   const providers = container.resolve<ProviderRegistry>(PROVIDER_REGISTRY);
   let initialized: Promise<void> | undefined;
   return {
     deps,
+    workDeps: workDepsOf(deps),
     connectorDeps: { ...deps, providers },
     providers,
     directory: container.resolve<CallerDirectory>(TOKENS.directory),

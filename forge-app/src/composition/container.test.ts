@@ -8,6 +8,7 @@ import { fakeForge, installForgeRuntime } from '../test-support/fake-forge/index
 import { KvsStore } from '../adapters/kvs-store/kvs-store';
 import { KvsSecrets } from '../adapters/kvs-secrets/kvs-secrets';
 import { ForgeJira } from '../adapters/jira/forge-jira';
+import { JiraWorkIssues } from '../adapters/jira/work-issues';
 import { FakeClock } from '../test-support/app-world';
 import { createApp } from './app';
 import { createAppContainer } from './container';
@@ -26,6 +27,15 @@ describe('the composition root', () => {
     expect(deps.jira).toBeInstanceOf(ForgeJira);
     const clock = new FakeClock();
     expect(createAppContainer({ clock }).resolve<CoreDeps>(CORE_DEPS).clock).toBe(clock);
+  });
+
+  it('gives work-linked access Jira’s issues through the same deps, built without a call, and lets a test replace them', async () => {
+    const app = createApp({ clock: new FakeClock() });
+    expect(app.deps.issues).toBeInstanceOf(JiraWorkIssues);
+    expect(app.workDeps).toBe(app.deps);
+    expect(fakeForge().jira.requests).toEqual([]);
+    const issues = { read: async () => undefined, search: async () => ({ issues: [] }), projectStatuses: async () => [] };
+    expect(createApp({ issues }).workDeps.issues).toBe(issues);
   });
 
   it('builds one engine per app and prepares the installation once', async () => {

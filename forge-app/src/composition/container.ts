@@ -24,6 +24,7 @@ import { ForgeJira } from '../adapters/jira/forge-jira';
 import { JiraGroups } from '../adapters/jira/jira-groups';
 import { JiraIntakeSource, type IntakeSource } from '../adapters/jira/intake-source';
 import { JiraSiteLookup, type SiteLookup } from '../adapters/jira/site-lookup';
+import { JiraWorkIssues } from '../adapters/jira/work-issues';
 import { KvsSecrets } from '../adapters/kvs-secrets/kvs-secrets';
 import { KvsSignInStore } from '../adapters/kvs-sign-in/kvs-sign-in-store';
 import { KvsStore } from '../adapters/kvs-store/kvs-store';
@@ -71,6 +72,8 @@ export function createAppContainer(overrides: Partial<AppPorts> = {}): Dependenc
     secrets: overrides.secrets ?? new KvsSecrets(),
     jira: overrides.jira ?? new ForgeJira(),
     logger,
+    // Work-linked access reads issues as they are now; constructing it calls nothing.
+    issues: overrides.issues ?? new JiraWorkIssues(),
   };
   container.register(CORE_DEPS, { useValue: deps });
   container.register(TOKENS.directory, { useValue: overrides.directory ?? new JiraCallerDirectory(logger) });

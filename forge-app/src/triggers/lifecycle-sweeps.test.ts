@@ -1,6 +1,6 @@
-import { DAY_MS, EXCEPTION_LAPSED, MINUTE_MS, updateGovernance } from '@clearway/core';
-import { describe, expect, it } from 'vitest';
-import { ADMIN, freshScenario, scenarioRules } from '../test-support/scenario';
+import { DAY_MS, EXCEPTION_LAPSED, MINUTE_MS, saveWorkPolicy, updateGovernance, type WorkIssue } from '@clearway/core';
+import { describe, expect, it, vi } from 'vitest';
+import { ADMIN, freshScenario, PEOPLE, scenarioRules } from '../test-support/scenario';
 import { makeLifecycleSweeps, MIN_SWEEP_GAP_MS } from './lifecycle-sweeps';
 
 function commentCount(site: { issues: Map<string, { comments: unknown[] }> }): number {
@@ -61,6 +61,31 @@ describe('the lifecycle sweeps trigger', () => {
     const { world } = await freshScenario();
     world.remainingMs = 12_000;
     const outcome = await makeLifecycleSweeps(() => world.app)();
-    expect(outcome).toMatchObject({ report: { deferred: ['expiry', 'recertification', 'exceptions', 'escalation', 'stale requests', 'drift', 'retention', 'insights'] } });
+    expect(outcome).toMatchObject({ report: { deferred: ['work-linked', 'expiry', 'recertification', 'exceptions', 'escalation', 'stale requests', 'drift', 'retention', 'insights'] } });
+  });
+
+  it('runs work-linked access first: starts what Jira shows live and ends what lost events left behind, then asks for fulfillment', async () => {
+    const { world } = await freshScenario();
+    world.forge.jira.addIssue({ key: 'OPS-7', id: '20007', reporterAccountId: PEOPLE.customer, serviceDeskId: '2' });
+    await saveWorkPolicy(world.app.deps, ADMIN, { name: 'On-call incidents', projectKey: 'OPS', categoryKeys: ['indeterminate'], subject: { kind: 'assignee' }, toolId: 'gemini', maxDurationHours: 24 });
+    // Jira as it is now, with no event ever delivered: OPS-7 is in progress, assigned to the stranger.
+    const issue: WorkIssue = { id: '20007', key: 'OPS-7', projectKey: 'OPS', issueTypeId: '10004', status: { id: '3', name: 'In Progress', categoryKey: 'indeterminate' }, resolved: false, assigneeAccountId: PEOPLE.stranger, userFields: {} };
+    let current: WorkIssue = issue;
+    const live = (candidate: WorkIssue) => !candidate.resolved && candidate.status.categoryKey === 'indeterminate';
+    vi.spyOn(world.app.workDeps.issues, 'search').mockImplementation(async (query) => ({ issues: query.kind === 'live' ? [current].filter(live) : [current].filter((candidate) => query.issueIds.includes(candidate.id)) }));
+    vi.spyOn(world.app.workDeps.issues, 'read').mockImplementation(async () => current);
+    const sweeps = makeLifecycleSweeps(() => world.app);
+
+    expect(await sweeps()).toMatchObject({ report: { workLinked: { started: 1, ended: 0 } }, fulfillmentRequested: true });
+    const held = await world.app.deps.store.query('grant', 'byRequester', { partition: [PEOPLE.stranger], limit: 10 });
+    expect(held.items).toEqual([expect.objectContaining({ toolId: 'gemini', status: 'pending_provision', work: expect.objectContaining({ links: [expect.objectContaining({ issueKey: 'OPS-7' })] }) })]);
+    world.forge.queues.take();
+
+    // Resolved in Jira; the event was lost. The next hourly run ends the access.
+    current = { ...issue, status: { id: '5', name: 'Resolved', categoryKey: 'done' }, resolved: true };
+    world.clock.advance(MIN_SWEEP_GAP_MS);
+    expect(await sweeps()).toMatchObject({ report: { workLinked: { started: 0, ended: 1 } }, fulfillmentRequested: true });
+    expect(await world.app.deps.store.get('grant', held.items[0]!.id)).toMatchObject({ status: 'revoked', deprovision: 'pending' });
+    expect(world.forge.queues.take()).toEqual([expect.objectContaining({ body: expect.objectContaining({ kind: 'run-fulfillment' }) })]);
   });
 });

@@ -16,11 +16,14 @@ const SAFETY_MARGIN_MS = 10_000;
 export type SweepOutcome = { readonly skipped: 'already ran' } | { readonly report: SweepReport; readonly fulfillmentRequested: boolean } | { readonly failed: true };
 
 /**
- * The combined lifecycle sweeps (expiry, recertification, exceptions, escalation, stale requests,
- * drift, retention, insights) on one hourly trigger: Forge allows five scheduled triggers per app.
- * The run first claims its slot with a version-checked write, so a duplicated delivery finds the
- * slot taken and changes nothing. Expiry, lapsed exceptions and drift queue provider jobs, so a
- * run that made any asks for a fulfillment run at once.
+ * The combined lifecycle sweeps (work-linked access, expiry, recertification, exceptions,
+ * escalation, stale requests, drift, retention, insights) on one hourly trigger: Forge allows five
+ * scheduled triggers per app. Work-linked access runs first because the app's deps carry Jira's
+ * issues: it compares every live work-linked grant with its issue (JQL, in pages) and fixes what
+ * lost or late events left behind. The run first claims its slot with a version-checked write, so
+ * a duplicated delivery finds the slot taken and changes nothing. Work-linked starts and ends,
+ * expiry, lapsed exceptions and drift queue provider jobs, so a run that made any asks for a
+ * fulfillment run at once.
  */
 export function makeLifecycleSweeps(getApp: () => ClearwayApp): () => Promise<SweepOutcome> {
   return async () => {
@@ -40,9 +43,10 @@ export function makeLifecycleSweeps(getApp: () => ClearwayApp): () => Promise<Sw
         throw error;
       }
       const deadline = now + Math.max(0, app.budget.remainingMs() - SAFETY_MARGIN_MS);
-      const report = await runLifecycleSweeps(app.deps, { deadline });
+      const report = await runLifecycleSweeps(app.workDeps, { deadline });
       // A lapsed exception revokes its grant, which queues the removal from the group, as expiry does.
-      const needsFulfillment = report.expiredGrants > 0 || report.driftChecksQueued > 0 || report.exceptionsLapsed > 0;
+      const workChanged = (report.workLinked?.started ?? 0) + (report.workLinked?.ended ?? 0) > 0;
+      const needsFulfillment = workChanged || report.expiredGrants > 0 || report.driftChecksQueued > 0 || report.exceptionsLapsed > 0;
       const fulfillmentRequested = needsFulfillment ? await requestFulfillment(app, 'lifecycle sweeps queued jobs') : false;
       logger.info('Lifecycle sweeps finished', { ...report });
       return { report, fulfillmentRequested };

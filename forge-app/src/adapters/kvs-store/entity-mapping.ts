@@ -33,6 +33,8 @@ export const RANGE_TYPES: RangeTypes = {
   identity: { byConnector: 'string', resolvedByLastUse: 'float' },
   governance: { byVersion: 'float' },
   agentPolicy: { byVersion: 'float' },
+  workPolicies: { byVersion: 'float' },
+  workLink: { byIssue: 'float', open: 'float', byGrant: 'float' },
   request: { byRequester: 'float', byStatus: 'float', awaitingEscalation: 'float', all: 'float' },
   grant: { byRequester: 'float', byStatus: 'float', byTool: 'float', awaitingReview: 'float', byLastCheck: 'float', all: 'float' },
   exception: { open: 'float', all: 'float' },
