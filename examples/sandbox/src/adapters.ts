@@ -104,6 +104,18 @@ export class SandboxJira implements Jira {
     return key;
   }
 
+  /** Registers an issue another simulated site created under its own key (the work site's INC issues), so notes can be posted on it. */
+  registerIssue(input: { key: string; projectKey: string; issueTypeId: string; summary: string; description: string }): void {
+    this.issues[input.key] ??= { ...input, comments: [], transitions: [] };
+    this.save();
+  }
+
+  /** Forgets a deleted issue: comments on it fail from then on, as Jira answers 404. */
+  deleteIssue(key: string): void {
+    delete this.issues[key];
+    this.save();
+  }
+
   async comment(issueKey: string, text: string, options: CommentOptions = {}): Promise<void> {
     const issue = this.issue(issueKey);
     if (options.audience === 'internal') (issue.internalNotes ??= []).push(text);

@@ -48,6 +48,7 @@ import { sandboxEngine, withProviders } from './providers.js';
 import { PEOPLE, STAFF, simulatorConnectors } from './simulator-seed.js';
 import { Story, bold, dim, green, red, table } from './story.js';
 import { gatewaySteps } from './gateway/steps.js';
+import { workLinkedSteps } from './work/steps.js';
 import { freshSandbox } from './world.js';
 
 const admin: Actor = STAFF.admin;
@@ -60,7 +61,7 @@ const { deps, simulator } = await freshSandbox();
 const connectorDeps = withProviders(deps);
 const engine: FulfillmentEngine = sandboxEngine(deps, { workerId: 'sandbox', retry: { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 5_000 } });
 const start = deps.clock.now();
-const story = new Story(deps, 24, start, nameOf);
+const story = new Story(deps, 32, start, nameOf);
 const grants: Record<string, string> = {};
 let issueCount = 0;
 
@@ -376,6 +377,8 @@ await story.step('Day 62: Ana asks for ChatGPT again; the engineering policy app
   await drain();
   story.expect('her new ChatGPT grant is active', (await grant('anaChatgptAgain'))?.status === 'active');
 });
+
+await workLinkedSteps({ story, deps, simulator, admin, approver, drain: () => drain(), nameOf });
 
 await gatewaySteps(story, deps, simulator, admin);
 

@@ -11,6 +11,8 @@ export const paths = {
   store: join(dataDir, 'clearway.db'),
   secrets: join(dataDir, 'secrets.json'),
   jira: join(dataDir, 'jira.json'),
+  /** The simulated Jira work site's issues (work-linked access). */
+  workSite: join(dataDir, 'work-site.json'),
   clock: join(dataDir, 'clock.json'),
   evidence: join(dataDir, 'evidence'),
   certificate: join(dataDir, 'tls', 'simulator.pem'),

@@ -1,4 +1,4 @@
-import type { JiraAccount } from '@clearway/core';
+import type { JiraAccount, WorkPerson } from '@clearway/core';
 import type { SimulatorSeed } from '@clearway/idp-simulator';
 
 /** Credentials of the simulated tenants: sandbox-only values, never real ones. */
@@ -32,6 +32,11 @@ export const STAFF = {
 
 /** Every account the sandbox's Jira site knows (all active people); governance may name these only. */
 export const SITE_ACCOUNTS: readonly JiraAccount[] = [...Object.values(STAFF), ...Object.values(PEOPLE)].map(({ accountId }) => ({ accountId, accountType: 'atlassian', active: true }));
+
+/** The site's people as Jira shows them on an issue: a display name, and the email unless the profile hides it (Hana's does). */
+export const SITE_PEOPLE: Readonly<Record<string, WorkPerson>> = Object.fromEntries(
+  [...Object.values(STAFF), ...Object.values(PEOPLE)].map((person) => [person.accountId, { displayName: person.displayName, ...('email' in person && { email: person.email }) }]),
+);
 
 const directoryPeople = [PEOPLE.ana, PEOPLE.ben, PEOPLE.chen, PEOPLE.dev, PEOPLE.eve];
 const oktaPeople = [...directoryPeople.map((person) => ({ login: person.email, displayName: person.displayName })), { login: PEOPLE.hana.oktaLogin, displayName: PEOPLE.hana.displayName }];

@@ -48,3 +48,26 @@ describe('the timeline says the gateway’s events in words', () => {
     expect(describeEvent(event('gateway.call', { ...noRule, accountId: '', kind: 'invalid', operation: 'invalid', basis: 'invalid' }), names)).toBe('AI invalid: invalid by a caller without a token (invalid; upstream not_forwarded, 277 B)');
   });
 });
+
+describe('the timeline says work-linked access in words', () => {
+  const deadline = Date.parse('2027-02-02T21:30:00Z');
+
+  it('says which policy was added, for what, and how long access may last', () => {
+    const saved = { policyId: 'wlp_1', name: 'On-call incidents get ChatGPT', added: true, projectKey: 'INC', toolId: 'chatgpt-enterprise', subject: 'assignee', maxDurationHours: 12, approval: 'automatic', enabled: true, fromVersion: 0, toVersion: 1 };
+    expect(describeEvent(event('work.policy_saved', saved), names)).toBe('Ada added work-linked access policy "On-call incidents get ChatGPT" (v1): INC → chatgpt-enterprise for the assignee, at most 12 h, automatic');
+    expect(describeEvent(event('work.policy_disabled', { policyId: 'wlp_1', name: 'On-call incidents get ChatGPT', toVersion: 2 }), names)).toBe('Ada disabled work-linked access policy "On-call incidents get ChatGPT" (v2)');
+  });
+
+  it('says whose access starts, joins, waits or ends, why, and until when at the latest', () => {
+    expect(describeEvent(event('work.link_started', { accountId: 'acc-admin', deadline, grantId: 'grant_1' }, 'INC-1'), names)).toBe('work-linked access for Ada starts, at the latest until 2027-02-02 21:30 UTC [INC-1]');
+    expect(describeEvent(event('work.link_started', { accountId: 'acc-admin', deadline, joined: true }, 'INC-2'), names)).toBe('work-linked access for Ada starts (joins their work grant), at the latest until 2027-02-02 21:30 UTC [INC-2]');
+    expect(describeEvent(event('work.link_ended', { accountId: 'jira-dev', reason: 'reassigned' }, 'INC-1'), names)).toBe('work-linked access for jira-dev ends: the issue moved to someone else [INC-1]');
+    expect(describeEvent(event('work.link_awaiting_approval', { accountId: 'jira-dev', requestId: 'req_1' }, 'INC-1'), names)).toBe('work-linked access for jira-dev waits for an approver [INC-1]');
+  });
+
+  it('says the policy decided and that work-linked access revoked, with the reason', () => {
+    expect(describeEvent(event('request.approved', { source: 'work', policyId: 'wlp_1', workPolicyVersion: 1 }, 'INC-1'), names)).toBe('approved by work-linked access policy wlp_1 (v1) while the issue is live [INC-1]');
+    expect(describeEvent(event('grant.revoked', { from: 'active', to: 'revoked', workReason: 'max_duration', issueKey: 'INC-3' }, 'INC-3'), names)).toBe("grant revoked by work-linked access: the policy's maximum duration passed [INC-3]");
+    expect(describeEvent(event('grant.revoked', { rationale: 'Moved teams' }, 'AIR-1'), names)).toBe('Ada revoked the grant: Moved teams [AIR-1]');
+  });
+});

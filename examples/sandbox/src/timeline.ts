@@ -1,4 +1,4 @@
-import { DAY_MS, type AuditEvent } from '@clearway/core';
+import { DAY_MS, END_REASON_TEXT, type AuditEvent, type WorkEndReason } from '@clearway/core';
 
 /** "Day 3 14:05": time on the sandbox's virtual calendar, counted from its start. */
 export function dayClock(at: number, start: number): string {
@@ -33,6 +33,7 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
     case 'request.submitted':
       return `${who} asked for ${event.refs.toolId ?? str(data.newTool)} for ${str(data.durationDays)} days${ref}`;
     case 'request.approved':
+      if (data.source === 'work') return `approved by work-linked access policy ${str(data.policyId)} (v${str(data.workPolicyVersion)}) while the issue is live${ref}`;
       return `${data.source === 'auto' ? `auto-approved (${str(data.policyId)})` : `${who} approved${data.source === 'bulk' ? ' (bulk)' : ''}`}${ref}`;
     case 'request.denied':
       return `${who} denied: ${str(data.rationale)}${ref}`;
@@ -70,6 +71,7 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
     case 'grant.expired':
       return `grant expired${ref}`;
     case 'grant.revoked':
+      if (typeof data.workReason === 'string') return `grant revoked by work-linked access: ${workEnd(data.workReason)}${ref}`;
       return `${who} revoked the grant: ${str(data.rationale)}${ref}`;
     case 'grant.deprovisioned':
       return `access removed from the group (${str(data.outcome)})${ref}`;
@@ -118,11 +120,33 @@ export function describeEvent(event: AuditEvent, names: (accountId: string) => s
       return `${who} disconnected ${data.by === 'admin' ? `${str(data.accountId)}'s ` : ''}${str(data.client)} from the AI-agent gateway (Atlassian tokens ${data.upstreamRevoked === true ? 'revoked' : 'not confirmed revoked'})`;
     case 'gateway.user_forgotten':
       return `${who} forgot ${str(data.accountId)} at the AI-agent gateway (${str(data.connections)} connection(s) ended)`;
+    case 'work.policy_saved':
+      return `${who} ${data.added === true ? 'added' : 'changed'} work-linked access policy "${str(data.name)}" (v${str(data.toVersion)}): ${str(data.projectKey)} → ${str(data.toolId)} for the ${str(data.subject)}, at most ${str(data.maxDurationHours)} h, ${str(data.approval)}`;
+    case 'work.policy_enabled':
+    case 'work.policy_disabled':
+      return `${who} ${event.type === 'work.policy_enabled' ? 'enabled' : 'disabled'} work-linked access policy "${str(data.name)}" (v${str(data.toVersion)})`;
+    case 'work.link_started':
+      return `work-linked access for ${names(str(data.accountId))} starts${data.joined === true ? ' (joins their work grant)' : ''}, at the latest until ${utc(data.deadline)}${ref}`;
+    case 'work.link_covered':
+      return `${names(str(data.accountId))} already holds the tool: the work is covered, no new grant${ref}`;
+    case 'work.link_awaiting_approval':
+      return `work-linked access for ${names(str(data.accountId))} waits for an approver${ref}`;
+    case 'work.link_ended':
+      return `work-linked access for ${names(str(data.accountId))} ends: ${workEnd(data.reason)}${ref}`;
     case 'request.intake_failed':
       return `request could not be taken in (${str(data.kind)}, ${str(data.code)}, after ${str(data.attempts)} attempt(s))${ref}`;
     default:
       return `${event.type}${Object.keys(data).length > 0 ? ` ${JSON.stringify(data)}` : ''}${ref}`;
   }
+}
+
+/** A stored moment to the minute (UTC). */
+function utc(at: unknown): string {
+  return typeof at === 'number' ? `${new Date(at).toISOString().slice(0, 16).replace('T', ' ')} UTC` : str(at);
+}
+
+function workEnd(reason: unknown): string {
+  return typeof reason === 'string' && reason in END_REASON_TEXT ? END_REASON_TEXT[reason as WorkEndReason] : str(reason);
 }
 
 /** Events too routine for the timeline (each job success is shown through its grant's change). */
