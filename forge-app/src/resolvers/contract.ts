@@ -19,6 +19,7 @@ import {
   projectKeySchema,
   REQUEST_STATUSES,
   toolInputSchema,
+  workPolicyInputSchema,
 } from '@clearway/core';
 import type {
   ActivityRecord,
@@ -36,6 +37,7 @@ import type {
   Job,
   SeedTool,
   Tool,
+  WorkStatus,
 } from '@clearway/core';
 import { z } from 'zod';
 import type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
@@ -62,10 +64,12 @@ import type {
   ToolSummary,
   ViewerContext,
 } from './views';
+import type { WorkLinkView, WorkPoliciesView, WorkPolicyView, WorkPreviewView } from './work-linked-views';
 
 export type * from './views';
 export type * from './exception-views';
 export type * from './gateway-views';
+export type * from './work-linked-views';
 export type { NamedItem, PersonSummary, ServiceDeskSummary } from '../adapters/jira/site-lookup';
 export type { IntakeProblem, IntakeProblemKind } from '../intake/intake-problems';
 export type { ResolverErrorBody, ResolverErrorCode } from './errors';
@@ -217,6 +221,15 @@ export const PAYLOADS = refusingIllFormedText({
   'gateway.connections': z.object({ accountId: id }).strict(),
   'gateway.disconnect': z.object({ connectionId: id }).strict(),
   'gateway.forgetUser': z.object({ accountId: id }).strict(),
+  // Admin page: Work-linked access (policies that grant a tool while a Jira issue is live)
+  'workLinked.policies': empty,
+  /** Adds a policy (no id) or replaces one (its id); core checks the tool and the admin again. */
+  'workLinked.save': workPolicyInputSchema,
+  'workLinked.setEnabled': z.object({ policyId: id, enabled: z.boolean() }).strict(),
+  /** Which open issues a draft (saved or not) would grant on now. */
+  'workLinked.preview': workPolicyInputSchema,
+  'workLinked.projectStatuses': z.object({ projectKey: projectKeySchema }).strict(),
+  'workLinked.grantLinks': page.extend({ grantId: id }),
   // Global page: the caller's own connected AI clients (the account is the caller's, never the payload's)
   'myClients.list': empty,
   'myClients.disconnect': z.object({ connectionId: id }).strict(),
@@ -295,6 +308,12 @@ export interface ResolverResults {
   'gateway.connections': readonly ConnectionView[];
   'gateway.disconnect': ConnectionView;
   'gateway.forgetUser': { readonly disconnected: number };
+  'workLinked.policies': WorkPoliciesView;
+  'workLinked.save': WorkPolicyView;
+  'workLinked.setEnabled': WorkPolicyView;
+  'workLinked.preview': WorkPreviewView;
+  'workLinked.projectStatuses': readonly WorkStatus[];
+  'workLinked.grantLinks': Page<WorkLinkView>;
   'myClients.list': readonly ConnectionView[];
   'myClients.disconnect': ConnectionView;
   'portal.createPanel': CreatePanelView;
@@ -333,6 +352,9 @@ const GATEWAY_KEYS = [
   'gateway.disconnect',
   'gateway.forgetUser',
 ] as const satisfies readonly ResolverKey[];
+
+/** The admin page's Work-linked access tab, and the linked issues of a grant in its Grants view. */
+const WORK_LINKED_KEYS = ['workLinked.policies', 'workLinked.save', 'workLinked.setEnabled', 'workLinked.preview', 'workLinked.projectStatuses', 'workLinked.grantLinks'] as const satisfies readonly ResolverKey[];
 
 /** On both pages: security reviewers work exceptions from Approvals (they may not be Jira admins), admins from Governance. */
 const EXCEPTION_KEYS = ['exceptions.list', 'exceptions.report', 'exceptions.review'] as const satisfies readonly ResolverKey[];
@@ -376,6 +398,7 @@ export const SURFACE_KEYS: { readonly [S in SurfaceFunction]: readonly ResolverK
     'evidence.settings',
     'evidence.saveSettings',
     ...GATEWAY_KEYS,
+    ...WORK_LINKED_KEYS,
     ...APPROVER_KEYS,
     ...EXCEPTION_KEYS,
   ],

@@ -82,6 +82,7 @@ describe('the budgets', () => {
       'evidence.export': ['evidenceExports', 'auditReads'],
       'gateway.selfTest': ['gatewaySelfTests'],
       'gateway.activity': ['auditReads'],
+      'workLinked.preview': ['workPreviews'],
     });
   });
 });

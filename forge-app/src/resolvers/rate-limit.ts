@@ -14,7 +14,8 @@ export const EVIDENCE_EXPORTS_PER_MINUTE = 3;
  * - exports and Governance Logs pages read the same events, so they share one volume, counted in
  *   events read: as many as three exports a minute could carry, so paging reads no more than
  *   exporting would, and an export is never refused for pages an admin could equally have exported.
- *   The AI agents' Activity Log reads the same events (gateway calls), so its pages draw on it too.
+ *   The AI agents' Activity Log reads the same events (gateway calls), so its pages draw on it too;
+ * - a work-linked access preview searches the site's issues in Jira, so it has a budget of its own.
  */
 export const BUDGETS = {
   decisions: DECISION_BUDGETS.decisions,
@@ -24,6 +25,7 @@ export const BUDGETS = {
   auditVerifications: { name: 'audit.verify', max: 3, windowMs: MINUTE_MS, counts: 'audit verifications' },
   evidenceExports: { name: 'evidence.export', max: EVIDENCE_EXPORTS_PER_MINUTE, windowMs: MINUTE_MS, counts: 'evidence exports' },
   gatewaySelfTests: { name: 'gateway.selfTest', max: 10, windowMs: MINUTE_MS, counts: 'gateway test calls' },
+  workPreviews: { name: 'workLinked.preview', max: 10, windowMs: MINUTE_MS, counts: 'work-linked access previews' },
   auditReads: { name: 'audit.read', max: EVIDENCE_EXPORTS_PER_MINUTE * EXPORT_MAX_EVENTS, windowMs: MINUTE_MS, counts: 'audit events read' },
 } as const satisfies Record<string, Budget>;
 

@@ -11,6 +11,7 @@ import {
   type GovernanceRules,
   type ChainVerification,
   type ConnectorRecord,
+  type DecisionSource,
   type DailyInsights,
   type LiveInsights,
   type MonthlyInsightsView,
@@ -113,7 +114,7 @@ export interface RequestStatusView {
   readonly status: AccessRequest['status'];
   readonly createdAt: number;
   readonly durationDays: number;
-  readonly decision?: { readonly outcome: 'approved' | 'denied'; readonly decidedAt: number; readonly source: 'human' | 'bulk' | 'auto'; readonly rationale: string };
+  readonly decision?: { readonly outcome: 'approved' | 'denied'; readonly decidedAt: number; readonly source: DecisionSource; readonly rationale: string };
   readonly grant?: {
     readonly status: Grant['status'];
     readonly activatedAt?: number;

@@ -3,11 +3,12 @@
  * that succeeds for them in the scenario. The authorization matrix runs it for every role; the
  * fuzz test mutates these payloads to reach past validation.
  */
-import { ActivityRecorder, listActivity, SEED_TOOLS } from '@clearway/core';
+import { ActivityRecorder, listActivity, saveWorkPolicy, SEED_TOOLS, type WorkPolicyInput } from '@clearway/core';
 import type { ResolverKey, SurfaceFunction } from '../resolvers/contract';
 import type { AppWorld } from './app-world';
 import { installGatewayDouble, UNA_CLAUDE } from './gateway-world';
-import { PEOPLE, ROLES, scenarioRules, tool, type Role, type Scenario } from './scenario';
+import { ADMIN, PEOPLE, ROLES, scenarioRules, tool, type Role, type Scenario } from './scenario';
+import { installWorkSite } from './work-site';
 
 const LICENSED: readonly Role[] = ['admin', 'approver', 'requester', 'stranger', 'securityReviewer'];
 const APPROVERS: readonly Role[] = ['admin', 'approver'];
@@ -57,6 +58,23 @@ async function withRecordedCall(world: AppWorld): Promise<Record<string, unknown
 }
 
 const GATEWAY_ADMIN = { surface: 'adminPage', allowed: ADMINS, prepare: withGateway } as const;
+
+/** A work-linked access policy: Claude for whoever is assigned an OPS issue in progress. */
+export const WORK_POLICY: WorkPolicyInput = { name: 'Incident responders', projectKey: 'OPS', categoryKeys: ['indeterminate'], subject: { kind: 'assignee' }, toolId: 'claude', maxDurationHours: 72 };
+
+/** The OPS project on the site (its statuses and issues) and one saved policy, whose id the payload names. */
+async function withWorkPolicy(world: AppWorld): Promise<Record<string, unknown>> {
+  installWorkSite(world);
+  const policy = await saveWorkPolicy(world.app.deps, ADMIN, WORK_POLICY);
+  return { policyId: policy.id };
+}
+
+async function withWorkSite(world: AppWorld): Promise<undefined> {
+  installWorkSite(world);
+  return undefined;
+}
+
+const WORK_ADMIN = { surface: 'adminPage', allowed: ADMINS, prepare: withWorkSite } as const;
 
 const unseededTool = SEED_TOOLS.find((seed) => !['chatgpt', 'claude', 'gemini', 'copilot'].includes(seed.id))?.id ?? 'none';
 
@@ -129,6 +147,19 @@ export const CASES: { readonly [K in ResolverKey]: Case } = {
   'gateway.connections': { ...GATEWAY_ADMIN, payload: () => ({ accountId: PEOPLE.requester }) },
   'gateway.disconnect': { ...GATEWAY_ADMIN, payload: () => ({ connectionId: UNA_CLAUDE.id }) },
   'gateway.forgetUser': { ...GATEWAY_ADMIN, payload: () => ({ accountId: PEOPLE.requester }) },
+  'workLinked.policies': {
+    ...WORK_ADMIN,
+    prepare: async (world) => {
+      await withWorkPolicy(world);
+      return undefined;
+    },
+    payload: () => ({}),
+  },
+  'workLinked.save': { ...WORK_ADMIN, payload: () => WORK_POLICY },
+  'workLinked.setEnabled': { ...WORK_ADMIN, prepare: withWorkPolicy, payload: () => ({ enabled: false }) },
+  'workLinked.preview': { ...WORK_ADMIN, payload: () => WORK_POLICY },
+  'workLinked.projectStatuses': { ...WORK_ADMIN, payload: () => ({ projectKey: 'OPS' }) },
+  'workLinked.grantLinks': { ...WORK_ADMIN, payload: (s) => ({ grantId: s.activeGrantId }) },
   // Anyone signed in lists their own connected AI clients (none but the requester has any).
   'myClients.list': { surface: 'globalPage', allowed: LICENSED, prepare: withGateway, payload: () => ({}) },
   // Only the requester owns the connection: for anyone else it is as if it did not exist.

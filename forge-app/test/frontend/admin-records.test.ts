@@ -77,10 +77,10 @@ describe('admin page: Requests', () => {
     await screen.click(screen.button('Export CSV'));
     const exported = await screen.waitFor(() => screen.maybeTestId('export-result'));
     const [header, ...lines] = (codeBlocks(screen, exported)[0] ?? '').trim().split('\n');
-    expect(header).toBe('issueKey,requester,tool,status,activatedAt,expiresAt,expiry,deprovision,connector,failure,exceptionReason,exceptionApprovedBy');
+    expect(header).toBe('issueKey,requester,tool,status,activatedAt,expiresAt,expiry,deprovision,connector,failure,exceptionReason,exceptionApprovedBy,linkedIssues,endsWhen');
     expect(lines.find((line) => line.startsWith('AIR-1,'))).toMatch(/^AIR-1,acc-requester,ChatGPT Enterprise,active,.*,,$/);
     // The exception's grant carries its reason and who approved it.
-    expect(lines.find((line) => line.startsWith('AIR-6,'))).toMatch(/^AIR-6,acc-contractor,ChatGPT Enterprise,active,.*,The audit engagement runs four months; the usual 90 days would cut it off\.,acc-security$/);
+    expect(lines.find((line) => line.startsWith('AIR-6,'))).toMatch(/^AIR-6,acc-contractor,ChatGPT Enterprise,active,.*,The audit engagement runs four months; the usual 90 days would cut it off\.,acc-security,,$/);
   });
 
   it('extends and revokes a grant with a reason', async () => {

@@ -26,7 +26,7 @@ describe('admin page: access', () => {
     const { world } = await freshScenario();
     const screen = await mount(AdminPage, { surface: 'adminPage', world, accountId: PEOPLE.admin });
     await screen.waitFor(() => screen.find((node) => node.type === 'Tabs'));
-    expect(screen.all((node) => node.type === 'Tab').map(textOf)).toEqual(['Overview', 'Intake & Approvals', 'Catalog', 'Connectors', 'Governance', 'Requests', 'Insights', 'Governance Logs', 'AI agents']);
+    expect(screen.all((node) => node.type === 'Tab').map(textOf)).toEqual(['Overview', 'Intake & Approvals', 'Catalog', 'Connectors', 'Governance', 'Work-linked access', 'Requests', 'Insights', 'Governance Logs', 'AI agents']);
   });
 
   it('tells anyone else the settings are for Jira admins, and loads first', async () => {

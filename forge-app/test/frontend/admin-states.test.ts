@@ -33,6 +33,7 @@ const QUIET: Partial<Record<ResolverKey, Answer>> = {
     },
   }),
   'audit.events': EMPTY_PAGE,
+  'workLinked.policies': () => ({ ok: true, data: { policyVersion: 0, createdAt: 0, createdBy: 'clearway:defaults', policies: [] } }),
 };
 
 const TABS: ReadonlyArray<{ readonly tab: string; readonly key: ResolverKey; readonly loading: string; readonly error: string; readonly empty: string }> = [
@@ -41,6 +42,7 @@ const TABS: ReadonlyArray<{ readonly tab: string; readonly key: ResolverKey; rea
   { tab: 'Catalog', key: 'catalog.list', loading: 'Loading the catalog', error: 'Clearway could not load the catalog', empty: 'The catalog is empty' },
   { tab: 'Connectors', key: 'connectors.list', loading: 'Loading connectors', error: 'Clearway could not load the connectors', empty: 'No connectors yet' },
   { tab: 'Governance', key: 'governance.current', loading: 'Loading the governance policy', error: 'Clearway could not load the governance policy', empty: 'No version saved yet' },
+  { tab: 'Work-linked access', key: 'workLinked.policies', loading: 'Loading work-linked access policies', error: 'Clearway could not load the work-linked access policies', empty: 'No work-linked access policies yet' },
   { tab: 'Requests', key: 'approvals.pending', loading: 'Loading pending requests', error: 'Clearway could not load the pending requests', empty: 'No requests are waiting for you' },
   { tab: 'Insights', key: 'insights.daily', loading: 'Loading insights', error: 'Clearway could not load the insights', empty: 'No insights yet' },
   { tab: 'Governance Logs', key: 'audit.events', loading: 'Loading the governance log', error: 'Clearway could not load the governance log', empty: 'No events in this range' },

@@ -29,7 +29,7 @@ describe('UI Kit entries', () => {
       answers: { 'viewer.context': () => viewer, 'admin.overview': () => ({ ok: false, error: { code: 'jira_unavailable', message: 'Jira did not answer. Try again in a moment.' } }) },
     });
     await shows(screen, 'Jira did not answer. Try again in a moment.');
-    expect(screen.all((node) => node.type === 'Tab').length).toBe(9);
+    expect(screen.all((node) => node.type === 'Tab').length).toBe(10);
   });
 
   it('request-panel.tsx renders the portal create panel', async () => {

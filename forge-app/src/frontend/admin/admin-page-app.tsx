@@ -14,6 +14,7 @@ import { InsightsTab } from './insights-tab';
 import { IntakeTab } from './intake-tab';
 import { OverviewTab } from './overview-tab';
 import { RequestsTab } from './requests-tab';
+import { WorkLinkedTab } from './work-linked-tab';
 
 /** What each tab shows; the Overview's cards open other tabs. */
 const TAB_CONTENT: Readonly<Record<AdminTab, (props: { readonly onOpen: (tab: AdminTab) => void }) => React.JSX.Element>> = {
@@ -22,6 +23,7 @@ const TAB_CONTENT: Readonly<Record<AdminTab, (props: { readonly onOpen: (tab: Ad
   catalog: CatalogTab,
   connectors: ConnectorsTab,
   governance: GovernanceTab,
+  workLinked: WorkLinkedTab,
   requests: RequestsTab,
   insights: InsightsTab,
   logs: GovernanceLogsTab,

@@ -1,5 +1,5 @@
 /** The admin page's tabs, in order; the Overview's cards open the one that completes a setup step. */
-export const ADMIN_TABS = ['overview', 'intake', 'catalog', 'connectors', 'governance', 'requests', 'insights', 'logs', 'agents'] as const;
+export const ADMIN_TABS = ['overview', 'intake', 'catalog', 'connectors', 'governance', 'workLinked', 'requests', 'insights', 'logs', 'agents'] as const;
 export type AdminTab = (typeof ADMIN_TABS)[number];
 
 export const ADMIN_TAB_TITLES: Readonly<Record<AdminTab, string>> = {
@@ -8,6 +8,7 @@ export const ADMIN_TAB_TITLES: Readonly<Record<AdminTab, string>> = {
   catalog: 'Catalog',
   connectors: 'Connectors',
   governance: 'Governance',
+  workLinked: 'Work-linked access',
   requests: 'Requests',
   insights: 'Insights',
   logs: 'Governance Logs',

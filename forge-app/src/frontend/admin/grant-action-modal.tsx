@@ -10,9 +10,12 @@ import { useBusy } from '../components/use-clearway';
 
 export type GrantAction = 'extend' | 'revoke';
 
-/** Grants an approver may extend (expired ones within the grace window) or revoke. */
+/**
+ * Grants an approver may extend (expired ones within the grace window) or revoke. A work-linked
+ * grant ends with its work (or its policy's maximum duration): core refuses to extend it.
+ */
 export function canExtend(grant: GrantSummary): boolean {
-  return grant.status === 'active' || grant.status === 'pending_provision' || grant.status === 'expired';
+  return grant.work === undefined && (grant.status === 'active' || grant.status === 'pending_provision' || grant.status === 'expired');
 }
 
 export function canRevoke(grant: GrantSummary): boolean {

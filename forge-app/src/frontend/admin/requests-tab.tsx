@@ -12,7 +12,9 @@ import { Empty, Loaded, NoticeMessage, type Notice } from '../components/states'
 import { DECISION_SOURCE_LABELS, ExceptionLozenge, ExpiryLozenge, GRANT_STATUS_OPTIONS, GrantStatusLozenge, REQUEST_STATUS_OPTIONS, RequestStatusLozenge } from '../components/status';
 import { readAllPages, usePagedList, type AllPages } from '../components/use-clearway';
 import { ExportTextModal } from './export-modal';
+import { linkedIssueKeys, WorkLinkedNote, type GrantWork } from '../components/work-links';
 import { canExtend, canRevoke, GrantActionModal, type GrantAction } from './grant-action-modal';
+import { WorkLinksModal } from './work-links-modal';
 
 type View = 'pending' | 'requests' | 'grants' | 'followUp';
 
@@ -60,7 +62,7 @@ function requestCsv(requests: readonly RequestSummary[]): string {
 
 function grantCsv(grants: readonly GrantSummary[]): string {
   return toCsv(
-    ['issueKey', 'requester', 'tool', 'status', 'activatedAt', 'expiresAt', 'expiry', 'deprovision', 'connector', 'failure', 'exceptionReason', 'exceptionApprovedBy'],
+    ['issueKey', 'requester', 'tool', 'status', 'activatedAt', 'expiresAt', 'expiry', 'deprovision', 'connector', 'failure', 'exceptionReason', 'exceptionApprovedBy', 'linkedIssues', 'endsWhen'],
     grants.map((grant) => [
       grant.issueKey,
       grant.requesterAccountId,
@@ -74,6 +76,8 @@ function grantCsv(grants: readonly GrantSummary[]): string {
       grant.failure?.message,
       grant.exception?.reason,
       grant.exception?.approvedBy,
+      grant.work ? linkedIssueKeys(grant.work).join(' ') : undefined,
+      grant.work?.endsWhen,
     ]),
   );
 }
@@ -168,9 +172,18 @@ function AllRequests(props: ExportProps) {
   );
 }
 
+function LinkedIssuesButton({ grant, work, onOpen }: { readonly grant: GrantSummary; readonly work: GrantWork; readonly onOpen: (shown: { readonly grant: GrantSummary; readonly work: GrantWork }) => void }) {
+  return (
+    <Button testId={`links-${grant.issueKey}`} onClick={() => onOpen({ grant, work })}>
+      Linked issues
+    </Button>
+  );
+}
+
 function AllGrants(props: ExportProps) {
   const [status, setStatus] = useState<GrantStatus>();
   const [acting, setActing] = useState<{ readonly grant: GrantSummary; readonly action: GrantAction }>();
+  const [linksOf, setLinksOf] = useState<{ readonly grant: GrantSummary; readonly work: GrantWork }>();
   const filter = status ? { status } : {};
   const list = usePagedList('grants.all', filter, 50);
   const exportAll = async () => deliverExport(await readAllPages('grants.all', filter, EXPORT_CAP), 'grant', status, grantCsv, props);
@@ -204,7 +217,8 @@ function AllGrants(props: ExportProps) {
                   key: grant.id,
                   isHighlighted: grant.expiringSoon || grant.status === 'provision_failed',
                   cells: [
-                    { key: 'issue', content: <Link href={issueHref(grant.issueKey)}>{grant.issueKey}</Link> },
+                    // A work-linked grant lives by its issues: they, and what ends it, take the request's place.
+                    { key: 'issue', content: grant.work ? <WorkLinkedNote work={grant.work} testId={`work-note-${grant.id}`} /> : <Link href={issueHref(grant.issueKey)}>{grant.issueKey}</Link> },
                     { key: 'requester', content: <User accountId={grant.requesterAccountId} /> },
                     {
                       key: 'tool',
@@ -222,6 +236,7 @@ function AllGrants(props: ExportProps) {
                       key: 'actions',
                       content: (
                         <ButtonGroup label={`Manage ${grant.issueKey}`}>
+                          {grant.work ? <LinkedIssuesButton grant={grant} work={grant.work} onOpen={setLinksOf} /> : null}
                           {canExtend(grant) ? (
                             <Button testId={`extend-${grant.issueKey}`} onClick={() => setActing({ grant, action: 'extend' })}>
                               Extend
@@ -244,6 +259,7 @@ function AllGrants(props: ExportProps) {
           )
         }
       </Loaded>
+      {linksOf ? <WorkLinksModal grant={linksOf.grant} work={linksOf.work} onClose={() => setLinksOf(undefined)} /> : null}
       {acting ? (
         <GrantActionModal
           {...acting}

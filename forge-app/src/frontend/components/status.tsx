@@ -75,7 +75,7 @@ export function errorKindLabel(kind: string): string {
 
 export const JOB_TYPE_LABELS: Readonly<Record<JobType, string>> = { provision: 'provision', deprovision: 'deprovision', check: 'membership check', reconcile: 'group reconciliation' };
 
-export const DECISION_SOURCE_LABELS: Readonly<Record<DecisionSource, string>> = { human: 'by an approver', bulk: 'in a bulk decision', auto: 'by an auto-approval policy' };
+export const DECISION_SOURCE_LABELS: Readonly<Record<DecisionSource, string>> = { human: 'by an approver', bulk: 'in a bulk decision', auto: 'by an auto-approval policy', work: 'by a work-linked access policy' };
 
 export function RequestStatusLozenge({ status }: { readonly status: RequestStatus }) {
   const [label, appearance] = REQUEST[status];

@@ -6,6 +6,7 @@ import { ShowMore } from '../components/paging';
 import { Empty, Loaded } from '../components/states';
 import { ExceptionLozenge, ExpiryLozenge, GrantStatusLozenge } from '../components/status';
 import { useGrowingList } from '../components/use-clearway';
+import { WorkLinkedNote } from '../components/work-links';
 import { ConnectedClients } from './connected-clients';
 
 /** My Access lists grants that give, or are about to give, access; ended ones live in Request History. */
@@ -38,13 +39,26 @@ function grantRow(grant: GrantSummary) {
           </Inline>
         ),
       },
-      { key: 'note', content: statusNote(grant) },
+      {
+        key: 'note',
+        content: grant.work ? (
+          <Stack space="space.050">
+            <Text>{statusNote(grant)}</Text>
+            <WorkLinkedNote work={grant.work} testId={`work-note-${grant.id}`} />
+          </Stack>
+        ) : (
+          statusNote(grant)
+        ),
+      },
       { key: 'expiry', content: <ExpiryLozenge label={grant.expiryLabel} expiringSoon={grant.expiringSoon} /> },
       { key: 'expires', content: formatDate(grant.expiresAt) },
       { key: 'issue', content: <Link href={issueHref(grant.issueKey)}>{grant.issueKey}</Link> },
       {
         key: 'extend',
-        content: (
+        // Work-linked access ends with its work: there is nothing to extend.
+        content: grant.work ? (
+          ''
+        ) : (
           <Tooltip content={EXTENSION_NOTE}>
             <Button isDisabled testId={`extend-${grant.id}`}>
               Request extension
@@ -79,7 +93,8 @@ function MyGrants() {
           return <Empty header="You have no AI tool access yet" description="Pick a tool under Approved Tools and request it from the service portal. Approved requests show here until they end." />;
         }
         // Expiring soon is active access with days left; access whose end has passed is said apart, never counted as "soon".
-        const soon = current.filter((grant) => grant.expiringSoon);
+        // Work-linked access ends with its work, which the row says: an extension is no remedy for it.
+        const soon = current.filter((grant) => grant.expiringSoon && !grant.work);
         const ended = current.filter((grant) => grant.status === 'active' && grant.expiryLabel === 'expired');
         return (
           <Stack space="space.200">
