@@ -11,6 +11,7 @@ import { directoryWorld } from './directory-world';
 
 // `@clearway/forge-app/bench` is this file: the gateway's storage row is exported through it.
 export { measureGatewayKvs, type GatewayKvsEconomy } from './gateway-kvs';
+export { measureWorkKvs, type WorkKvsEconomy } from './work-kvs';
 
 interface KvsCount {
   readonly requests: number;

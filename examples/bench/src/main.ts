@@ -22,13 +22,13 @@ import { gatewayThroughput } from './rows/gateway-throughput.js';
 import { insightsScaling } from './rows/insights-scaling.js';
 import { kvsEconomy } from './rows/kvs-economy.js';
 import { sweepScaling } from './rows/sweep-scaling.js';
-import { workEvents, workLatency, workStorage } from './rows/work-linked.js';
+import { workEvents, workKvs, workLatency, workStorage } from './rows/work-linked.js';
 
 const quick = process.argv.includes('--quick');
 const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 const sizes = quick
-  ? { drain: 300, entra: 100, sweepLarge: 10_000, chain: 20_000, exported: 50_000, cliRuns: 3, gatewayRounds: 3, gatewayRunMs: 1_500, gatewayCalls: 200, evaluations: 200, gatewayAppends: 300, workIssues: 100, workLatency: 10 }
-  : { drain: 2_000, entra: 400, sweepLarge: 100_000, chain: 50_000, exported: 1_000_000, cliRuns: 7, gatewayRounds: 5, gatewayRunMs: 3_000, gatewayCalls: 1_000, evaluations: 500, gatewayAppends: 1_000, workIssues: 500, workLatency: 30 };
+  ? { drain: 300, entra: 100, sweepLarge: 10_000, chain: 20_000, exported: 50_000, cliRuns: 3, gatewayRounds: 3, gatewayRunMs: 1_500, gatewayCalls: 200, evaluations: 200, gatewayAppends: 300, workIssues: 100, workLatency: 10, workKvs: 50 }
+  : { drain: 2_000, entra: 400, sweepLarge: 100_000, chain: 50_000, exported: 1_000_000, cliRuns: 7, gatewayRounds: 5, gatewayRunMs: 3_000, gatewayCalls: 1_000, evaluations: 500, gatewayAppends: 1_000, workIssues: 500, workLatency: 30, workKvs: 200 };
 
 const started = Date.now();
 const rows: BenchRow[] = [];
@@ -48,6 +48,7 @@ const all: ReadonlyArray<readonly [string, () => Promise<BenchRow>]> = [
   ['work-events', () => workEvents(sizes.workIssues)],
   ['work-storage', () => workStorage(sizes.workIssues)],
   ['work-latency', () => workLatency(sizes.workLatency)],
+  ['work-kvs', () => workKvs(sizes.workKvs)],
 ];
 const selected = all.filter(([id]) => only === undefined || id === only);
 if (selected.length === 0) {

@@ -208,3 +208,36 @@ export async function workLatency(count: number): Promise<BenchRow> {
     await simulator.stop();
   }
 }
+
+/**
+ * Work-linked access on the Forge KVS fake: the app as wired for Forge, core's event handler, KVS
+ * requests and operations per transition (each write and each condition in a transaction on its own).
+ */
+export async function workKvs(incidents: number): Promise<BenchRow> {
+  progress(`work kvs: ${incidents} incidents entering In Progress, reassigned, redelivered, resolved, on the Forge KVS fake`);
+  const { measureWorkKvs } = await import('@clearway/forge-app/bench');
+  const economy = await measureWorkKvs(incidents);
+  const { perTransition: kvs, perKind } = economy;
+  return {
+    id: 'work-kvs',
+    name: `Work-linked access on the Forge KVS fake: product events a second through the handler, and KVS per transition (${incidents} incidents)`,
+    figure: economy.eventsPerSecond,
+    unit: 'events/s that start or end access, on the Forge KVS fake',
+    target: 'report; 0 KVS writes for a redelivered event',
+    met: kvs.duplicate.writes === 0,
+    details: {
+      enterPerSecond: perKind.enter,
+      reassignPerSecond: perKind.reassign,
+      resolvePerSecond: perKind.resolve,
+      duplicatePerSecond: perKind.duplicate,
+      enterOps: round(kvs.enter.operations, 1),
+      enterRequests: round(kvs.enter.requests, 1),
+      reassignOps: round(kvs.reassign.operations, 1),
+      resolveOps: round(kvs.resolve.operations, 1),
+      duplicateOps: round(kvs.duplicate.operations, 1),
+      duplicateWrites: kvs.duplicate.writes,
+      enterWrites: round(kvs.enter.writes, 1),
+      duplicateRequests: round(kvs.duplicate.requests, 1),
+    },
+  };
+}
