@@ -93,22 +93,7 @@ export async function startLink(deps: CoreDeps, input: StartInput): Promise<Star
           return { writes: [put('workLink', link)], audit: [linkAudit('work.link_awaiting_approval', link, { requestId: asked.id })], result: { outcome: 'awaiting', tool, deadline, requestId: asked.id } };
         }
         // No request yet (or one that expired undecided): ask an approver for this issue.
-        const request: AccessRequest = {
-          id: deps.ids.newId('req'),
-          version: 0,
-          issueKey: issue.key,
-          projectKey: issue.projectKey,
-          requesterAccountId: accountId,
-          ...personOf(issue, accountId),
-          toolId: tool.id,
-          purpose: `Work on ${issue.key} under the work-linked access policy "${policy.name}"`,
-          durationDays: workDurationDays(policy),
-          status: 'pending',
-          createdAt: now,
-          updatedAt: now,
-          policyVersionAtSubmit: governance.policyVersion,
-          work: { kind: 'approval', policyId: policy.id, policyVersion: input.policyVersion, issueId: issue.id },
-        };
+        const request = workRequest({ id: deps.ids.newId('req'), kind: 'approval', input, tool, governanceVersion: governance.policyVersion, now });
         const link: WorkLink = { ...base, state: 'awaiting_approval', requestId: request.id };
         const marker = claim ? { ...claim, requestId: request.id } : newClaim(claimId, { requestId: request.id }, now);
         return {
@@ -147,22 +132,7 @@ export async function startLink(deps: CoreDeps, input: StartInput): Promise<Star
     const requestId = deps.ids.newId('req');
     const grantId = deps.ids.newId('grant');
     const durationDays = workDurationDays(policy);
-    const pending: AccessRequest = {
-      id: requestId,
-      version: 0,
-      issueKey: issue.key,
-      projectKey: issue.projectKey,
-      requesterAccountId: accountId,
-      ...personOf(issue, accountId),
-      toolId: tool.id,
-      purpose: `Work on ${issue.key} under the work-linked access policy "${policy.name}"`,
-      durationDays,
-      status: 'pending',
-      createdAt: now,
-      updatedAt: now,
-      policyVersionAtSubmit: governance.policyVersion,
-      work: { kind: 'grant', policyId: policy.id, policyVersion: input.policyVersion, issueId: issue.id },
-    };
+    const pending = workRequest({ id: requestId, kind: 'grant', input, tool, governanceVersion: governance.policyVersion, now });
     const decision: Decision = {
       outcome: 'approved',
       decidedBy: WORK_ACTOR,
@@ -183,6 +153,27 @@ export async function startLink(deps: CoreDeps, input: StartInput): Promise<Star
       result: { outcome: 'started', tool, deadline },
     };
   });
+}
+
+/** A pending request made by work-linked access for the link's user, on the work issue. */
+function workRequest(args: { id: string; kind: 'grant' | 'approval'; input: StartInput; tool: Tool; governanceVersion: number; now: number }): AccessRequest {
+  const { policy, issue, accountId } = args.input;
+  return {
+    id: args.id,
+    version: 0,
+    issueKey: issue.key,
+    projectKey: issue.projectKey,
+    requesterAccountId: accountId,
+    ...personOf(issue, accountId),
+    toolId: args.tool.id,
+    purpose: `Work on ${issue.key} under the work-linked access policy "${policy.name}"`,
+    durationDays: workDurationDays(policy),
+    status: 'pending',
+    createdAt: args.now,
+    updatedAt: args.now,
+    policyVersionAtSubmit: args.governanceVersion,
+    work: { kind: args.kind, policyId: policy.id, policyVersion: args.input.policyVersion, issueId: issue.id },
+  };
 }
 
 /** The subject's email and name as Jira showed them on the issue: how the provider finds them. */

@@ -8,7 +8,6 @@ import {
   liveStatusesLabel,
   subjectLabel,
   type Store,
-  type WorkApprovalMode,
   type WorkEndReason,
   type WorkLink,
   type WorkLinkedPolicy,
@@ -17,33 +16,20 @@ import {
   type WorkPreview,
   type WorkPreviewItem,
   type WorkSubject,
-  type StatusCategoryKey,
 } from '@clearway/core';
 import type { NamedItem } from '../adapters/jira/site-lookup';
 import { readRecords } from './views';
 
-/** A work-linked access policy as the admin's table and form show it. */
-export interface WorkPolicyView {
-  readonly id: string;
-  readonly name: string;
-  readonly enabled: boolean;
-  readonly projectKey: string;
-  readonly issueTypeIds: readonly string[];
+/** A work-linked access policy as the admin's table and form show it: the policy, with its parts in words. */
+export interface WorkPolicyView extends WorkLinkedPolicy {
   /** "Every issue type", or the types by name (by id where Jira could not name them). */
   readonly issueTypesLabel: string;
-  readonly statusIds: readonly string[];
-  readonly categoryKeys: readonly StatusCategoryKey[];
-  readonly statusNames: Readonly<Record<string, string>>;
   /** "Investigating, any In Progress status". */
   readonly liveStatusesLabel: string;
-  readonly subject: WorkSubject;
   /** "the assignee", "the users in Responders". */
   readonly subjectLabel: string;
-  readonly toolId: string;
   /** The tool's catalog name (its id when the catalog no longer has it). */
   readonly toolName: string;
-  readonly maxDurationHours: number;
-  readonly approval: WorkApprovalMode;
 }
 
 /** The policies in force and which version holds them (0: none saved yet). */
