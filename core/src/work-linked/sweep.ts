@@ -55,13 +55,17 @@ export async function sweepWorkLinked(deps: WorkDeps, options: { deadline?: numb
     } while (nextPageToken !== undefined);
   }
 
+  // One pass over the open links: the issues not seen yet, and the grants live links hold (checked last;
+  // a grant whose link ends meanwhile is revoked by then, and the check skips it).
   const unseen = new Set<string>();
+  const liveGrants = new Set<string>();
   for await (const link of iterateQuery(deps.store, 'workLink', 'open', { partition: [], limit: 100 })) {
     if (!seen.has(link.issueId)) unseen.add(link.issueId);
+    if (link.state === 'live' && link.grantId !== undefined) liveGrants.add(link.grantId);
   }
   await checkIssues(deps, [...unseen], fields, check, timeLeft, report);
   if (!timeLeft()) return { ...report, deferred: true };
-  report.checksQueued = await queueWorkGrantChecks(deps);
+  report.checksQueued = await queueWorkGrantChecks(deps, liveGrants);
   return report;
 }
 
@@ -98,12 +102,8 @@ export const WORK_CHECK_INTERVAL_MS = HOUR_MS;
  * removed (or added) by hand is found while the work still runs; what the check then does with a
  * missing member is the governance policy's drift rule, as for every grant.
  */
-async function queueWorkGrantChecks(deps: WorkDeps): Promise<number> {
+async function queueWorkGrantChecks(deps: WorkDeps, grantIds: ReadonlySet<string>): Promise<number> {
   const now = deps.clock.now();
-  const grantIds = new Set<string>();
-  for await (const link of iterateQuery(deps.store, 'workLink', 'open', { partition: [], limit: 100 })) {
-    if (link.state === 'live' && link.grantId !== undefined) grantIds.add(link.grantId);
-  }
   let queued = 0;
   for (const grantId of grantIds) {
     const grant = await deps.store.get('grant', grantId);
